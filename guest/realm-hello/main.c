@@ -1,0 +1,87 @@
+// realm-hello: the realm guest that exercises the RSI and PSCI paths end to end.
+//   a0 = number of CPUs to bring up (default 4, at most RT_MAX_CPUS)
+// Prints through the UART (unprotected IPA, emulated by the VMM) and powers off with
+// X1 = 0 on success or the number of the step that failed.
+#include "rt.h"
+
+static volatile uint64_t cpu_seen[RT_MAX_CPUS];
+static __attribute__((aligned(4096))) uint8_t shared_page[4096];
+static __attribute__((aligned(4096))) struct rsi_host_call host_call;
+static uint8_t token[8192];
+
+static const char kMessage[] = "hello from the realm";
+
+void secondary_main(unsigned cpu, uint64_t context) {
+  if (cpu < RT_MAX_CPUS) cpu_seen[cpu] = context;
+  rt_dmb();
+}
+
+static void print_hex(const char* what, const uint8_t* p, unsigned n) {
+  rt_printf("%s", what);
+  for (unsigned i = 0; i < n; i++) rt_printf("%02x", p[i]);
+  rt_printf("\n");
+}
+
+int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
+  unsigned ncpus = a0 ? (unsigned)a0 : 4;
+  if (ncpus > RT_MAX_CPUS) ncpus = RT_MAX_CPUS;
+  rt_printf("realm-hello: running on cpu %u\n", rt_cpu_index());
+  if (!rt_is_realm()) {
+    rt_printf("realm-hello: not in a realm\n");
+    return 1;
+  }
+
+  uint64_t lower = 0, higher = 0;
+  uint64_t st = rsi_version(&lower, &higher);
+  rt_printf("realm-hello: RSI_VERSION status %lu lower 0x%lx higher 0x%lx\n", st, lower, higher);
+  if (st != RSI_SUCCESS) return 2;
+
+  rt_printf("realm-hello: RSI_REALM_CONFIG ipa_width %u\n", rt_ipa_width());
+
+  uint64_t rim[8];
+  st = rsi_measurement_read(0, rim);
+  rt_printf("realm-hello: RSI_MEASUREMENT_READ status %lu\n", st);
+  if (st != RSI_SUCCESS) return 3;
+  print_hex("realm-hello: RIM ", (const uint8_t*)rim, 32);
+
+  uint64_t challenge[8];
+  for (int i = 0; i < 8; i++) challenge[i] = 0x0101010101010101ull * (uint64_t)(i + 1);
+  uint64_t token_len = 0;
+  st = rsi_attest_token(challenge, token, sizeof token, &token_len);
+  rt_printf("realm-hello: attestation token status %lu length %lu\n", st, token_len);
+  if (st != RSI_SUCCESS || token_len == 0) return 4;
+  print_hex("realm-hello: token head ", token, token_len < 16 ? (unsigned)token_len : 16);
+
+  for (unsigned cpu = 1; cpu < ncpus; cpu++) {
+    int64_t rc = psci_cpu_on(cpu, (uint64_t)&_secondary_entry, 0x100 + cpu);
+    rt_printf("realm-hello: CPU_ON %u -> %ld\n", cpu, rc);
+    if (rc != 0) return 5;
+  }
+  for (unsigned cpu = 1; cpu < ncpus; cpu++) {
+    while (cpu_seen[cpu] != 0x100 + cpu) rt_dmb();
+    while (psci_affinity_info(cpu) != 1) rt_dmb();  // 1 = OFF
+    rt_printf("realm-hello: cpu %u ran with context 0x%lx and is off\n", cpu, cpu_seen[cpu]);
+  }
+
+  // Share one page with the host: RIPAS EMPTY, then use it through the unprotected alias.
+  uint64_t ipa = (uint64_t)shared_page, response = 0;
+  st = rsi_ipa_state_set(ipa, ipa + sizeof shared_page, RSI_RIPAS_EMPTY, &response);
+  rt_printf("realm-hello: RSI_IPA_STATE_SET status %lu response %lu\n", st, response);
+  if (st != RSI_SUCCESS || response != 0) return 6;
+  volatile char* shared = (volatile char*)(ipa | rt_unprotected_bit());
+  for (unsigned i = 0; i < sizeof kMessage; i++) shared[i] = kMessage[i];
+  host_call.imm = 1;
+  host_call.gprs[0] = ipa | rt_unprotected_bit();
+  host_call.gprs[1] = sizeof kMessage;
+  st = rsi_host_call(&host_call);
+  rt_printf("realm-hello: RSI_HOST_CALL status %lu reply gprs[0] 0x%lx\n", st, host_call.gprs[0]);
+  if (st != RSI_SUCCESS) return 7;
+  char reply[64];
+  unsigned n = 0;
+  while (n < sizeof reply - 1 && shared[n]) { reply[n] = shared[n]; n++; }
+  reply[n] = 0;
+  rt_printf("realm-hello: host wrote \"%s\"\n", reply);
+  rt_printf("realm-hello: done\n");
+  (void)a1; (void)a2; (void)a3;
+  return 0;
+}

@@ -1,0 +1,114 @@
+// The guest runtime: console, SMCCC conduits, RSI and PSCI wrappers, stage-1 MMU, exceptions.
+// Freestanding (no libc): everything a guest needs is here.
+#pragma once
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RT_MAX_CPUS 8
+
+// Guest IPA layout (see guest/README.md).
+#define RT_UART_BASE 0x09000000ull  // PL011; for a realm, in the unprotected half of the IPA space
+#define RT_RAM_BASE 0x80000000ull   // the image is loaded here
+
+// ---- SMCCC ------------------------------------------------------------------------------
+struct rt_regs { uint64_t x[18]; };  // X0..X17 in and out (SMCCC 1.2+)
+void rt_smc(struct rt_regs* r);
+void rt_hvc(struct rt_regs* r);
+// The PSCI conduit: SMC in a realm (RMM), HVC in a normal VM (KVM convention).
+void rt_psci_call(struct rt_regs* r);
+
+#define SMCCC_NOT_SUPPORTED ((uint64_t)-1)
+
+// ---- RSI (RMM specification 1.0, DEN0137) -------------------------------------------------
+#define RSI_VERSION 0xC4000190u
+#define RSI_FEATURES 0xC4000191u
+#define RSI_MEASUREMENT_READ 0xC4000192u
+#define RSI_MEASUREMENT_EXTEND 0xC4000193u
+#define RSI_ATTEST_TOKEN_INIT 0xC4000194u
+#define RSI_ATTEST_TOKEN_CONTINUE 0xC4000195u
+#define RSI_REALM_CONFIG 0xC4000196u
+#define RSI_IPA_STATE_SET 0xC4000197u
+#define RSI_IPA_STATE_GET 0xC4000198u
+#define RSI_HOST_CALL 0xC4000199u
+
+#define RSI_SUCCESS 0
+#define RSI_ERROR_INPUT 1
+#define RSI_ERROR_STATE 2
+#define RSI_INCOMPLETE 3
+
+#define RSI_RIPAS_EMPTY 0
+#define RSI_RIPAS_RAM 1
+#define RSI_ABI_VERSION_1_0 0x10000ull  // major << 16 | minor
+
+// RsiRealmConfig (4 KiB, IPA passed to RSI_REALM_CONFIG).
+struct rsi_realm_config {
+  uint64_t ipa_width;  // 0x000
+  uint64_t hash_algo;  // 0x008 (byte)
+  uint8_t pad[0x200 - 0x10];
+  uint8_t rpv[64];     // 0x200
+  uint8_t pad2[0x1000 - 0x240];
+};
+
+// RsiHostCall (IPA passed to RSI_HOST_CALL): imm, then gprs[0..30].
+struct rsi_host_call {
+  uint16_t imm;
+  uint8_t pad[6];
+  uint64_t gprs[31];
+};
+
+int rt_is_realm(void);           // decided at start: RSI_VERSION answered
+unsigned rt_ipa_width(void);     // from RSI_REALM_CONFIG (realm), else 0
+uint64_t rt_unprotected_bit(void);  // 1 << (ipa_width - 1) in a realm, 0 otherwise
+
+uint64_t rsi_version(uint64_t* lower, uint64_t* higher);
+uint64_t rsi_realm_config(struct rsi_realm_config* cfg);
+uint64_t rsi_measurement_read(unsigned index, uint64_t out[8]);
+// Requests the token for `challenge` into `buf` (`cap` bytes); returns status, *len the size.
+uint64_t rsi_attest_token(const uint64_t challenge[8], uint8_t* buf, uint64_t cap, uint64_t* len);
+// Sets the RIPAS of [base, top); returns status (RSI_SUCCESS when the whole range is done).
+uint64_t rsi_ipa_state_set(uint64_t base, uint64_t top, unsigned ripas, uint64_t* response);
+uint64_t rsi_host_call(struct rsi_host_call* call);
+
+// ---- PSCI (DEN0022) -----------------------------------------------------------------------
+#define PSCI_VERSION 0x84000000u
+#define PSCI_CPU_OFF 0x84000002u
+#define PSCI_CPU_ON 0xC4000003u
+#define PSCI_AFFINITY_INFO 0xC4000004u
+#define PSCI_SYSTEM_OFF 0x84000008u
+int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
+int64_t psci_affinity_info(uint64_t mpidr);
+void psci_cpu_off(void) __attribute__((noreturn));
+// SYSTEM_OFF with up to three result values in X1..X3 (for the harness to read).
+void psci_system_off(uint64_t r1, uint64_t r2, uint64_t r3) __attribute__((noreturn));
+
+// ---- console ------------------------------------------------------------------------------
+void rt_putc(char c);
+void rt_puts(const char* s);
+int rt_printf(const char* fmt, ...);
+int rt_vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
+
+// ---- CPU ----------------------------------------------------------------------------------
+unsigned rt_cpu_index(void);      // MPIDR_EL1.Aff0
+void rt_mmu_enable(void);         // identity stage-1 map (built once by the primary)
+void rt_halt(void) __attribute__((noreturn));
+extern void _secondary_entry(void);
+
+// Exception frame built by the vectors (start.S).
+struct rt_frame { uint64_t x[31]; uint64_t elr, spsr, pad; };
+// Called for every exception taken to EL1; may be replaced by a guest (weak default prints
+// and powers off). Returning resumes at frame->elr.
+void rt_exception(struct rt_frame* f, uint64_t kind);
+extern volatile uint64_t rt_svc_count;
+
+// Guest entry points.
+int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
+void secondary_main(unsigned cpu, uint64_t context);  // weak default: CPU_OFF
+
+static inline uint64_t rt_read_esr(void) { uint64_t v; __asm__ volatile("mrs %0, esr_el1" : "=r"(v)); return v; }
+static inline uint64_t rt_read_far(void) { uint64_t v; __asm__ volatile("mrs %0, far_el1" : "=r"(v)); return v; }
+static inline uint64_t rt_read_cntvct(void) { uint64_t v; __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v)); return v; }
+static inline void rt_dmb(void) { __asm__ volatile("dmb ish" ::: "memory"); }
+
+void* rt_memset(void* d, int c, size_t n);
+void* rt_memcpy(void* d, const void* s, size_t n);

@@ -1,0 +1,52 @@
+# rmesim: the two set-up commands (make run, make test) and a few helpers.
+# Every target first makes sure the Debian packages are there (apt only when one is missing).
+
+BUILD    ?= build
+SCENARIO ?= scenarios/boot-delegate.yaml
+JOBS     ?= $(shell nproc)
+BUILD_TYPE ?= RelWithDebInfo
+
+PACKAGES := cmake g++ make pkg-config libsystemc-dev libunicorn-dev libcapstone-dev \
+            libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev \
+            libyaml-cpp-dev libssl-dev libcbor-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
+
+.PHONY: all deps configure build run test bench clean help
+
+all: build
+
+help:
+	@echo "make run    install missing packages, build, run $(SCENARIO)"
+	@echo "make test   install missing packages, build, run every test (ctest)"
+	@echo "make bench  build and run the speed benchmarks"
+	@echo "make build  configure and build into $(BUILD)/"
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+configure: deps $(BUILD)/CMakeCache.txt
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	$(BUILD)/rmesim run $(SCENARIO)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build
+	tools/run-benchmarks $(BUILD)
+
+clean:
+	rm -rf $(BUILD) out

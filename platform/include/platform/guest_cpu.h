@@ -1,0 +1,138 @@
+// The contract between the CPU model (cpu/) and the hypervisor-level models that run guests
+// on it (the RMM for realm RECs, the host for normal-VM vCPUs). They meet here and nowhere
+// else: rmm/ and host/ never include cpu/.
+//
+// A guest runs at EL1/EL0 in one IPA space. The CPU asks a Stage2 for every IPA page it
+// installs (a translation fill: stage-2 walk + GPC check, timed) and keeps the page until the
+// Stage2 or the GPT says it changed. Everything that belongs to EL2 or above comes back as an
+// exit.
+#pragma once
+#include <array>
+#include <cstdint>
+
+#include "gpt/check.h"
+#include "gpt/pas.h"
+
+namespace platform {
+
+class Pe;
+
+// The EL1/EL0 architectural state of a vCPU that the hypervisor saves and restores.
+struct GuestState {
+  std::array<uint64_t, 31> x{};
+  uint64_t pc = 0;
+  uint64_t pstate = 0x3c5;  // EL1h, DAIF masked: the reset state of a PE
+  uint64_t sp_el0 = 0, sp_el1 = 0;
+  uint64_t elr_el1 = 0, spsr_el1 = 0, esr_el1 = 0, far_el1 = 0;
+  uint64_t sctlr_el1 = 0x30d00800, tcr_el1 = 0, ttbr0_el1 = 0, ttbr1_el1 = 0, mair_el1 = 0;
+  uint64_t vbar_el1 = 0, cpacr_el1 = 0, tpidr_el1 = 0, tpidr_el0 = 0, contextidr_el1 = 0;
+  uint64_t cntkctl_el1 = 0, cntv_ctl = 0, cntv_cval = 0, cntp_ctl = 0, cntp_cval = 0;
+  uint64_t mpidr = 0;
+  // A virtual IRQ the hypervisor asserts (e.g. from its list registers). The CPU delivers it
+  // to the guest's IRQ vector when PSTATE.I is clear, and clears this flag when it does.
+  bool irq_pending = false;
+};
+
+// What the stage-2 owner says about one IPA page.
+struct Stage2Result {
+  enum class Kind : uint8_t {
+    Mapped,        // pa/pas valid: install it
+    Unmapped,      // stage-2 translation fault at `level`: the hypervisor's business
+    Mmio,          // emulated device window: exit for emulation on every access
+    Abort,         // the access must take a synchronous external abort in the guest
+  };
+  Kind kind = Kind::Unmapped;
+  uint64_t pa = 0;  // page-aligned output address
+  gpt::Pas pas = gpt::Pas::NonSecure;
+  bool writable = true, executable = true;
+  int8_t level = 3;  // walk level reached (faults)
+};
+
+class Stage2 {
+ public:
+  // Translation of the page holding `ipa`. `fill_requester` is the PE doing the fill; the
+  // implementation charges its walk to it.
+  virtual Stage2Result translate(Pe& pe, uint64_t ipa) = 0;
+ protected:
+  ~Stage2() = default;
+};
+
+enum class GuestExitKind : uint8_t {
+  Hvc,          // imm in `imm`, X0.. in state
+  Smc,          // imm in `imm` (SMCCC calls: RSI, PSCI)
+  Stage2Abort,  // data or instruction abort the Stage2 did not map: ESR/FAR/HPFAR valid
+  Mmio,         // data abort in an MMIO page with a decoded access (ISV=1): see esr/far
+  Gpf,          // granule protection fault on an access: gpf valid
+  Wfi,
+  Wfe,
+  Irq,          // an interrupt is pending for the hypervisor to handle
+  Budget,       // the time slice ended: nothing to do but run again
+  Halted,       // the guest cannot continue (unhandled state); `reason` says why
+};
+
+// Where the PC is at each exit, and what the hypervisor does to resume (cpu/ implements it):
+//  - Hvc, Smc: state.pc is the instruction after the HVC/SMC (as ELR_EL2 for HVC); write the
+//    results to state.x[0..] and run again.
+//  - Wfi, Wfe: state.pc is the instruction after the WFI/WFE.
+//  - Stage2Abort, Gpf: state.pc is the faulting instruction; it runs again after the fix.
+//  - Mmio: state.pc is the faulting instruction; esr has ISV=1 with SAS/SSE/SRT/SF/WnR (ISV=0
+//    for accesses a hypervisor cannot emulate: pairs, writeback). A write's value is
+//    state.x[SRT] (XZR = 0, see mmio_write_value). The hypervisor completes the access with
+//    complete_mmio(state, exit, value_read) which writes a read's value to X[SRT] (sign- or
+//    zero-extended as the syndrome says) and steps the PC over the instruction.
+//  - Halted: state is as the CPU left it; `reason` says why.
+struct GuestExit {
+  GuestExitKind kind = GuestExitKind::Budget;
+  uint64_t esr = 0;    // ESR_EL2 as a hypervisor would see it
+  uint64_t far = 0;    // FAR_EL2
+  uint64_t hpfar = 0;  // HPFAR_EL2 (IPA[51:12] >> 8 layout: IPA >> 8 with low bits clear)
+  uint16_t imm = 0;
+  gpt::GpcResult gpf;
+  const char* reason = "";
+  uint64_t instructions = 0;  // guest instructions retired during this run() call
+};
+
+// ESR_EL2 data-abort ISS fields (Arm ARM D17.2.40) for MMIO emulation.
+inline bool esr_isv(uint64_t esr) { return (esr >> 24) & 1; }
+inline unsigned esr_sas_bytes(uint64_t esr) { return 1u << ((esr >> 22) & 3); }
+inline bool esr_sse(uint64_t esr) { return (esr >> 21) & 1; }
+inline unsigned esr_srt(uint64_t esr) { return (esr >> 16) & 31; }
+inline bool esr_sf(uint64_t esr) { return (esr >> 15) & 1; }
+inline bool esr_wnr(uint64_t esr) { return (esr >> 6) & 1; }
+// IPA of a stage-2 fault: HPFAR_EL2.FIPA is IPA[51:12] at bits [43:4]; FAR gives the page offset.
+inline uint64_t fault_ipa(const GuestExit& e) { return ((e.hpfar >> 4) << 12) | (e.far & 0xfff); }
+
+// The value an MMIO write stores (state.x[SRT] truncated to the access size).
+inline uint64_t mmio_write_value(const GuestState& s, const GuestExit& e) {
+  unsigned srt = esr_srt(e.esr), bytes = esr_sas_bytes(e.esr);
+  uint64_t v = srt == 31 ? 0 : s.x[srt];
+  return bytes == 8 ? v : v & ((uint64_t{1} << (8 * bytes)) - 1);
+}
+
+// Completes an emulated MMIO access (ISV=1): a read's value goes to X[SRT], sign-extended when
+// SSE says so and truncated to 32 bits for a W register; the PC steps over the instruction.
+inline void complete_mmio(GuestState& s, const GuestExit& e, uint64_t read_value = 0) {
+  if (!esr_wnr(e.esr)) {
+    unsigned srt = esr_srt(e.esr), bits = 8 * esr_sas_bytes(e.esr);
+    uint64_t v = bits == 64 ? read_value : read_value & ((uint64_t{1} << bits) - 1);
+    if (esr_sse(e.esr) && bits < 64 && ((v >> (bits - 1)) & 1)) v |= ~uint64_t{0} << bits;
+    if (!esr_sf(e.esr)) v &= 0xffffffffull;
+    if (srt != 31) s.x[srt] = v;
+  }
+  s.pc += 4;
+}
+
+// Implemented by cpu/. Runs `state` on `pe` until an exit, for at most `max_instructions`.
+class GuestCpu {
+ public:
+  virtual GuestExit run(Pe& pe, GuestState& state, Stage2& s2, uint64_t max_instructions) = 0;
+  // Forget installed pages for [ipa, ipa+size) of the IPA space `s2` (an RTT or RIPAS change,
+  // the host's stage 2 changing, a TLBI).
+  virtual void invalidate_ipa(Stage2& s2, uint64_t ipa, uint64_t size) = 0;
+  // Forget everything installed (TLBI ALL, a GPT change followed by TLBI PAALL).
+  virtual void invalidate_all() = 0;
+ protected:
+  ~GuestCpu() = default;
+};
+
+}  // namespace platform

@@ -1,0 +1,104 @@
+// The EL3 monitor (Root world): boots the platform (builds the GPT, programs every GPC unit,
+// enables the GPC), routes SMCs by function ID, and performs granule transitions for the RMM.
+// It runs on the thread of whichever core made the call and charges that core's time.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpt/config.h"
+#include "gpt/table.h"
+#include <systemc>
+#include "platform/abi/smccc.h"
+#include "platform/stats.h"
+#include "platform/world.h"
+
+namespace platform {
+
+class GpcUnit;
+class Requester;
+class TimingProfile;
+struct SocConfig;
+
+// Something that answers SMCs for a range of function IDs: the RMM implements it for RMI
+// (called from Non-secure) and, through the CPU, for RSI. `caller` is the core's requester
+// the call runs on.
+class SmcHandler {
+ public:
+  virtual void handle_smc(Requester& caller, abi::SmcRegs& regs) = 0;
+ protected:
+  ~SmcHandler() = default;
+};
+
+// A memory region and the GPI the monitor gave it at boot.
+struct MemoryRegion {
+  std::string name;
+  uint64_t base, size;
+  gpt::Gpi gpi;
+};
+
+class Monitor {
+ public:
+  Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& parent_stats);
+  ~Monitor();
+
+  // Adds a GPC unit to program at boot and to reach with TLBI broadcasts.
+  void attach_gpc(GpcUnit& gpc);
+  // The RMM: receives RMI calls from the Non-secure world.
+  void attach_rmm(SmcHandler& rmm) { rmm_ = &rmm; }
+
+  // Cold boot on `boot_core`: build the GPT in Root memory, program every GPC, enable.
+  void boot(Requester& boot_core);
+  bool booted() const { return booted_; }
+
+  // An SMC from `from` on `caller`'s thread. Charges the world switch both ways.
+  void smc(Requester& caller, World from, abi::SmcRegs& regs);
+
+  // Granule transition service (the RMM-EL3 GTSI, called from Realm). Returns an
+  // RMM-EL3 status (abi::kRmmEl3Ok on success) and never changes state on failure.
+  uint64_t gtsi_delegate(Requester& caller, uint64_t pa);
+  uint64_t gtsi_undelegate(Requester& caller, uint64_t pa);
+
+  // Whether `pa` is a granule of DRAM the host may delegate (outside firmware carve-outs).
+  bool is_delegable(uint64_t pa) const;
+
+  const gpt::GpcConfig& gpc_config() const { return gpc_cfg_; }
+  const std::vector<MemoryRegion>& regions() const { return regions_; }
+  // The GPI of a granule as the table in memory says (reads Root memory, untimed).
+  gpt::Gpi granule_gpi(Requester& via, uint64_t pa);
+
+  uint64_t granule_size() const { return gpc_cfg_.granule_size(); }
+  uint64_t gpt_bytes() const { return gpt_bytes_; }
+
+ private:
+  class RootMemory;
+  void tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size);
+  void tlbi_broadcast_paall(Requester& caller);
+  uint64_t transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
+
+  const SocConfig& cfg_;
+  gpt::GpcConfig gpc_cfg_;
+  std::vector<GpcUnit*> gpcs_;
+  std::vector<MemoryRegion> regions_;
+  std::unique_ptr<RootMemory> root_;
+  std::unique_ptr<gpt::GptTable> table_;
+  SmcHandler* rmm_ = nullptr;
+  bool booted_ = false;
+  uint64_t delegable_base_ = 0, delegable_end_ = 0;
+  uint64_t l1_base_ = 0, gpt_bytes_ = 0;
+
+  sc_core::sc_time t_world_switch_, t_tlbi_, t_cmo_granule_;
+  double scrub_bytes_per_ns_;
+
+  StatGroup stats_;
+  Counter& smcs_;
+  Counter& smcs_unknown_;
+  Counter& delegates_;
+  Counter& undelegates_;
+  Counter& transitions_refused_;
+  Counter& tlbi_broadcasts_;
+  TimeStat& t_transitions_;
+};
+
+}  // namespace platform

@@ -1,0 +1,57 @@
+// The timing profile: every cost the models charge is declared once, in a YAML file under
+// platform/profiles/, with its name, unit, value and source (a public figure or a stated
+// assumption). Models look a cost up by name once, at construction, and keep the result;
+// the hot paths never see a string.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+namespace platform {
+
+class TimingProfile {
+ public:
+  struct Cost {
+    std::string name;
+    std::string unit;    // ns, us, cycles, MHz, GB/s, count
+    double value = 0;
+    double declared = 0; // the value in the profile file
+    std::string source;  // where the number comes from
+    std::string help;    // what it is
+    std::string override_origin;  // empty unless --set changed it
+  };
+
+  // Reads a profile; throws ConfigError naming file:line:column and the key on any problem.
+  static TimingProfile load(const std::string& path);
+  // Parses a profile from text (tests); `origin` stands in for the file name in errors.
+  static TimingProfile parse(const std::string& yaml_text, const std::string& origin);
+
+  // Overrides one declared cost (--set profile.<name>=<value>); throws ConfigError on an
+  // unknown name or a malformed / negative value.
+  void set(const std::string& name, const std::string& value_text, const std::string& origin);
+
+  const std::string& name() const { return name_; }
+  const std::string& path() const { return path_; }
+  const std::map<std::string, Cost>& costs() const { return costs_; }
+  bool has(const std::string& name) const { return costs_.count(name) != 0; }
+
+  // Typed accessors. Each throws std::logic_error when the cost is not declared or has a
+  // unit that does not fit: a model asking for a cost the profile lacks is our bug.
+  const Cost& cost(const std::string& name) const;
+  sc_core::sc_time duration(const std::string& name) const;  // ns, us or cycles (core.clock)
+  double bytes_per_ns(const std::string& name) const;        // GB/s (decimal: 1 GB/s = 1 B/ns)
+  double number(const std::string& name) const;              // any unit, raw value
+
+  // Time to move `bytes` at `bytes_per_ns`.
+  static sc_core::sc_time transfer(double bytes_per_ns, uint64_t bytes) {
+    return sc_core::sc_time(static_cast<double>(bytes) / bytes_per_ns, sc_core::SC_NS);
+  }
+
+ private:
+  std::string name_, path_;
+  std::map<std::string, Cost> costs_;
+};
+
+}  // namespace platform

@@ -1,0 +1,82 @@
+// A requester's path to physical memory: every access is a TLM transaction tagged with a PAS
+// and the requester id, checked by the requester's own GPC unit, and timed. Models (monitor,
+// RMM, host) running on a core's thread reach memory only through this.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "gpt/check.h"
+#include "gpt/pas.h"
+#include "platform/stats.h"
+
+namespace platform {
+
+class GpcUnit;
+class TimingProfile;
+
+// The outcome of one access. A GPC refusal carries the Granule Protection Fault; a bus error
+// is an access no target decodes.
+struct AccessStatus {
+  gpt::GpcResult gpf;
+  bool bus_error = false;
+  bool ok() const { return gpf.ok() && !bus_error; }
+};
+
+class Requester : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<Requester> socket;  // bound to this requester's GpcUnit
+
+  Requester(sc_core::sc_module_name name, uint32_t id, GpcUnit& gpc, const TimingProfile& profile,
+            StatGroup& parent_stats);
+
+  AccessStatus read(uint64_t pa, void* dst, uint64_t len, gpt::Pas pas);
+  AccessStatus write(uint64_t pa, const void* src, uint64_t len, gpt::Pas pas);
+  AccessStatus fill(uint64_t pa, uint8_t byte, uint64_t len, gpt::Pas pas);
+  // Convenience for 64-bit loads and stores.
+  AccessStatus read64(uint64_t pa, uint64_t& v, gpt::Pas pas) { return read(pa, &v, 8, pas); }
+  AccessStatus write64(uint64_t pa, uint64_t v, gpt::Pas pas) { return write(pa, &v, 8, pas); }
+
+  // Host pointer to DRAM at `pa` for `len` bytes, bypassing the GPC and timing: only for
+  // components that account for both themselves (the CPU's translation fill installs pages it
+  // has checked; tests inspect memory). nullptr if not DRAM.
+  uint8_t* dram_pointer(uint64_t pa, uint64_t len);
+
+  // Time spent by model code on this requester's thread (firmware and software work).
+  void charge(const sc_core::sc_time& t) { qk_.inc(t); }
+  // The local time of this requester: SystemC time plus what the quantum keeper holds.
+  sc_core::sc_time now() const { return qk_.get_current_time(); }
+  // Yields to other SystemC processes when the quantum is used up (or unconditionally).
+  void sync_if_needed() { if (qk_.need_sync()) qk_.sync(); }
+  void sync() { qk_.sync(); }
+  tlm_utils::tlm_quantumkeeper& quantum_keeper() { return qk_; }
+
+  GpcUnit& gpc() { return gpc_; }
+  uint32_t id() const { return id_; }
+
+ private:
+  enum class Op { Read, Write, Fill };
+  AccessStatus access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, gpt::Pas pas, uint8_t byte);
+  bool refresh_dmi(uint64_t pa);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  uint32_t id_;
+  GpcUnit& gpc_;
+  tlm_utils::tlm_quantumkeeper qk_;
+  tlm::tlm_dmi dmi_;
+  bool dmi_valid_ = false;
+  sc_core::sc_time t_latency_;
+  double bytes_per_ns_;
+  StatGroup stat_group_;
+  Counter& reads_;
+  Counter& writes_;
+  Counter& bytes_;
+  Counter& gpfs_;
+  Counter& bus_errors_;
+};
+
+}  // namespace platform

@@ -1,0 +1,61 @@
+// The SoC: PEs with their GPC units, the interconnect with its address map, DRAM, MMIO
+// windows for devices, and the EL3 monitor. Built from a SocConfig and a timing profile.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "platform/monitor.h"
+#include "platform/pe.h"
+#include "platform/profile.h"
+#include "platform/soc_config.h"
+#include "platform/stats.h"
+
+namespace platform {
+
+class Dram;
+class Interconnect;
+
+class Soc : public sc_core::sc_module {
+ public:
+  Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile& profile);
+  ~Soc() override;
+
+  const SocConfig& config() const { return cfg_; }
+  const TimingProfile& profile() const { return profile_; }
+  unsigned num_pes() const { return static_cast<unsigned>(pes_.size()); }
+  Pe& pe(unsigned i) { return *pes_.at(i); }
+  Monitor& monitor() { return *monitor_; }
+  Dram& dram() { return *dram_; }
+  Interconnect& interconnect() { return *bus_; }
+  StatGroup& stats() { return stats_; }
+
+  // Adds a requester that is not a PE (SMMU, DMA engine): a GPC unit of its own, attached
+  // to the monitor for programming and TLBI broadcasts. Elaboration time only.
+  Requester& add_requester(const std::string& name);
+
+  // Rethrows the first error a PE's job raised during the last simulation, if any.
+  void rethrow_job_errors() const;
+
+  // Human-readable memory map and GPT geometry.
+  void print_memory_map(std::ostream& os) const;
+
+ private:
+  void bind_requester(GpcUnit& gpc, Requester& req);
+
+  SocConfig cfg_;
+  const TimingProfile& profile_;
+  StatGroup stats_;
+  std::unique_ptr<Dram> dram_;
+  std::unique_ptr<Interconnect> bus_;
+  std::unique_ptr<Monitor> monitor_;
+  std::vector<std::unique_ptr<Pe>> pes_;
+  std::vector<std::unique_ptr<GpcUnit>> extra_gpcs_;
+  std::vector<std::unique_ptr<Requester>> extra_requesters_;
+};
+
+}  // namespace platform

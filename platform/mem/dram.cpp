@@ -1,0 +1,78 @@
+#include "platform/dram.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "platform/pas_extension.h"
+#include "platform/profile.h"
+
+namespace platform {
+
+Dram::Dram(sc_core::sc_module_name name, uint64_t base, uint64_t size, const TimingProfile& profile)
+    : sc_module(name), socket("socket"), base_(base), size_(size),
+      t_latency_(profile.duration("dram.latency")),
+      bytes_per_ns_(profile.bytes_per_ns("dram.bandwidth")) {
+  // A memfd rather than anonymous memory so that other views of the same pages (the CPU's
+  // IPA windows) can be mapped with mmap. MAP_NORESERVE: a 64 GiB DRAM costs only what is
+  // touched.
+  fd_ = memfd_create("rmesim-dram", MFD_CLOEXEC);
+  if (fd_ < 0) throw std::runtime_error(std::string("memfd_create: ") + std::strerror(errno));
+  if (ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+    close(fd_);
+    throw std::runtime_error(std::string("ftruncate DRAM: ") + std::strerror(errno));
+  }
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
+  if (p == MAP_FAILED) {
+    close(fd_);
+    throw std::runtime_error(std::string("mmap DRAM: ") + std::strerror(errno));
+  }
+  mem_ = static_cast<uint8_t*>(p);
+  socket.register_b_transport(this, &Dram::b_transport);
+  socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+  socket.register_transport_dbg(this, &Dram::transport_dbg);
+}
+
+Dram::~Dram() {
+  if (mem_) munmap(mem_, size_);
+  if (fd_ >= 0) close(fd_);
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const uint64_t off = gp.get_address();
+  const uint64_t len = gp.get_data_length();
+  if (off > size_ || len > size_ - off || gp.get_byte_enable_ptr()) {
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (gp.is_read()) std::memcpy(gp.get_data_ptr(), mem_ + off, len);
+  else if (gp.is_write()) std::memcpy(mem_ + off, gp.get_data_ptr(), len);
+  delay += t_latency_ + TimingProfile::transfer(bytes_per_ns_, len);
+  gp.set_dmi_allowed(true);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.set_dmi_ptr(mem_);
+  dmi.set_start_address(0);
+  dmi.set_end_address(size_ - 1);
+  dmi.allow_read_write();
+  dmi.set_read_latency(t_latency_);
+  dmi.set_write_latency(t_latency_);
+  return true;
+}
+
+unsigned Dram::transport_dbg(tlm::tlm_generic_payload& gp) {
+  const uint64_t off = gp.get_address();
+  if (off >= size_) return 0;
+  const uint64_t len = std::min<uint64_t>(gp.get_data_length(), size_ - off);
+  if (gp.is_read()) std::memcpy(gp.get_data_ptr(), mem_ + off, len);
+  else if (gp.is_write()) std::memcpy(mem_ + off, gp.get_data_ptr(), len);
+  return static_cast<unsigned>(len);
+}
+
+}  // namespace platform

@@ -1,0 +1,107 @@
+#include "platform/requester.h"
+
+#include <cstring>
+#include <vector>
+
+#include "platform/gpc_unit.h"
+#include "platform/pas_extension.h"
+#include "platform/profile.h"
+
+namespace platform {
+
+Requester::Requester(sc_core::sc_module_name name, uint32_t id, GpcUnit& gpc,
+                     const TimingProfile& profile, StatGroup& parent_stats)
+    : sc_module(name), socket("socket"), id_(id), gpc_(gpc),
+      t_latency_(profile.duration("dram.latency")),
+      bytes_per_ns_(profile.bytes_per_ns("dram.bandwidth")),
+      stat_group_("mem", &parent_stats),
+      reads_(stat_group_.counter("reads", "memory reads")),
+      writes_(stat_group_.counter("writes", "memory writes (including fills)")),
+      bytes_(stat_group_.counter("bytes", "bytes moved")),
+      gpfs_(stat_group_.counter("gpfs", "accesses refused with a granule protection fault")),
+      bus_errors_(stat_group_.counter("bus_errors", "accesses no target decoded")) {
+  socket.register_invalidate_direct_mem_ptr(this, &Requester::invalidate_direct_mem_ptr);
+}
+
+void Requester::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  if (dmi_valid_ && start <= dmi_.get_end_address() && end >= dmi_.get_start_address()) dmi_valid_ = false;
+}
+
+bool Requester::refresh_dmi(uint64_t pa) {
+  if (dmi_valid_ && pa >= dmi_.get_start_address() && pa <= dmi_.get_end_address()) return true;
+  tlm::tlm_generic_payload gp;
+  gp.set_address(pa);
+  gp.set_command(tlm::TLM_READ_COMMAND);
+  tlm::tlm_dmi dmi;
+  if (socket->get_direct_mem_ptr(gp, dmi) && dmi.is_read_write_allowed()) {
+    dmi_ = dmi;
+    dmi_valid_ = true;
+    return true;
+  }
+  return false;
+}
+
+uint8_t* Requester::dram_pointer(uint64_t pa, uint64_t len) {
+  if (!refresh_dmi(pa) || len == 0 || pa + len - 1 > dmi_.get_end_address()) return nullptr;
+  return dmi_.get_dmi_ptr() + (pa - dmi_.get_start_address());
+}
+
+AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, gpt::Pas pas,
+                               uint8_t byte) {
+  AccessStatus st;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  if (op == Op::Read) ++reads_; else ++writes_;
+  uint8_t* host = len ? dram_pointer(pa, len) : nullptr;
+  if (host) {
+    // Direct path: the GPC check this requester's unit would make, then DMI.
+    st.gpf = gpc_.check(pa, len, pas, delay);
+    if (st.gpf.ok()) {
+      switch (op) {
+        case Op::Read: std::memcpy(buf, host, len); break;
+        case Op::Write: std::memcpy(host, buf, len); break;
+        case Op::Fill: std::memset(host, byte, len); break;
+      }
+      delay += t_latency_ + TimingProfile::transfer(bytes_per_ns_, len);
+      bytes_ += len;
+    }
+  } else {
+    // Transaction path (MMIO, undecoded addresses): the GPC unit checks in b_transport.
+    std::vector<uint8_t> tmp;
+    if (op == Op::Fill) tmp.assign(len, byte);
+    tlm::tlm_generic_payload gp;
+    PasExtension ext;
+    ext.pas = pas;
+    ext.requester = id_;
+    gp.set_extension(&ext);
+    gp.set_command(op == Op::Read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+    gp.set_address(pa);
+    gp.set_data_ptr(op == Op::Fill ? tmp.data() : buf);
+    gp.set_data_length(static_cast<unsigned>(len));
+    gp.set_streaming_width(static_cast<unsigned>(len));
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    socket->b_transport(gp, delay);
+    gp.clear_extension(&ext);
+    st.gpf = ext.gpf;
+    st.bus_error = st.gpf.ok() && !gp.is_response_ok();
+    if (gp.is_response_ok()) bytes_ += len;
+  }
+  if (!st.gpf.ok()) ++gpfs_;
+  if (st.bus_error) ++bus_errors_;
+  qk_.inc(delay);
+  if (sc_core::sc_is_running() && qk_.need_sync()) qk_.sync();
+  return st;
+}
+
+AccessStatus Requester::read(uint64_t pa, void* dst, uint64_t len, gpt::Pas pas) {
+  return access(Op::Read, pa, static_cast<uint8_t*>(dst), len, pas, 0);
+}
+
+AccessStatus Requester::write(uint64_t pa, const void* src, uint64_t len, gpt::Pas pas) {
+  return access(Op::Write, pa, const_cast<uint8_t*>(static_cast<const uint8_t*>(src)), len, pas, 0);
+}
+
+AccessStatus Requester::fill(uint64_t pa, uint8_t byte, uint64_t len, gpt::Pas pas) {
+  return access(Op::Fill, pa, nullptr, len, pas, byte);
+}
+
+}  // namespace platform

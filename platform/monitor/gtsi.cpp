@@ -1,0 +1,78 @@
+// Granule transitions requested by the RMM (RMM-EL3 GTSI): delegate NS -> Realm and
+// undelegate Realm -> NS, each with GPT update, cache maintenance by PA and TLBI RPALOS to
+// every GPC unit, following TF-A's gpt_delegate_pas / gpt_undelegate_pas sequences.
+#include <cstring>
+
+#include "monitor/root_memory.h"
+#include "platform/gpc_unit.h"
+#include "platform/log.h"
+#include "platform/monitor.h"
+#include "platform/profile.h"
+#include "platform/requester.h"
+
+namespace platform {
+
+bool Monitor::is_delegable(uint64_t pa) const {
+  return pa >= delegable_base_ && pa < delegable_end_ && (pa & (granule_size() - 1)) == 0;
+}
+
+void Monitor::tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size) {
+  ++tlbi_broadcasts_;
+  for (GpcUnit* g : gpcs_) g->tlbi_rpa(base, size);
+  caller.charge(t_tlbi_);
+}
+
+void Monitor::tlbi_broadcast_paall(Requester& caller) {
+  ++tlbi_broadcasts_;
+  for (GpcUnit* g : gpcs_) g->tlbi_paall();
+  caller.charge(t_tlbi_);
+}
+
+uint64_t Monitor::transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to) {
+  if (!booted_ || !is_delegable(pa)) {
+    ++transitions_refused_;
+    RMESIM_LOG(LogLevel::Debug, "soc.monitor", "transition refused: 0x" << std::hex << pa << " not delegable");
+    return abi::kRmmEl3BadAddr;
+  }
+  root_->via = &caller;
+  const sc_core::sc_time start = caller.now();
+  if (table_->granule_gpi(pa) != from) {
+    ++transitions_refused_;
+    RMESIM_LOG(LogLevel::Debug, "soc.monitor", "transition refused: 0x" << std::hex << pa
+               << " is " << gpt::to_string(table_->granule_gpi(pa)) << ", not " << gpt::to_string(from));
+    return abi::kRmmEl3BadPas;
+  }
+  const uint64_t gsize = granule_size();
+  if (to == gpt::Gpi::Realm) {
+    // Delegate: clean+invalidate the target PAS's lines, flip the GPI, invalidate every GPC
+    // cache, then clean+invalidate the lines of the old PAS.
+    caller.charge(t_cmo_granule_);
+    table_->set_granule(pa, to);
+    tlbi_broadcast_rpa(caller, pa, gsize);
+    caller.charge(t_cmo_granule_);
+    ++delegates_;
+  } else {
+    // Undelegate: make the granule inaccessible first so nobody sees the scrub half done,
+    // scrub it, clean+invalidate for both PAS, then open it to Non-secure.
+    table_->set_granule(pa, gpt::Gpi::NoAccess);
+    tlbi_broadcast_rpa(caller, pa, gsize);
+    if (uint8_t* host = caller.dram_pointer(pa, gsize)) std::memset(host, 0, gsize);
+    caller.charge(TimingProfile::transfer(scrub_bytes_per_ns_, gsize));
+    caller.charge(t_cmo_granule_ + t_cmo_granule_);
+    table_->set_granule(pa, to);
+    tlbi_broadcast_rpa(caller, pa, gsize);
+    ++undelegates_;
+  }
+  t_transitions_.add(caller.now() - start);
+  return abi::kRmmEl3Ok;
+}
+
+uint64_t Monitor::gtsi_delegate(Requester& caller, uint64_t pa) {
+  return transition(caller, pa, gpt::Gpi::NonSecure, gpt::Gpi::Realm);
+}
+
+uint64_t Monitor::gtsi_undelegate(Requester& caller, uint64_t pa) {
+  return transition(caller, pa, gpt::Gpi::Realm, gpt::Gpi::NonSecure);
+}
+
+}  // namespace platform

@@ -1,0 +1,121 @@
+// EL3 monitor: boot (GPT construction and GPC enable) and SMC routing. Granule transitions
+// are in gtsi.cpp.
+#include "platform/monitor.h"
+
+#include <stdexcept>
+
+#include "monitor/root_memory.h"
+#include "platform/gpc_unit.h"
+#include "platform/log.h"
+#include "platform/profile.h"
+#include "platform/requester.h"
+#include "platform/soc_config.h"
+#include "platform/time_format.h"
+
+namespace platform {
+
+namespace {
+uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+}  // namespace
+
+Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& parent_stats)
+    : cfg_(cfg), root_(std::make_unique<RootMemory>()),
+      t_world_switch_(profile.duration("smc.world_switch")),
+      t_tlbi_(profile.duration("tlbi.broadcast")),
+      t_cmo_granule_(profile.duration("cache.maint_granule")),
+      scrub_bytes_per_ns_(profile.bytes_per_ns("scrub.bandwidth")),
+      stats_("monitor", &parent_stats),
+      smcs_(stats_.counter("smcs", "SMCs taken to EL3")),
+      smcs_unknown_(stats_.counter("smcs_unknown", "SMCs with a function ID nobody handles")),
+      delegates_(stats_.counter("delegates", "granules delegated (NS -> Realm)")),
+      undelegates_(stats_.counter("undelegates", "granules undelegated (Realm -> NS)")),
+      transitions_refused_(stats_.counter("transitions_refused", "granule transitions refused")),
+      tlbi_broadcasts_(stats_.counter("tlbi_broadcasts", "TLBI PA broadcasts to every GPC unit")),
+      t_transitions_(stats_.time("transitions", "simulated time in granule transitions")) {
+  gpc_cfg_.pps = cfg.gpt_pps;
+  gpc_cfg_.pgs = cfg.gpt_pgs;
+  gpc_cfg_.l0gptsz = cfg.gpt_l0gptsz;
+  gpc_cfg_.enabled = false;
+  if (auto err = gpc_cfg_.validate(); !err.empty()) throw std::invalid_argument("GPT geometry: " + err);
+
+  // Firmware carve-outs at the top of DRAM, from the top down: the GPT (L0, then the L1
+  // tables below it, each aligned to its size), the RMM, the monitor.
+  const uint64_t dram_end = cfg.dram_base + cfg.dram_size;
+  const uint64_t l0_bytes = gpc_cfg_.l0_table_bytes();
+  const uint64_t l1_bytes = gpt::GptTable::l1_bytes_for(gpc_cfg_, cfg.dram_base, cfg.dram_size);
+  const uint64_t l0_base = align_down(dram_end - l0_bytes, l0_bytes);
+  const uint64_t l1_align = std::max<uint64_t>(gpc_cfg_.l1_table_bytes(), 4096);
+  l1_base_ = l1_bytes ? align_down(l0_base - l1_bytes, l1_align) : l0_base;
+  // The GPT's own region is described at granule level, so it starts on a granule.
+  const uint64_t gpt_base = align_down(l1_base_, gpc_cfg_.granule_size());
+  gpt_bytes_ = dram_end - gpt_base;
+  gpc_cfg_.l0_base = l0_base;
+
+  const uint64_t fw_align = std::max<uint64_t>(2 * MiB, gpc_cfg_.granule_size());
+  const uint64_t rmm_base = align_down(gpt_base - cfg.rmm_size, fw_align);
+  const uint64_t mon_base = align_down(rmm_base - cfg.monitor_size, fw_align);
+  if (mon_base <= cfg.dram_base || mon_base - cfg.dram_base < cfg.dram_size / 2)
+    throw std::invalid_argument("DRAM of " + std::to_string(cfg.dram_size >> 20) +
+                                " MiB is too small for the firmware and a GPT of " +
+                                std::to_string(gpt_bytes_ >> 10) + " KiB with this geometry");
+  delegable_base_ = cfg.dram_base;
+  delegable_end_ = mon_base;
+  regions_ = {
+      {"dram (non-secure, delegable)", cfg.dram_base, mon_base - cfg.dram_base, gpt::Gpi::NonSecure},
+      {"el3 monitor", mon_base, rmm_base - mon_base, gpt::Gpi::Root},
+      {"rmm", rmm_base, gpt_base - rmm_base, gpt::Gpi::Realm},
+      {"gpt", gpt_base, gpt_bytes_, gpt::Gpi::Root},
+  };
+}
+
+Monitor::~Monitor() = default;
+
+void Monitor::attach_gpc(GpcUnit& gpc) { gpcs_.push_back(&gpc); }
+
+void Monitor::boot(Requester& boot_core) {
+  if (booted_) throw std::logic_error("monitor: booted twice");
+  const sc_core::sc_time start = boot_core.now();
+  root_->via = &boot_core;
+  table_ = std::make_unique<gpt::GptTable>(gpc_cfg_, *root_);
+  std::vector<gpt::PasRegion> granular{{cfg_.dram_base, cfg_.dram_size, gpt::Gpi::NonSecure}};
+  std::vector<gpt::PasRegion> regions;
+  for (const auto& r : regions_) regions.push_back({r.base, r.size, r.gpi});
+  // Everything outside DRAM (device windows) is an L0 block of GPI ANY: devices do their own
+  // filtering, as with TF-A's platform device regions.
+  const std::string err = table_->build(l1_base_, granular, gpt::Gpi::Any, regions);
+  if (!err.empty()) throw std::runtime_error("monitor: building the GPT failed: " + err);
+  // gpt_enable(): program GPTBR/GPCCR, invalidate, then enable, on every GPC unit.
+  gpc_cfg_.enabled = true;
+  for (GpcUnit* g : gpcs_) g->program(gpc_cfg_);
+  boot_core.charge(t_tlbi_);
+  booted_ = true;
+  RMESIM_LOG(LogLevel::Info, "soc.monitor",
+             "GPT built and GPC enabled in " << format_time(boot_core.now() - start));
+}
+
+void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
+  ++smcs_;
+  caller.charge(t_world_switch_);
+  const uint32_t fid = regs.fid();
+  if (fid >= abi::kRmiFidFirst && fid <= abi::kRmiFidLast && from == World::NonSecure && rmm_) {
+    rmm_->handle_smc(caller, regs);
+  } else if (fid >= abi::kRmmEl3FidFirst && fid <= abi::kRmmEl3FidLast && from == World::Realm) {
+    switch (fid) {
+      case abi::kRmmGtsiDelegate: regs.x[0] = gtsi_delegate(caller, regs.x[1]); break;
+      case abi::kRmmGtsiUndelegate: regs.x[0] = gtsi_undelegate(caller, regs.x[1]); break;
+      default: ++smcs_unknown_; regs.x[0] = abi::kRmmEl3Unknown; break;
+    }
+  } else {
+    ++smcs_unknown_;
+    regs.x[0] = abi::kSmcUnknown;
+  }
+  caller.charge(t_world_switch_);
+}
+
+gpt::Gpi Monitor::granule_gpi(Requester& via, uint64_t pa) {
+  root_->via = &via;
+  return table_->granule_gpi(pa);
+}
+
+}  // namespace platform

@@ -1,0 +1,86 @@
+#include "platform/soc.h"
+
+#include <iomanip>
+#include <stdexcept>
+
+#include "mem/interconnect.h"
+#include "platform/dram.h"
+
+namespace platform {
+
+namespace {
+// Device windows below DRAM (an FVP-like map). Reserved until the device models exist;
+// accesses to a reserved window fail with a bus error.
+struct DeviceWindow { const char* name; uint64_t base, size; };
+constexpr DeviceWindow kDeviceWindows[] = {
+    {"gicv3 (distributor + redistributors)", 0x0800'0000, 0x0100'0000},
+    {"pl011 uart0", 0x0900'0000, 0x1000},
+    {"smmuv3", 0x0905'0000, 0x2'0000},
+    {"dma engine", 0x0907'0000, 0x1000},
+};
+}  // namespace
+
+Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile& profile)
+    : sc_module(name), cfg_(cfg), profile_(profile), stats_(std::string(basename())) {
+  if (auto err = cfg_.validate(); !err.empty()) throw std::invalid_argument(err);
+  dram_ = std::make_unique<Dram>("dram", cfg_.dram_base, cfg_.dram_size, profile);
+  bus_ = std::make_unique<Interconnect>("interconnect");
+  bus_->out.bind(dram_->socket);
+  bus_->map("dram", cfg_.dram_base, cfg_.dram_size, 0);
+  for (const auto& w : kDeviceWindows) bus_->map(w.name, w.base, w.size, -1);
+  monitor_ = std::make_unique<Monitor>(cfg_, profile, stats_);
+  for (unsigned i = 0; i < cfg_.cores; ++i) {
+    pes_.push_back(std::make_unique<Pe>(("pe" + std::to_string(i)).c_str(), i, profile, stats_));
+    pes_.back()->gpc().out.bind(bus_->in);
+    monitor_->attach_gpc(pes_.back()->gpc());
+  }
+}
+
+Soc::~Soc() = default;
+
+Requester& Soc::add_requester(const std::string& name) {
+  const uint32_t id = static_cast<uint32_t>(pes_.size() + extra_requesters_.size());
+  extra_gpcs_.push_back(std::make_unique<GpcUnit>((name + "_gpc").c_str(), id, profile_, stats_));
+  extra_requesters_.push_back(std::make_unique<Requester>(name.c_str(), id, *extra_gpcs_.back(), profile_, stats_));
+  extra_requesters_.back()->socket.bind(extra_gpcs_.back()->in);
+  extra_gpcs_.back()->out.bind(bus_->in);
+  monitor_->attach_gpc(*extra_gpcs_.back());
+  return *extra_requesters_.back();
+}
+
+void Soc::rethrow_job_errors() const {
+  for (const auto& pe : pes_) pe->rethrow_error();
+}
+
+void Soc::print_memory_map(std::ostream& os) const {
+  auto hex = [](uint64_t v) {
+    std::ostringstream s;
+    s << "0x" << std::hex << std::setw(10) << std::setfill('0') << v;
+    return s.str();
+  };
+  auto size = [](uint64_t v) {
+    std::ostringstream s;
+    if (v >= GiB && v % GiB == 0) s << v / GiB << " GiB";
+    else if (v >= MiB && v % MiB == 0) s << v / MiB << " MiB";
+    else s << v / KiB << " KiB";
+    return s.str();
+  };
+  os << "Memory map\n";
+  for (const auto& w : bus_->windows())
+    os << "  " << hex(w.base) << " - " << hex(w.base + w.size - 1) << "  " << std::setw(9) << size(w.size)
+       << "  " << w.name << (w.port < 0 ? " (reserved)" : "") << "\n";
+  os << "DRAM carve-outs (GPI at boot)\n";
+  for (const auto& r : monitor_->regions())
+    os << "  " << hex(r.base) << " - " << hex(r.base + r.size - 1) << "  " << std::setw(9) << size(r.size)
+       << "  " << std::left << std::setw(30) << r.name << std::right << " " << gpt::to_string(r.gpi) << "\n";
+  const auto& g = monitor_->gpc_config();
+  os << "GPT geometry\n"
+     << "  PPS " << unsigned(g.pps) << " (" << g.t() << "-bit PA), PGS " << (g.granule_size() >> 10)
+     << " KiB granules, L0GPTSZ " << g.s() << " bits (" << size(uint64_t{1} << g.s()) << " per L0 entry)\n"
+     << "  L0 table at " << hex(g.l0_base) << ": " << g.l0_entries() << " entries, " << size(g.l0_table_bytes()) << "\n"
+     << "  L1 tables: " << size(g.l1_table_bytes()) << " each (" << (uint64_t{1} << (g.s() - g.p() - 4))
+     << " descriptors of 16 GPIs); GPT total " << size(monitor_->gpt_bytes()) << "\n"
+     << "  PEs: " << pes_.size() << ", each with its own GPC unit\n";
+}
+
+}  // namespace platform

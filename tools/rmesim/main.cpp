@@ -1,0 +1,142 @@
+// rmesim command line: `rmesim run SCENARIO.yaml [--set key=value]... [--out DIR] [--seed N]`.
+#include <boost/program_options.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "platform/config_error.h"
+#include "platform/log.h"
+#include "platform/profile.h"
+#include "runner.h"
+#include "scenario.h"
+#include "steps.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitRunFailed = 1, kExitConfig = 2, kExitInternal = 3;
+
+const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC with the Realm Management Extension.
+
+Usage:
+  rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
+  rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
+  rmesim --help | --version
+
+Commands:
+  run       Build the platform the scenario describes, boot it, execute its steps, print a
+            summary and write DIR/stats.json (DIR defaults to out/<scenario name>).
+  profile   Print each cost: name, value, unit, source.
+
+Exit status: 0 ok, 1 a step's expectation failed (outputs are still written),
+             2 bad input (scenario, override or profile; nothing is written),
+             3 internal error (a simulator bug).
+)";
+
+int cmd_profile(const std::vector<std::string>& args) {
+  const std::string name = args.empty() ? "default" : args[0];
+  const auto p = platform::TimingProfile::load(rmesim::resolve_profile_path(name));
+  std::cout << "profile " << p.name() << " (" << p.path() << ")\n";
+  for (const auto& [n, c] : p.costs())
+    std::cout << "  " << n << " = " << c.value << " " << c.unit << "\n      " << c.help << "\n      source: " << c.source << "\n";
+  return kExitOk;
+}
+
+int run_cli(int argc, char* argv[]);
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  return run_cli(argc, argv);
+}
+
+int main(int argc, char* argv[]) {
+  // The SystemC banner is noise in every summary and breaks byte-for-byte output comparisons.
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
+}
+
+namespace {
+int run_cli(int argc, char* argv[]) {
+  po::options_description opts("Options");
+  opts.add_options()
+      ("help,h", "show this help")
+      ("version", "print the version")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "override a scenario field (platform.dram=4GiB, platform.gpt.pgs=64KiB, seed=7) or a timing cost "
+       "(profile.dram.latency=120); may be repeated")
+      ("out", po::value<std::string>(), "output folder (default out/<scenario name>)")
+      ("seed", po::value<uint64_t>(), "random seed (overrides the scenario's)")
+      ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
+      ("quiet,q", "no summary on stdout");
+  po::options_description hidden;
+  hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("command", 1).add("args", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "rmesim: " << e.what() << "\n\n" << kUsage << opts;
+    return kExitConfig;
+  }
+  if (vm.count("help") || !vm.count("command")) {
+    std::cout << kUsage << "\n" << opts << "\nStep kinds: " << rmesim::known_step_kinds() << "\n";
+    return vm.count("help") ? kExitOk : kExitConfig;
+  }
+  if (vm.count("version")) {
+    std::cout << "rmesim 0.1 (SystemC " << sc_core::sc_release() << ")\n";
+    return kExitOk;
+  }
+  const std::string lvl = vm["log-level"].as<std::string>();
+  if (lvl == "error") platform::set_log_level(platform::LogLevel::Error);
+  else if (lvl == "warn") platform::set_log_level(platform::LogLevel::Warn);
+  else if (lvl == "info") platform::set_log_level(platform::LogLevel::Info);
+  else if (lvl == "debug") platform::set_log_level(platform::LogLevel::Debug);
+  else {
+    std::cerr << "rmesim: --log-level must be error, warn, info or debug\n";
+    return kExitConfig;
+  }
+
+  const std::string cmd = vm["command"].as<std::string>();
+  const auto args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  try {
+    if (cmd == "profile") return cmd_profile(args);
+    if (cmd != "run") {
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, profile; see --help)\n";
+      return kExitConfig;
+    }
+    if (args.size() != 1) {
+      std::cerr << "rmesim: run takes exactly one scenario file\n";
+      return kExitConfig;
+    }
+    std::vector<rmesim::Override> overrides;
+    if (vm.count("set"))
+      for (const auto& s : vm["set"].as<std::vector<std::string>>()) overrides.push_back(rmesim::parse_override(s));
+    uint64_t seed = 0;
+    const bool have_seed = vm.count("seed");
+    if (have_seed) seed = vm["seed"].as<uint64_t>();
+    const auto scenario = rmesim::load_scenario(args[0], overrides, have_seed ? &seed : nullptr);
+    rmesim::RunOptions ro;
+    if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
+    ro.quiet = vm.count("quiet");
+    const auto r = rmesim::run_scenario(scenario, ro, std::cout);
+    return r.ok ? kExitOk : kExitRunFailed;
+  } catch (const platform::ConfigError& e) {
+    std::cerr << "rmesim: error: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "rmesim: internal error (a simulator bug; please report it with the scenario): " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+}  // namespace

@@ -1,0 +1,73 @@
+// Runs a loaded scenario: builds the SoC, boots the monitor, executes the steps on PE 0,
+// and collects what happened for the summary and stats.json.
+#pragma once
+#include <cstdint>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "platform/profile.h"
+#include "platform/soc.h"
+#include "scenario.h"
+
+namespace rmesim {
+
+// A step whose expectation did not hold: the run fails (exit 1) but outputs are written.
+class RunFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Phase {
+  std::string name;
+  sc_core::sc_time start, end;
+};
+
+struct StepRecord {
+  std::string where, kind, outcome;
+  sc_core::sc_time start, end;
+};
+
+class RunContext {
+ public:
+  RunContext(const Scenario& s, platform::Soc& soc, platform::Pe& pe) : scenario(s), soc(soc), pe(pe) {}
+  const Scenario& scenario;
+  platform::Soc& soc;
+  platform::Pe& pe;  // the PE the steps run on
+
+  void begin_phase(const std::string& name);
+  void end_phase();
+  // Records what a step did (one line in the summary).
+  void note(const std::string& outcome) { current_outcome += (current_outcome.empty() ? "" : "; ") + outcome; }
+
+  std::vector<Phase> phases;
+  std::vector<StepRecord> steps;
+  std::string current_outcome;
+};
+
+struct RunResult {
+  bool ok = true;
+  std::string failure;             // the first failed expectation
+  std::vector<Phase> phases;
+  std::vector<StepRecord> steps;
+  sc_core::sc_time sim_time;
+  double wall_seconds = 0;
+};
+
+struct RunOptions {
+  std::string out_dir;   // where stats.json goes
+  bool quiet = false;    // no summary on stdout
+};
+
+// Resolves a profile name ("default") or path.
+std::string resolve_profile_path(const std::string& name_or_path);
+
+// Everything between a loaded scenario and its outputs. Throws ConfigError for problems only
+// visible once the platform is built (e.g. a profile override); RunFailure is reported in the
+// result, not thrown.
+RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& out);
+
+}  // namespace rmesim

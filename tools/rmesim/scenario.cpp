@@ -1,0 +1,219 @@
+#include "scenario.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "steps.h"
+
+namespace rmesim {
+
+namespace yaml {
+
+void fail(const std::string& file, const YAML::Node& n, const std::string& key, const std::string& what) {
+  const auto m = n.Mark();
+  // Nodes made by --set have no position in the file: name the override instead.
+  if (m.is_null() || m.line < 0) throw platform::ConfigError("--set", 0, 0, key, what);
+  throw platform::ConfigError(file, m.line + 1, m.column + 1, key, what);
+}
+
+std::string str(const std::string& file, const YAML::Node& n, const std::string& key) {
+  if (!n.IsScalar()) fail(file, n, key, "must be a string");
+  return n.Scalar();
+}
+
+uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key) {
+  const std::string s = str(file, n, key);
+  if (s.empty() || s[0] == '-') fail(file, n, key, "must be a non-negative integer");
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+  if (errno || *end) fail(file, n, key, "'" + s + "' is not an integer");
+  return v;
+}
+
+uint64_t size(const std::string& file, const YAML::Node& n, const std::string& key) {
+  const std::string s = str(file, n, key);
+  static const std::map<std::string, uint64_t> units = {
+      {"", 1}, {"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40},
+      {"K", 1ull << 10}, {"M", 1ull << 20}, {"G", 1ull << 30}, {"KB", 1ull << 10}, {"MB", 1ull << 20}, {"GB", 1ull << 30}};
+  char* end = nullptr;
+  errno = 0;
+  if (s.empty() || s[0] == '-') fail(file, n, key, "must be a size such as 4096, 64MiB or 2GiB");
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 0);
+  std::string unit(end);
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  auto it = units.find(unit);
+  if (errno || end == s.c_str() || it == units.end())
+    fail(file, n, key, "'" + s + "' is not a size (e.g. 4096, 64MiB, 2GiB)");
+  if (v > ~0ull / it->second) fail(file, n, key, "size too large");
+  return v * it->second;
+}
+
+void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
+               std::initializer_list<const char*> allowed) {
+  if (!n.IsMap()) fail(file, n, key, "must be a map");
+  for (const auto& kv : n) {
+    const std::string k = kv.first.Scalar();
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    if (!ok) {
+      std::string list;
+      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      fail(file, kv.first, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+    }
+  }
+}
+
+}  // namespace yaml
+
+namespace {
+
+using yaml::fail;
+
+// GPT geometry accepts the architecture's encodings or the sizes they stand for.
+uint8_t parse_pps(const std::string& f, const YAML::Node& n) {
+  static const std::map<std::string, uint8_t> names = {
+      {"4GB", 0}, {"64GB", 1}, {"1TB", 2}, {"4TB", 3}, {"16TB", 4}, {"256TB", 5}, {"4PB", 6},
+      {"32", 0}, {"36", 1}, {"40", 2}, {"42", 3}, {"44", 4}, {"48", 5}, {"52", 6}};
+  auto it = names.find(yaml::str(f, n, "platform.gpt.pps"));
+  if (it == names.end()) fail(f, n, "platform.gpt.pps", "expected PA bits (32,36,40,42,44,48,52) or 4GB,64GB,1TB,4TB,16TB,256TB,4PB");
+  return it->second;
+}
+
+gpt::Pgs parse_pgs(const std::string& f, const YAML::Node& n) {
+  const uint64_t v = yaml::size(f, n, "platform.gpt.pgs");
+  if (v == 4096) return gpt::Pgs::K4;
+  if (v == 16384) return gpt::Pgs::K16;
+  if (v == 65536) return gpt::Pgs::K64;
+  fail(f, n, "platform.gpt.pgs", "expected 4KiB, 16KiB or 64KiB");
+}
+
+uint8_t parse_l0gptsz(const std::string& f, const YAML::Node& n) {
+  static const std::map<std::string, uint8_t> names = {
+      {"1GiB", 0}, {"16GiB", 4}, {"64GiB", 6}, {"512GiB", 9}, {"1GB", 0}, {"16GB", 4}, {"64GB", 6}, {"512GB", 9},
+      {"30", 0}, {"34", 4}, {"36", 6}, {"39", 9}};
+  auto it = names.find(yaml::str(f, n, "platform.gpt.l0gptsz"));
+  if (it == names.end()) fail(f, n, "platform.gpt.l0gptsz", "expected 1GiB, 16GiB, 64GiB or 512GiB (or 30, 34, 36, 39 bits)");
+  return it->second;
+}
+
+void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
+  yaml::only_keys(f, n, "platform", {"cores", "dram", "gpt", "profile", "monitor_size", "rmm_size"});
+  auto& p = s.platform;
+  if (n["cores"]) {
+    const uint64_t c = yaml::u64(f, n["cores"], "platform.cores");
+    if (c < 1 || c > 64) fail(f, n["cores"], "platform.cores", "must be 1 to 64");
+    p.cores = static_cast<unsigned>(c);
+  }
+  if (n["dram"]) {
+    p.dram_size = yaml::size(f, n["dram"], "platform.dram");
+    if (auto e = p.validate(); e.rfind("platform.dram", 0) == 0) fail(f, n["dram"], "platform.dram", e.substr(15));
+  }
+  if (n["monitor_size"]) p.monitor_size = yaml::size(f, n["monitor_size"], "platform.monitor_size");
+  if (n["rmm_size"]) p.rmm_size = yaml::size(f, n["rmm_size"], "platform.rmm_size");
+  if (const auto g = n["gpt"]) {
+    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz"});
+    if (g["pps"]) p.gpt_pps = parse_pps(f, g["pps"]);
+    if (g["pgs"]) p.gpt_pgs = parse_pgs(f, g["pgs"]);
+    if (g["l0gptsz"]) p.gpt_l0gptsz = parse_l0gptsz(f, g["l0gptsz"]);
+    if (auto e = p.validate(); !e.empty()) fail(f, g, "platform.gpt", e);
+  }
+  if (n["profile"]) s.profile = yaml::str(f, n["profile"], "platform.profile");
+  if (auto e = p.validate(); !e.empty()) fail(f, n, "platform", e);
+}
+
+// Applies one --set to the tree: creates the path, replaces the leaf with a scalar.
+void apply_override(YAML::Node root, const Override& o) {
+  std::vector<std::string> parts;
+  std::stringstream ss(o.key);
+  for (std::string part; std::getline(ss, part, '.');) {
+    if (part.empty()) throw platform::ConfigError("--set", 0, 0, o.key, "empty path component");
+    parts.push_back(part);
+  }
+  // yaml-cpp nodes are handles: walk with reset() copies so we never assign over a parent.
+  std::vector<YAML::Node> chain{root};
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    YAML::Node cur = chain.back();
+    if (!cur.IsMap() && !cur.IsNull())
+      throw platform::ConfigError("--set", 0, 0, o.key, "'" + parts[i] + "' is not a map");
+    YAML::Node next = cur[parts[i]];
+    if (!next.IsDefined() || next.IsNull()) {
+      cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+      next = cur[parts[i]];
+    }
+    chain.push_back(next);
+  }
+  YAML::Node leaf = chain.back();
+  if (!leaf.IsMap() && !leaf.IsNull())
+    throw platform::ConfigError("--set", 0, 0, o.key, "cannot set a key below a scalar");
+  leaf.remove(parts.back());  // a fresh node: errors then name the --set, not the file
+  leaf[parts.back()] = o.value;
+}
+
+}  // namespace
+
+Override parse_override(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw platform::ConfigError("--set", 0, 0, text, "expected key=value");
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+Scenario parse_scenario(const std::string& text, const std::string& origin,
+                        const std::vector<Override>& overrides, const uint64_t* seed) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw platform::ConfigError(origin, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                e.mark.is_null() ? 0 : e.mark.column + 1, "", e.msg);
+  }
+  if (!root.IsMap()) throw platform::ConfigError(origin, 1, 1, "", "a scenario is a YAML map (name, platform, steps, ...)");
+  Scenario s;
+  s.file = origin;
+  s.overrides = overrides;
+  for (const auto& o : overrides) {
+    if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
+    else apply_override(root, o);
+  }
+  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "steps"});
+  if (!root["name"]) throw platform::ConfigError(origin, 1, 1, "name", "missing: every scenario has a name (its output folder)");
+  s.name = yaml::str(origin, root["name"], "name");
+  if (s.name.empty() || s.name.find_first_of("/\\ ") != std::string::npos || s.name[0] == '.')
+    fail(origin, root["name"], "name", "must be a plain file name (no spaces or slashes)");
+  if (root["description"]) s.description = yaml::str(origin, root["description"], "description");
+  if (root["seed"]) s.seed = yaml::u64(origin, root["seed"], "seed");
+  if (seed) s.seed = *seed;
+  if (root["platform"]) parse_platform(origin, root["platform"], s);
+  if (const auto steps = root["steps"]) {
+    if (!steps.IsSequence()) fail(origin, steps, "steps", "must be a list of steps");
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const YAML::Node st = steps[i];
+      const std::string key = "steps[" + std::to_string(i) + "]";
+      if (!st.IsMap() || st.size() != 1) fail(origin, st, key, "a step is a map with exactly one key, its kind (e.g. {delegate: {...}})");
+      const auto kv = *st.begin();
+      const std::string kind = kv.first.Scalar();
+      const StepParser* parser = find_step_parser(kind);
+      if (!parser) fail(origin, kv.first, key + "." + kind, "unknown step kind (known: " + known_step_kinds() + ")");
+      auto step = (*parser)(origin, kv.second, key + "." + kind);
+      step->kind = kind;
+      const auto m = kv.first.Mark();
+      step->where = origin + ":" + std::to_string(m.line + 1);
+      s.steps.push_back(std::move(step));
+    }
+  }
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides, const uint64_t* seed) {
+  std::ifstream in(path);
+  if (!in) throw platform::ConfigError(path, 0, 0, "", "cannot read the scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path, overrides, seed);
+}
+
+}  // namespace rmesim

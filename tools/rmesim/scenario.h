@@ -1,0 +1,67 @@
+// A scenario: the platform to build and the steps to run, read from YAML with overrides.
+// Loading is strict: an unknown key, a wrong type or a bad value is a ConfigError naming the
+// file, line, column and key (or the --set that caused it), before anything runs.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "platform/config_error.h"
+#include "platform/soc_config.h"
+
+namespace rmesim {
+
+class RunContext;
+
+// One step, parsed and validated at load time, executed by the runner.
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual void execute(RunContext& ctx) = 0;
+  std::string kind;   // the step's key in the scenario
+  std::string where;  // file:line, for messages
+};
+
+struct Override {
+  std::string key;    // dotted path: platform.dram, seed, profile.dram.latency
+  std::string value;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  platform::SocConfig platform;
+  std::string profile = "default";            // name under platform/profiles/ or a path
+  std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
+  std::vector<Override> overrides;            // every --set, as given
+  std::vector<std::unique_ptr<Step>> steps;
+};
+
+// Loads and validates. `seed` (from --seed) wins over the file and --set when given.
+Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
+                       const uint64_t* seed = nullptr);
+Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
+                        const std::vector<Override>& overrides, const uint64_t* seed = nullptr);
+
+// "key=value" -> Override; throws ConfigError for a malformed one.
+Override parse_override(const std::string& text);
+
+// Value parsers shared by steps; each throws ConfigError at `n`'s position.
+namespace yaml {
+[[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
+                       const std::string& what);
+uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key);
+uint64_t size(const std::string& file, const YAML::Node& n, const std::string& key);  // 2GiB, 4096
+std::string str(const std::string& file, const YAML::Node& n, const std::string& key);
+// Checks that map `n` has only keys from `allowed`.
+void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
+               std::initializer_list<const char*> allowed);
+}  // namespace yaml
+
+}  // namespace rmesim

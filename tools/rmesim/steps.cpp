@@ -1,0 +1,209 @@
+#include "steps.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "platform/abi/smccc.h"
+#include "platform/monitor.h"
+#include "platform/requester.h"
+#include "runner.h"
+
+namespace rmesim {
+namespace {
+
+using yaml::fail;
+
+std::string hex(uint64_t v) {
+  std::ostringstream s;
+  s << "0x" << std::hex << v;
+  return s.str();
+}
+
+// An address: a number, or "dram+OFFSET" so scenarios need not know where DRAM starts.
+struct Address {
+  bool dram_relative = false;
+  uint64_t value = 0;
+  uint64_t resolve(const RunContext& c) const {
+    return dram_relative ? c.soc.config().dram_base + value : value;
+  }
+};
+
+Address parse_address(const std::string& f, const YAML::Node& n, const std::string& key) {
+  const std::string s = yaml::str(f, n, key);
+  Address a;
+  if (s.rfind("dram", 0) == 0) {
+    a.dram_relative = true;
+    if (s.size() == 4) return a;
+    if (s[4] != '+') fail(f, n, key, "expected dram or dram+OFFSET");
+    YAML::Node off(s.substr(5));
+    try {
+      a.value = yaml::u64(f, off, key);
+    } catch (const platform::ConfigError&) {
+      fail(f, n, key, "'" + s + "': the offset after dram+ is not an integer");
+    }
+    return a;
+  }
+  a.value = yaml::u64(f, n, key);
+  return a;
+}
+
+gpt::Pas parse_pas(const std::string& f, const YAML::Node& n, const std::string& key) {
+  static const std::map<std::string, gpt::Pas> names = {
+      {"secure", gpt::Pas::Secure}, {"non_secure", gpt::Pas::NonSecure},
+      {"root", gpt::Pas::Root}, {"realm", gpt::Pas::Realm}};
+  auto it = names.find(yaml::str(f, n, key));
+  if (it == names.end()) fail(f, n, key, "expected secure, non_secure, root or realm");
+  return it->second;
+}
+
+// --- phase: NAME -------------------------------------------------------------------------
+struct PhaseStep : Step {
+  std::string name;
+  void execute(RunContext& c) override { c.begin_phase(name); c.note("phase " + name); }
+};
+
+// --- delegate / undelegate: {base, count} --------------------------------------------------
+// Granule transitions through the monitor's GTSI, issued from the Realm world as the RMM
+// does (RMI-level calls arrive with the RMM model).
+struct TransitionStep : Step {
+  bool delegate = true;
+  Address base;
+  uint64_t count = 1;
+  std::string expect = "ok";  // ok | bad_addr | bad_pas
+  void execute(RunContext& c) override {
+    auto& m = c.soc.monitor();
+    const uint64_t g = m.granule_size();
+    const uint64_t b = base.resolve(c);
+    uint64_t ok = 0, first_err = abi_ok();
+    for (uint64_t i = 0; i < count; ++i) {
+      platform::abi::SmcRegs r;
+      r.x[0] = delegate ? platform::abi::kRmmGtsiDelegate : platform::abi::kRmmGtsiUndelegate;
+      r.x[1] = b + i * g;
+      m.smc(c.pe.requester(), platform::World::Realm, r);
+      if (r.x[0] == platform::abi::kRmmEl3Ok) ++ok;
+      else if (first_err == abi_ok()) first_err = r.x[0];
+    }
+    const std::string what = std::string(delegate ? "delegated " : "undelegated ") + std::to_string(ok) +
+                             "/" + std::to_string(count) + " granules from " + hex(b);
+    c.note(what);
+    const std::string got = first_err == abi_ok() ? "ok"
+                            : first_err == platform::abi::kRmmEl3BadAddr ? "bad_addr" : "bad_pas";
+    if (got != expect) throw RunFailure(where + ": " + kind + ": expected " + expect + ", got " + got + " (" + what + ")");
+  }
+  static uint64_t abi_ok() { return platform::abi::kRmmEl3Ok; }
+};
+
+// --- read / write: {pa, pas, size, value, expect} ------------------------------------------
+struct AccessStep : Step {
+  bool write = false;
+  Address pa;
+  gpt::Pas pas = gpt::Pas::NonSecure;
+  uint64_t size = 8;
+  uint8_t byte = 0;
+  std::string expect = "ok";
+  void execute(RunContext& c) override {
+    const uint64_t a = pa.resolve(c);
+    std::vector<uint8_t> buf(size, byte);
+    auto& r = c.pe.requester();
+    const auto st = write ? r.fill(a, byte, size, pas) : r.read(a, buf.data(), size, pas);
+    std::string got;
+    if (st.bus_error) got = "bus_error";
+    else if (!st.gpf.ok()) got = std::string("gpf_") + to_snake(gpt::to_string(st.gpf.kind));
+    else if (!write && std::all_of(buf.begin(), buf.end(), [](uint8_t b) { return b == 0; })) got = "zeros";
+    else got = "ok";
+    std::string what = std::string(write ? "write " : "read ") + std::to_string(size) + " B at " + hex(a) +
+                       " as " + gpt::to_string(pas) + ": " + got;
+    if (!st.gpf.ok()) what += std::string(" (level ") + std::to_string(st.gpf.level) + ", GPI " + gpt::to_string(st.gpf.gpi) + ")";
+    c.note(what);
+    const bool match = got == expect || (expect == "ok" && got == "zeros") ||
+                       (expect == "gpf" && got.rfind("gpf_", 0) == 0);
+    if (!match) throw RunFailure(where + ": " + kind + ": expected " + expect + ", got " + got + " (" + what + ")");
+  }
+  static std::string to_snake(std::string s) {
+    std::string out;
+    for (char ch : s) {
+      if (std::isupper(static_cast<unsigned char>(ch)) && !out.empty() && out.back() != '_') out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    return out;
+  }
+};
+
+std::unique_ptr<Step> parse_phase(const std::string& f, const YAML::Node& n, const std::string& key) {
+  auto s = std::make_unique<PhaseStep>();
+  s->name = yaml::str(f, n, key);
+  if (s->name.empty()) fail(f, n, key, "a phase needs a name");
+  return s;
+}
+
+std::unique_ptr<Step> parse_transition(bool delegate, const std::string& f, const YAML::Node& n, const std::string& key) {
+  yaml::only_keys(f, n, key, {"base", "count", "expect"});
+  auto s = std::make_unique<TransitionStep>();
+  s->delegate = delegate;
+  if (!n["base"]) fail(f, n, key + ".base", "missing");
+  s->base = parse_address(f, n["base"], key + ".base");
+  if (n["count"]) s->count = yaml::u64(f, n["count"], key + ".count");
+  if (s->count == 0 || s->count > (1u << 24)) fail(f, n["count"], key + ".count", "must be 1 to 16777216");
+  if (n["expect"]) {
+    s->expect = yaml::str(f, n["expect"], key + ".expect");
+    if (s->expect != "ok" && s->expect != "bad_addr" && s->expect != "bad_pas")
+      fail(f, n["expect"], key + ".expect", "expected ok, bad_addr or bad_pas");
+  }
+  return s;
+}
+
+std::unique_ptr<Step> parse_access(bool write, const std::string& f, const YAML::Node& n, const std::string& key) {
+  yaml::only_keys(f, n, key, {"pa", "pas", "size", "value", "expect"});
+  auto s = std::make_unique<AccessStep>();
+  s->write = write;
+  if (!n["pa"]) fail(f, n, key + ".pa", "missing");
+  s->pa = parse_address(f, n["pa"], key + ".pa");
+  if (n["pas"]) s->pas = parse_pas(f, n["pas"], key + ".pas");
+  if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
+  if (s->size == 0 || s->size > (1u << 20)) fail(f, n["size"], key + ".size", "must be 1 byte to 1 MiB");
+  if (n["value"]) {
+    if (!write) fail(f, n["value"], key + ".value", "only a write has a value");
+    const uint64_t v = yaml::u64(f, n["value"], key + ".value");
+    if (v > 0xFF) fail(f, n["value"], key + ".value", "a fill byte is 0 to 255");
+    s->byte = static_cast<uint8_t>(v);
+  }
+  if (n["expect"]) {
+    s->expect = yaml::str(f, n["expect"], key + ".expect");
+    static const char* kinds[] = {"ok", "zeros", "gpf", "gpf_fail", "gpf_walk", "gpf_address_size",
+                                  "gpf_external_abort", "bus_error"};
+    bool known = false;
+    for (const char* k : kinds) known = known || s->expect == k;
+    if (!known) fail(f, n["expect"], key + ".expect", "expected ok, zeros, gpf, gpf_fail, gpf_walk, gpf_address_size, gpf_external_abort or bus_error");
+    if (write && s->expect == "zeros") fail(f, n["expect"], key + ".expect", "a write cannot expect zeros");
+  }
+  return s;
+}
+
+const std::map<std::string, StepParser>& registry() {
+  static const std::map<std::string, StepParser> r = {
+      {"phase", parse_phase},
+      {"delegate", [](auto& f, auto& n, auto& k) { return parse_transition(true, f, n, k); }},
+      {"undelegate", [](auto& f, auto& n, auto& k) { return parse_transition(false, f, n, k); }},
+      {"read", [](auto& f, auto& n, auto& k) { return parse_access(false, f, n, k); }},
+      {"write", [](auto& f, auto& n, auto& k) { return parse_access(true, f, n, k); }},
+  };
+  return r;
+}
+
+}  // namespace
+
+const StepParser* find_step_parser(const std::string& kind) {
+  auto it = registry().find(kind);
+  return it == registry().end() ? nullptr : &it->second;
+}
+
+std::string known_step_kinds() {
+  std::string s;
+  for (const auto& [k, _] : registry()) s += (s.empty() ? "" : ", ") + k;
+  return s;
+}
+
+}  // namespace rmesim

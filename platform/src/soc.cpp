@@ -3,6 +3,8 @@
 #include <iomanip>
 #include <stdexcept>
 
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include "mem/interconnect.h"
 #include "platform/dram.h"
 
@@ -23,6 +25,9 @@ constexpr DeviceWindow kDeviceWindows[] = {
 Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile& profile)
     : sc_module(name), cfg_(cfg), profile_(profile), stats_(std::string(basename())) {
   if (auto err = cfg_.validate(); !err.empty()) throw std::invalid_argument(err);
+  if (sc_core::sc_get_time_resolution() != sc_core::sc_time(1, sc_core::SC_PS))
+    throw std::logic_error("rmesim needs SystemC's default time resolution of 1 ps");
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(double(cfg_.quantum_ns), sc_core::SC_NS));
   dram_ = std::make_unique<Dram>("dram", cfg_.dram_base, cfg_.dram_size, profile);
   bus_ = std::make_unique<Interconnect>("interconnect");
   bus_->out.bind(dram_->socket);

@@ -7,6 +7,7 @@ std::string SocConfig::validate() const {
   if (dram_size < 64 * MiB) return "platform.dram: must be at least 64 MiB";
   if (dram_size > dram_max_size) return "platform.dram: must be at most 64 GiB";
   if (dram_size % (2 * MiB)) return "platform.dram: must be a multiple of 2 MiB";
+  if (quantum_ns < 1 || quantum_ns > 1'000'000'000) return "platform.quantum: must be 1 ns to 1 s";
   gpt::GpcConfig g;
   g.pps = gpt_pps;
   g.pgs = gpt_pgs;

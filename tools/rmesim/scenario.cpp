@@ -100,8 +100,20 @@ uint8_t parse_l0gptsz(const std::string& f, const YAML::Node& n) {
   return it->second;
 }
 
+// A duration such as 10us, 500ns, 1ms (whole nanoseconds).
+uint64_t parse_duration_ns(const std::string& f, const YAML::Node& n, const std::string& key) {
+  const std::string s = yaml::str(f, n, key);
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
+  const std::string unit(end);
+  const uint64_t mult = unit == "ns" ? 1 : unit == "us" ? 1000 : unit == "ms" ? 1000000 : 0;
+  if (errno || end == s.c_str() || !mult || s[0] == '-') fail(f, n, key, "expected a duration such as 500ns, 10us or 1ms");
+  return v * mult;
+}
+
 void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "platform", {"cores", "dram", "gpt", "profile", "monitor_size", "rmm_size"});
+  yaml::only_keys(f, n, "platform", {"cores", "dram", "gpt", "profile", "monitor_size", "rmm_size", "quantum"});
   auto& p = s.platform;
   if (n["cores"]) {
     const uint64_t c = yaml::u64(f, n["cores"], "platform.cores");
@@ -111,6 +123,10 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   if (n["dram"]) {
     p.dram_size = yaml::size(f, n["dram"], "platform.dram");
     if (auto e = p.validate(); e.rfind("platform.dram", 0) == 0) fail(f, n["dram"], "platform.dram", e.substr(15));
+  }
+  if (n["quantum"]) {
+    p.quantum_ns = parse_duration_ns(f, n["quantum"], "platform.quantum");
+    if (p.quantum_ns < 1 || p.quantum_ns > 1'000'000'000) fail(f, n["quantum"], "platform.quantum", "must be 1ns to 1s");
   }
   if (n["monitor_size"]) p.monitor_size = yaml::size(f, n["monitor_size"], "platform.monitor_size");
   if (n["rmm_size"]) p.rmm_size = yaml::size(f, n["rmm_size"], "platform.rmm_size");

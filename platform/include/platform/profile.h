@@ -44,9 +44,12 @@ class TimingProfile {
   double bytes_per_ns(const std::string& name) const;        // GB/s (decimal: 1 GB/s = 1 B/ns)
   double number(const std::string& name) const;              // any unit, raw value
 
-  // Time to move `bytes` at `bytes_per_ns`.
+  // Time to move `bytes` at `bytes_per_ns`. On hot paths (every memory access), so it builds
+  // the time from picoseconds directly: the kernel's resolution is SystemC's default 1 ps,
+  // which Soc checks at construction.
   static sc_core::sc_time transfer(double bytes_per_ns, uint64_t bytes) {
-    return sc_core::sc_time(static_cast<double>(bytes) / bytes_per_ns, sc_core::SC_NS);
+    return sc_core::sc_time::from_value(
+        static_cast<sc_dt::uint64>(static_cast<double>(bytes) * 1000.0 / bytes_per_ns + 0.5));
   }
 
  private:

@@ -25,6 +25,10 @@ struct SocConfig {
   uint64_t monitor_size = 2 * MiB;  // Root: EL3 image and data
   uint64_t rmm_size = 16 * MiB;     // Realm: RMM image and data
 
+  // TLM-2.0 global quantum: how far a PE may run ahead of the others before it yields.
+  // Larger is faster; smaller interleaves PEs more finely. Deterministic either way.
+  uint64_t quantum_ns = 10'000;
+
   std::string profile = "default";  // name under platform/profiles/ or a path
   uint64_t seed = 1;
 

@@ -1,0 +1,247 @@
+// Realm Management Interface (RMI), RMM specification DEN0137 1.0: the calls a Non-secure
+// hypervisor makes to the RMM through SMC. Function IDs, argument and result registers,
+// status codes and their X0 packing, enumerations, and the byte offsets of every structure the
+// host passes by physical address (RmiRealmParams, RmiRecParams, RmiRecRun).
+//
+// Shared by the RMM model (rmm/) and the host model (host/): both include this and nothing of
+// each other. Values are cross-checked with TF-RMM (tag rmm-spec-v1.0-rel0, smc-rmi.h) and the
+// Linux CCA host headers of the same era.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "platform/abi/smccc.h"
+
+namespace platform::abi::rmi {
+
+// ---------------------------------------------------------------------------------------------
+// Versions: (major << 16) | minor.
+constexpr uint64_t version(uint64_t major, uint64_t minor) { return (major << 16) | minor; }
+constexpr uint64_t version_major(uint64_t v) { return (v >> 16) & 0x7FFF; }
+constexpr uint64_t version_minor(uint64_t v) { return v & 0xFFFF; }
+constexpr uint64_t kVersion = version(1, 0);  // the interface this model implements
+
+// ---------------------------------------------------------------------------------------------
+// Function IDs (SMC64, fast call, Standard Secure Service; fnum 0x150..0x18F). Comments give
+// the arguments in X1.. and the results in X1.. (X0 is always the packed status).
+constexpr uint32_t kVersionFid = 0xC4000150;             // (req_version) -> lower, higher
+constexpr uint32_t kGranuleDelegate = 0xC4000151;        // (addr)
+constexpr uint32_t kGranuleUndelegate = 0xC4000152;      // (addr)
+constexpr uint32_t kDataCreate = 0xC4000153;             // (rd, data, ipa, src, flags)
+constexpr uint32_t kDataCreateUnknown = 0xC4000154;      // (rd, data, ipa)
+constexpr uint32_t kDataDestroy = 0xC4000155;            // (rd, ipa) -> data, top
+constexpr uint32_t kRealmActivate = 0xC4000157;          // (rd)
+constexpr uint32_t kRealmCreate = 0xC4000158;            // (rd, params_ptr)
+constexpr uint32_t kRealmDestroy = 0xC4000159;           // (rd)
+constexpr uint32_t kRecCreate = 0xC400015A;              // (rd, rec, params_ptr)
+constexpr uint32_t kRecDestroy = 0xC400015B;             // (rec)
+constexpr uint32_t kRecEnter = 0xC400015C;               // (rec, run_ptr)
+constexpr uint32_t kRttCreate = 0xC400015D;              // (rd, rtt, ipa, level)
+constexpr uint32_t kRttDestroy = 0xC400015E;             // (rd, ipa, level) -> rtt, top
+constexpr uint32_t kRttMapUnprotected = 0xC400015F;      // (rd, ipa, level, desc)
+constexpr uint32_t kRttReadEntry = 0xC4000161;           // (rd, ipa, level) -> walk_level, state, desc, ripas
+constexpr uint32_t kRttUnmapUnprotected = 0xC4000162;    // (rd, ipa, level) -> top
+constexpr uint32_t kPsciComplete = 0xC4000164;           // (calling_rec, target_rec, status)
+constexpr uint32_t kFeatures = 0xC4000165;               // (index) -> value
+constexpr uint32_t kRttFold = 0xC4000166;                // (rd, ipa, level) -> rtt
+constexpr uint32_t kRecAuxCount = 0xC4000167;            // (rd) -> aux_count
+constexpr uint32_t kRttInitRipas = 0xC4000168;           // (rd, base, top) -> out_top
+constexpr uint32_t kRttSetRipas = 0xC4000169;            // (rd, rec, base, top) -> out_top
+
+constexpr uint32_t kFidFirst = kRmiFidFirst;  // 0xC4000150
+constexpr uint32_t kFidLast = kRmiFidLast;    // 0xC400018F
+constexpr unsigned kNumCommands = 23;         // v1.0 commands in [kFidFirst, kFidLast]
+constexpr bool is_rmi_fid(uint32_t fid) { return fid >= kFidFirst && fid <= kFidLast; }
+
+// ---------------------------------------------------------------------------------------------
+// Status codes (RmiStatusCode) and the command return value: X0 = status[7:0] | index[15:8].
+enum class Status : uint8_t {
+  Success = 0,
+  ErrorInput = 1,  // an input value is invalid
+  ErrorRealm = 2,  // a realm attribute is wrong (index: REC_ENTER 0 = NEW, 1 = SYSTEM_OFF)
+  ErrorRec = 3,    // a REC attribute is wrong
+  ErrorRtt = 4,    // an RTT walk or entry is wrong (index: the RTT level)
+};
+constexpr unsigned kNumStatus = 5;
+
+constexpr uint64_t pack(Status s, unsigned index = 0) {
+  return static_cast<uint64_t>(s) | (static_cast<uint64_t>(index & 0xFF) << 8);
+}
+constexpr Status status_of(uint64_t x0) { return static_cast<Status>(x0 & 0xFF); }
+constexpr unsigned index_of(uint64_t x0) { return static_cast<unsigned>((x0 >> 8) & 0xFF); }
+// RMI_ERROR_RTT carries a level that may be -1 (LPA2): the index byte holds it two's complement.
+constexpr int rtt_level_of(uint64_t x0) { return static_cast<int8_t>(index_of(x0)); }
+inline const char* to_string(Status s) {
+  switch (s) {
+    case Status::Success: return "RMI_SUCCESS";
+    case Status::ErrorInput: return "RMI_ERROR_INPUT";
+    case Status::ErrorRealm: return "RMI_ERROR_REALM";
+    case Status::ErrorRec: return "RMI_ERROR_REC";
+    case Status::ErrorRtt: return "RMI_ERROR_RTT";
+  }
+  return "RMI_ERROR_?";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Enumerations.
+enum class Ripas : uint8_t { Empty = 0, Ram = 1, Destroyed = 2 };          // RmiRipas
+enum class RttEntryState : uint8_t { Unassigned = 0, Assigned = 1, Table = 2 };  // RmiRttEntryState
+enum class HashAlgorithm : uint8_t { Sha256 = 0, Sha512 = 1 };           // RmiHashAlgorithm
+enum class Response : uint8_t { Accept = 0, Reject = 1 };                // RmiResponse
+enum class ExitReason : uint8_t {                                        // RmiRecExitReason
+  Sync = 0, Irq = 1, Fiq = 2, Psci = 3, RipasChange = 4, HostCall = 5, Serror = 6,
+};
+inline const char* to_string(ExitReason r) {
+  switch (r) {
+    case ExitReason::Sync: return "RMI_EXIT_SYNC";
+    case ExitReason::Irq: return "RMI_EXIT_IRQ";
+    case ExitReason::Fiq: return "RMI_EXIT_FIQ";
+    case ExitReason::Psci: return "RMI_EXIT_PSCI";
+    case ExitReason::RipasChange: return "RMI_EXIT_RIPAS_CHANGE";
+    case ExitReason::HostCall: return "RMI_EXIT_HOST_CALL";
+    case ExitReason::Serror: return "RMI_EXIT_SERROR";
+  }
+  return "RMI_EXIT_?";
+}
+
+// RMI_DATA_CREATE flags (RmiDataFlags).
+constexpr uint64_t kDataNoMeasureContent = 0;
+constexpr uint64_t kDataMeasureContent = 1;
+
+// ---------------------------------------------------------------------------------------------
+// RMI_FEATURES register 0 (RmiFeatureRegister0). Other indices read as zero.
+namespace feat0 {
+constexpr unsigned kS2szShift = 0, kS2szWidth = 8;           // max IPA width
+constexpr unsigned kLpa2Shift = 8;                           // FEAT_LPA2 for realms
+constexpr unsigned kSveEnShift = 9;
+constexpr unsigned kSveVlShift = 10, kSveVlWidth = 4;
+constexpr unsigned kNumBpsShift = 14, kNumBpsWidth = 6;
+constexpr unsigned kNumWpsShift = 20, kNumWpsWidth = 6;
+constexpr unsigned kPmuEnShift = 26;
+constexpr unsigned kPmuNumCtrsShift = 27, kPmuNumCtrsWidth = 5;
+constexpr unsigned kHashSha256Shift = 32;
+constexpr unsigned kHashSha512Shift = 33;
+constexpr unsigned kGicv3NumLrsShift = 34, kGicv3NumLrsWidth = 4;
+constexpr unsigned kMaxRecsOrderShift = 38, kMaxRecsOrderWidth = 4;
+constexpr uint64_t field(uint64_t reg, unsigned shift, unsigned width = 1) {
+  return (reg >> shift) & ((uint64_t{1} << width) - 1);
+}
+}  // namespace feat0
+
+// ---------------------------------------------------------------------------------------------
+// Structures passed by PA (each one 4 KiB granule of Non-secure memory). Offsets in bytes.
+
+// RmiRealmParams.
+namespace realm_params {
+constexpr uint64_t kFlags = 0x000;          // u64 RmiRealmFlags
+constexpr uint64_t kFlagLpa2 = 1u << 0;
+constexpr uint64_t kFlagSve = 1u << 1;
+constexpr uint64_t kFlagPmu = 1u << 2;
+constexpr uint64_t kS2sz = 0x008;           // u8 in a u64 slot: IPA width
+constexpr uint64_t kSveVl = 0x010;          // u8
+constexpr uint64_t kNumBps = 0x018;         // u8
+constexpr uint64_t kNumWps = 0x020;         // u8
+constexpr uint64_t kPmuNumCtrs = 0x028;     // u8
+constexpr uint64_t kHashAlgo = 0x030;       // u8 RmiHashAlgorithm
+constexpr uint64_t kRpv = 0x400;            // 64 bytes, Realm Personalization Value
+constexpr size_t kRpvSize = 64;
+constexpr uint64_t kVmid = 0x800;           // u16
+constexpr uint64_t kRttBase = 0x808;        // u64 PA of the first starting-level RTT
+constexpr uint64_t kRttLevelStart = 0x810;  // s64
+constexpr uint64_t kRttNumStart = 0x818;    // u32 in a u64 slot: concatenated starting-level RTTs
+constexpr size_t kSize = 0x1000;
+}  // namespace realm_params
+
+// RmiRecParams.
+namespace rec_params {
+constexpr uint64_t kFlags = 0x000;          // u64 RmiRecCreateFlags
+constexpr uint64_t kFlagRunnable = 1u << 0;
+constexpr uint64_t kMpidr = 0x100;          // u64 RmiRecMpidr
+constexpr uint64_t kPc = 0x200;             // u64
+constexpr uint64_t kGprs = 0x300;           // u64[8]: X0..X7
+constexpr unsigned kNumGprs = 8;
+constexpr uint64_t kNumAux = 0x800;         // u64
+constexpr uint64_t kAux = 0x808;            // u64[16]: PAs of DELEGATED granules
+constexpr unsigned kMaxAux = 16;
+constexpr size_t kSize = 0x1000;
+// RmiRecMpidr: only Aff0[3:0], Aff1, Aff2, Aff3 may be set.
+constexpr uint64_t kMpidrMask = 0xFF'00FF'FF0Full;
+constexpr uint64_t mpidr_to_index(uint64_t mpidr) {
+  return (mpidr & 0xF) | (((mpidr >> 8) & 0xFF) << 4) | (((mpidr >> 16) & 0xFF) << 12) |
+         (((mpidr >> 32) & 0xFF) << 20);
+}
+constexpr uint64_t index_to_mpidr(uint64_t index) {
+  return (index & 0xF) | (((index >> 4) & 0xFF) << 8) | (((index >> 12) & 0xFF) << 16) |
+         (((index >> 20) & 0xFF) << 32);
+}
+}  // namespace rec_params
+
+// RmiRecRun = RmiRecEnter at 0x000 + RmiRecExit at 0x800.
+namespace rec_run {
+constexpr uint64_t kEnter = 0x000;
+constexpr uint64_t kExit = 0x800;
+constexpr unsigned kNumGprs = 31;      // X0..X30 (the RMM exposes what the exit reason needs)
+constexpr unsigned kNumLrs = 16;
+constexpr size_t kSize = 0x1000;
+}  // namespace rec_run
+
+namespace rec_enter {  // offsets from the start of RmiRecRun
+constexpr uint64_t kFlags = 0x000;
+constexpr uint64_t kFlagEmulatedMmio = 1u << 0;  // complete an emulated MMIO read / skip the write
+constexpr uint64_t kFlagInjectSea = 1u << 1;     // inject a synchronous external abort
+constexpr uint64_t kFlagTrapWfi = 1u << 2;
+constexpr uint64_t kFlagTrapWfe = 1u << 3;
+constexpr uint64_t kFlagRipasResponse = 1u << 4;  // 1 = REJECT the pending RIPAS change
+constexpr uint64_t kFlagsKnown = 0x1F;
+constexpr uint64_t kGprs = 0x200;        // u64[31]
+constexpr uint64_t kGicv3Hcr = 0x300;    // u64
+constexpr uint64_t kGicv3Lrs = 0x308;    // u64[16]
+}  // namespace rec_enter
+
+namespace rec_exit {  // offsets from the start of RmiRecRun
+constexpr uint64_t kExitReason = 0x800;  // u8 in a u64 slot
+constexpr uint64_t kEsr = 0x900;
+constexpr uint64_t kFar = 0x908;
+constexpr uint64_t kHpfar = 0x910;
+constexpr uint64_t kGprs = 0xA00;        // u64[31]
+constexpr uint64_t kGicv3Hcr = 0xB00;
+constexpr uint64_t kGicv3Lrs = 0xB08;    // u64[16]
+constexpr uint64_t kGicv3Misr = 0xB88;
+constexpr uint64_t kGicv3Vmcr = 0xB90;
+constexpr uint64_t kCntpCtl = 0xC00;
+constexpr uint64_t kCntpCval = 0xC08;
+constexpr uint64_t kCntvCtl = 0xC10;
+constexpr uint64_t kCntvCval = 0xC18;
+constexpr uint64_t kRipasBase = 0xD00;
+constexpr uint64_t kRipasTop = 0xD08;
+constexpr uint64_t kRipasValue = 0xD10;  // u8
+constexpr uint64_t kImm = 0xE00;         // u16 host call immediate
+constexpr uint64_t kPmuOvfStatus = 0xF00;
+}  // namespace rec_exit
+
+// ICH_HCR_EL2 bits a host may set in RmiRecEnter.gicv3_hcr (the rest must be zero).
+constexpr uint64_t kGicv3HcrAllowed =
+    (1u << 1) |   // UIE
+    (1u << 2) |   // LRENPIE
+    (1u << 3) |   // NPIE
+    (1u << 4) |   // VGrp0EIE
+    (1u << 5) |   // VGrp0DIE
+    (1u << 6) |   // VGrp1EIE
+    (1u << 7) |   // VGrp1DIE
+    (1u << 13);   // TDIR
+constexpr uint64_t kGicv3LrHw = uint64_t{1} << 61;  // ICH_LR<n>_EL2.HW: not allowed from the host
+
+// ---------------------------------------------------------------------------------------------
+// Stage-2 translation table entry fields a host passes to RTT_MAP_UNPROTECTED (desc) and reads
+// back from RTT_READ_ENTRY: output address, MemAttr[5:2], S2AP[7:6] (and SH[9:8] without LPA2).
+namespace s2tte_host {
+constexpr uint64_t kMemAttrMask = uint64_t{0xF} << 2;
+constexpr uint64_t kS2apMask = uint64_t{0x3} << 6;
+constexpr uint64_t kS2apRead = uint64_t{1} << 6;
+constexpr uint64_t kS2apWrite = uint64_t{1} << 7;
+constexpr uint64_t kShMask = uint64_t{0x3} << 8;
+constexpr uint64_t kMemAttrNormalWb = uint64_t{0x6} << 2;  // FWB: Normal, Write-Back
+constexpr uint64_t kMemAttrDevice = uint64_t{0x1} << 2;    // FWB: Device-nGnRE
+}  // namespace s2tte_host
+
+}  // namespace platform::abi::rmi

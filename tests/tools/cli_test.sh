@@ -16,7 +16,7 @@ check "summary has memory map and GPT geometry" 'grep -q "Memory map" "$work/a.t
 check "stats.json names scenario, seed, profile" 'grep -q "\"scenario\"" "$work/a/stats.json" && grep -q "\"seed\": 1" "$work/a/stats.json" && grep -q "\"profile\"" "$work/a/stats.json"'
 
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/b" -q; rc=$?
-check "same scenario and seed give byte-identical stats.json" '[ $rc = 0 ] && cmp -s "$work/a/stats.json" "$work/b/stats.json"'
+check "same scenario and seed give byte-identical stats.json and trace.json" '[ $rc = 0 ] && cmp -s "$work/a/stats.json" "$work/b/stats.json" && cmp -s "$work/a/trace.json" "$work/b/trace.json"'
 
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/c" -q --set profile.tlbi.broadcast=1000; rc=$?
 check "a profile override changes the timing and is recorded" '[ $rc = 0 ] && ! cmp -s "$work/a/stats.json" "$work/c/stats.json" && grep -q "\"origin\": \"--set profile.tlbi.broadcast\"" "$work/c/stats.json"'

@@ -188,11 +188,20 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     out << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
   }
 
-  std::ostringstream json;
+  auto& trace = soc->trace();
+  const int phase_track = trace.track("soc", "phases");
+  for (const auto& p : result.phases) trace.slice(phase_track, p.name, "phase", p.start, p.end - p.start);
+  const int step_track = trace.track(soc->pe(0).name(), "scenario steps");
+  for (const auto& st : result.steps)
+    trace.slice(step_track, st.kind, "step", st.start, st.end - st.start, {{"where", st.where}, {"outcome", st.outcome}});
+
+  std::ostringstream json, trace_json;
   write_stats_json(json, s, profile, *soc, result, g);
+  trace.write_json(trace_json);
   const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
   write_file_atomically(dir / "stats.json", json.str());
-  if (!opt.quiet) out << "Wrote " << (dir / "stats.json").string() << "\n";
+  write_file_atomically(dir / "trace.json", trace_json.str());
+  if (!opt.quiet) out << "Wrote " << (dir / "stats.json").string() << " and trace.json\n";
   return result;
 }
 

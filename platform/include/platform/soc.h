@@ -14,6 +14,7 @@
 #include "platform/profile.h"
 #include "platform/soc_config.h"
 #include "platform/stats.h"
+#include "platform/trace.h"
 
 namespace platform {
 
@@ -33,6 +34,8 @@ class Soc : public sc_core::sc_module {
   Dram& dram() { return *dram_; }
   Interconnect& interconnect() { return *bus_; }
   StatGroup& stats() { return stats_; }
+  // The run's trace (trace.json): models add slices on their PE's tracks.
+  Trace& trace() { return trace_; }
 
   // Adds a requester that is not a PE (SMMU, DMA engine): a GPC unit of its own, attached
   // to the monitor for programming and TLBI broadcasts. Elaboration time only.
@@ -50,6 +53,7 @@ class Soc : public sc_core::sc_module {
   SocConfig cfg_;
   const TimingProfile& profile_;
   StatGroup stats_;
+  Trace trace_;
   std::unique_ptr<Dram> dram_;
   std::unique_ptr<Interconnect> bus_;
   std::unique_ptr<Monitor> monitor_;

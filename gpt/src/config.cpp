@@ -1,24 +1,6 @@
 #include "gpt/config.h"
 
-#include <algorithm>
-
 namespace gpt {
-
-uint64_t GpcConfig::l0_entries() const {
-  return t() > s() ? uint64_t{1} << (t() - s()) : 1;
-}
-
-uint64_t GpcConfig::l0_table_bytes() const {
-  return std::max<uint64_t>(l0_entries() * 8, 4096);
-}
-
-uint64_t GpcConfig::l1_table_bytes() const {
-  return uint64_t{1} << (s() - p() - 1);
-}
-
-uint64_t GpcConfig::l1_used_bytes() const {
-  return uint64_t{1} << (std::min(s(), t()) - p() - 1);
-}
 
 uint64_t GpcConfig::gpccr() const {
   using namespace gpccr;

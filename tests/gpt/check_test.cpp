@@ -333,6 +333,47 @@ TEST_F(Check, every_raw_gpi_in_an_l1_contiguous_run_admits_exactly_the_pas_the_a
   }
 }
 
+// --- The prepared form ----------------------------------------------------------------------
+
+TEST_F(Check, a_prepared_geometry_answers_as_the_configuration_does) {
+  mem.poke(l1_entry(0x20000), l1_set_gpi(l1_fill(Gpi::Root), 7, Gpi::Realm));
+  mem.poke(kL0 + 2 * 8, 0x7);  // invalid
+  mem.aborts.insert(l1_entry(0x40000));
+  const uint64_t pas_to_try[] = {0, 0x27000, 0x28000, 0x40000, 1 * GiB, 2 * GiB, 4 * GiB};
+  auto same = [&](const GpcConfig& c) {
+    const GpcGeometry g(c);
+    for (uint64_t pa : pas_to_try) {
+      for (Pas pas : kAllPas) {
+        const GpcResult a = granule_protection_check(c, pa, pas, mem);
+        const GpcResult b = granule_protection_check(g, pa, pas, mem);
+        EXPECT_EQ(a.kind, b.kind) << std::hex << pa;
+        EXPECT_EQ(a.level, b.level);
+        EXPECT_EQ(a.gpi, b.gpi);
+      }
+      const GptWalk a = gpt_walk(c, pa, Pas::Root, mem), b = gpt_walk(g, pa, Pas::Root, mem);
+      EXPECT_EQ(a.fault, b.fault);
+      EXPECT_EQ(a.range_base, b.range_base);
+      EXPECT_EQ(a.range_size, b.range_size);
+      EXPECT_EQ(a.reads, b.reads);
+    }
+  };
+  same(cfg);
+  GpcConfig c = cfg;
+  c.enabled = false;
+  same(c);
+  c = cfg;
+  c.pps = 7;
+  same(c);
+  c = cfg;
+  c.l0_base = 4 * GiB;
+  same(c);
+}
+
+TEST_F(Check, a_default_geometry_is_a_disabled_gpc) {
+  EXPECT_TRUE(granule_protection_check(GpcGeometry{}, 0x1000, Pas::Realm, mem).ok());
+  EXPECT_EQ(mem.reads, 0u);
+}
+
 TEST(GpfKindNames, every_kind_has_a_name) {
   EXPECT_STREQ(to_string(GpfKind::None), "None");
   EXPECT_STREQ(to_string(GpfKind::AddressSize), "AddressSize");

@@ -47,6 +47,9 @@ struct GptWalk {
 
 // Walks the GPT for `pa`. `pas` is not used by base FEAT_RME (see above); it is there for
 // FEAT_RME_GPC2 (per-PAS disables, APPSAA) should we model it.
+// Pass a GpcGeometry prepared once for the fastest path; the GpcConfig form prepares one
+// per call.
+GptWalk gpt_walk(const GpcGeometry& geometry, uint64_t pa, Pas pas, DescriptorReader& reader);
 GptWalk gpt_walk(const GpcConfig& cfg, uint64_t pa, Pas pas, DescriptorReader& reader);
 
 struct GpcResult {
@@ -62,6 +65,8 @@ struct GpcResult {
 // PPS (pass for NS, GPF L0 otherwise), GPTBR beyond PPS (address size L0), L0 and L1 fetch
 // (external abort at that level), descriptor decode (walk fault at that level), then the
 // GPI against the PAS (GPF, i.e. GPCF_Fail, at the level of the deciding descriptor).
+GpcResult granule_protection_check(const GpcGeometry& geometry, uint64_t pa, Pas pas,
+                                   DescriptorReader& reader);
 GpcResult granule_protection_check(const GpcConfig& cfg, uint64_t pa, Pas pas,
                                    DescriptorReader& reader);
 

@@ -57,13 +57,17 @@ struct GpcConfig {
   unsigned s() const { return l0gptsz_bits(l0gptsz); }
   unsigned p() const { return pgs_bits(pgs); }
   uint64_t granule_size() const { return uint64_t{1} << p(); }
-  uint64_t l0_entries() const;      // 2^(t-s), at least 1 (s >= t: one entry)
-  uint64_t l0_table_bytes() const;  // l0_entries * 8, at least 4 KiB; also its alignment
+  // 2^(t-s), at least 1 (s >= t: one entry).
+  uint64_t l0_entries() const { return t() > s() ? uint64_t{1} << (t() - s()) : 1; }
+  // l0_entries * 8, at least 4 KiB; also the L0 table's alignment.
+  uint64_t l0_table_bytes() const {
+    return t() > s() + 9 ? uint64_t{1} << (t() - s() + 3) : 4096;
+  }
   // One L1 table covering 2^s bytes: 2^(s-p-4) entries * 8 = 2^(s-p-1) bytes; also the
   // alignment the L0 table descriptor's address must have.
-  uint64_t l1_table_bytes() const;
+  uint64_t l1_table_bytes() const { return uint64_t{1} << (s() - p() - 1); }
   // Bytes of an L1 table that PAs below 2^t can reach: l1_table_bytes() unless s > t.
-  uint64_t l1_used_bytes() const;
+  uint64_t l1_used_bytes() const { return uint64_t{1} << ((s() < t() ? s() : t()) - p() - 1); }
   // Bytes one L1 entry covers (16 granules).
   uint64_t l1_entry_span() const { return granule_size() * 16; }
 
@@ -86,6 +90,44 @@ struct GpcConfig {
   }
   // Returns an empty string when valid, else what is wrong.
   std::string validate() const;
+};
+
+// A GpcConfig prepared for the hot path: validated once, every shift, mask and base the
+// walk needs precomputed (deriving them per check costs about as much as the rest of a
+// warm walk). It is a snapshot: build a new one whenever the configuration changes, as a
+// GPC unit does when GPCCR_EL3 / GPTBR_EL3 are programmed.
+struct GpcGeometry {
+  GpcGeometry() = default;  // GPC disabled
+#if defined(__GNUC__)
+  __attribute__((always_inline))  // the GpcConfig forms of the check build one per call
+#endif
+  explicit GpcGeometry(const GpcConfig& cfg) {
+    enabled = cfg.enabled;
+    valid = cfg.valid();
+    if (!valid) return;
+    t = static_cast<uint8_t>(cfg.t());
+    s = static_cast<uint8_t>(cfg.s());
+    p = static_cast<uint8_t>(cfg.p());
+    l0_range_bits = s < t ? s : t;
+    pps_mask = (uint64_t{1} << t) - 1;
+    l0_base_in_pps = (cfg.l0_base & ~pps_mask) == 0;
+    // GPTBR_EL3.BADDR bits below the L0 table's size are RES0 but not a configuration
+    // error: the table is read as if they were zero.
+    l0_base = cfg.l0_base & ~(cfg.l0_table_bytes() - 1);
+    l1_index_mask = (uint64_t{1} << (s - p - 4)) - 1;
+    l1_base_bad = ~pps_mask | (cfg.l1_table_bytes() - 1);
+  }
+
+  bool enabled = false;         // GPCCR_EL3.GPC
+  bool valid = false;           // the GPC priority 1 rules hold (else: walk fault L0)
+  bool l0_base_in_pps = false;  // GPTBR_EL3 inside the PPS (else: address size fault L0)
+  uint8_t t = 0, s = 0, p = 0;  // as GpcConfig::t(), s(), p()
+  uint8_t l0_range_bits = 0;    // what an L0 entry covers below 2^t: min(s, t)
+  uint64_t pps_mask = 0;        // 2^t - 1
+  uint64_t l0_base = 0;         // the L0 table, GPTBR's RES0 low bits cleared
+  uint64_t l1_index_mask = 0;   // 2^(s-p-4) - 1: L1 index = (pa >> (p+4)) & mask
+  uint64_t l1_base_bad = 0;     // bits an L1 table address must not have: ~pps_mask |
+                                // (table size - 1)
 };
 
 }  // namespace gpt

@@ -24,14 +24,17 @@ enum class Gpi : uint8_t {
 // the walk fault (GPCF_Walk at the level of the descriptor that holds it).
 constexpr bool gpi_is_valid(uint8_t raw) { return raw < 16 && ((0x8F01u >> raw) & 1u) != 0; }
 
-// Whether an access in `pas` to a granule with a valid `gpi` passes the check: ANY admits
-// every PAS, NO_ACCESS none, 0b10xx only the PAS xx (see pas.h for why this lines up).
+// Whether an access in `pas` to a granule with `gpi` passes the check: ANY admits every
+// PAS, NO_ACCESS none, 0b10xx only the PAS xx (see pas.h for why this lines up), and a
+// reserved value none (the walk faults before this matters). Bit 4*gpi + pas of one mask,
+// so the hot path has no branch on a value that varies granule by granule.
+inline constexpr uint64_t kGpiPermitMask = uint64_t{0xF} << (4 * 0xF)  // ANY: all four
+                                         | uint64_t{1} << (4 * 0x8 + 0)  // SECURE
+                                         | uint64_t{1} << (4 * 0x9 + 1)  // NS
+                                         | uint64_t{1} << (4 * 0xA + 2)  // ROOT
+                                         | uint64_t{1} << (4 * 0xB + 3);  // REALM
 constexpr bool gpi_permits(Gpi gpi, Pas pas) {
-  switch (gpi) {
-    case Gpi::Any: return true;
-    case Gpi::NoAccess: return false;
-    default: return (static_cast<uint8_t>(gpi) & 3) == static_cast<uint8_t>(pas);
-  }
+  return (kGpiPermitMask >> ((4 * static_cast<unsigned>(gpi) + static_cast<unsigned>(pas)) & 63)) & 1;
 }
 
 const char* to_string(Gpi gpi);                             // "REALM"; "RESERVED" if reserved

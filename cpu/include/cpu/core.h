@@ -1,0 +1,67 @@
+// The CPU model: Unicorn AArch64 engines that run guest code (realm RECs, normal-VM vCPUs) on
+// the platform's PEs, with stage 2 and the GPC applied by the simulator when an IPA page is
+// installed (a timed translation fill), exceptions that belong to the guest delivered to its
+// EL1 vectors, and everything that belongs to EL2 or above returned as a GuestExit.
+//
+// One engine per PE, created on the PE's first run(). An engine holds the pages of one IPA
+// space (one Stage2) at a time; running another Stage2 on the same PE drops what is installed
+// (no VMID tagging). Time: executed instructions x core.cpi / core.clock, charged to the PE's
+// requester at each slice end, where the quantum is synchronised.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include "platform/guest_cpu.h"
+#include "platform/stats.h"
+
+namespace platform {
+class TimingProfile;
+}
+
+namespace cpu {
+
+class UnicornCpu final : public platform::GuestCpu {
+ public:
+  UnicornCpu(const platform::TimingProfile& profile, platform::StatGroup& parent_stats);
+  ~UnicornCpu();
+
+  platform::GuestExit run(platform::Pe& pe, platform::GuestState& state, platform::Stage2& s2,
+                          uint64_t max_instructions) override;
+  void invalidate_ipa(platform::Stage2& s2, uint64_t ipa, uint64_t size) override;
+  void invalidate_all() override;
+
+  // --trace-insn: every executed guest instruction to `os` (nullptr: off). Slow by design.
+  void set_insn_trace(std::ostream* os);
+
+  // Pages and Unicorn regions installed for `pe_index` (0 when it has no engine yet).
+  uint64_t installed_pages(unsigned pe_index) const;
+  uint64_t installed_regions(unsigned pe_index) const;
+
+  struct Stats {
+    platform::Counter& instructions;
+    platform::Counter& slices;
+    platform::Counter& fills;
+    platform::Counter& fill_gpfs;
+    platform::Counter& stage2_faults;
+    platform::Counter& mmio_exits;
+    platform::Counter& hvc_exits;
+    platform::Counter& smc_exits;
+    platform::Counter& wfx_exits;
+    platform::Counter& guest_exceptions;
+    platform::Counter& irqs_delivered;
+    platform::Counter& pages_invalidated;
+    platform::TimeStat& fill_time;
+  };
+  const Stats& stats() const { return stats_; }
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  platform::StatGroup stat_group_;
+  Stats stats_;
+};
+
+}  // namespace cpu

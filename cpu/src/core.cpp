@@ -1,0 +1,362 @@
+// UnicornCpu: the run loop, state transfer, exceptions (see cpu/core.h).
+#include "cpu/core.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <tlm>
+#include <unicorn/unicorn.h>
+
+#include "core_impl.h"
+#include "platform/profile.h"
+#include "platform/requester.h"
+
+namespace cpu {
+
+using platform::GuestExit;
+using platform::GuestExitKind;
+using platform::GuestState;
+
+namespace {
+
+// System registers by (op0, op1, CRn, CRm, op2).
+struct Sysreg { unsigned op0, op1, crn, crm, op2; };
+constexpr Sysreg kSpsrEl1{3, 0, 4, 0, 0}, kSctlrEl1{3, 0, 1, 0, 0}, kTcrEl1{3, 0, 2, 0, 2},
+    kContextidrEl1{3, 0, 13, 0, 1}, kCntkctlEl1{3, 0, 14, 1, 0}, kCntvCtl{3, 3, 14, 3, 1},
+    kCntvCval{3, 3, 14, 3, 2}, kCntpCtl{3, 3, 14, 2, 1}, kCntpCval{3, 3, 14, 2, 2},
+    kVmpidrEl2{3, 4, 0, 0, 5}, kCntfrqEl0{3, 3, 14, 0, 0};
+
+uint64_t get(UnicornEngine& e, const Sysreg& r) { return e.sysreg(r.op0, r.op1, r.crn, r.crm, r.op2); }
+void put(UnicornEngine& e, const Sysreg& r, uint64_t v) { e.set_sysreg(r.op0, r.op1, r.crn, r.crm, r.op2, v); }
+
+constexpr uint64_t kPstateI = 1ull << 7;
+unsigned pstate_el(uint64_t ps) { return (ps >> 2) & 3; }
+
+}  // namespace
+
+UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGroup& parent)
+    : impl_(std::make_unique<Impl>()),
+      stat_group_("cpu", &parent),
+      stats_{stat_group_.counter("instructions", "guest instructions retired"),
+             stat_group_.counter("slices", "uc_emu_start calls"),
+             stat_group_.counter("fills", "IPA pages installed (stage 2 + GPC checked)"),
+             stat_group_.counter("fill_gpfs", "fills refused by the GPC"),
+             stat_group_.counter("stage2_faults", "exits for unmapped IPAs"),
+             stat_group_.counter("mmio_exits", "exits for emulated MMIO accesses"),
+             stat_group_.counter("hvc_exits", "HVC exits"),
+             stat_group_.counter("smc_exits", "SMC exits"),
+             stat_group_.counter("wfx_exits", "WFI/WFE exits"),
+             stat_group_.counter("guest_exceptions", "exceptions delivered to guest EL1 vectors"),
+             stat_group_.counter("irqs_delivered", "virtual IRQs delivered to the guest"),
+             stat_group_.counter("pages_invalidated", "installed pages removed by invalidations"),
+             stat_group_.time("fill_time", "simulated time of translation fills")} {
+  double mhz = profile.number("core.clock");
+  double cpi = profile.number("core.cpi");
+  impl_->costs.insn = sc_core::sc_time(cpi * 1000.0 / mhz, sc_core::SC_NS);
+  impl_->costs.fill = profile.duration("cpu.fill");
+  impl_->costs.exception_entry = profile.duration("cpu.exception_entry");
+  impl_->costs.counter_mhz = profile.number("cpu.counter_frequency");
+  impl_->costs.max_slice = static_cast<uint64_t>(profile.number("cpu.max_slice"));
+  impl_->stats = &stats_;
+}
+
+UnicornCpu::~UnicornCpu() = default;
+
+void UnicornCpu::set_insn_trace(std::ostream* os) {
+  impl_->trace = os ? std::make_unique<InsnTrace>(*os) : nullptr;
+  for (auto& c : impl_->contexts) {
+    if (!c) continue;
+    PeContext* ctx = c.get();
+    if (!impl_->trace) {
+      ctx->engine.set_insn_observer(nullptr);
+      continue;
+    }
+    Impl* impl = impl_.get();
+    ctx->engine.set_insn_observer([impl, ctx](uint64_t pc) {
+      uint32_t insn = 0;
+      ctx->engine.read(pc, &insn, 4);
+      const char* world = ctx->pe ? platform::to_string(ctx->pe->world()) : "?";
+      impl->trace->record(ctx->index, world, pstate_el(ctx->engine.pstate()), pc, insn);
+    });
+  }
+}
+
+uint64_t UnicornCpu::installed_pages(unsigned i) const {
+  return i < impl_->contexts.size() && impl_->contexts[i] ? impl_->contexts[i]->pages.pages() : 0;
+}
+uint64_t UnicornCpu::installed_regions(unsigned i) const {
+  return i < impl_->contexts.size() && impl_->contexts[i] ? impl_->contexts[i]->pages.regions() : 0;
+}
+
+GuestExit UnicornCpu::run(platform::Pe& pe, GuestState& state, platform::Stage2& s2, uint64_t max) {
+  return impl_->run(pe, state, s2, max);
+}
+
+void UnicornCpu::invalidate_ipa(platform::Stage2& s2, uint64_t ipa, uint64_t size) {
+  for (auto& c : impl_->contexts)
+    if (c && c->s2 == &s2) stats_.pages_invalidated += c->pages.invalidate(ipa, size);
+}
+
+void UnicornCpu::invalidate_all() {
+  for (auto& c : impl_->contexts)
+    if (c) stats_.pages_invalidated += c->pages.clear();
+}
+
+PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
+  unsigned i = pe.index();
+  if (contexts.size() <= i) contexts.resize(i + 1);
+  if (!contexts[i]) {
+    auto c = std::make_unique<PeContext>();
+    c->index = i;
+    c->pe = &pe;
+    // CNTFRQ_EL0 as firmware programs it; CNTVCT/CNTPCT are served from simulated time.
+    put(c->engine, kCntfrqEl0, static_cast<uint64_t>(costs.counter_mhz * 1e6));
+    PeContext* ctx = c.get();
+    Costs* k = &costs;
+    c->engine.set_counter_source([ctx, k]() {
+      sc_core::sc_time t = ctx->pe->requester().now() + k->insn * static_cast<double>(ctx->engine.slice_executed());
+      return static_cast<uint64_t>(t.to_seconds() * k->counter_mhz * 1e6);
+    });
+    c->engine.set_fault_resolver([this, ctx](const SliceStop& s) { return resolve_fault(*ctx, s); });
+    c->engine.set_code_reader([this, ctx](uint64_t va, uint32_t& insn) { return fetch_insn(*ctx, va, insn); });
+    contexts[i] = std::move(c);
+    if (trace) {
+      Impl* impl = this;
+      ctx->engine.set_insn_observer([impl, ctx](uint64_t pc) {
+        uint32_t insn = 0;
+        ctx->engine.read(pc, &insn, 4);
+        impl->trace->record(ctx->index, platform::to_string(ctx->pe->world()),
+                            pstate_el(ctx->engine.pstate()), pc, insn);
+      });
+    }
+  }
+  return *contexts[i];
+}
+
+GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stage2& s2, uint64_t max) {
+  PeContext& c = context(pe);
+  c.pe = &pe;
+  if (c.s2 != &s2) {  // another IPA space on this PE: nothing installed stays valid
+    stats->pages_invalidated += c.pages.clear();
+    c.s2 = &s2;
+  }
+  load_state(c, st);
+  platform::Requester& req = pe.requester();
+  GuestExit exit;
+  uint64_t total = 0;
+  c.repeat_pc = ~uint64_t{0};
+  c.repeats = 0;
+  c.pending.reset();
+  for (;;) {
+    if (st.irq_pending && !(c.engine.pstate() & kPstateI)) {
+      if (!deliver_to_guest(c, 0x80, 0, 0, c.engine.pc(), false)) {
+        exit.kind = GuestExitKind::Halted;
+        exit.reason = "IRQ to a guest at EL0 (EL change unsupported on Unicorn 2.0.1)";
+        break;
+      }
+      st.irq_pending = false;
+      ++stats->irqs_delivered;
+    }
+    if (total >= max) {
+      exit.kind = GuestExitKind::Budget;
+      break;
+    }
+    // The slice ends at the quantum boundary, so that time syncs fall between slices.
+    uint64_t budget = std::min(max - total, costs.max_slice);
+    sc_core::sc_time quantum = tlm::tlm_global_quantum::instance().get();
+    if (quantum > sc_core::SC_ZERO_TIME) {
+      sc_core::sc_time local = req.quantum_keeper().get_local_time();
+      sc_core::sc_time left = quantum > local ? quantum - local : sc_core::SC_ZERO_TIME;
+      uint64_t fit = static_cast<uint64_t>(left / costs.insn);
+      budget = std::max<uint64_t>(1, std::min(budget, fit));
+    }
+    uint64_t n = 0;
+    SliceStop stop = c.engine.run(budget, n);
+    total += n;
+    stats->instructions += n;
+    ++stats->slices;
+    req.charge(costs.insn * static_cast<double>(n));
+    std::optional<GuestExit> out;
+    if (debug_) std::fprintf(stderr, "cpu%u: stop kind %d intno %u addr 0x%llx write %d fetch %d perm %d pc 0x%llx n %llu\n", c.index, int(stop.kind), stop.intno, (unsigned long long)stop.address, stop.write, stop.fetch, stop.permission, (unsigned long long)c.engine.pc(), (unsigned long long)n);
+    switch (stop.kind) {
+      case SliceStop::Kind::Budget: break;
+      case SliceStop::Kind::Exception: out = handle_exception(c, stop.intno); break;
+      case SliceStop::Kind::MemFault: out = handle_mem_fault(c, stop); break;
+      case SliceStop::Kind::Error:
+        out = GuestExit{};
+        out->kind = GuestExitKind::Halted;
+        out->reason = "Unicorn stopped with an error";
+        break;
+    }
+    req.sync_if_needed();
+    if (out) {
+      exit = *out;
+      break;
+    }
+  }
+  save_state(c, st);
+  exit.instructions = total;
+  return exit;
+}
+
+void UnicornCpu::Impl::load_state(PeContext& c, const GuestState& st) {
+  UnicornEngine& e = c.engine;
+  for (unsigned i = 0; i < 31; ++i) e.set_x(i, st.x[i]);
+  // Same EL as before (EL1 or EL0 reached by the guest's own ERET): PSTATE's flags, DAIF and
+  // SPSel are written directly; Unicorn's banked SPs are set, then the current one.
+  e.set_pstate(st.pstate);
+  e.set_reg(UC_ARM64_REG_SP_EL0, st.sp_el0);
+  e.set_reg(UC_ARM64_REG_SP_EL1, st.sp_el1);
+  bool spx = (st.pstate & 1) && pstate_el(st.pstate) != 0;
+  e.set_sp(spx ? st.sp_el1 : st.sp_el0);
+  e.set_pc(st.pc);
+  e.set_reg(UC_ARM64_REG_ELR_EL1, st.elr_el1);
+  put(e, kSpsrEl1, st.spsr_el1);
+  e.set_reg(UC_ARM64_REG_ESR_EL1, st.esr_el1);
+  e.set_reg(UC_ARM64_REG_FAR_EL1, st.far_el1);
+  put(e, kSctlrEl1, st.sctlr_el1);
+  put(e, kTcrEl1, st.tcr_el1);
+  e.set_reg(UC_ARM64_REG_TTBR0_EL1, st.ttbr0_el1);
+  e.set_reg(UC_ARM64_REG_TTBR1_EL1, st.ttbr1_el1);
+  e.set_reg(UC_ARM64_REG_MAIR_EL1, st.mair_el1);
+  e.set_reg(UC_ARM64_REG_VBAR_EL1, st.vbar_el1);
+  e.set_reg(UC_ARM64_REG_CPACR_EL1, st.cpacr_el1);
+  e.set_reg(UC_ARM64_REG_TPIDR_EL1, st.tpidr_el1);
+  e.set_reg(UC_ARM64_REG_TPIDR_EL0, st.tpidr_el0);
+  put(e, kContextidrEl1, st.contextidr_el1);
+  put(e, kCntkctlEl1, st.cntkctl_el1);
+  put(e, kCntvCtl, st.cntv_ctl);
+  put(e, kCntvCval, st.cntv_cval);
+  put(e, kCntpCtl, st.cntp_ctl);
+  put(e, kCntpCval, st.cntp_cval);
+  put(e, kVmpidrEl2, st.mpidr);  // MPIDR_EL1 as EL1 reads it with EL2 enabled
+}
+
+void UnicornCpu::Impl::save_state(PeContext& c, GuestState& st) {
+  UnicornEngine& e = c.engine;
+  for (unsigned i = 0; i < 31; ++i) st.x[i] = e.x(i);
+  st.pc = e.pc();
+  st.pstate = e.pstate();
+  bool spx = (st.pstate & 1) && pstate_el(st.pstate) != 0;
+  st.sp_el0 = spx ? e.reg(UC_ARM64_REG_SP_EL0) : e.sp();
+  st.sp_el1 = spx ? e.sp() : e.reg(UC_ARM64_REG_SP_EL1);
+  st.elr_el1 = e.reg(UC_ARM64_REG_ELR_EL1);
+  st.spsr_el1 = get(e, kSpsrEl1);
+  st.esr_el1 = e.reg(UC_ARM64_REG_ESR_EL1);
+  st.far_el1 = e.reg(UC_ARM64_REG_FAR_EL1);
+  st.sctlr_el1 = get(e, kSctlrEl1);
+  st.tcr_el1 = get(e, kTcrEl1);
+  st.ttbr0_el1 = e.reg(UC_ARM64_REG_TTBR0_EL1);
+  st.ttbr1_el1 = e.reg(UC_ARM64_REG_TTBR1_EL1);
+  st.mair_el1 = e.reg(UC_ARM64_REG_MAIR_EL1);
+  st.vbar_el1 = e.reg(UC_ARM64_REG_VBAR_EL1);
+  st.cpacr_el1 = e.reg(UC_ARM64_REG_CPACR_EL1);
+  st.tpidr_el1 = e.reg(UC_ARM64_REG_TPIDR_EL1);
+  st.tpidr_el0 = e.reg(UC_ARM64_REG_TPIDR_EL0);
+  st.contextidr_el1 = get(e, kContextidrEl1);
+  st.cntkctl_el1 = get(e, kCntkctlEl1);
+  st.cntv_ctl = get(e, kCntvCtl);
+  st.cntv_cval = get(e, kCntvCval);
+  st.cntp_ctl = get(e, kCntpCtl);
+  st.cntp_cval = get(e, kCntpCval);
+}
+
+bool UnicornCpu::Impl::deliver_to_guest(PeContext& c, uint64_t type, uint64_t esr_el1, uint64_t far_el1,
+                                        uint64_t return_pc, bool set_far) {
+  UnicornEngine& e = c.engine;
+  uint64_t ps = e.pstate();
+  if (pstate_el(ps) != 1) return false;
+  bool spx = ps & 1;
+  // Arm ARM D1.10.2: ELR, SPSR, ESR (and FAR) of the target EL; PSTATE = EL1h, DAIF masked;
+  // PC = VBAR_EL1 + (current EL with SP_EL0: 0x000, with SP_ELx: 0x200) + type.
+  e.set_reg(UC_ARM64_REG_ELR_EL1, return_pc);
+  put(e, kSpsrEl1, ps);
+  if (type == 0) e.set_reg(UC_ARM64_REG_ESR_EL1, esr_el1);
+  if (set_far) e.set_reg(UC_ARM64_REG_FAR_EL1, far_el1);
+  if (!spx) {  // switch from SP_EL0 to SP_EL1
+    e.set_reg(UC_ARM64_REG_SP_EL0, e.sp());
+    e.set_sp(e.reg(UC_ARM64_REG_SP_EL1));
+  }
+  e.set_pstate((ps & 0xf0000000ull) | 0x3c5);
+  e.set_pc(e.reg(UC_ARM64_REG_VBAR_EL1) + (spx ? 0x200 : 0x000) + type);
+  ++stats->guest_exceptions;
+  if (c.pe) c.pe->requester().charge(costs.exception_entry);
+  return true;
+}
+
+Stage1Regs UnicornCpu::Impl::stage1_regs(PeContext& c) {
+  Stage1Regs r;
+  r.sctlr = get(c.engine, kSctlrEl1);
+  r.tcr = get(c.engine, kTcrEl1);
+  r.ttbr0 = c.engine.reg(UC_ARM64_REG_TTBR0_EL1);
+  r.ttbr1 = c.engine.reg(UC_ARM64_REG_TTBR1_EL1);
+  return r;
+}
+
+bool UnicornCpu::Impl::fetch_insn(PeContext& c, uint64_t va, uint32_t& insn) {
+  std::optional<GuestExit> ignored;
+  Stage1Result r = walk(c, va, false, true, ignored);
+  if (r.fault != Stage1Result::Fault::None) return false;
+  return c.engine.read(r.ipa, &insn, 4);
+}
+
+std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32_t intno) {
+  UnicornEngine& e = c.engine;
+  GuestExit x;
+  uint64_t pc = e.pc();
+  uint32_t insn = 0;
+  auto halted = [&](const char* why) {
+    x.kind = GuestExitKind::Halted;
+    x.reason = why;
+    return std::optional<GuestExit>(x);
+  };
+  switch (static_cast<Excp>(intno)) {
+    case Excp::Svc:  // PC = next instruction
+      if (!fetch_insn(c, pc - 4, insn)) return halted("SVC: cannot read the instruction");
+      if (!deliver_to_guest(c, 0, esr(kEcSvc64, (insn >> 5) & 0xffff), 0, pc, false))
+        return halted("SVC from EL0: EL change unsupported on Unicorn 2.0.1");
+      return std::nullopt;
+    case Excp::Hvc:
+    case Excp::Smc: {  // PC = next instruction
+      bool hvc = static_cast<Excp>(intno) == Excp::Hvc;
+      if (!fetch_insn(c, pc - 4, insn)) return halted("HVC/SMC: cannot read the instruction");
+      x.kind = hvc ? GuestExitKind::Hvc : GuestExitKind::Smc;
+      x.imm = static_cast<uint16_t>((insn >> 5) & 0xffff);
+      x.esr = esr(hvc ? kEcHvc64 : kEcSmc64, x.imm);
+      ++(hvc ? stats->hvc_exits : stats->smc_exits);
+      if (c.pe) c.pe->requester().charge(costs.exception_entry);
+      return x;
+    }
+    case Excp::Udef:
+    case Excp::HypTrap: {  // PC = the instruction
+      if (!fetch_insn(c, pc, insn)) return halted("UDEF: cannot read the instruction");
+      if (insn == 0xd503207f || insn == 0xd503205f) {  // WFI / WFE, trapped by HCR_EL2.TWI/TWE
+        bool wfe = insn == 0xd503205f;
+        x.kind = wfe ? GuestExitKind::Wfe : GuestExitKind::Wfi;
+        x.esr = esr(kEcWfx, 0x01e00000u | (wfe ? 1 : 0));  // CV=1, COND=0b1110, TI
+        e.set_pc(pc + 4);
+        ++stats->wfx_exits;
+        if (c.pe) c.pe->requester().charge(costs.exception_entry);
+        return x;
+      }
+      // Anything else undefined is the guest's: EC 0 (unknown reason), ELR = the instruction.
+      if (!deliver_to_guest(c, 0, esr(kEcUnknown, 0), 0, pc, false))
+        return halted("UNDEFINED at EL0: EL change unsupported on Unicorn 2.0.1");
+      return std::nullopt;
+    }
+    case Excp::Bkpt:
+      if (!fetch_insn(c, pc, insn)) return halted("BRK: cannot read the instruction");
+      if (!deliver_to_guest(c, 0, esr(kEcBrk, (insn >> 5) & 0xffff), 0, pc, false))
+        return halted("BRK at EL0: EL change unsupported on Unicorn 2.0.1");
+      return std::nullopt;
+    case Excp::PrefetchAbort: return handle_abort(c, true);
+    case Excp::DataAbort: return handle_abort(c, false);
+    case Excp::Irq: case Excp::Fiq: case Excp::Virq: case Excp::Vfiq:
+      return std::nullopt;  // Unicorn raises none of these by itself
+  }
+  return halted("unexpected Unicorn exception number");
+}
+
+}  // namespace cpu

@@ -1,0 +1,88 @@
+// InstalledPages: see installed_pages.h.
+#include "installed_pages.h"
+
+#include <cassert>
+#include <vector>
+
+namespace cpu {
+
+void InstalledPages::install(uint64_t ipa, const InstalledPage& page) {
+  assert(ipa % kPage == 0 && !pages_.count(ipa));
+  pages_[ipa] = page;
+  uint64_t start = ipa, size = kPage;
+  uint8_t* host = page.host;
+  // The run that ends at `ipa`, if it continues into this page.
+  auto right = runs_.lower_bound(ipa);
+  if (right != runs_.begin()) {
+    auto left = std::prev(right);
+    if (left->first + left->second.size == ipa && left->second.perms == page.perms &&
+        left->second.host + left->second.size == page.host) {
+      start = left->first;
+      size += left->second.size;
+      host = left->second.host;
+      backend_.unmap_region(left->first, left->second.size);
+      runs_.erase(left);
+    }
+  }
+  // The run that starts right after this page, if this page continues into it.
+  right = runs_.find(ipa + kPage);
+  if (right != runs_.end() && right->second.perms == page.perms &&
+      page.host + kPage == right->second.host) {
+    size += right->second.size;
+    backend_.unmap_region(right->first, right->second.size);
+    runs_.erase(right);
+  }
+  backend_.map_region(start, size, page.perms, host);
+  runs_[start] = Run{size, page.perms, host};
+}
+
+uint64_t InstalledPages::invalidate(uint64_t ipa, uint64_t size) {
+  uint64_t lo = ipa & ~(kPage - 1);
+  uint64_t hi = size > ~uint64_t{0} - ipa ? ~uint64_t{0} : ipa + size;
+  if (hi <= lo) return 0;
+  // Regions that overlap [lo, hi): unmap them, put back what lies outside.
+  std::vector<std::pair<uint64_t, Run>> hit;
+  auto it = runs_.lower_bound(lo);
+  if (it != runs_.begin()) {
+    auto prev = std::prev(it);
+    if (prev->first + prev->second.size > lo) it = prev;
+  }
+  while (it != runs_.end() && it->first < hi) {
+    hit.push_back(*it);
+    it = runs_.erase(it);
+  }
+  for (auto& [start, run] : hit) {
+    backend_.unmap_region(start, run.size);
+    uint64_t end = start + run.size;
+    if (start < lo) {
+      backend_.map_region(start, lo - start, run.perms, run.host);
+      runs_[start] = Run{lo - start, run.perms, run.host};
+    }
+    if (end > hi) {
+      uint8_t* h = run.host + (hi - start);
+      backend_.map_region(hi, end - hi, run.perms, h);
+      runs_[hi] = Run{end - hi, run.perms, h};
+    }
+  }
+  uint64_t removed = 0;
+  for (auto p = pages_.lower_bound(lo); p != pages_.end() && p->first < hi;) {
+    p = pages_.erase(p);
+    ++removed;
+  }
+  return removed;
+}
+
+uint64_t InstalledPages::clear() {
+  for (auto& [start, run] : runs_) backend_.unmap_region(start, run.size);
+  runs_.clear();
+  uint64_t n = pages_.size();
+  pages_.clear();
+  return n;
+}
+
+const InstalledPage* InstalledPages::find(uint64_t ipa) const {
+  auto it = pages_.find(ipa & ~(kPage - 1));
+  return it == pages_.end() ? nullptr : &it->second;
+}
+
+}  // namespace cpu

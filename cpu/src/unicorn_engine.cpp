@@ -1,0 +1,229 @@
+// UnicornEngine: see unicorn_engine.h.
+#include "unicorn_engine.h"
+
+#include "mmio_decode.h"
+
+#include <stdexcept>
+
+#include <unicorn/unicorn.h>
+
+namespace cpu {
+namespace {
+
+// An address translated code never reaches: `until` for every slice (a reachable one would be
+// invalidated by Unicorn after each uc_emu_start, re-translating a hot block every slice).
+constexpr uint64_t kFarUntil = 0xfffffffffffff000ull;
+
+int x_reg(unsigned n) {
+  if (n <= 28) return UC_ARM64_REG_X0 + static_cast<int>(n);
+  return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+void check(uc_err err, const char* what) {
+  if (err != UC_ERR_OK) throw std::runtime_error(std::string("unicorn: ") + what + ": " + uc_strerror(err));
+}
+
+}  // namespace
+
+UnicornEngine::UnicornEngine() {
+  check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc_), "uc_open");
+  // MAX: v8.1+ (LSE, PAN, VHE) for compiled guests; must precede every other call.
+  check(uc_ctl_set_cpu_model(uc_, UC_CPU_ARM64_MAX), "cpu model");
+  // SCR_EL3: NS | res1 (bits 4,5) | HCE | RW. Without RW, EL1 is AArch32 for the MMU; without
+  // HCE, HVC is UNDEF.
+  set_sysreg(3, 6, 1, 1, 0, 0x531);
+  // HCR_EL2: RW (EL1 is AArch64) | TWI | TWE (WFI/WFE trap as UDEF, decoded as exits). VM stays
+  // 0: stage 2 is ours, applied when pages are installed.
+  set_sysreg(3, 4, 1, 1, 0, (1ull << 31) | (1ull << 13) | (1ull << 14));
+
+  uc_hook h;
+  check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&UnicornEngine::on_block), this, 1, 0),
+        "block hook");
+  check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&UnicornEngine::on_intr), this, 1, 0),
+        "intr hook");
+  check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&UnicornEngine::on_mem_invalid),
+                    this, 1, 0),
+        "mem hook");
+  check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&UnicornEngine::on_mrs), this, 1, 0,
+                    UC_ARM64_INS_MRS),
+        "mrs hook");
+}
+
+UnicornEngine::~UnicornEngine() {
+  if (uc_) uc_close(uc_);
+}
+
+uint64_t UnicornEngine::reg(int r) const {
+  uint64_t v = 0;
+  check(uc_reg_read(uc_, r, &v), "reg read");
+  return v;
+}
+
+void UnicornEngine::set_reg(int r, uint64_t v) { check(uc_reg_write(uc_, r, &v), "reg write"); }
+
+uint64_t UnicornEngine::x(unsigned n) const { return reg(x_reg(n)); }
+void UnicornEngine::set_x(unsigned n, uint64_t v) { set_reg(x_reg(n), v); }
+uint64_t UnicornEngine::pc() const { return reg(UC_ARM64_REG_PC); }
+void UnicornEngine::set_pc(uint64_t v) { set_reg(UC_ARM64_REG_PC, v); }
+uint64_t UnicornEngine::sp() const { return reg(UC_ARM64_REG_SP); }
+void UnicornEngine::set_sp(uint64_t v) { set_reg(UC_ARM64_REG_SP, v); }
+uint64_t UnicornEngine::pstate() const { return reg(UC_ARM64_REG_PSTATE); }
+void UnicornEngine::set_pstate(uint64_t v) { set_reg(UC_ARM64_REG_PSTATE, v); }
+
+uint64_t UnicornEngine::sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2) const {
+  uc_arm64_cp_reg r{};
+  r.op0 = op0; r.op1 = op1; r.crn = crn; r.crm = crm; r.op2 = op2;
+  check(uc_reg_read(uc_, UC_ARM64_REG_CP_REG, &r), "sysreg read");
+  return r.val;
+}
+
+void UnicornEngine::set_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+                               uint64_t v) {
+  uc_arm64_cp_reg r{};
+  r.op0 = op0; r.op1 = op1; r.crn = crn; r.crm = crm; r.op2 = op2; r.val = v;
+  check(uc_reg_write(uc_, UC_ARM64_REG_CP_REG, &r), "sysreg write");
+}
+
+void UnicornEngine::map(uint64_t ipa, uint64_t size, uint32_t perms, void* host) {
+  check(uc_mem_map_ptr(uc_, ipa, size, perms, host), "uc_mem_map_ptr");
+}
+
+void UnicornEngine::unmap(uint64_t ipa, uint64_t size) {
+  check(uc_mem_unmap(uc_, ipa, size), "uc_mem_unmap");
+  flush_code(ipa, size);
+}
+
+bool UnicornEngine::read(uint64_t ipa, void* dst, uint64_t len) const {
+  return uc_mem_read(uc_, ipa, dst, len) == UC_ERR_OK;
+}
+
+void UnicornEngine::flush_code(uint64_t ipa, uint64_t size) { uc_ctl_remove_cache(uc_, ipa, ipa + size); }
+void UnicornEngine::flush_all_code() { uc_ctl_flush_tlb(uc_); }
+
+void UnicornEngine::set_insn_observer(std::function<void(uint64_t)> observer) {
+  observer_ = std::move(observer);
+  if (observer_ && !code_hook_) {
+    uc_hook h;
+    check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&UnicornEngine::on_code), this, 1, 0),
+          "code hook");
+    code_hook_ = h;
+  } else if (!observer_ && code_hook_) {
+    uc_hook_del(uc_, code_hook_);
+    code_hook_ = 0;
+  }
+}
+
+SliceStop UnicornEngine::run(uint64_t budget, uint64_t& executed) {
+  budget_left_ = budget;
+  executed_ = 0;
+  ran_any_ = false;
+  stopped_by_hook_ = false;
+  block_start_ = block_size_ = 0;
+  stop_ = SliceStop{};
+  uc_err err = uc_emu_start(uc_, pc(), kFarUntil, 0, 0);
+  SliceStop s = stop_;
+  if (!stopped_by_hook_ && err != UC_ERR_OK) {
+    s.kind = SliceStop::Kind::Error;
+    s.uc_error = err;
+  }
+  // A data fault inside a block: Unicorn left PC at the block start; find the instruction.
+  if (s.kind == SliceStop::Kind::MemFault && !s.fetch && block_size_ != 0) set_pc(fault_pc(s));
+  // A stop inside a block: only the instructions before the PC ran.
+  if (s.kind != SliceStop::Kind::Budget && block_size_ != 0) {
+    uint64_t p = pc();
+    if (p >= block_start_ && p < block_start_ + block_size_) {
+      uint64_t not_run = (block_start_ + block_size_ - p) / 4;
+      executed_ = executed_ >= not_run ? executed_ - not_run : 0;
+    }
+  }
+  executed = executed_;
+  return s;
+}
+
+// The faulting instruction of a data fault: the first load/store of the current block whose
+// address (from the registers, which are as before that instruction) and direction match the
+// fault. An earlier access whose base register was changed later in the block could match
+// by accident; blocks are short straight-line code, and the match also needs the direction.
+uint64_t UnicornEngine::fault_pc(const SliceStop& s) {
+  auto xreg = [this](unsigned n) { return n == 31 ? sp() : x(n); };
+  for (uint64_t p = block_start_; p < block_start_ + block_size_; p += 4) {
+    uint32_t insn = 0;
+    if (!read_code_(p, insn)) break;
+    if (((insn >> 25) & 5) != 4) continue;  // op0 x1x0: loads and stores
+    auto a = access_address(insn, p, xreg);
+    if (!a) continue;
+    bool load = (insn >> 22) & 1;
+    if (((insn >> 27) & 7) == 7 && !((insn >> 26) & 1) && ((insn >> 23) & 1)) load = true;  // LDRS*
+    if (load == s.write) continue;
+    if (s.address >= *a && s.address < *a + 64) return p;
+  }
+  return block_start_;
+}
+
+void UnicornEngine::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  uint64_t n = size / 4;
+  if (e->ran_any_ && n > e->budget_left_) {
+    // This block will not run; PC is its start (resume is exact).
+    e->stop_.kind = SliceStop::Kind::Budget;
+    e->stopped_by_hook_ = true;
+    e->block_size_ = 0;
+    uc_emu_stop(uc);
+    return;
+  }
+  e->ran_any_ = true;
+  e->executed_ += n;
+  e->budget_left_ = n > e->budget_left_ ? 0 : e->budget_left_ - n;
+  e->block_start_ = address;
+  e->block_size_ = size;
+}
+
+void UnicornEngine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  e->stop_.kind = SliceStop::Kind::Exception;
+  e->stop_.intno = intno;
+  e->stopped_by_hook_ = true;
+  uc_emu_stop(uc);
+}
+
+bool UnicornEngine::on_mem_invalid(uc_engine* uc, int type, uint64_t address, int size, int64_t value,
+                                   void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  SliceStop& s = e->stop_;
+  s.kind = SliceStop::Kind::MemFault;
+  s.address = address;
+  s.size = static_cast<uint32_t>(size);
+  s.value = value;
+  s.write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+  s.fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
+  s.permission = type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT || type == UC_MEM_FETCH_PROT;
+  if (e->resolver_ && e->resolver_(s)) {
+    s = SliceStop{};
+    return true;  // installed: Unicorn retries the access
+  }
+  e->stopped_by_hook_ = true;
+  uc_emu_stop(uc);
+  return false;  // precise stop at the faulting instruction
+}
+
+uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
+  // CNTPCT_EL0 (3,3,14,0,1) and CNTVCT_EL0 (3,3,14,0,2): simulated time, not host time.
+  if (e->counter_ && r->op0 == 3 && r->op1 == 3 && r->crn == 14 && r->crm == 0 &&
+      (r->op2 == 1 || r->op2 == 2)) {
+    uint64_t v = e->counter_();
+    uc_reg_write(uc, reg, &v);
+    return 1;  // skip the instruction's own read
+  }
+  return 0;
+}
+
+void UnicornEngine::on_code(uc_engine*, uint64_t address, uint32_t, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  if (e->observer_) e->observer_(address);
+}
+
+std::string UnicornEngine::error_string(int err) { return uc_strerror(static_cast<uc_err>(err)); }
+
+}  // namespace cpu

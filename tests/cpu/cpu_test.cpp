@@ -1,0 +1,315 @@
+// The Unicorn core against a test Stage2: execution with the guest's own MMU, exceptions,
+// exits with their syndromes, MMIO decode, the GPC on fills, invalidation, determinism.
+#include <cstring>
+
+#include "cpu_fixture.h"
+#include "platform/abi/smccc.h"
+#include "platform/monitor.h"
+#include "snippets.h"
+
+using namespace cpu_test;
+using platform::Pe;
+
+namespace {
+
+class CpuTest : public CpuFixture {
+ protected:
+  void SetUp() override {
+    CpuFixture::SetUp();
+    load(read_file(snippets::kBinary), kCodeIpa, kCodePa, 0x4000);
+  }
+  void start_at(uint64_t pc) { st.pc = pc; }
+};
+
+constexpr uint64_t kDataIpa = 0x80100000, kDataPa = 0x84100000;
+
+TEST_F(CpuTest, runs_el1_code_with_the_guests_own_stage1_mmu) {
+  identity_stage1(1, 3);
+  s2.map(kDataIpa, kDataPa, 4096);
+  start_at(snippets::s_mmu);
+  st.x[1] = kDataIpa;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 1);
+  EXPECT_EQ(st.x[3], 0x5a5bu);
+  uint64_t v;
+  std::memcpy(&v, dram(kDataPa), 8);
+  EXPECT_EQ(v, 0x5a5au);  // the store reached the stage-2 output PA
+  EXPECT_EQ(st.pc, snippets::s_mmu + 5 * 4);
+  EXPECT_EQ((st.pstate >> 2) & 3, 1u);
+  EXPECT_GT(cpu.stats().fills.value, 0u);
+}
+
+TEST_F(CpuTest, svc_is_delivered_to_the_guests_el1_vector_with_esr_elr_spsr) {
+  st.vbar_el1 = snippets::s_vectors;
+  start_at(snippets::s_svc);
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 2);
+  EXPECT_EQ(st.x[10], (0x15ull << 26) | (1ull << 25) | 5);  // ESR_EL1: SVC64, IL, imm 5
+  EXPECT_EQ(st.x[11], snippets::s_svc + 4);                  // ELR_EL1: after the SVC
+  EXPECT_EQ(st.x[12] & 0xf, 0x5u);                            // SPSR_EL1: from EL1h
+  EXPECT_EQ(cpu.stats().guest_exceptions.value, 1u);
+}
+
+TEST_F(CpuTest, a_stage1_fault_goes_to_the_guest_with_far_and_dfsc) {
+  identity_stage1(2, 2);  // only GiB 2 (0x80000000..) is mapped
+  st.vbar_el1 = snippets::s_vectors;
+  start_at(snippets::s_s1fault);
+  st.x[1] = 0xc0001008;  // GiB 3: no stage-1 entry
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 3);
+  EXPECT_EQ(st.x[10] >> 26, 0x25u);       // data abort, same EL
+  EXPECT_EQ(st.x[10] & 0x3f, 0x05u);      // translation fault, level 1
+  EXPECT_EQ(st.x[13], 0xc0001008u);       // FAR_EL1
+  EXPECT_EQ(st.x[11], snippets::s_s1fault);
+}
+
+TEST_F(CpuTest, hvc_and_smc_exit_with_their_immediates_and_pc_after_the_call) {
+  start_at(snippets::s_hvc_smc);
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(e.imm, 0x1234);
+  EXPECT_EQ(e.esr, (0x16ull << 26) | (1ull << 25) | 0x1234);
+  EXPECT_EQ(st.pc, snippets::s_hvc_smc + 4);
+  e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Smc);
+  EXPECT_EQ(e.imm, 0x77);
+  EXPECT_EQ(e.esr, (0x17ull << 26) | (1ull << 25) | 0x77);
+  EXPECT_EQ(st.pc, snippets::s_hvc_smc + 8);
+}
+
+TEST_F(CpuTest, an_unmapped_ipa_exits_with_a_stage2_fault_and_runs_after_the_host_maps_it) {
+  s2.default_level = 2;
+  start_at(snippets::s_load);
+  st.x[1] = kDataIpa + 0x18;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Stage2Abort) << e.reason;
+  EXPECT_EQ(e.esr >> 26, 0x24u);                        // data abort from a lower EL
+  EXPECT_EQ(e.esr & 0x3f, 0x06u);                       // translation fault, level 2
+  EXPECT_TRUE(platform::esr_isv(e.esr));
+  EXPECT_EQ(platform::esr_srt(e.esr), 2u);
+  EXPECT_FALSE(platform::esr_wnr(e.esr));
+  EXPECT_EQ(e.far, kDataIpa + 0x18);
+  EXPECT_EQ(e.hpfar, (kDataIpa >> 12) << 4);
+  EXPECT_EQ(platform::fault_ipa(e), kDataIpa + 0x18);
+  EXPECT_EQ(st.pc, snippets::s_load);                   // the faulting instruction
+  s2.map(kDataIpa, kDataPa, 4096);
+  uint64_t v = 0xfeedull;
+  std::memcpy(dram(kDataPa) + 0x18, &v, 8);
+  e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(st.x[2], 0xfeedu);
+}
+
+TEST_F(CpuTest, mmio_accesses_of_each_size_exit_with_isv_sas_srt_sse_sf_and_wnr) {
+  constexpr uint64_t kDev = 0x09000000;
+  s2.mmio(kDev, 4096);
+  start_at(snippets::s_mmio);
+  st.x[1] = kDev;
+  st.x[20] = 0x1f1;
+  st.x[21] = 0x2f2f2;
+  st.x[22] = 0x33333333f3ull;
+  st.x[23] = 0x4444444444444444ull;
+  struct Want { bool write; unsigned bytes, srt; bool sse, sf; uint64_t far, reply, reg_after; };
+  const Want want[] = {
+      {false, 1, 3, false, false, kDev, 0xff, 0xff},
+      {false, 2, 4, false, false, kDev + 2, 0x8001, 0x8001},
+      {false, 4, 5, false, false, kDev + 4, 0x80000002, 0x80000002},
+      {false, 8, 6, false, true, kDev + 8, 0x8000000000000003ull, 0x8000000000000003ull},
+      {false, 1, 7, true, true, kDev, 0x80, 0xffffffffffffff80ull},
+      {false, 2, 8, true, false, kDev + 2, 0x8000, 0xffff8000ull},
+      {false, 4, 9, true, true, kDev + 4, 0x80000000, 0xffffffff80000000ull},
+      {true, 1, 20, false, false, kDev, 0, 0xf1},
+      {true, 2, 21, false, false, kDev + 2, 0, 0xf2f2},
+      {true, 4, 22, false, false, kDev + 4, 0, 0x333333f3},
+      {true, 8, 23, false, true, kDev + 8, 0, 0x4444444444444444ull},
+      {true, 8, 31, false, true, kDev + 16, 0, 0},
+  };
+  for (const Want& w : want) {
+    SCOPED_TRACE(::testing::Message() << "srt " << w.srt);
+    GuestExit e = run();
+    ASSERT_EQ(e.kind, GuestExitKind::Mmio) << e.reason;
+    EXPECT_EQ(e.esr >> 26, 0x24u);
+    EXPECT_TRUE(platform::esr_isv(e.esr));
+    EXPECT_EQ(platform::esr_wnr(e.esr), w.write);
+    EXPECT_EQ(platform::esr_sas_bytes(e.esr), w.bytes);
+    EXPECT_EQ(platform::esr_srt(e.esr), w.srt);
+    EXPECT_EQ(platform::esr_sse(e.esr), w.sse);
+    EXPECT_EQ(platform::esr_sf(e.esr), w.sf);
+    EXPECT_EQ(e.far, w.far);
+    EXPECT_EQ(platform::fault_ipa(e), w.far);
+    if (w.write) EXPECT_EQ(platform::mmio_write_value(st, e), w.reg_after);
+    uint64_t pc = st.pc;
+    platform::complete_mmio(st, e, w.reply);
+    EXPECT_EQ(st.pc, pc + 4);
+    if (!w.write) EXPECT_EQ(st.x[w.srt], w.reg_after);
+  }
+  GuestExit e = run();  // LDP: no valid syndrome
+  ASSERT_EQ(e.kind, GuestExitKind::Mmio);
+  EXPECT_FALSE(platform::esr_isv(e.esr));
+  EXPECT_EQ(cpu.stats().mmio_exits.value, 13u);
+}
+
+TEST_F(CpuTest, a_page_the_gpc_refuses_gives_a_gpf_exit_and_never_its_data) {
+  // The host delegates a granule, then its stage 2 still maps it for a normal VM.
+  constexpr uint64_t kVictim = 0x84200000;
+  uint64_t secret = 0x5ec2e7;
+  std::memcpy(dram(kVictim), &secret, 8);
+  f.run([&](Pe& pe) {
+    platform::abi::SmcRegs r;
+    r.x[0] = platform::abi::kRmmGtsiDelegate;
+    r.x[1] = kVictim;
+    f.soc->monitor().smc(pe.requester(), platform::World::Realm, r);
+    ASSERT_EQ(r.x[0], platform::abi::kRmmEl3Ok);
+  });
+  std::memcpy(dram(kVictim), &secret, 8);  // scrubbed by the delegate: put the secret back
+  s2.map(kDataIpa, kVictim, 4096);
+  start_at(snippets::s_load);
+  st.x[1] = kDataIpa;
+  st.x[2] = 0x1111;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Gpf) << e.reason;
+  EXPECT_EQ(e.gpf.kind, gpt::GpfKind::Fail);
+  EXPECT_EQ(e.gpf.pas, gpt::Pas::NonSecure);
+  EXPECT_EQ(e.gpf.gpi, gpt::Gpi::Realm);
+  EXPECT_EQ(e.far, kDataIpa);
+  EXPECT_EQ(st.x[2], 0x1111u);  // the register never saw the data
+  EXPECT_EQ(st.pc, snippets::s_load);
+  EXPECT_EQ(cpu.installed_pages(0), 1u);  // only the code page; the victim was never installed
+  EXPECT_EQ(cpu.stats().fill_gpfs.value, 1u);
+}
+
+TEST_F(CpuTest, invalidate_ipa_makes_the_guest_see_the_new_mapping_never_the_old) {
+  constexpr uint64_t kOld = 0x84300000, kNew = 0x84301000;
+  uint64_t a = 0xaaaa, b = 0xbbbb;
+  std::memcpy(dram(kOld), &a, 8);
+  std::memcpy(dram(kNew), &b, 8);
+  s2.map(kDataIpa, kOld, 4096);
+  start_at(snippets::s_load);
+  st.x[1] = kDataIpa;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(st.x[2], 0xaaaau);
+  // The stage-2 owner changes the entry and invalidates it (an RTT change + TLBI).
+  s2.map(kDataIpa, kNew, 4096);
+  cpu.invalidate_ipa(s2, kDataIpa, 4096);
+  e = run();  // b s_load; ldr again
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(st.x[2], 0xbbbbu);
+  // Unmapped now: the next read exits instead of reading either page.
+  s2.unmap(kDataIpa, 4096);
+  cpu.invalidate_ipa(s2, kDataIpa, 4096);
+  st.x[2] = 0;
+  e = run();
+  EXPECT_EQ(e.kind, GuestExitKind::Stage2Abort);
+  EXPECT_EQ(st.x[2], 0u);
+}
+
+TEST_F(CpuTest, invalidate_all_drops_every_installed_page) {
+  s2.map(kDataIpa, kDataPa, 4096);
+  start_at(snippets::s_load);
+  st.x[1] = kDataIpa;
+  ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+  EXPECT_EQ(cpu.installed_pages(0), 2u);
+  cpu.invalidate_all();
+  EXPECT_EQ(cpu.installed_pages(0), 0u);
+  EXPECT_EQ(cpu.installed_regions(0), 0u);
+  ASSERT_EQ(run().kind, GuestExitKind::Hvc);  // refilled on demand
+}
+
+TEST_F(CpuTest, a_read_only_stage2_page_exits_with_a_permission_fault_on_write) {
+  s2.map(kDataIpa, kDataPa, 4096, gpt::Pas::NonSecure, /*writable=*/false);
+  start_at(snippets::s_store);
+  st.x[1] = kDataIpa + 8;
+  st.x[2] = 7;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Stage2Abort) << e.reason;
+  EXPECT_EQ(e.esr & 0x3f, 0x0fu);  // permission fault, level 3
+  EXPECT_TRUE(platform::esr_wnr(e.esr));
+  EXPECT_EQ(e.far, kDataIpa + 8);
+}
+
+TEST_F(CpuTest, wfi_exits_with_pc_after_it) {
+  start_at(snippets::s_wfi);
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Wfi) << e.reason;
+  EXPECT_EQ(e.esr >> 26, 0x01u);
+  EXPECT_EQ(st.pc, snippets::s_wfi + 4);
+  EXPECT_EQ(run().kind, GuestExitKind::Hvc);
+}
+
+TEST_F(CpuTest, the_counter_follows_simulated_time) {
+  start_at(snippets::s_counter);
+  st.x[1] = 100000;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(e.imm, 8);
+  // 200,000 loop instructions at 1 CPI and 2 GHz = 100 us = 100,000 ticks of a 1 GHz counter
+  // (counted at block granularity).
+  uint64_t ticks = st.x[3] - st.x[2];
+  EXPECT_GE(ticks, 99'000u);
+  EXPECT_LE(ticks, 101'000u);
+}
+
+TEST_F(CpuTest, the_budget_bounds_a_run_and_the_next_run_resumes_exactly) {
+  start_at(snippets::s_loop);
+  st.x[1] = 10000;
+  GuestExit e = run(1000);
+  EXPECT_EQ(e.kind, GuestExitKind::Budget);
+  EXPECT_GE(e.instructions, 1000u);
+  EXPECT_LE(e.instructions, 1010u);
+  uint64_t total = e.instructions;
+  while ((e = run(1000)).kind == GuestExitKind::Budget) total += e.instructions;
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  total += e.instructions;
+  EXPECT_EQ(total, 1 + 4 * 10000 + 1u);  // mov, loop, hvc
+}
+
+TEST_F(CpuTest, a_pending_irq_is_delivered_to_the_irq_vector_when_unmasked) {
+  st.vbar_el1 = snippets::s_vectors;
+  st.pstate = 0x345;  // EL1h, I clear
+  st.irq_pending = true;
+  start_at(snippets::s_loop);
+  st.x[1] = 10;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(e.imm, 12);
+  EXPECT_EQ(st.x[15], 0x1eu);
+  EXPECT_FALSE(st.irq_pending);
+  EXPECT_EQ(st.elr_el1, snippets::s_loop);
+}
+
+// Runs s_ldst on a fresh SoC and returns (instructions, simulated time in ps, checksum word).
+struct Outcome { uint64_t insns, time_ps, word; };
+Outcome run_ldst_once() {
+  struct Fx : CpuFixture { void TestBody() override {} } fx;
+  fx.SetUp();
+  fx.load(read_file(snippets::kBinary), CpuFixture::kCodeIpa, CpuFixture::kCodePa, 0x4000);
+  fx.s2.map(kDataIpa, kDataPa, 64 * 1024);
+  fx.st.pc = snippets::s_ldst;
+  fx.st.x[1] = kDataIpa;
+  fx.st.x[2] = 64 * 1024;
+  fx.st.x[3] = 20;
+  Outcome o{};
+  GuestExit e;
+  do {
+    e = fx.run(5000);
+    o.insns += e.instructions;
+  } while (e.kind == GuestExitKind::Budget);
+  o.time_ps = static_cast<uint64_t>(sc_core::sc_time_stamp().value());
+  std::memcpy(&o.word, fx.dram(kDataPa + 64), 8);
+  return o;
+}
+
+TEST(CpuDeterminism, the_same_run_gives_the_same_instructions_time_and_memory) {
+  Outcome a = run_ldst_once();
+  Outcome b = run_ldst_once();
+  EXPECT_EQ(a.insns, b.insns);
+  EXPECT_EQ(a.time_ps, b.time_ps);
+  EXPECT_EQ(a.word, b.word);
+  EXPECT_GT(a.insns, 20u * 1024 * 5);
+}
+
+}  // namespace

@@ -1,0 +1,150 @@
+// The guest images from guest/ run to their expected console output and results, with a
+// minimal hypervisor in the test: PSCI, RSI answered as a stub (the RMM owns the real ones),
+// the UART as MMIO, unprotected pages mapped on demand.
+#include <cstring>
+#include <string>
+
+#include "cpu_fixture.h"
+#include "guest_images/attacker_nvm.h"
+#include "guest_images/compute.h"
+#include "guest_images/memtouch.h"
+#include "guest_images/realm_hello.h"
+
+using namespace cpu_test;
+
+namespace {
+
+constexpr uint64_t kRamIpa = 0x80000000, kRamPa = 0x84000000, kRamSize = 32 << 20;
+constexpr uint32_t kPsciSystemOff = 0x84000008;
+
+class GuestImageTest : public CpuFixture {
+ protected:
+  std::string console;
+  uint64_t unprotected_bit = 0;  // realm runs: 1 << (ipa_width - 1)
+  bool realm = false;
+  uint64_t smc_count = 0;
+
+  void boot_image(const char* path, uint64_t a0 = 0, uint64_t a1 = 0) {
+    load(read_file(path), kRamIpa, kRamPa, kRamSize);
+    s2.mmio(0x09000000 | unprotected_bit, 4096);
+    st.pc = kRamIpa;
+    st.x[0] = a0;
+    st.x[1] = a1;
+  }
+
+  // Answers RSI for a realm run (a stub of the RMM): just enough for realm-hello.
+  void rsi(uint64_t fid) {
+    auto& x = st.x;
+    switch (fid) {
+      case 0xC4000190: x[0] = 0; x[1] = x[2] = 0x10000; break;  // RSI_VERSION
+      case 0xC4000196: {                                       // RSI_REALM_CONFIG
+        uint64_t width = 40;
+        std::memcpy(dram(kRamPa + (x[1] - kRamIpa)), &width, 8);
+        x[0] = 0;
+        break;
+      }
+      case 0xC4000192: for (int i = 1; i <= 8; ++i) x[i] = 0x1111111111111111ull * i; x[0] = 0; break;
+      case 0xC4000194: x[0] = 0; x[1] = 64; break;              // ATTEST_TOKEN_INIT
+      case 0xC4000195: {                                        // ATTEST_TOKEN_CONTINUE
+        uint8_t* p = dram(kRamPa + (x[1] - kRamIpa)) + x[2];
+        for (int i = 0; i < 64; ++i) p[i] = static_cast<uint8_t>(0xd2 + i);
+        x[0] = 0;
+        x[1] = 64;
+        break;
+      }
+      case 0xC4000197: x[0] = 0; x[1] = x[2]; x[2] = 0; break;  // IPA_STATE_SET: accept all
+      case 0xC4000199: {                                        // HOST_CALL: reply in the page
+        uint64_t call_ipa = x[1], gprs0;
+        std::memcpy(&gprs0, dram(kRamPa + (call_ipa - kRamIpa)) + 8, 8);
+        uint64_t page_ipa = gprs0 & ~unprotected_bit;
+        const char reply[] = "hello from the host";
+        std::memcpy(dram(kRamPa + (page_ipa - kRamIpa)), reply, sizeof reply);
+        x[0] = 0;
+        break;
+      }
+      default: x[0] = ~0ull;
+    }
+  }
+
+  // Runs until SYSTEM_OFF (returns true) or an unexpected exit.
+  bool run_to_off(GuestExit& last) {
+    for (int guard = 0; guard < 100000; ++guard) {
+      GuestExit e = run(1'000'000);
+      last = e;
+      switch (e.kind) {
+        case GuestExitKind::Budget: continue;
+        case GuestExitKind::Mmio:
+          if (platform::esr_wnr(e.esr)) console += static_cast<char>(platform::mmio_write_value(st, e));
+          platform::complete_mmio(st, e, 0);
+          continue;
+        case GuestExitKind::Smc:
+        case GuestExitKind::Hvc:
+          if (st.x[0] == kPsciSystemOff) return true;
+          ++smc_count;
+          if (realm && (st.x[0] >> 8) == 0xC40001) rsi(st.x[0]);
+          else st.x[0] = ~0ull;  // SMCCC NOT_SUPPORTED
+          continue;
+        case GuestExitKind::Stage2Abort: {
+          uint64_t ipa = platform::fault_ipa(e);
+          if (realm && (ipa & unprotected_bit)) {  // the host maps the shared page (NS)
+            uint64_t prot = (ipa & ~unprotected_bit) & ~0xfffull;
+            s2.map(ipa & ~0xfffull, kRamPa + (prot - kRamIpa), 4096);
+            continue;
+          }
+          return false;
+        }
+        default: return false;
+      }
+    }
+    return false;
+  }
+};
+
+TEST_F(GuestImageTest, compute_runs_its_known_instruction_count_and_powers_off) {
+  boot_image(RMESIM_GUEST_DIR "/compute.bin", 200000);
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[2], 200000u);
+  EXPECT_NE(console.find("compute: 200000 iterations\n"), std::string::npos) << console;
+  EXPECT_NE(console.find("compute: result 0x"), std::string::npos) << console;
+  EXPECT_GE(cpu.stats().instructions.value, 8u * 200000);
+}
+
+TEST_F(GuestImageTest, memtouch_checksums_what_it_wrote) {
+  boot_image(RMESIM_GUEST_DIR "/memtouch.bin", 2, 4096);
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[2], 512u);  // 2 MiB / 4 KiB
+  uint64_t sum = 0;
+  for (uint64_t off = 0; off < (2u << 20); off += 4096) {
+    uint64_t v = (off + 1) * 0x9E3779B97F4A7C15ull;
+    sum = (sum << 1 | sum >> 63) ^ v;
+  }
+  EXPECT_EQ(st.x[1], sum);
+  EXPECT_NE(console.find("memtouch: touched 512 words"), std::string::npos) << console;
+  EXPECT_LT(cpu.installed_regions(0), 8u);  // runs of pages, not one region per page
+}
+
+TEST_F(GuestImageTest, realm_hello_walks_through_rsi_and_shares_a_page_with_the_host) {
+  realm = true;
+  unprotected_bit = 1ull << 39;
+  boot_image(RMESIM_GUEST_DIR "/realm-hello.bin", 1);
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[1], 0u) << console;
+  EXPECT_NE(console.find("RSI_REALM_CONFIG ipa_width 40"), std::string::npos) << console;
+  EXPECT_NE(console.find("attestation token status 0 length 64"), std::string::npos) << console;
+  EXPECT_NE(console.find("host wrote \"hello from the host\""), std::string::npos) << console;
+  EXPECT_NE(console.find("realm-hello: done"), std::string::npos) << console;
+}
+
+TEST_F(GuestImageTest, attacker_nvm_reading_a_page_the_stage2_does_not_map_exits_to_the_host) {
+  boot_image(RMESIM_GUEST_DIR "/attacker-nvm.bin", 0x90000000);
+  GuestExit e;
+  EXPECT_FALSE(run_to_off(e));
+  EXPECT_EQ(e.kind, GuestExitKind::Stage2Abort);
+  EXPECT_EQ(platform::fault_ipa(e), 0x90000000u);
+  EXPECT_NE(console.find("attacker-nvm: reading 0x90000000"), std::string::npos) << console;
+}
+
+}  // namespace

@@ -1,0 +1,125 @@
+// Small guest programs for cpu_tests, linked at 0x80000000 (IPA) and identity mapped.
+// Each starts at a global label; the tests set PC there (see snippets.h, generated).
+    .text
+    .global snippets_base
+snippets_base:
+
+// Loads and stores through the guest's own stage-1 MMU (x1 = data address), then HVC #1.
+    .global s_mmu
+s_mmu:
+    mov     x2, #0x5a5a
+    str     x2, [x1]
+    ldr     x3, [x1]
+    add     x3, x3, #1
+    hvc     #1
+
+// SVC to the guest's vectors (VBAR_EL1 = s_vectors): the handler exits with HVC #2 after
+// reading ESR_EL1/ELR_EL1/SPSR_EL1 into x10/x11/x12.
+    .global s_svc
+s_svc:
+    svc     #5
+    hvc     #9            // not reached: the handler exits
+
+// A stage-1 translation fault (x1 = a VA the guest's tables do not map): the handler exits
+// with HVC #3 after reading ESR_EL1/FAR_EL1/ELR_EL1 into x10/x13/x11.
+    .global s_s1fault
+s_s1fault:
+    ldr     x2, [x1]
+    hvc     #9
+
+    .global s_hvc_smc
+s_hvc_smc:
+    hvc     #0x1234
+    smc     #0x77
+    hvc     #0
+
+// Loads one doubleword from x1 into x2 and exits with HVC #4; loops back (for re-reads).
+    .global s_load
+s_load:
+    ldr     x2, [x1]
+    hvc     #4
+    b       s_load
+
+// Stores x2 to [x1], exits with HVC #5.
+    .global s_store
+s_store:
+    str     x2, [x1]
+    hvc     #5
+
+// MMIO accesses of each size and kind, x1 = device base.
+    .global s_mmio
+s_mmio:
+    ldrb    w3, [x1]
+    ldrh    w4, [x1, #2]
+    ldr     w5, [x1, #4]
+    ldr     x6, [x1, #8]
+    ldrsb   x7, [x1]
+    ldrsh   w8, [x1, #2]
+    ldrsw   x9, [x1, #4]
+    strb    w20, [x1]
+    strh    w21, [x1, #2]
+    str     w22, [x1, #4]
+    str     x23, [x1, #8]
+    str     xzr, [x1, #16]
+    ldp     x10, x11, [x1]
+    hvc     #6
+
+    .global s_wfi
+s_wfi:
+    wfi
+    hvc     #7
+
+// Reads CNTVCT_EL0 twice around a loop of x1 iterations into x2, x3; HVC #8.
+    .global s_counter
+s_counter:
+    mrs     x2, cntvct_el0
+1:  subs    x1, x1, #1
+    b.ne    1b
+    mrs     x3, cntvct_el0
+    hvc     #8
+
+// A loop of x1 iterations x 4 instructions, then HVC #10 (x0 = checksum).
+    .global s_loop
+s_loop:
+    mov     x0, #0
+1:  add     x0, x0, x1
+    eor     x0, x0, x0, lsl #3
+    subs    x1, x1, #1
+    b.ne    1b
+    hvc     #10
+
+// Load/store loop over x2 bytes at x1 (stride 64), x3 passes; HVC #11.
+    .global s_ldst
+s_ldst:
+    mov     x4, #0
+2:  mov     x5, x1
+    mov     x6, x2
+1:  ldr     x7, [x5]
+    add     x7, x7, x4
+    str     x7, [x5], #64
+    subs    x6, x6, #64
+    b.ne    1b
+    subs    x3, x3, #1
+    b.ne    2b
+    hvc     #11
+
+// EL1 vector table (2 KiB aligned): current EL with SP_ELx, synchronous.
+    .balign 2048
+    .global s_vectors
+s_vectors:
+    .skip   0x200
+    mrs     x10, esr_el1        // +0x200: sync, current EL, SP_ELx
+    mrs     x11, elr_el1
+    mrs     x12, spsr_el1
+    mrs     x13, far_el1
+    lsr     x14, x10, #26
+    cmp     x14, #0x15
+    b.ne    1f
+    hvc     #2
+1:  hvc     #3
+    .balign 128
+    .skip   0x80 * 0            // +0x280: IRQ
+    .global s_vectors_irq
+s_vectors_irq:
+    mov     x15, #0x1e
+    hvc     #12

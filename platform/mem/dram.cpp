@@ -51,7 +51,8 @@ void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   }
   if (gp.is_read()) std::memcpy(gp.get_data_ptr(), mem_ + off, len);
   else if (gp.is_write()) std::memcpy(mem_ + off, gp.get_data_ptr(), len);
-  delay += t_latency_ + TimingProfile::transfer(bytes_per_ns_, len);
+  delay += TimingProfile::transfer(bytes_per_ns_, len);
+  if (gp.is_read()) delay += t_latency_;  // writes are posted: see Requester::access
   gp.set_dmi_allowed(true);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -61,7 +61,10 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
         case Op::Write: std::memcpy(host, buf, len); break;
         case Op::Fill: std::memset(host, byte, len); break;
       }
-      delay += t_latency_ + TimingProfile::transfer(bytes_per_ns_, len);
+      // Reads wait for the data; writes are posted (store buffers, write-back caches), so
+      // they cost only their share of bandwidth.
+      delay += TimingProfile::transfer(bytes_per_ns_, len);
+      if (op == Op::Read) delay += t_latency_;
       bytes_ += len;
     }
   } else {

@@ -4,6 +4,7 @@
 // model: the last region that contains a PA gives its GPI.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -117,6 +118,54 @@ class Geometry : public ::testing::TestWithParam<Param> {
   std::vector<PasRegion> granular_regions, applied;
   std::unique_ptr<GptTable> table;
 };
+
+TEST_P(Geometry, registers_sizes_and_descriptors_encode_and_decode_in_this_geometry) {
+  const unsigned s = cfg.s(), p = cfg.p();
+  // GPCCR_EL3 / GPTBR_EL3 images decode to the same geometry.
+  GpcConfig back;
+  std::string err;
+  ASSERT_TRUE(GpcConfig::decode(cfg.gpccr(), cfg.gptbr(), back, &err)) << err;
+  EXPECT_EQ(back.t(), t);
+  EXPECT_EQ(back.s(), s);
+  EXPECT_EQ(back.p(), p);
+  EXPECT_EQ(back.l0_base, cfg.l0_base);
+  // Sizes as gpt.md 1.2 gives them.
+  EXPECT_EQ(cfg.l0_entries(), s >= t ? 1u : uint64_t{1} << (t - s));
+  EXPECT_EQ(cfg.l0_table_bytes(), std::max<uint64_t>(4096, 8 * cfg.l0_entries()));
+  EXPECT_EQ(cfg.l1_table_bytes(), (uint64_t{1} << (s - p - 4)) * 8);
+  EXPECT_EQ(cfg.l0_entries() * R, top);
+  // An L0 table descriptor for an L1 table at the pool decodes back to it.
+  EXPECT_EQ(pool & (cfg.l1_table_bytes() - 1), 0u);
+  const L0Desc d = decode_l0(encode_l0_table(pool));
+  EXPECT_EQ(d.type, L0Type::Table);
+  EXPECT_EQ(d.l1_base, pool);
+  // Each contiguous size is a whole number of L1 entries (16 granules each).
+  for (uint64_t size : {kContig2M, kContig32M, kContig512M}) {
+    EXPECT_EQ(size % cfg.l1_entry_span(), 0u);
+    EXPECT_EQ(decode_l1(encode_l1_contiguous(Gpi::Realm, size)).contig_size, size);
+  }
+  // After a build, the L0 entries are the descriptors the layout asks for.
+  table = std::make_unique<GptTable>(cfg, mem);
+  ASSERT_EQ(table->build(pool, {{0, G, Gpi::Root}, {top - G, G, Gpi::Realm}}, Gpi::NonSecure, {}),
+            "");
+  const uint64_t n0 = cfg.l0_entries();
+  EXPECT_EQ(decode_l0(mem.peek(cfg.l0_base)).l1_base, pool);
+  if (n0 >= 2) {
+    EXPECT_EQ(decode_l0(mem.peek(cfg.l0_base + 8 * (n0 - 1))).l1_base, pool + cfg.l1_table_bytes());
+    EXPECT_EQ(table->l1_pool_bytes(), 2 * cfg.l1_table_bytes());
+  } else {
+    EXPECT_EQ(table->l1_pool_bytes(), cfg.l1_used_bytes());
+  }
+  if (n0 >= 3) {
+    const L0Desc mid = decode_l0(mem.peek(cfg.l0_base + 8 * (n0 / 2)));
+    EXPECT_EQ(mid.type, L0Type::Block);
+    EXPECT_EQ(mid.gpi, Gpi::NonSecure);
+  }
+  EXPECT_EQ(table->granule_gpi(0), Gpi::Root);
+  EXPECT_EQ(table->granule_gpi(G), Gpi::NonSecure);
+  EXPECT_EQ(table->granule_gpi(top - G), Gpi::Realm);
+  EXPECT_EQ(table->granule_gpi(top - 2 * G), Gpi::NonSecure);
+}
 
 TEST_P(Geometry, a_table_without_granular_memory_is_one_level_of_l0_blocks) {
   table = std::make_unique<GptTable>(cfg, mem);

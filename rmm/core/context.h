@@ -1,0 +1,190 @@
+// The RMM model's state and the services every command handler shares: the granule table,
+// realms and RECs, the platform it runs on (monitor, profile costs, stats), RTT walks with
+// timed reads, Non-secure structure access, granule transitions through the monitor.
+// Private to rmm/.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <systemc>
+
+#include "core/granule.h"
+#include "core/measurement.h"
+#include "core/rd.h"
+#include "core/rec.h"
+#include "core/s2tt.h"
+#include "core/vmid.h"
+#include "platform/abi/rmi.h"
+#include "platform/abi/smccc.h"
+#include "platform/stats.h"
+
+namespace platform {
+class GuestCpu;
+class Monitor;
+class Pe;
+class Requester;
+class Soc;
+}  // namespace platform
+
+namespace rmm {
+
+class PlatformAttestation;
+struct DispatchTable;  // rmi/dispatch.cpp
+namespace rmi = platform::abi::rmi;
+
+// Costs the RMM charges itself (memory traffic is timed by the requester). Looked up once.
+struct Costs {
+  sc_core::sc_time rmi_dispatch;   // rmm.rmi_dispatch: RMI entry, dispatch and return
+  sc_core::sc_time rsi_dispatch;   // rmm.rsi_dispatch: RSI/PSCI call handled in the RMM
+  sc_core::sc_time granule_lock;   // rmm.granule_lock: one lock acquire + release
+  sc_core::sc_time rec_enter;      // rmm.rec_enter: restore a REC's context and ERET
+  sc_core::sc_time rec_exit;       // rmm.rec_exit: save a REC's context on an exit
+  sc_core::sc_time tlbi_ipa;       // rmm.tlbi_ipa: TLBI IPAS2E1IS + DSB after an RTT change
+  sc_core::sc_time attest_sign;    // rmm.attest_sign: one ES384 realm token signature
+  double sha256_bytes_per_ns = 1;  // rmm.sha256
+  double sha512_bytes_per_ns = 1;  // rmm.sha512
+};
+
+// Statistics of one command: calls, results by status, simulated time.
+struct CommandStats {
+  CommandStats(const std::string& name, platform::StatGroup& parent);
+  platform::StatGroup group;
+  platform::Counter& calls;
+  std::array<platform::Counter*, rmi::kNumStatus> by_status{};
+  platform::Counter& other_status;   // RSI/PSCI results that are not RMI statuses
+  platform::TimeStat& time;
+  void count(uint64_t x0);
+};
+
+// The registers of one RMI call, on the PE that made it.
+struct RmiCall {
+  platform::Requester& req;
+  const platform::abi::SmcRegs& args;  // X0..X17 as the host passed them
+  platform::abi::SmcRegs& results;     // X1..X4 results (start at zero)
+  uint64_t arg(unsigned i) const { return args.x[i]; }
+  void out(unsigned i, uint64_t v) { results.x[i] = v; }
+};
+
+// Where an RTT walk stopped.
+struct RttWalk {
+  int level = 0;         // level of the entry reached
+  uint64_t table = 0;    // PA of the RTT that holds it
+  unsigned index = 0;    // its index in that RTT
+  uint64_t desc = 0;
+  s2tt::Entry entry;
+  uint64_t entry_pa() const { return table + 8 * uint64_t{index}; }
+};
+
+class Context {
+ public:
+  explicit Context(platform::Soc& soc);
+  ~Context();
+
+  platform::Soc& soc;
+  platform::Monitor& monitor;
+  GranuleTable granules;
+  Costs costs;
+  platform::StatGroup stats;
+  std::deque<CommandStats> command_stats;   // stable addresses
+  std::unordered_map<uint32_t, CommandStats*> rsi_stats;  // by RSI/PSCI function ID
+  VmidSet vmids;
+  std::unordered_map<uint64_t, std::unique_ptr<Realm>> realms;  // by RD PA
+  std::unordered_map<uint64_t, std::unique_ptr<Rec>> recs;      // by REC PA
+  platform::GuestCpu* guest_cpu = nullptr;
+  uint64_t run_slice = 1'000'000;
+  uint64_t features0 = 0;
+  unsigned num_lrs = 4;      // GICv3 list registers exposed to the host
+  unsigned max_bps = 6, max_wps = 4;
+  std::unique_ptr<DispatchTable, void (*)(DispatchTable*)> dispatch{nullptr, nullptr};
+
+  CommandStats& add_command_stats(const std::string& name);
+
+  // PaIsDelegable: DRAM the monitor lets the host delegate (outside firmware carve-outs).
+  bool pa_delegable(uint64_t pa) const;
+  Realm* realm_at(uint64_t rd);
+  Rec* rec_at(uint64_t pa);
+  platform::Pe& pe_of(platform::Requester& req);
+
+  // Granule transitions through the monitor (RMM-EL3 GTSI SMCs). True on success.
+  bool gtsi_delegate(platform::Requester& req, uint64_t pa);
+  bool gtsi_undelegate(platform::Requester& req, uint64_t pa);
+
+  // Memory in the Realm PAS (RTTs, DATA, RMM-owned granules).
+  void zero_granule(platform::Requester& req, uint64_t pa);
+  // Host structures in the Non-secure PAS: false when the access faults (GPF or bus error).
+  bool read_ns(platform::Requester& req, uint64_t pa, void* dst, uint64_t len);
+  bool write_ns(platform::Requester& req, uint64_t pa, const void* src, uint64_t len);
+
+  // Charges hashing `bytes` with `algo` (the crypto itself runs on the host).
+  void charge_hash(platform::Requester& req, HashAlgorithm algo, uint64_t bytes);
+  void charge_lock(platform::Requester& req, unsigned n = 1);
+
+  // --- RTTs (caller holds the realm's RD lock) ---
+  uint64_t rtt_read(platform::Requester& req, uint64_t entry_pa);
+  void rtt_write(platform::Requester& req, uint64_t entry_pa, uint64_t desc);
+  void rtt_read_table(platform::Requester& req, uint64_t table_pa, std::array<uint64_t, 512>& out);
+  // Walks from the starting level towards `target_level`, following TABLE entries; stops at
+  // `target_level` or at the first entry that is not a table.
+  RttWalk rtt_walk(platform::Requester& req, const Realm& realm, uint64_t ipa, int target_level);
+  // Writes entry `e` where `w` stopped and keeps the RTT's refcount (s2tt::holds_ref) in step.
+  void rtt_set(platform::Requester& req, Realm& realm, const RttWalk& w, const s2tt::Entry& e);
+  // Base IPA of the RTT entry `w` reached, and of the RTT that holds it.
+  uint64_t entry_base(const Realm& realm, const RttWalk& w, uint64_t ipa) const;
+  // The first IPA at or after `ipa` in the RTT where `w` stopped whose entry is live, or the
+  // end of that RTT (RMI_DATA_DESTROY, RMI_RTT_DESTROY, RMI_RTT_UNMAP_UNPROTECTED "top").
+  uint64_t skip_non_live(platform::Requester& req, const Realm& realm, const RttWalk& w, uint64_t ipa);
+  // Tells the CPU that [ipa, ipa+size) of this realm changed (and charges the TLBI).
+  void invalidate_ipa(platform::Requester& req, Realm& realm, uint64_t ipa, uint64_t size);
+
+  // The simulated platform's attestation keys and token (built on first use).
+  const PlatformAttestation& attestation();
+
+ private:
+  std::unique_ptr<PlatformAttestation> attestation_;
+};
+
+// Handlers: RMI commands take the call and return the packed X0 (results in call.out()).
+#define RMM_RMI_HANDLER(name) uint64_t name(Context& ctx, RmiCall& call)
+RMM_RMI_HANDLER(rmi_version);
+RMM_RMI_HANDLER(rmi_features);
+RMM_RMI_HANDLER(rmi_granule_delegate);
+RMM_RMI_HANDLER(rmi_granule_undelegate);
+RMM_RMI_HANDLER(rmi_realm_create);
+RMM_RMI_HANDLER(rmi_realm_activate);
+RMM_RMI_HANDLER(rmi_realm_destroy);
+RMM_RMI_HANDLER(rmi_rec_create);
+RMM_RMI_HANDLER(rmi_rec_destroy);
+RMM_RMI_HANDLER(rmi_rec_aux_count);
+RMM_RMI_HANDLER(rmi_psci_complete);
+RMM_RMI_HANDLER(rmi_rec_enter);
+RMM_RMI_HANDLER(rmi_rtt_create);
+RMM_RMI_HANDLER(rmi_rtt_destroy);
+RMM_RMI_HANDLER(rmi_rtt_fold);
+RMM_RMI_HANDLER(rmi_rtt_read_entry);
+RMM_RMI_HANDLER(rmi_rtt_init_ripas);
+RMM_RMI_HANDLER(rmi_rtt_set_ripas);
+RMM_RMI_HANDLER(rmi_rtt_map_unprotected);
+RMM_RMI_HANDLER(rmi_rtt_unmap_unprotected);
+RMM_RMI_HANDLER(rmi_data_create);
+RMM_RMI_HANDLER(rmi_data_create_unknown);
+RMM_RMI_HANDLER(rmi_data_destroy);
+#undef RMM_RMI_HANDLER
+
+// The architectural reset state of a REC (rmi/rec.cpp): EL1h, DAIF masked, MMU off.
+void rec_reset_state(Rec& rec, uint64_t pc, const uint64_t* gprs, unsigned n);
+
+// The dispatcher (rmi/dispatch.cpp).
+void rmi_dispatch_init(Context& ctx);
+void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs& regs);
+
+// Helpers shared by handlers.
+constexpr bool granule_aligned(uint64_t pa) { return (pa & (kGranuleSize - 1)) == 0; }
+inline uint64_t ok() { return rmi::pack(rmi::Status::Success); }
+inline uint64_t err(rmi::Status s, unsigned index = 0) { return rmi::pack(s, index); }
+inline uint64_t err_rtt(int level) { return rmi::pack(rmi::Status::ErrorRtt, static_cast<uint8_t>(level)); }
+
+}  // namespace rmm

@@ -1,0 +1,73 @@
+#include "core/granule.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace rmm {
+
+const char* to_string(GranuleState s) {
+  switch (s) {
+    case GranuleState::Undelegated: return "UNDELEGATED";
+    case GranuleState::Delegated: return "DELEGATED";
+    case GranuleState::Rd: return "RD";
+    case GranuleState::Rec: return "REC";
+    case GranuleState::RecAux: return "REC_AUX";
+    case GranuleState::Data: return "DATA";
+    case GranuleState::Rtt: return "RTT";
+  }
+  return "?";
+}
+
+GranuleTable::GranuleTable(uint64_t dram_base, uint64_t dram_size)
+    : base_(dram_base), size_(dram_size), desc_(dram_size >> kGranuleShift, 0) {
+  if ((dram_base | dram_size) & (kGranuleSize - 1))
+    throw std::invalid_argument("granule table: DRAM base and size must be 4 KiB aligned");
+}
+
+void GranuleTable::refcount_add(uint64_t pa, int delta) {
+  uint16_t& d = desc(pa);
+  const int rc = static_cast<int>(d & kRefcountMax) + delta;
+  if (rc < 0 || rc > kRefcountMax)  // an RMM invariant, not host input
+    throw std::logic_error("rmm: granule refcount out of range");
+  d = static_cast<uint16_t>((d & ~kRefcountMax) | static_cast<uint16_t>(rc));
+}
+
+void GranuleTable::lock(uint64_t pa) {
+  while (desc(pa) & kLockBit) {
+    if (!sc_core::sc_is_running())
+      throw std::logic_error("rmm: granule lock contended outside a simulation thread");
+    sc_core::wait(unlocked_);
+  }
+  desc(pa) |= kLockBit;
+}
+
+void GranuleTable::unlock(uint64_t pa) {
+  assert(desc(pa) & kLockBit);
+  desc(pa) &= static_cast<uint16_t>(~kLockBit);
+  if (sc_core::sc_is_running()) unlocked_.notify(sc_core::SC_ZERO_TIME);
+}
+
+std::vector<uint64_t> GranuleTable::census() const {
+  std::vector<uint64_t> n(16, 0);
+  for (uint16_t d : desc_) ++n[(d & kStateMask) >> kStateShift];
+  n.resize(7);
+  return n;
+}
+
+void GranuleLocks::lock_sorted(std::vector<uint64_t> pas) {
+  std::sort(pas.begin(), pas.end());
+  pas.erase(std::unique(pas.begin(), pas.end()), pas.end());
+  for (uint64_t pa : pas) {
+    table_.lock(pa);
+    held_.push_back(pa);
+  }
+}
+
+void GranuleLocks::release() {
+  while (!held_.empty()) {
+    table_.unlock(held_.back());
+    held_.pop_back();
+  }
+}
+
+}  // namespace rmm

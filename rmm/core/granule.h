@@ -1,0 +1,101 @@
+// Granules: the RMM's record of every 4 KiB granule of DRAM (RMM spec 1.0, "Granule"): its
+// state, a reference count, and a lock. One 16-bit descriptor per granule, in one compact
+// array sized from the SoC's DRAM (64 GiB of DRAM = 16 Mi granules = 32 MiB of descriptors).
+//
+//   descriptor = lock[15] | state[14:11] | refcount[10:0]
+//
+// Reference counts: RD = number of RECs of the realm; RTT = number of its entries that are
+// live (ASSIGNED, ASSIGNED_NS or TABLE); REC = 1 while the REC runs; others 0.
+//
+// Lock order (every command follows it; no command holds two locks any other way):
+//   1. the granules a command names by address (rd, rec, data, rtt, target_rec, ...), in
+//      ascending PA order, each one's state checked right after it is locked;
+//   2. then RTTs, which are protected by the lock of their realm's RD: a command walks or
+//      changes a realm's RTTs only while it holds that RD lock (TF-RMM locks RTTs hand over
+//      hand instead; the observable results are the same, with coarser concurrency);
+//   3. granules reached through an RTT entry (DATA) or through a REC (REC_AUX) are only ever
+//      touched while the RD or REC that owns them is locked, so they need no lock of their own.
+// A lock held by another PE's command (that command yielded inside a timed memory access)
+// makes the caller wait on the table's unlock event: SystemC cooperative threads, no spinning.
+#pragma once
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "core/measurement.h"  // kGranuleSize
+#include "rmm/rmm.h"  // GranuleState
+
+namespace rmm {
+
+constexpr uint64_t kGranuleShift = 12;  // kGranuleSize (4096) comes from core/measurement.h
+
+
+class GranuleTable {
+ public:
+  static constexpr uint16_t kLockBit = 1u << 15;
+  static constexpr unsigned kStateShift = 11;
+  static constexpr uint16_t kStateMask = 0xF << kStateShift;
+  static constexpr uint16_t kRefcountMax = (1u << kStateShift) - 1;  // 2047
+
+  GranuleTable(uint64_t dram_base, uint64_t dram_size);
+
+  // The granule lies in DRAM and `pa` is granule-aligned (the spec's _align and _bound checks
+  // are made separately by the handlers; this is the model's own bound).
+  bool tracked(uint64_t pa) const {
+    return pa >= base_ && pa - base_ < size_ && (pa & (kGranuleSize - 1)) == 0;
+  }
+  uint64_t base() const { return base_; }
+  uint64_t size() const { return size_; }
+  uint64_t count() const { return desc_.size(); }
+
+  GranuleState state(uint64_t pa) const {
+    return static_cast<GranuleState>((desc(pa) & kStateMask) >> kStateShift);
+  }
+  void set_state(uint64_t pa, GranuleState s) {
+    uint16_t& d = desc(pa);
+    d = static_cast<uint16_t>((d & ~kStateMask) | (static_cast<uint16_t>(s) << kStateShift));
+  }
+  unsigned refcount(uint64_t pa) const { return desc(pa) & kRefcountMax; }
+  void refcount_add(uint64_t pa, int delta);
+
+  bool locked(uint64_t pa) const { return desc(pa) & kLockBit; }
+  // Blocks (SystemC wait) while another command holds the lock.
+  void lock(uint64_t pa);
+  void unlock(uint64_t pa);
+
+  // Counts of granules per state (reports and tests).
+  std::vector<uint64_t> census() const;
+
+ private:
+  uint16_t& desc(uint64_t pa) { assert(tracked(pa)); return desc_[(pa - base_) >> kGranuleShift]; }
+  const uint16_t& desc(uint64_t pa) const {
+    assert(tracked(pa));
+    return desc_[(pa - base_) >> kGranuleShift];
+  }
+
+  uint64_t base_, size_;
+  std::vector<uint16_t> desc_;
+  sc_core::sc_event unlocked_;
+};
+
+// RAII: locks a set of granules named by address in ascending PA order (lock order rule 1)
+// and releases them in reverse order. Duplicates are locked once.
+class GranuleLocks {
+ public:
+  explicit GranuleLocks(GranuleTable& table) : table_(table) {}
+  ~GranuleLocks() { release(); }
+  GranuleLocks(const GranuleLocks&) = delete;
+  GranuleLocks& operator=(const GranuleLocks&) = delete;
+
+  // Locks every address of `pas` (all must be tracked), lowest PA first.
+  void lock_sorted(std::vector<uint64_t> pas);
+  void release();
+
+ private:
+  GranuleTable& table_;
+  std::vector<uint64_t> held_;
+};
+
+}  // namespace rmm

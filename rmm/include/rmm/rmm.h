@@ -1,0 +1,81 @@
+// The RMM model (Realm world, R-EL2): the only public entry to rmm/.
+//
+// The RMM implements the RMM specification DEN0137 1.0: every RMI command the host calls
+// through the EL3 monitor, and every RSI and PSCI call its realms make while a REC runs inside
+// RMI_REC_ENTER. Hosts never call the RMM directly: they issue SMCs
+// (platform::Monitor::smc(pe.requester(), World::NonSecure, regs)) with the function IDs and
+// register layouts of platform/abi/rmi.h, and the monitor routes them here.
+//
+//   platform::Soc soc(...);  rmm::Rmm rmm(soc);     // attaches itself to soc.monitor()
+//   rmm.attach_guest_cpu(cpu);                      // before the first RMI_REC_ENTER
+//
+// Everything the RMM does runs on the calling PE's SystemC thread and charges its time: memory
+// goes through that PE's requester (GPC-checked, timed), granule transitions through the
+// monitor's GTSI SMCs, fixed costs come from the timing profile (rmm.* entries).
+// The observers below are for tests, reports and scenario checks: untimed, no side effects.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "platform/abi/smccc.h"
+#include "platform/monitor.h"
+
+namespace platform {
+class GuestCpu;
+class Requester;
+class Soc;
+class StatGroup;
+}  // namespace platform
+
+namespace rmm {
+
+class Context;
+
+// RMM spec 1.0 granule states.
+enum class GranuleState : uint8_t {
+  Undelegated = 0, Delegated = 1, Rd = 2, Rec = 3, RecAux = 4, Data = 5, Rtt = 6,
+};
+const char* to_string(GranuleState s);
+
+// Realm states (NEW -> ACTIVE -> SYSTEM_OFF).
+enum class RealmState : uint8_t { New = 0, Active = 1, SystemOff = 2 };
+const char* to_string(RealmState s);
+
+class Rmm final : public platform::SmcHandler {
+ public:
+  explicit Rmm(platform::Soc& soc);
+  ~Rmm();
+  Rmm(const Rmm&) = delete;
+  Rmm& operator=(const Rmm&) = delete;
+
+  // An RMI call from the Non-secure world (the monitor calls this): X0 = FID, X1..X6 args;
+  // on return X0 = status | index << 8 and X1..X4 the command's results.
+  void handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) override;
+
+  // The CPU model RECs run on (RMI_REC_ENTER fails with RMI_ERROR_REC until one is attached).
+  void attach_guest_cpu(platform::GuestCpu& cpu);
+
+  // Instructions a REC runs per GuestCpu::run slice before the RMM looks again (default 1e6).
+  void set_run_slice(uint64_t instructions);
+
+  // --- Observers (untimed) ---
+  GranuleState granule_state(uint64_t pa) const;     // Undelegated outside DRAM
+  unsigned granule_refcount(uint64_t pa) const;
+  // Granules per state, indexed by GranuleState.
+  std::vector<uint64_t> granule_census() const;
+  std::optional<RealmState> realm_state(uint64_t rd) const;
+  // Measurement slot (0 = RIM, 1..4 = REM) of the realm whose RD is at `rd`: 64 bytes, the
+  // hash in the first 32 (SHA-256) or 64 (SHA-512).
+  std::optional<std::array<uint8_t, 64>> measurement(uint64_t rd, unsigned slot) const;
+  // RmiFeatureRegister0 as RMI_FEATURES(0) reports it.
+  uint64_t features0() const;
+  platform::StatGroup& stats();
+
+ private:
+  std::unique_ptr<Context> ctx_;
+};
+
+}  // namespace rmm

@@ -1,0 +1,121 @@
+// RMI_DATA_CREATE, RMI_DATA_CREATE_UNKNOWN, RMI_DATA_DESTROY (RMM spec 1.0): protected memory
+// of a realm, one 4 KiB DATA granule per level-3 RTT entry.
+//
+// Failure order follows the reference RMM (TF-RMM rmm-spec-v1.0-rel0): flags and src are
+// checked before the named granules, the realm state before the IPA, and the Non-secure copy
+// of the source last (a fault there leaves the DATA granule zeroed and DELEGATED).
+#include <array>
+
+#include "core/context.h"
+#include "platform/requester.h"
+
+namespace rmm {
+namespace {
+
+bool plausible(Context& ctx, uint64_t pa) { return granule_aligned(pa) && ctx.pa_delegable(pa); }
+
+uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
+  const uint64_t rd = call.arg(1), data = call.arg(2), ipa = call.arg(3);
+  const uint64_t src = measured ? call.arg(4) : 0, flags = measured ? call.arg(5) : 0;
+  if (measured) {
+    // flags_valid: RMI_NO_MEASURE_CONTENT or RMI_MEASURE_CONTENT.
+    if (flags != rmi::kDataNoMeasureContent && flags != rmi::kDataMeasureContent)
+      return err(rmi::Status::ErrorInput);
+    // src_align, src_bound, src_state: a granule the host owns (UNDELEGATED); whether its
+    // GPI really is Non-secure shows when it is read (src_pas, below).
+    if (!granule_aligned(src)) return err(rmi::Status::ErrorInput);
+    if (ctx.granules.tracked(src) && ctx.granules.state(src) != GranuleState::Undelegated)
+      return err(rmi::Status::ErrorInput);
+  }
+  std::vector<uint64_t> named;
+  if (plausible(ctx, rd)) named.push_back(rd);
+  if (plausible(ctx, data)) named.push_back(data);
+  GranuleLocks locks(ctx.granules);
+  locks.lock_sorted(named);
+  ctx.charge_lock(call.req, static_cast<unsigned>(named.size()));
+  // rd_align, rd_bound, rd_state
+  if (!plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  // data_align, data_bound, data_state
+  if (!plausible(ctx, data) || ctx.granules.state(data) != GranuleState::Delegated)
+    return err(rmi::Status::ErrorInput);
+  Realm& r = *ctx.realm_at(rd);
+  // realm_state: measured content only before activation.
+  if (measured && r.state != RealmState::New) return err(rmi::Status::ErrorRealm);
+  // ipa_bound, ipa_align: a page of the protected half.
+  if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
+  if (!r.lpa2 && data >= (uint64_t{1} << 48)) return err(rmi::Status::ErrorInput);
+
+  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
+  // rtt_walk
+  if (w.level != s2tt::kPageLevel) return err_rtt(w.level);
+  // rtte_state
+  if (!s2tt::is_unassigned(w.entry.type)) return err_rtt(s2tt::kPageLevel);
+
+  s2tt::Entry e;
+  e.oa = data;
+  if (measured) {
+    std::array<uint8_t, kGranuleSize> buf;
+    // src_pas: the copy from Non-secure memory faults if src is not in the Non-secure PAS.
+    if (!ctx.read_ns(call.req, src, buf.data(), buf.size())) {
+      ctx.zero_granule(call.req, data);  // anything copied so far
+      return err(rmi::Status::ErrorInput);
+    }
+    if (!call.req.write(data, buf.data(), buf.size(), gpt::Pas::Realm).ok())
+      throw std::logic_error("rmm: cannot write a delegated granule");
+    r.measurement.extend_data(ipa, flags, buf.data());
+    ctx.charge_hash(call.req, r.algorithm, 0x100 + (flags == rmi::kDataMeasureContent ? kGranuleSize : 0));
+    e.type = s2tt::Type::AssignedRam;  // DATA_CREATE always leaves RIPAS RAM
+  } else {
+    e.type = s2tt::assigned_with(s2tt::ripas_of(w.entry.type));  // RIPAS unchanged
+  }
+  ctx.rtt_set(call.req, r, w, e);
+  ctx.granules.set_state(data, GranuleState::Data);
+  return ok();
+}
+
+}  // namespace
+
+uint64_t rmi_data_create(Context& ctx, RmiCall& call) { return data_create(ctx, call, true); }
+
+uint64_t rmi_data_create_unknown(Context& ctx, RmiCall& call) { return data_create(ctx, call, false); }
+
+uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
+  const uint64_t rd = call.arg(1), ipa = call.arg(2);
+  GranuleLocks locks(ctx.granules);
+  if (plausible(ctx, rd)) locks.lock_sorted({rd});
+  ctx.charge_lock(call.req);
+  // rd_align, rd_bound, rd_state
+  if (!plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  Realm& r = *ctx.realm_at(rd);
+  // ipa_bound, ipa_align
+  if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
+
+  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
+  // rtt_walk: a block mapping must be unfolded first (RTT_CREATE); X2 = next live entry.
+  if (w.level != s2tt::kPageLevel) {
+    call.out(2, ctx.skip_non_live(call.req, r, w, ipa));
+    return err_rtt(w.level);
+  }
+  // rtte_state
+  if (!s2tt::is_assigned(w.entry.type)) {
+    call.out(2, ctx.skip_non_live(call.req, r, w, ipa));
+    return err_rtt(s2tt::kPageLevel);
+  }
+  const uint64_t data = w.entry.oa;
+  // RIPAS after: RAM and DESTROYED become DESTROYED (the content is gone), EMPTY stays EMPTY.
+  s2tt::Entry e;
+  e.type = w.entry.type == s2tt::Type::AssignedEmpty ? s2tt::Type::UnassignedEmpty
+                                                     : s2tt::Type::UnassignedDestroyed;
+  ctx.rtt_set(call.req, r, w, e);
+  ctx.invalidate_ipa(call.req, r, ipa, kGranuleSize);
+  // The DATA granule is reached through the RTT, under the RD lock (lock order rule 3).
+  ctx.zero_granule(call.req, data);
+  ctx.granules.set_state(data, GranuleState::Delegated);
+  RttWalk after = w;
+  after.entry = e;
+  call.out(1, data);
+  call.out(2, ctx.skip_non_live(call.req, r, after, ipa));
+  return ok();
+}
+
+}  // namespace rmm

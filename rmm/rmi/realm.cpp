@@ -1,0 +1,186 @@
+// RMI_REALM_CREATE, RMI_REALM_ACTIVATE, RMI_REALM_DESTROY (RMM spec 1.0).
+#include <array>
+#include <cstring>
+
+#include "core/context.h"
+#include "platform/requester.h"
+
+namespace rmm {
+namespace {
+
+uint64_t le64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// RealmParamsSupported / the parameter checks of REALM_CREATE that do not involve other
+// granules. All fail with RMI_ERROR_INPUT (params_supp, params_valid).
+bool params_supported(const Context& ctx, const uint8_t* p) {
+  namespace rp = rmi::realm_params;
+  namespace f = rmi::feat0;
+  const uint64_t flags = le64(p + rp::kFlags);
+  const bool lpa2 = flags & rp::kFlagLpa2;
+  if (flags & ~(rp::kFlagLpa2 | rp::kFlagSve | rp::kFlagPmu)) return false;  // reserved bits
+  if (lpa2 && !f::field(ctx.features0, f::kLpa2Shift)) return false;
+  if ((flags & rp::kFlagSve) && !f::field(ctx.features0, f::kSveEnShift)) return false;
+  if ((flags & rp::kFlagPmu) && !f::field(ctx.features0, f::kPmuEnShift)) return false;
+  const uint64_t s2sz = p[rp::kS2sz];
+  const uint64_t max_s2sz = std::min<uint64_t>(f::field(ctx.features0, f::kS2szShift, f::kS2szWidth),
+                                               lpa2 ? 52 : 48);
+  if (s2sz < 32 || s2sz > max_s2sz) return false;
+  if ((flags & rp::kFlagSve) && p[rp::kSveVl] > f::field(ctx.features0, f::kSveVlShift, f::kSveVlWidth))
+    return false;
+  const uint64_t bps = p[rp::kNumBps], wps = p[rp::kNumWps];
+  if (bps == 0 || bps > f::field(ctx.features0, f::kNumBpsShift, f::kNumBpsWidth)) return false;
+  if (wps == 0 || wps > f::field(ctx.features0, f::kNumWpsShift, f::kNumWpsWidth)) return false;
+  if ((flags & rp::kFlagPmu) &&
+      p[rp::kPmuNumCtrs] > f::field(ctx.features0, f::kPmuNumCtrsShift, f::kPmuNumCtrsWidth))
+    return false;
+  if (!hash_algorithm_from_raw(p[rp::kHashAlgo])) return false;
+  return true;
+}
+
+}  // namespace
+
+uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
+  namespace rp = rmi::realm_params;
+  const uint64_t rd = call.arg(1), params_ptr = call.arg(2);
+  // rd_align, rd_bound
+  if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
+
+  // The parameters come from Non-secure memory; read them once (a GPF is params_pas).
+  std::array<uint8_t, rp::kSize> p{};
+  const bool params_aligned = granule_aligned(params_ptr);
+  const bool params_read = params_aligned && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
+  const uint64_t rtt_base = le64(&p[rp::kRttBase]);
+  const int64_t sl = static_cast<int64_t>(le64(&p[rp::kRttLevelStart]));
+  const uint64_t num_start = le64(&p[rp::kRttNumStart]);
+  const bool lpa2 = le64(&p[rp::kFlags]) & rp::kFlagLpa2;
+  const unsigned s2sz = p[rp::kS2sz];
+
+  // Lock rd and, when the parameters name a plausible set of starting-level RTTs, those too:
+  // all named granules in ascending PA order.
+  std::vector<uint64_t> to_lock{rd};
+  const bool roots_plausible = params_read && num_start >= 1 && num_start <= s2tt::kMaxRootTables &&
+                               granule_aligned(rtt_base);
+  if (roots_plausible)
+    for (uint64_t i = 0; i < num_start; ++i)
+      if (ctx.granules.tracked(rtt_base + i * kGranuleSize)) to_lock.push_back(rtt_base + i * kGranuleSize);
+  GranuleLocks locks(ctx.granules);
+  locks.lock_sorted(to_lock);
+  ctx.charge_lock(call.req, static_cast<unsigned>(to_lock.size()));
+
+  // rd_state
+  if (ctx.granules.state(rd) != GranuleState::Delegated) return err(rmi::Status::ErrorInput);
+  // params_align
+  if (!params_aligned) return err(rmi::Status::ErrorInput);
+  // params_pas (and params_bound): the structure must be readable in the Non-secure PAS.
+  if (!params_read) return err(rmi::Status::ErrorInput);
+  // params_supp: flags, s2sz, SVE, breakpoints, watchpoints, PMU, hash algorithm.
+  if (!params_supported(ctx, p.data())) return err(rmi::Status::ErrorInput);
+  // rtt_num_level: start level and number of starting-level RTTs consistent with s2sz.
+  const int min_sl = lpa2 ? -1 : 0;
+  if (sl < min_sl || sl > s2tt::kPageLevel) return err(rmi::Status::ErrorInput);
+  const unsigned roots = s2tt::num_root_tables(s2sz, static_cast<int>(sl));
+  if (roots == 0 || roots != num_start) return err(rmi::Status::ErrorInput);
+  // rtt_align: concatenated starting-level RTTs are aligned to their total size.
+  if (rtt_base & (roots * kGranuleSize - 1)) return err(rmi::Status::ErrorInput);
+  // rtt_bound, rtt_alias (rd inside the RTT range), rtt_state
+  for (uint64_t i = 0; i < roots; ++i)
+    if (!ctx.pa_delegable(rtt_base + i * kGranuleSize)) return err(rmi::Status::ErrorInput);
+  if (rd >= rtt_base && rd < rtt_base + roots * kGranuleSize) return err(rmi::Status::ErrorInput);
+  for (uint64_t i = 0; i < roots; ++i)
+    if (ctx.granules.state(rtt_base + i * kGranuleSize) != GranuleState::Delegated)
+      return err(rmi::Status::ErrorInput);
+  // vmid_valid: in range and not used by another realm.
+  const uint64_t vmid = le64(&p[rp::kVmid]) & 0xFFFF;
+  if (le64(&p[rp::kVmid]) > 0xFFFF || ctx.vmids.in_use(vmid)) return err(rmi::Status::ErrorInput);
+
+  // --- Success: nothing above changed any state. ---
+  auto realm = std::make_unique<Realm>(ctx, rd);
+  realm->flags = le64(&p[rp::kFlags]);
+  realm->s2sz = s2sz;
+  realm->lpa2 = lpa2;
+  realm->sve_vl = p[rp::kSveVl];
+  realm->num_bps = p[rp::kNumBps];
+  realm->num_wps = p[rp::kNumWps];
+  realm->pmu_num_ctrs = p[rp::kPmuNumCtrs];
+  realm->algorithm = *hash_algorithm_from_raw(p[rp::kHashAlgo]);
+  std::memcpy(realm->rpv.data(), &p[rp::kRpv], rp::kRpvSize);
+  realm->vmid = static_cast<uint16_t>(vmid);
+  realm->rtt_base = rtt_base;
+  realm->start_level = static_cast<int>(sl);
+  realm->num_root = roots;
+  ctx.vmids.reserve(vmid);
+
+  // Starting-level RTTs: the protected half UNASSIGNED EMPTY, the unprotected half UNASSIGNED_NS.
+  const uint64_t esz = s2tt::entry_size(realm->start_level);
+  std::array<uint64_t, 512> table;
+  for (unsigned t = 0; t < roots; ++t) {
+    const uint64_t pa = rtt_base + t * kGranuleSize;
+    for (unsigned i = 0; i < s2tt::kEntriesPerTable; ++i) {
+      const uint64_t ipa = (uint64_t{t} * s2tt::kEntriesPerTable + i) * esz;
+      s2tt::Entry e;
+      e.type = realm->in_par(ipa) ? s2tt::Type::UnassignedEmpty : s2tt::Type::UnassignedNs;
+      table[i] = s2tt::encode(e, realm->start_level, lpa2);
+    }
+    if (!call.req.write(pa, table.data(), kGranuleSize, gpt::Pas::Realm).ok())
+      throw std::logic_error("rmm: cannot write a delegated granule");
+    ctx.granules.set_state(pa, GranuleState::Rtt);
+  }
+  ctx.granules.set_state(rd, GranuleState::Rd);
+
+  // RIM = H(the measured fields of RmiRealmParams in a zeroed 4 KiB structure).
+  const auto measured = RealmParamsMeasured::from_granule(p.data());
+  realm->measurement.init_rim(*measured);
+  ctx.charge_hash(call.req, realm->algorithm, rp::kSize);
+  ctx.realms[rd] = std::move(realm);
+  return ok();
+}
+
+uint64_t rmi_realm_activate(Context& ctx, RmiCall& call) {
+  const uint64_t rd = call.arg(1);
+  // rd_align, rd_bound
+  if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
+  GranuleLocks locks(ctx.granules);
+  locks.lock_sorted({rd});
+  ctx.charge_lock(call.req);
+  // rd_state
+  if (ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  Realm& realm = *ctx.realm_at(rd);
+  // realm_state
+  if (realm.state != RealmState::New) return err(rmi::Status::ErrorRealm);
+  realm.state = RealmState::Active;
+  return ok();
+}
+
+uint64_t rmi_realm_destroy(Context& ctx, RmiCall& call) {
+  const uint64_t rd = call.arg(1);
+  // rd_align, rd_bound
+  if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
+  GranuleLocks locks(ctx.granules);
+  locks.lock_sorted({rd});
+  ctx.charge_lock(call.req);
+  // rd_state
+  if (ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  Realm& realm = *ctx.realm_at(rd);
+  // realm_live: RECs exist, or a starting-level RTT still has live entries (RTTs or mappings).
+  if (ctx.granules.refcount(rd) != 0) return err(rmi::Status::ErrorRealm);
+  for (unsigned t = 0; t < realm.num_root; ++t)
+    if (ctx.granules.refcount(realm.rtt_base + t * kGranuleSize) != 0) return err(rmi::Status::ErrorRealm);
+
+  for (unsigned t = 0; t < realm.num_root; ++t) {
+    const uint64_t pa = realm.rtt_base + t * kGranuleSize;
+    ctx.zero_granule(call.req, pa);
+    ctx.granules.set_state(pa, GranuleState::Delegated);
+  }
+  ctx.zero_granule(call.req, rd);
+  ctx.granules.set_state(rd, GranuleState::Delegated);
+  ctx.vmids.release(realm.vmid);
+  if (ctx.guest_cpu) ctx.invalidate_ipa(call.req, realm, 0, realm.ipa_size());
+  ctx.realms.erase(rd);
+  return ok();
+}
+
+}  // namespace rmm

@@ -1,0 +1,51 @@
+#include "rmm/rmm.h"
+
+#include "core/context.h"
+#include "platform/soc.h"
+
+namespace rmm {
+
+void rsi_stats_init(Context& ctx);  // rsi/rsi.cpp
+
+Rmm::Rmm(platform::Soc& soc) : ctx_(std::make_unique<Context>(soc)) {
+  rmi_dispatch_init(*ctx_);
+  rsi_stats_init(*ctx_);
+  soc.monitor().attach_rmm(*this);
+}
+
+Rmm::~Rmm() = default;
+
+void Rmm::handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) {
+  rmi_dispatch(*ctx_, caller, regs);
+}
+
+void Rmm::attach_guest_cpu(platform::GuestCpu& cpu) { ctx_->guest_cpu = &cpu; }
+void Rmm::set_run_slice(uint64_t instructions) { ctx_->run_slice = instructions; }
+
+GranuleState Rmm::granule_state(uint64_t pa) const {
+  const uint64_t g = pa & ~(kGranuleSize - 1);
+  return ctx_->granules.tracked(g) ? ctx_->granules.state(g) : GranuleState::Undelegated;
+}
+
+unsigned Rmm::granule_refcount(uint64_t pa) const {
+  const uint64_t g = pa & ~(kGranuleSize - 1);
+  return ctx_->granules.tracked(g) ? ctx_->granules.refcount(g) : 0;
+}
+
+std::vector<uint64_t> Rmm::granule_census() const { return ctx_->granules.census(); }
+
+std::optional<RealmState> Rmm::realm_state(uint64_t rd) const {
+  if (Realm* r = ctx_->realm_at(rd)) return r->state;
+  return std::nullopt;
+}
+
+std::optional<std::array<uint8_t, 64>> Rmm::measurement(uint64_t rd, unsigned slot) const {
+  Realm* r = ctx_->realm_at(rd);
+  if (!r || slot >= kNumMeasurementSlots) return std::nullopt;
+  return r->measurement.slot(slot);
+}
+
+uint64_t Rmm::features0() const { return ctx_->features0; }
+platform::StatGroup& Rmm::stats() { return ctx_->stats; }
+
+}  // namespace rmm

@@ -1,0 +1,92 @@
+// PSCI for realms (RMM spec 1.0, "PSCI"): the RMM answers what it can itself and exits to the
+// host (RMI_EXIT_PSCI) for what changes the realm's vCPUs; calls naming another REC wait for
+// RMI_PSCI_COMPLETE before the caller runs again.
+#include "platform/abi/psci.h"
+#include "rsi/rsi.h"
+
+namespace rmm {
+namespace {
+
+namespace psci = platform::abi::psci;
+namespace rp = rmi::rec_params;
+
+bool supported(uint32_t fid) {
+  switch (fid) {
+    case psci::kVersion: case psci::kCpuSuspend32: case psci::kCpuSuspend64: case psci::kCpuOff:
+    case psci::kCpuOn32: case psci::kCpuOn64: case psci::kAffinityInfo32: case psci::kAffinityInfo64:
+    case psci::kSystemOff: case psci::kSystemReset: case psci::kFeatures: case psci::kSmcccVersion:
+      return true;
+    default:
+      return false;
+  }
+}
+
+RsiOutcome exit_psci(RsiCall& call, uint32_t fid, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
+  call.exit.reason = rmi::ExitReason::Psci;
+  call.exit.gprs[0] = fid;
+  call.exit.gprs[1] = a1;
+  call.exit.gprs[2] = a2;
+  call.exit.gprs[3] = a3;
+  return RsiOutcome::ExitToHost;
+}
+
+// A target MPIDR names a REC of this realm: only affinity fields, index below rec_count.
+bool target_valid(const RsiCall& call, uint64_t mpidr) {
+  const uint64_t m = mpidr & ~(uint64_t{1} << 31);
+  return !(m & ~rp::kMpidrMask) && rp::mpidr_to_index(m) < call.realm.rec_count;
+}
+
+}  // namespace
+
+RsiOutcome psci_handle(RsiCall& call) {
+  const uint32_t fid = static_cast<uint32_t>(call.arg(0));
+  auto result = [&](int64_t v) {
+    call.ret(0, psci::ret(v));
+    return RsiOutcome::Resume;
+  };
+  switch (fid) {
+    case psci::kVersion:
+      call.ret(0, psci::kPsciVersion);
+      return RsiOutcome::Resume;
+    case psci::kSmcccVersion:
+      call.ret(0, psci::kSmcccVersionValue);
+      return RsiOutcome::Resume;
+    case psci::kFeatures:
+      return result(supported(static_cast<uint32_t>(call.arg(1))) ? psci::kSuccess : psci::kNotSupported);
+    case psci::kCpuSuspend32:
+    case psci::kCpuSuspend64:
+      call.ret(0, psci::ret(psci::kSuccess));  // a suspend that returns at once is valid PSCI
+      return exit_psci(call, fid, call.arg(1), call.arg(2), call.arg(3));
+    case psci::kCpuOff:
+      call.rec.runnable = false;
+      return exit_psci(call, fid);
+    case psci::kCpuOn32:
+    case psci::kCpuOn64: {
+      const uint64_t target = call.arg(1), entry = call.arg(2), context = call.arg(3);
+      if (!call.realm.in_par(entry)) return result(psci::kInvalidAddress);
+      if (!target_valid(call, target)) return result(psci::kInvalidParameters);
+      if ((target & rp::kMpidrMask) == call.rec.mpidr) return result(psci::kAlreadyOn);
+      call.rec.psci = {true, fid, target & rp::kMpidrMask, entry, context};
+      return exit_psci(call, fid, target & rp::kMpidrMask);
+    }
+    case psci::kAffinityInfo32:
+    case psci::kAffinityInfo64: {
+      const uint64_t target = call.arg(1), lowest = call.arg(2);
+      if (lowest != 0 || !target_valid(call, target)) return result(psci::kInvalidParameters);
+      if ((target & rp::kMpidrMask) == call.rec.mpidr) return result(psci::kAffinityOn);
+      call.rec.psci = {true, fid, target & rp::kMpidrMask, 0, 0};
+      return exit_psci(call, fid, target & rp::kMpidrMask, lowest);
+    }
+    case psci::kSystemOff:
+    case psci::kSystemReset: {
+      GranuleLocks lock(call.ctx.granules);
+      lock.lock_sorted({call.realm.rd});
+      call.realm.state = RealmState::SystemOff;
+      return exit_psci(call, fid);
+    }
+    default:
+      return result(psci::kNotSupported);
+  }
+}
+
+}  // namespace rmm

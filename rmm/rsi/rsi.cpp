@@ -1,0 +1,89 @@
+// RSI/PSCI dispatch for SMCs a running REC makes, and helpers shared by the RSI families.
+#include "rsi/rsi.h"
+
+#include "platform/abi/psci.h"
+#include "platform/requester.h"
+
+namespace rmm {
+namespace {
+
+namespace psci = platform::abi::psci;
+
+struct RsiRow {
+  const char* name;
+  uint32_t fid;
+  RsiOutcome (*handler)(RsiCall&);
+};
+
+constexpr RsiRow kRsiRows[] = {
+    {"rsi_version", rsi::kVersionFid, rsi_version},
+    {"rsi_features", rsi::kFeatures, rsi_features},
+    {"rsi_measurement_read", rsi::kMeasurementRead, rsi_measurement_read},
+    {"rsi_measurement_extend", rsi::kMeasurementExtend, rsi_measurement_extend},
+    {"rsi_attestation_token_init", rsi::kAttestationTokenInit, rsi_attestation_token_init},
+    {"rsi_attestation_token_continue", rsi::kAttestationTokenContinue, rsi_attestation_token_continue},
+    {"rsi_realm_config", rsi::kRealmConfig, rsi_realm_config},
+    {"rsi_ipa_state_set", rsi::kIpaStateSet, rsi_ipa_state_set},
+    {"rsi_ipa_state_get", rsi::kIpaStateGet, rsi_ipa_state_get},
+    {"rsi_host_call", rsi::kHostCall, rsi_host_call},
+};
+
+const RsiRow* find_row(uint32_t fid) {
+  for (const auto& r : kRsiRows)
+    if (r.fid == fid) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+void rsi_stats_init(Context& ctx) {
+  for (const auto& r : kRsiRows) ctx.rsi_stats[r.fid] = &ctx.add_command_stats(r.name);
+  ctx.rsi_stats[0] = &ctx.add_command_stats("psci");
+}
+
+RsiOutcome rsi_handle(RsiCall& call) {
+  const uint32_t fid = static_cast<uint32_t>(call.arg(0));
+  const sc_core::sc_time start = call.req.now();
+  call.req.charge(call.ctx.costs.rsi_dispatch);
+  RsiOutcome o;
+  CommandStats* st = nullptr;
+  if (const RsiRow* row = find_row(fid)) {
+    o = row->handler(call);
+    st = call.ctx.rsi_stats[fid];
+  } else if (psci::is_psci_fid(fid)) {
+    o = psci_handle(call);
+    st = call.ctx.rsi_stats[0];
+  } else {
+    call.ret(0, platform::abi::kSmcUnknown);  // SMCCC: not supported
+    o = RsiOutcome::Resume;
+  }
+  if (st) {
+    st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0]);
+    st->time.add(call.req.now() - start);
+  }
+  return o;
+}
+
+bool realm_ram_page(RsiCall& call, uint64_t ipa, uint64_t& pa, int& level) {
+  GranuleLocks lock(call.ctx.granules);
+  lock.lock_sorted({call.realm.rd});
+  call.ctx.charge_lock(call.req);
+  const RttWalk w = call.ctx.rtt_walk(call.req, call.realm, ipa, s2tt::kPageLevel);
+  level = w.level;
+  if (w.entry.type != s2tt::Type::AssignedRam) return false;
+  pa = w.entry.oa + ((ipa & ~uint64_t{0xFFF}) & (s2tt::entry_size(w.level) - 1));
+  return true;
+}
+
+RsiOutcome emulated_data_abort(RsiCall& call, uint64_t ipa, int level) {
+  // ESR: data abort from a lower EL, translation fault at `level` (FSC 0b0001nn).
+  const uint64_t fsc = level >= 0 ? (0x04 | static_cast<uint64_t>(level)) : 0x2B;
+  call.exit.reason = rmi::ExitReason::Sync;
+  call.exit.esr = (uint64_t{0x24} << 26) | (uint64_t{1} << 25) | fsc;
+  call.exit.far = 0;
+  call.exit.hpfar = (ipa >> 12) << 4;
+  call.rec.state.pc -= kSmcInsnSize;  // run the SMC again once the host has mapped the IPA
+  return RsiOutcome::ExitToHost;
+}
+
+}  // namespace rmm

@@ -30,6 +30,7 @@ GpcUnit::GpcUnit(sc_core::sc_module_name name, uint32_t requester_id, const Timi
 
 void GpcUnit::program(const gpt::GpcConfig& cfg) {
   cfg_ = cfg;
+  geometry_ = gpt::GpcGeometry(cfg);
   p_ = cfg.p();
   gpt_dmi_valid_ = false;
   tlbi_paall();
@@ -90,11 +91,11 @@ gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, sc_core::sc_tim
     ++stats_.cache_hits;
     delay += t_hit_;
     r.gpi = hit->gpi;
-    r.level = hit->size > (uint64_t{1} << p_) ? 0 : 1;
+    r.level = hit->level;
   } else {
     ++stats_.walks;
     walk_delay_ = sc_core::SC_ZERO_TIME;
-    const gpt::GptWalk w = gpt::gpt_walk(cfg_, pa, pas, *this);
+    const gpt::GptWalk w = gpt::gpt_walk(geometry_, pa, pas, *this);
     delay += walk_delay_;
     r.level = w.level;
     r.gpi = w.gpi;
@@ -104,7 +105,7 @@ gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, sc_core::sc_tim
       return r;
     }
     if (w.range_size) {
-      Entry e{w.range_base, w.range_size, w.gpi};
+      Entry e{w.range_base, w.range_size, w.gpi, w.level};
       if (w.range_size == (uint64_t{1} << p_)) {
         granules_[(pa >> p_) % kGranuleEntries] = e;
       } else {

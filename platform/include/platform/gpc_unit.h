@@ -72,6 +72,7 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   struct Entry {
     uint64_t base = 1, size = 0;  // empty: size 0
     gpt::Gpi gpi = gpt::Gpi::NoAccess;
+    int8_t level = 0;             // level of the descriptor that gave the GPI
   };
   static constexpr unsigned kGranuleEntries = 4096;
   static constexpr unsigned kBlockEntries = 16;
@@ -81,6 +82,7 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
 
   uint32_t requester_id_;
   gpt::GpcConfig cfg_;
+  gpt::GpcGeometry geometry_;  // cfg_ prepared for the walk
   unsigned p_ = 12;
   sc_core::sc_time t_hit_, t_walk_level_;
   sc_core::sc_time walk_delay_;  // accumulates during one walk

@@ -6,6 +6,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "mem/interconnect.h"
+#include "platform/dma_engine.h"
 #include "platform/dram.h"
 
 namespace platform {
@@ -18,7 +19,6 @@ constexpr DeviceWindow kDeviceWindows[] = {
     {"gicv3 (distributor + redistributors)", 0x0800'0000, 0x0100'0000},
     {"pl011 uart0", 0x0900'0000, 0x1000},
     {"smmuv3", 0x0905'0000, 0x2'0000},
-    {"dma engine", 0x0907'0000, 0x1000},
 };
 }  // namespace
 
@@ -39,14 +39,20 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
     pes_.back()->gpc().out.bind(bus_->in);
     monitor_->attach_gpc(pes_.back()->gpc());
   }
+  dma_ = std::make_unique<DmaEngine>("dma_engine", add_requester("dma_master"), gpt::Pas::NonSecure,
+                                     profile, stats_);
+  bus_->out.bind(dma_->regs);
+  bus_->map("dma engine", dma_base(), DmaEngine::kWindow, 1);
 }
 
 Soc::~Soc() = default;
 
 Requester& Soc::add_requester(const std::string& name) {
   const uint32_t id = static_cast<uint32_t>(pes_.size() + extra_requesters_.size());
-  extra_gpcs_.push_back(std::make_unique<GpcUnit>((name + "_gpc").c_str(), id, profile_, stats_));
-  extra_requesters_.push_back(std::make_unique<Requester>(name.c_str(), id, *extra_gpcs_.back(), profile_, stats_));
+  extra_stats_.push_back(std::make_unique<StatGroup>(name, &stats_));
+  StatGroup& group = *extra_stats_.back();
+  extra_gpcs_.push_back(std::make_unique<GpcUnit>((name + "_gpc").c_str(), id, profile_, group));
+  extra_requesters_.push_back(std::make_unique<Requester>(name.c_str(), id, *extra_gpcs_.back(), profile_, group));
   extra_requesters_.back()->socket.bind(extra_gpcs_.back()->in);
   extra_gpcs_.back()->out.bind(bus_->in);
   monitor_->attach_gpc(*extra_gpcs_.back());

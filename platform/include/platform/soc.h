@@ -19,6 +19,7 @@
 namespace platform {
 
 class Dram;
+class DmaEngine;
 class Interconnect;
 
 class Soc : public sc_core::sc_module {
@@ -33,6 +34,10 @@ class Soc : public sc_core::sc_module {
   Monitor& monitor() { return *monitor_; }
   Dram& dram() { return *dram_; }
   Interconnect& interconnect() { return *bus_; }
+  // The DMA engine: a Non-secure bus master with its own GPC unit, programmed through its
+  // MMIO window at dma_base().
+  DmaEngine& dma() { return *dma_; }
+  static constexpr uint64_t dma_base() { return 0x0907'0000; }
   StatGroup& stats() { return stats_; }
   // The run's trace (trace.json): models add slices on their PE's tracks.
   Trace& trace() { return trace_; }
@@ -58,8 +63,10 @@ class Soc : public sc_core::sc_module {
   std::unique_ptr<Interconnect> bus_;
   std::unique_ptr<Monitor> monitor_;
   std::vector<std::unique_ptr<Pe>> pes_;
+  std::vector<std::unique_ptr<StatGroup>> extra_stats_;
   std::vector<std::unique_ptr<GpcUnit>> extra_gpcs_;
   std::vector<std::unique_ptr<Requester>> extra_requesters_;
+  std::unique_ptr<DmaEngine> dma_;
 };
 
 }  // namespace platform

@@ -1,0 +1,113 @@
+#include "platform/dma_engine.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "platform/profile.h"
+
+namespace platform {
+
+DmaEngine::DmaEngine(sc_core::sc_module_name name, Requester& master, gpt::Pas pas,
+                     const TimingProfile& profile, StatGroup& parent_stats)
+    : sc_module(name), regs("regs"), master_(master), pas_(pas),
+      t_setup_(profile.duration("dma.setup")),
+      stats_(std::string(basename()), &parent_stats),
+      transfers_(stats_.counter("transfers", "DMA transfers started")),
+      bytes_(stats_.counter("bytes", "bytes copied")),
+      faults_(stats_.counter("faults", "transfers stopped by a GPF or bus error")) {
+  regs.register_b_transport(this, &DmaEngine::b_transport);
+  SC_HAS_PROCESS(DmaEngine);
+  SC_THREAD(run);
+}
+
+void DmaEngine::reset() {
+  src_ = dst_ = len_ = status_ = fault_pa_ = fault_info_ = copied_ = 0;
+}
+
+uint64_t DmaEngine::read_reg(uint64_t offset) const {
+  switch (offset) {
+    case kSrc: return src_;
+    case kDst: return dst_;
+    case kLen: return len_;
+    case kCtrl: return 0;
+    case kStatus: return status_;
+    case kFaultPa: return fault_pa_;
+    case kFaultInfo: return fault_info_;
+    case kCopied: return copied_;
+    default: return 0;  // RAZ/WI for offsets this engine does not implement
+  }
+}
+
+void DmaEngine::write_reg(uint64_t offset, uint64_t value) {
+  if (busy()) return;  // programming registers of a running channel is ignored
+  switch (offset) {
+    case kSrc: src_ = value; break;
+    case kDst: dst_ = value; break;
+    case kLen: len_ = value; break;
+    case kCtrl:
+      if (value & 1) {
+        status_ = kStatusBusy;
+        fault_pa_ = fault_info_ = copied_ = 0;
+        start_.notify(sc_core::SC_ZERO_TIME);
+      }
+      break;
+    default: break;
+  }
+}
+
+void DmaEngine::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const uint64_t off = gp.get_address();
+  if (gp.get_data_length() != 8 || (off & 7) || off >= kWindow) {
+    gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);  // 64-bit registers only
+    return;
+  }
+  uint64_t v = 0;
+  if (gp.is_read()) {
+    v = read_reg(off);
+    std::memcpy(gp.get_data_ptr(), &v, 8);
+  } else if (gp.is_write()) {
+    std::memcpy(&v, gp.get_data_ptr(), 8);
+    write_reg(off, v);
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void DmaEngine::run() {
+  std::vector<uint8_t> buf;
+  for (;;) {
+    sc_core::wait(start_);
+    ++transfers_;
+    master_.charge(t_setup_);
+    const uint64_t chunk = 4096;
+    buf.resize(chunk);
+    uint64_t done = 0;
+    while (done < len_) {
+      // Never cross a 4 KiB boundary in one burst, so a fault names the granule it hit.
+      const uint64_t n = std::min({chunk - ((src_ + done) & (chunk - 1)), chunk - ((dst_ + done) & (chunk - 1)), len_ - done});
+      AccessStatus st = master_.read(src_ + done, buf.data(), n, pas_);
+      uint64_t at = src_ + done;
+      if (st.ok()) {
+        st = master_.write(dst_ + done, buf.data(), n, pas_);
+        at = dst_ + done;
+      }
+      if (!st.ok()) {
+        ++faults_;
+        fault_pa_ = st.bus_error ? at : st.gpf.pa;
+        const uint64_t kind = st.bus_error ? kBusErrorKind : static_cast<uint64_t>(st.gpf.kind);
+        fault_info_ = kind | (static_cast<uint64_t>(st.gpf.level & 0xF) << 8) |
+                      (static_cast<uint64_t>(pas_) << 16);
+        status_ = kStatusFault;
+        break;
+      }
+      done += n;
+      copied_ = done;
+      bytes_ += n;
+    }
+    if (status_ == kStatusBusy) status_ = kStatusDone;
+    master_.sync();
+    done_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+}  // namespace platform

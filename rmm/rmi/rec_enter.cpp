@@ -259,11 +259,10 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
       case platform::GuestExitKind::Wfi:
       case platform::GuestExitKind::Wfe: {
         // WFI/WFE exit to the host (trapped or not: a REC waiting for an interrupt gives the
-        // host its PE back), the PC stepping over the instruction.
+        // host its PE back). The CPU reports WFx with the PC already past the instruction.
         const bool wfe = e.kind == platform::GuestExitKind::Wfe;
         out.reason = rmi::ExitReason::Sync;
         out.esr = (kEcWfx << kEcShift) | kIl | (wfe ? kWfxTi : 0);
-        rec.state.pc += 4;
         o = RsiOutcome::ExitToHost;
         break;
       }

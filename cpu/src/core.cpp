@@ -111,6 +111,8 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
     auto c = std::make_unique<PeContext>();
     c->index = i;
     c->pe = &pe;
+    c->pages_invalidated = &stats->pages_invalidated;
+    pe.gpc().add_listener(*c);
     // CNTFRQ_EL0 as firmware programs it; CNTVCT/CNTPCT are served from simulated time.
     put(c->engine, kCntfrqEl0, static_cast<uint64_t>(costs.counter_mhz * 1e6));
     PeContext* ctx = c.get();

@@ -1,6 +1,8 @@
 // Private state of cpu::UnicornCpu, shared by core.cpp (run loop, exceptions, state transfer)
 // and translation_fill.cpp (installing IPA pages, stage-2 and GPC faults).
 #pragma once
+#include "platform/gpc_unit.h"
+#include "platform/pe.h"
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -36,7 +38,7 @@ struct Costs {
 };
 
 // One PE's engine and what it holds.
-struct PeContext : InstalledPages::Backend {
+struct PeContext : InstalledPages::Backend, platform::GpcUnit::Listener {
   unsigned index = 0;
   UnicornEngine engine;
   InstalledPages pages{*this};
@@ -58,6 +60,15 @@ struct PeContext : InstalledPages::Backend {
     engine.map(ipa, size, perms, host);
   }
   void unmap_region(uint64_t ipa, uint64_t size) override { engine.unmap(ipa, size); }
+
+  // Installed pages carry GPC results: a TLBI by PA (after a GPT change) must remove them,
+  // as it removes TLB entries holding GPT information.
+  platform::Counter* pages_invalidated = nullptr;
+  void gpc_invalidate(uint64_t base, uint64_t size) override {
+    const uint64_t n = size ? pages.invalidate_pa(base, size) : pages.clear();
+    if (pages_invalidated) *pages_invalidated += n;
+  }
+  ~PeContext() { if (pe) pe->gpc().remove_listener(*this); }
 };
 
 struct UnicornCpu::Impl {

@@ -9,6 +9,7 @@ namespace cpu {
 void InstalledPages::install(uint64_t ipa, const InstalledPage& page) {
   assert(ipa % kPage == 0 && !pages_.count(ipa));
   pages_[ipa] = page;
+  by_pa_.emplace(page.pa, ipa);
   uint64_t start = ipa, size = kPage;
   uint8_t* host = page.host;
   // The run that ends at `ipa`, if it continues into this page.
@@ -66,9 +67,22 @@ uint64_t InstalledPages::invalidate(uint64_t ipa, uint64_t size) {
   }
   uint64_t removed = 0;
   for (auto p = pages_.lower_bound(lo); p != pages_.end() && p->first < hi;) {
+    auto [first, last] = by_pa_.equal_range(p->second.pa);
+    for (auto b = first; b != last; ++b)
+      if (b->second == p->first) { by_pa_.erase(b); break; }
     p = pages_.erase(p);
     ++removed;
   }
+  return removed;
+}
+
+uint64_t InstalledPages::invalidate_pa(uint64_t pa, uint64_t size) {
+  const uint64_t lo = pa & ~(kPage - 1);
+  const uint64_t hi = size > ~uint64_t{0} - pa ? ~uint64_t{0} : pa + size;
+  std::vector<uint64_t> ipas;
+  for (auto it = by_pa_.lower_bound(lo); it != by_pa_.end() && it->first < hi; ++it) ipas.push_back(it->second);
+  uint64_t removed = 0;
+  for (uint64_t ipa : ipas) removed += invalidate(ipa, kPage);
   return removed;
 }
 
@@ -77,6 +91,7 @@ uint64_t InstalledPages::clear() {
   runs_.clear();
   uint64_t n = pages_.size();
   pages_.clear();
+  by_pa_.clear();
   return n;
 }
 

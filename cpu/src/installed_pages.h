@@ -38,6 +38,9 @@ class InstalledPages {
   void install(uint64_t ipa, const InstalledPage& page);
   // Removes every page in [ipa, ipa + size); returns how many were installed.
   uint64_t invalidate(uint64_t ipa, uint64_t size);
+  // Removes every page whose output PA lies in [pa, pa + size) (a TLBI by PA after a GPT
+  // change); returns how many.
+  uint64_t invalidate_pa(uint64_t pa, uint64_t size);
   uint64_t clear();
 
   const InstalledPage* find(uint64_t ipa) const;
@@ -52,6 +55,7 @@ class InstalledPages {
   };
   Backend& backend_;
   std::map<uint64_t, InstalledPage> pages_;  // by IPA page
+  std::multimap<uint64_t, uint64_t> by_pa_;  // output PA page -> IPA page (aliases allowed)
   std::map<uint64_t, Run> runs_;             // by first IPA
 };
 

@@ -41,6 +41,7 @@ void GpcUnit::tlbi_paall() {
   granules_.fill(Entry{});
   blocks_.fill(Entry{});
   ++stats_.tlbi_paall;
+  for (Listener* l : listeners_) l->gpc_invalidate(0, 0);
 }
 
 void GpcUnit::tlbi_rpa(uint64_t base, uint64_t size) {
@@ -56,6 +57,7 @@ void GpcUnit::tlbi_rpa(uint64_t base, uint64_t size) {
     }
   }
   for (auto& e : blocks_) if (overlaps(e)) e = Entry{};
+  for (Listener* l : listeners_) l->gpc_invalidate(base, size);
 }
 
 void GpcUnit::count_fault(gpt::GpfKind kind) {

@@ -207,6 +207,33 @@ TEST_F(CpuTest, invalidate_ipa_makes_the_guest_see_the_new_mapping_never_the_old
   EXPECT_EQ(st.x[2], 0u);
 }
 
+TEST_F(CpuTest, a_gpt_change_and_its_tlbi_remove_an_installed_page_so_the_guest_faults) {
+  // The page is installed (a fill checked it as Non-secure) and the guest reads it...
+  constexpr uint64_t kPage = 0x84400000;
+  uint64_t v = 0x1234;
+  std::memcpy(dram(kPage), &v, 8);
+  s2.map(kDataIpa, kPage, 4096);
+  start_at(snippets::s_load);
+  st.x[1] = kDataIpa;
+  ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+  EXPECT_EQ(st.x[2], 0x1234u);
+  // ...then the host delegates it: the monitor's TLBI RPALOS reaches every GPC unit and,
+  // through it, the pages the core installed. No stage-2 invalidation is issued.
+  f.run([&](Pe& pe) {
+    platform::abi::SmcRegs r;
+    r.x[0] = platform::abi::kRmmGtsiDelegate;
+    r.x[1] = kPage;
+    f.soc->monitor().smc(pe.requester(), platform::World::Realm, r);
+    ASSERT_EQ(r.x[0], platform::abi::kRmmEl3Ok);
+  });
+  st.x[2] = 0;
+  GuestExit e = run();  // b s_load; ldr again
+  ASSERT_EQ(e.kind, GuestExitKind::Gpf) << e.reason;
+  EXPECT_EQ(e.gpf.gpi, gpt::Gpi::Realm);
+  EXPECT_EQ(st.x[2], 0u);
+  EXPECT_GE(cpu.stats().pages_invalidated.value, 1u);
+}
+
 TEST_F(CpuTest, invalidate_all_drops_every_installed_page) {
   s2.map(kDataIpa, kDataPa, 4096);
   start_at(snippets::s_load);

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -37,8 +38,23 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   gpt::GpcResult check(uint64_t pa, uint64_t len, gpt::Pas pas, sc_core::sc_time& delay);
 
   // TLBI PAALL(OS): forget everything. TLBI RPA(OS): forget what overlaps [base, base+size).
+  // Listeners hear both, for what they cached from this unit's answers.
   void tlbi_paall();
   void tlbi_rpa(uint64_t base, uint64_t size);
+
+  // Something that keeps GPC results derived from this unit beyond one access (the CPU's
+  // installed pages, like a TLB holding GPT information) and so must hear every TLBI.
+  class Listener {
+   public:
+    virtual void gpc_invalidate(uint64_t base, uint64_t size) = 0;  // size 0: everything
+   protected:
+    ~Listener() = default;
+  };
+  void add_listener(Listener& l) { listeners_.push_back(&l); }
+  void remove_listener(Listener& l) {
+    for (auto it = listeners_.begin(); it != listeners_.end(); ++it)
+      if (*it == &l) { listeners_.erase(it); return; }
+  }
 
   uint32_t requester_id() const { return requester_id_; }
 
@@ -80,6 +96,7 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   std::array<Entry, kBlockEntries> blocks_{};
   unsigned next_block_ = 0;
 
+  std::vector<Listener*> listeners_;
   uint32_t requester_id_;
   gpt::GpcConfig cfg_;
   gpt::GpcGeometry geometry_;  // cfg_ prepared for the walk

@@ -59,6 +59,10 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
   impl_->costs.exception_entry = profile.duration("cpu.exception_entry");
   impl_->costs.counter_mhz = profile.number("cpu.counter_frequency");
   impl_->costs.max_slice = static_cast<uint64_t>(profile.number("cpu.max_slice"));
+  const uint64_t window = static_cast<uint64_t>(profile.number("cpu.fill_window"));
+  if (window == 0 || window > 512 || (window & (window - 1)))
+    throw std::invalid_argument("cpu.fill_window must be a power of two from 1 to 512 pages");
+  impl_->costs.fill_window = window * InstalledPages::kPage;
   impl_->stats = &stats_;
 }
 
@@ -88,6 +92,10 @@ uint64_t UnicornCpu::installed_pages(unsigned i) const {
 }
 uint64_t UnicornCpu::installed_regions(unsigned i) const {
   return i < impl_->contexts.size() && impl_->contexts[i] ? impl_->contexts[i]->pages.regions() : 0;
+}
+
+bool UnicornCpu::installed(unsigned i, uint64_t ipa) const {
+  return i < impl_->contexts.size() && impl_->contexts[i] && impl_->contexts[i]->pages.find(ipa);
 }
 
 GuestExit UnicornCpu::run(platform::Pe& pe, GuestState& state, platform::Stage2& s2, uint64_t max) {
@@ -214,26 +222,36 @@ void UnicornCpu::Impl::load_state(PeContext& c, const GuestState& st) {
   bool spx = (st.pstate & 1) && pstate_el(st.pstate) != 0;
   e.set_sp(spx ? st.sp_el1 : st.sp_el0);
   e.set_pc(st.pc);
-  e.set_reg(UC_ARM64_REG_ELR_EL1, st.elr_el1);
-  put(e, kSpsrEl1, st.spsr_el1);
-  e.set_reg(UC_ARM64_REG_ESR_EL1, st.esr_el1);
-  e.set_reg(UC_ARM64_REG_FAR_EL1, st.far_el1);
-  put(e, kSctlrEl1, st.sctlr_el1);
-  put(e, kTcrEl1, st.tcr_el1);
-  e.set_reg(UC_ARM64_REG_TTBR0_EL1, st.ttbr0_el1);
-  e.set_reg(UC_ARM64_REG_TTBR1_EL1, st.ttbr1_el1);
-  e.set_reg(UC_ARM64_REG_MAIR_EL1, st.mair_el1);
-  e.set_reg(UC_ARM64_REG_VBAR_EL1, st.vbar_el1);
-  e.set_reg(UC_ARM64_REG_CPACR_EL1, st.cpacr_el1);
-  e.set_reg(UC_ARM64_REG_TPIDR_EL1, st.tpidr_el1);
-  e.set_reg(UC_ARM64_REG_TPIDR_EL0, st.tpidr_el0);
-  put(e, kContextidrEl1, st.contextidr_el1);
-  put(e, kCntkctlEl1, st.cntkctl_el1);
-  put(e, kCntvCtl, st.cntv_ctl);
-  put(e, kCntvCval, st.cntv_cval);
-  put(e, kCntpCtl, st.cntp_ctl);
-  put(e, kCntpCval, st.cntp_cval);
-  put(e, kVmpidrEl2, st.mpidr);  // MPIDR_EL1 as EL1 reads it with EL2 enabled
+  // System registers are written only when they differ from what the engine holds: writing
+  // SCTLR/TCR/TTBR/CONTEXTIDR makes QEMU flush its whole TLB, which at every slice start would
+  // cost more than the slice.
+  const bool all = !c.held_valid;
+  const GuestState& h = c.held;
+#define RMESIM_SYNC(field, write) \
+  if (all || st.field != h.field) { write; }
+  RMESIM_SYNC(elr_el1, e.set_reg(UC_ARM64_REG_ELR_EL1, st.elr_el1))
+  RMESIM_SYNC(spsr_el1, put(e, kSpsrEl1, st.spsr_el1))
+  RMESIM_SYNC(esr_el1, e.set_reg(UC_ARM64_REG_ESR_EL1, st.esr_el1))
+  RMESIM_SYNC(far_el1, e.set_reg(UC_ARM64_REG_FAR_EL1, st.far_el1))
+  RMESIM_SYNC(sctlr_el1, put(e, kSctlrEl1, st.sctlr_el1))
+  RMESIM_SYNC(tcr_el1, put(e, kTcrEl1, st.tcr_el1))
+  RMESIM_SYNC(ttbr0_el1, e.set_reg(UC_ARM64_REG_TTBR0_EL1, st.ttbr0_el1))
+  RMESIM_SYNC(ttbr1_el1, e.set_reg(UC_ARM64_REG_TTBR1_EL1, st.ttbr1_el1))
+  RMESIM_SYNC(mair_el1, e.set_reg(UC_ARM64_REG_MAIR_EL1, st.mair_el1))
+  RMESIM_SYNC(vbar_el1, e.set_reg(UC_ARM64_REG_VBAR_EL1, st.vbar_el1))
+  RMESIM_SYNC(cpacr_el1, e.set_reg(UC_ARM64_REG_CPACR_EL1, st.cpacr_el1))
+  RMESIM_SYNC(tpidr_el1, e.set_reg(UC_ARM64_REG_TPIDR_EL1, st.tpidr_el1))
+  RMESIM_SYNC(tpidr_el0, e.set_reg(UC_ARM64_REG_TPIDR_EL0, st.tpidr_el0))
+  RMESIM_SYNC(contextidr_el1, put(e, kContextidrEl1, st.contextidr_el1))
+  RMESIM_SYNC(cntkctl_el1, put(e, kCntkctlEl1, st.cntkctl_el1))
+  RMESIM_SYNC(cntv_ctl, put(e, kCntvCtl, st.cntv_ctl))
+  RMESIM_SYNC(cntv_cval, put(e, kCntvCval, st.cntv_cval))
+  RMESIM_SYNC(cntp_ctl, put(e, kCntpCtl, st.cntp_ctl))
+  RMESIM_SYNC(cntp_cval, put(e, kCntpCval, st.cntp_cval))
+  RMESIM_SYNC(mpidr, put(e, kVmpidrEl2, st.mpidr))  // MPIDR_EL1 as EL1 reads it with EL2 enabled
+#undef RMESIM_SYNC
+  c.held = st;
+  c.held_valid = true;
 }
 
 void UnicornCpu::Impl::save_state(PeContext& c, GuestState& st) {
@@ -263,6 +281,8 @@ void UnicornCpu::Impl::save_state(PeContext& c, GuestState& st) {
   st.cntv_cval = get(e, kCntvCval);
   st.cntp_ctl = get(e, kCntpCtl);
   st.cntp_cval = get(e, kCntpCval);
+  c.held = st;
+  c.held_valid = true;
 }
 
 bool UnicornCpu::Impl::deliver_to_guest(PeContext& c, uint64_t type, uint64_t esr_el1, uint64_t far_el1,

@@ -35,6 +35,7 @@ struct Costs {
   sc_core::sc_time exception_entry;  // cpu.exception_entry: taking an exception (guest or EL2)
   double counter_mhz = 1000;         // cpu.counter_frequency
   uint64_t max_slice = 100000;       // instructions per slice when there is no global quantum
+  uint64_t fill_window = 16 * 4096;  // cpu.fill_window pages, in bytes: a fill maps ahead to here
 };
 
 // One PE's engine and what it holds.
@@ -44,6 +45,10 @@ struct PeContext : InstalledPages::Backend, platform::GpcUnit::Listener {
   InstalledPages pages{*this};
   platform::Stage2* s2 = nullptr;
   platform::Pe* pe = nullptr;
+  // The system register values the engine holds (as of the last load or save), so that a
+  // slice start writes only what changed.
+  platform::GuestState held;
+  bool held_valid = false;
   uint64_t repeat_pc = ~uint64_t{0};  // fault-loop guard
   unsigned repeats = 0;
   // What a memory fault resolved to when it could not install a page (decided inside the
@@ -76,6 +81,7 @@ struct UnicornCpu::Impl {
   bool debug_ = std::getenv("RMESIM_CPU_DEBUG") != nullptr;  // one line per slice stop on stderr
   UnicornCpu::Stats* stats = nullptr;
   std::vector<std::unique_ptr<PeContext>> contexts;
+  std::vector<InstalledPage> fill_run_;  // scratch for fill-ahead
   std::unique_ptr<InsnTrace> trace;
 
   PeContext& context(platform::Pe& pe);

@@ -6,13 +6,17 @@
 
 namespace cpu {
 
-void InstalledPages::install(uint64_t ipa, const InstalledPage& page) {
-  assert(ipa % kPage == 0 && !pages_.count(ipa));
-  pages_[ipa] = page;
-  by_pa_.emplace(page.pa, ipa);
-  uint64_t start = ipa, size = kPage;
+void InstalledPages::install_run(uint64_t ipa, const InstalledPage* pages, uint64_t count) {
+  assert(ipa % kPage == 0 && count > 0);
+  const InstalledPage& page = pages[0];
+  for (uint64_t i = 0; i < count; ++i) {
+    assert(!pages_.count(ipa + i * kPage) && pages[i].host == page.host + i * kPage);
+    pages_[ipa + i * kPage] = pages[i];
+    by_pa_.emplace(pages[i].pa, ipa + i * kPage);
+  }
+  uint64_t start = ipa, size = count * kPage;
   uint8_t* host = page.host;
-  // The run that ends at `ipa`, if it continues into this page.
+  // The run that ends at `ipa`, if it continues into these pages.
   auto right = runs_.lower_bound(ipa);
   if (right != runs_.begin()) {
     auto left = std::prev(right);
@@ -25,10 +29,10 @@ void InstalledPages::install(uint64_t ipa, const InstalledPage& page) {
       runs_.erase(left);
     }
   }
-  // The run that starts right after this page, if this page continues into it.
-  right = runs_.find(ipa + kPage);
+  // The run that starts right after them, if they continue into it.
+  right = runs_.find(ipa + count * kPage);
   if (right != runs_.end() && right->second.perms == page.perms &&
-      page.host + kPage == right->second.host) {
+      page.host + count * kPage == right->second.host) {
     size += right->second.size;
     backend_.unmap_region(right->first, right->second.size);
     runs_.erase(right);

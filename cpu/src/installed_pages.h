@@ -35,7 +35,10 @@ class InstalledPages {
 
   // Installs the page at `ipa` (page-aligned, not installed yet), merging it with neighbouring
   // regions when it extends them.
-  void install(uint64_t ipa, const InstalledPage& page);
+  void install(uint64_t ipa, const InstalledPage& page) { install_run(ipa, &page, 1); }
+  // Installs `count` pages from `ipa` whose host memory is contiguous (pages[i].host ==
+  // pages[0].host + i * kPage) with one region change: Unicorn's map and unmap are costly.
+  void install_run(uint64_t ipa, const InstalledPage* pages, uint64_t count);
   // Removes every page in [ipa, ipa + size); returns how many were installed.
   uint64_t invalidate(uint64_t ipa, uint64_t size);
   // Removes every page whose output PA lies in [pa, pa + size) (a TLBI by PA after a GPT

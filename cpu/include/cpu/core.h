@@ -38,6 +38,8 @@ class UnicornCpu final : public platform::GuestCpu {
   // Pages and Unicorn regions installed for `pe_index` (0 when it has no engine yet).
   uint64_t installed_pages(unsigned pe_index) const;
   uint64_t installed_regions(unsigned pe_index) const;
+  // Whether the page holding `ipa` is installed for `pe_index`.
+  bool installed(unsigned pe_index, uint64_t ipa) const;
 
   struct Stats {
     platform::Counter& instructions;

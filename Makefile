@@ -2,7 +2,7 @@
 # Every target first makes sure the Debian packages are there (apt only when one is missing).
 
 BUILD    ?= build
-SCENARIO ?= scenarios/boot-delegate.yaml
+SCENARIO ?= scenarios/realm-lifecycle.yaml
 JOBS     ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
 

@@ -7,11 +7,17 @@
 #include <fstream>
 #include <iomanip>
 
+#include "cpu/core.h"
+#include "host/guest_trace.h"
+#include "host/kvm.h"
+#include "host/vmm.h"
 #include "platform/config_error.h"
 #include "platform/gpc_unit.h"
 #include "platform/json.h"
 #include "platform/sim_context.h"
 #include "platform/time_format.h"
+#include "rmm/rmm.h"
+#include "steps.h"
 
 namespace rmesim {
 
@@ -46,8 +52,118 @@ struct GpcTotals {
   uint64_t faults() const { return walk + fail + asz + eabt; }
 };
 
+std::string to_hex(const uint8_t* p, size_t n) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < n; ++i) { out += d[p[i] >> 4]; out += d[p[i] & 15]; }
+  return out;
+}
+
+std::string hex_addr(uint64_t v) {
+  std::ostringstream o;
+  o << "0x" << std::hex << v;
+  return o.str();
+}
+
+// Granules per RMM state, and how many are not UNDELEGATED.
+uint64_t delegated_granules(rmm::Rmm& rmm) {
+  const auto c = rmm.granule_census();
+  uint64_t n = 0;
+  for (size_t i = 1; i < c.size(); ++i) n += c[i];
+  return n;
+}
+
+void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& rmm, host::Kvm& kvm,
+                      host::Vmm& vmm, host::GuestTracer& tracer) {
+  w.key("rmi").begin_object();
+  w.field("total_calls", kvm.rmi().total_calls());
+  w.key("commands").begin_object();
+  for (const auto& [name, st] : kvm.rmi().stats()) {
+    w.key(name).begin_object();
+    w.field("calls", st.calls).field("time_ns", st.time_ns);
+    w.key("status").begin_object();
+    for (const auto& [k, v] : st.by_status) w.field(k, v);
+    w.end_object();
+    w.end_object();
+  }
+  w.end_object();
+  w.end_object();
+  w.key("rsi").begin_object();
+  for (const auto& [name, st] : tracer.rsi_calls()) {
+    w.key(name).begin_object();
+    w.field("calls", st.calls).field("time_ns", st.time_ns);
+    w.end_object();
+  }
+  w.end_object();
+  w.key("guest").begin_object();
+  w.field("instructions", tracer.instructions());
+  w.key("exits").begin_object();
+  for (const auto& [k, v] : tracer.exits()) w.field(k, v);
+  w.end_object();
+  w.key("console").begin_object();
+  for (const auto& st : vmm.states()) w.field(st->spec.name, st->console);
+  w.end_object();
+  w.end_object();
+  for (const bool realms : {true, false}) {
+    w.key(realms ? "realms" : "vms").begin_object();
+    for (const auto& st : vmm.states()) {
+      if (st->spec.realm != realms) continue;
+      const host::Vm& vm = *st->vm;
+      w.key(st->spec.name).begin_object();
+      w.field("image", st->spec.image).field("memory", st->spec.memory).field("vcpus", st->spec.vcpus);
+      w.field("ipa_bits", vm.ipa_bits()).field("first_pe", st->first_pe);
+      w.field("stopped", host::to_string(st->stop)).field("stop_detail", st->stop_detail);
+      w.key("result").begin_array();
+      for (uint64_t r : st->result) w.value(r);
+      w.end_array();
+      if (realms) {
+        w.field("state", host::to_string(vm.realm_state()));
+        auto it = ctx.rims.find(st->spec.name);
+        w.field("rim", it == ctx.rims.end() ? std::string() : it->second);
+        w.field("measured", st->spec.measured).field("populate_calls", st->populate_calls);
+        w.field("populated_pages", vm.populated_pages()).field("runtime_faults", vm.runtime_faults());
+        w.field("leaked_pages", vm.leaked_pages());
+        w.key("phases_ns").begin_object();
+        for (const auto& [k, v] : vm.phase_ns()) w.field(k, v);
+        w.end_object();
+        w.key("rec_exits").begin_object();
+        for (const auto& [k, v] : const_cast<host::Vm&>(vm).rec_exits()) w.field(k, v);
+        w.end_object();
+      } else {
+        w.field("stage2_faults", vm.runtime_faults());
+      }
+      w.key("kvm_exits").begin_object();
+      for (const auto& [k, v] : const_cast<host::Vm&>(vm).kvm_exits()) w.field(k, v);
+      w.end_object();
+      w.field("mmio_exits", st->mmio_exits).field("host_calls", st->host_calls).field("psci_exits", st->psci_exits);
+      w.field("ripas_changes", st->ripas_changes);
+      w.key("events").begin_array();
+      for (const auto& e : st->events) w.value(e);
+      w.end_array();
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.key("host").begin_object();
+  w.field("abi", host::to_string(kvm.options().abi)).field("psci_in_kernel", kvm.options().psci_in_kernel);
+  w.field("populate_chunk_pages", kvm.options().populate_chunk_pages);
+  w.key("pages").begin_object();
+  w.field("total", kvm.pages().total_pages()).field("peak_used", kvm.pages().peak_used_pages());
+  w.field("used_at_end", kvm.pages().used_pages()).field("leaked", kvm.pages().leaked_pages());
+  w.end_object();
+  w.end_object();
+  w.key("granules").begin_object();
+  const auto census = rmm.granule_census();
+  w.key("census_at_end").begin_object();
+  for (size_t i = 0; i < census.size(); ++i) w.field(rmm::to_string(static_cast<rmm::GranuleState>(i)), census[i]);
+  w.end_object();
+  w.field("delegated_at_end", delegated_granules(rmm));
+  w.end_object();
+}
+
 void write_stats_json(std::ostream& os, const Scenario& s, const platform::TimingProfile& prof,
-                      platform::Soc& soc, const RunResult& r, const GpcTotals& g) {
+                      platform::Soc& soc, const RunResult& r, const GpcTotals& g, const RunContext& ctx,
+                      rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm, host::GuestTracer& tracer) {
   platform::JsonWriter w(os);
   w.begin_object();
   w.key("scenario").begin_object();
@@ -105,7 +221,25 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.key("gpf").begin_object();
   w.field("total", g.faults()).field("walk", g.walk).field("fail", g.fail).field("address_size", g.asz).field("external_abort", g.eabt);
   w.end_object();
+  uint64_t oops = 0, sigbus = 0, guest_abort = 0;
+  for (const auto& f : kvm.faults()) {
+    oops += f.action == host::HostFault::Action::Oops;
+    sigbus += f.action == host::HostFault::Action::Sigbus;
+    guest_abort += f.action == host::HostFault::Action::GuestAbort;
+  }
+  w.field("host_oops", oops).field("sigbus", sigbus).field("guest_abort", guest_abort);
+  w.field("guest_gpf_exits", tracer.gpfs());
+  w.key("host").begin_array();
+  for (const auto& f : kvm.faults()) {
+    w.begin_object();
+    w.field("action", host::to_string(f.action)).field("vm", f.vm).field("context", f.context);
+    w.field("pa", hex_addr(f.gpf.pa)).field("kind", gpt::to_string(f.gpf.kind)).field("level", static_cast<int>(f.gpf.level));
+    w.field("pe", f.pe).field("time_ns", ns(f.at));
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
+  write_stack_json(w, ctx, rmm, kvm, vmm, tracer);
   w.key("stats");
   soc.stats().write_json(w);
   w.end_object();
@@ -137,25 +271,79 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   } catch (const std::invalid_argument& e) {
     throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
   }
+  // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
+  rmm::Rmm rmm(*soc);
+  cpu::UnicornCpu cpu(profile, soc->stats());
+  host::GuestTracer tracer(*soc, cpu);
+  rmm.attach_guest_cpu(tracer);
+  rmm.set_run_slice(100'000);
+  host::Kvm kvm(*soc, tracer, &tracer, s.host);
+  host::Vmm vmm(kvm);
   RunResult result;
   RunContext ctx(s, *soc, soc->pe(0));
+  ctx.rmm = &rmm;
+  ctx.kvm = &kvm;
+  ctx.vmm = &vmm;
+  // Default flow when a scenario declares VMs but no steps: create, run, tear down.
+  std::vector<std::unique_ptr<Step>> default_steps;
+  if (!s.explicit_steps && !s.vms.empty()) {
+    auto add = [&](const std::string& kind, const std::string& text) {
+      YAML::Node n = YAML::Load(text);
+      auto st = (*find_step_parser(kind))(s.file, n, "default." + kind);
+      st->kind = kind;
+      st->where = s.file + ":(default " + kind + ")";
+      default_steps.push_back(std::move(st));
+    };
+    add("phase", "create");
+    add("create", "all");
+    add("phase", "run");
+    add("run", "{vms: all, until: stopped, timeout: 10s}");
+    add("phase", "teardown");
+    add("teardown", "all");
+  }
+  auto snapshot_rims = [&] {
+    for (const auto& st : vmm.states()) {
+      if (!st->spec.realm || !st->vm->rd()) continue;
+      const auto m = rmm.measurement(st->vm->rd(), 0);
+      if (m) ctx.rims[st->spec.name] = to_hex(m->data(), st->vm->realm_config().hash == platform::abi::rmi::HashAlgorithm::Sha512 ? 64 : 32);
+    }
+  };
+  auto run_step = [&](platform::Pe& pe, Step& step) {
+    StepRecord rec{step.where, step.kind, "", pe.requester().now(), {}};
+    ctx.current_outcome.clear();
+    try {
+      step.execute(ctx);
+    } catch (const RunFailure& e) {
+      result.ok = false;
+      result.failure = e.what();
+    }
+    snapshot_rims();
+    rec.end = pe.requester().now();
+    rec.outcome = result.ok ? ctx.current_outcome : result.failure;
+    ctx.steps.push_back(rec);
+  };
   soc->pe(0).post([&](platform::Pe& pe) {
     ctx.begin_phase("boot");
     soc->monitor().boot(pe.requester());
+    kvm.init();
     ctx.end_phase();
-    for (const auto& step : s.steps) {
-      StepRecord rec{step->where, step->kind, "", pe.requester().now(), {}};
-      ctx.current_outcome.clear();
-      try {
-        step->execute(ctx);
-      } catch (const RunFailure& e) {
-        result.ok = false;
-        result.failure = e.what();
-      }
-      rec.end = pe.requester().now();
-      rec.outcome = result.ok ? ctx.current_outcome : result.failure;
-      ctx.steps.push_back(rec);
+    for (const auto& step : (s.explicit_steps || s.vms.empty()) ? s.steps : default_steps) {
+      run_step(pe, *step);
       if (!result.ok) break;
+    }
+    // VMs still alive at the end are torn down, so that every granule goes back.
+    bool live = false;
+    for (const auto& st : vmm.states()) live = live || !st->torn_down;
+    if (live) {
+      // Stop whatever still runs first.
+      for (const auto& st : vmm.states())
+        if (!st->torn_down && st->threads) st->vm->request_stop();
+      ctx.begin_phase("teardown");
+      for (const auto& st : vmm.states())
+        if (!st->torn_down) {
+          const std::string e = vmm.teardown(st->spec.name);
+          if (!e.empty() && result.ok) { result.ok = false; result.failure = "teardown: " + e; }
+        }
     }
     ctx.end_phase();
   });
@@ -180,6 +368,46 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     out << "\nPhases (simulated time)\n";
     for (const auto& p : result.phases)
       out << "  " << std::left << std::setw(16) << p.name << std::right << std::setw(14) << platform::format_time(p.end - p.start) << "\n";
+    if (!vmm.states().empty()) {
+      out << "\nRealms and VMs\n";
+      for (const auto& st : vmm.states()) {
+        out << "  " << st->spec.name << (st->spec.realm ? " (realm" : " (vm") << ", " << st->spec.image << ", "
+            << (st->spec.memory >> 20) << " MiB, " << st->spec.vcpus << " vCPUs): " << host::to_string(st->stop);
+        if (!st->stop_detail.empty()) out << " - " << st->stop_detail;
+        if (st->stop == host::StopReason::SystemOff) out << ", result X1=" << st->result[0];
+        out << "\n";
+        if (st->spec.realm) {
+          auto it = ctx.rims.find(st->spec.name);
+          out << "    RIM " << (it == ctx.rims.end() ? std::string("-") : it->second) << "\n";
+          out << "    populated " << st->vm->populated_pages() << " pages in " << st->populate_calls
+              << " KVM_ARM_RMI_POPULATE calls, " << st->vm->runtime_faults() << " pages faulted in at run time\n";
+          out << "    REC exits:";
+          for (const auto& [k, v] : st->vm->rec_exits()) out << " " << k << "=" << v;
+          out << "\n";
+        }
+        std::istringstream lines(st->console);
+        for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";
+        for (const auto& e : st->events) out << "    * " << e << "\n";
+      }
+    }
+    out << "\nRMI calls (" << kvm.rmi().total_calls() << ")\n";
+    for (const auto& [name, st] : kvm.rmi().stats()) {
+      out << "  " << std::left << std::setw(28) << name << std::right << std::setw(9) << st.calls << std::setw(14)
+          << platform::format_time(sc_core::sc_time(st.time_ns, sc_core::SC_NS)) << " ";
+      for (const auto& [k, v] : st.by_status) out << " " << k << "=" << v;
+      out << "\n";
+    }
+    if (!tracer.rsi_calls().empty()) {
+      out << "RSI and PSCI calls from realms\n";
+      for (const auto& [name, st] : tracer.rsi_calls())
+        out << "  " << std::left << std::setw(28) << name << std::right << std::setw(9) << st.calls << "\n";
+    }
+    out << "Host faults: " << kvm.faults().size() << "\n";
+    for (const auto& f : kvm.faults())
+      out << "  " << host::to_string(f.action) << " on PE " << f.pe << " at " << platform::format_time(f.at) << ": "
+          << f.context << ", PA " << hex_addr(f.gpf.pa) << " (" << gpt::to_string(f.gpf.kind) << ", level "
+          << static_cast<int>(f.gpf.level) << ")\n";
+    out << "Granules not undelegated at the end: " << delegated_granules(rmm) << "\n";
     out << "\nGPC: " << g.checks << " checks, " << g.hits << " cache hits, " << g.walks << " walks, "
         << g.faults() << " faults (fail " << g.fail << ", walk " << g.walk << ", address size " << g.asz
         << ", external abort " << g.eabt << ")\n";
@@ -196,7 +424,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     trace.slice(step_track, st.kind, "step", st.start, st.end - st.start, {{"where", st.where}, {"outcome", st.outcome}});
 
   std::ostringstream json, trace_json;
-  write_stats_json(json, s, profile, *soc, result, g);
+  write_stats_json(json, s, profile, *soc, result, g, ctx, rmm, kvm, vmm, tracer);
   trace.write_json(trace_json);
   const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
   write_file_atomically(dir / "stats.json", json.str());

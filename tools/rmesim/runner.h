@@ -2,6 +2,7 @@
 // and collects what happened for the summary and stats.json.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -12,6 +13,14 @@
 #include "platform/profile.h"
 #include "platform/soc.h"
 #include "scenario.h"
+
+namespace host {
+class Kvm;
+class Vmm;
+}  // namespace host
+namespace rmm {
+class Rmm;
+}
 
 namespace rmesim {
 
@@ -46,6 +55,15 @@ class RunContext {
   std::vector<Phase> phases;
   std::vector<StepRecord> steps;
   std::string current_outcome;
+
+  // The software stack above the platform (null when a scenario runs without one).
+  rmm::Rmm* rmm = nullptr;
+  host::Kvm* kvm = nullptr;
+  host::Vmm* vmm = nullptr;
+  // Granules named by raw RMI steps: name -> PA (allocated from the host on first use).
+  std::map<std::string, uint64_t> granules;
+  // The last RIM read of each realm (kept after teardown), hex.
+  std::map<std::string, std::string> rims;
 };
 
 struct RunResult {

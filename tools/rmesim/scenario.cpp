@@ -52,6 +52,13 @@ uint64_t size(const std::string& file, const YAML::Node& n, const std::string& k
   return v * it->second;
 }
 
+bool boolean(const std::string& file, const YAML::Node& n, const std::string& key) {
+  const std::string s = str(file, n, key);
+  if (s == "true" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "no" || s == "off") return false;
+  fail(file, n, key, "must be true or false");
+}
+
 void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
                std::initializer_list<const char*> allowed) {
   if (!n.IsMap()) fail(file, n, key, "must be a map");
@@ -141,6 +148,124 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   if (auto e = p.validate(); !e.empty()) fail(f, n, "platform", e);
 }
 
+void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk"});
+  if (n["abi"]) {
+    const std::string a = yaml::str(f, n["abi"], "host.abi");
+    if (a == "v12") s.host.abi = host::AbiVariant::V12;
+    else if (a == "v14") s.host.abi = host::AbiVariant::V14;
+    else fail(f, n["abi"], "host.abi", "expected v12 or v14");
+  }
+  if (n["psci"]) {
+    const std::string p = yaml::str(f, n["psci"], "host.psci");
+    if (p != "kernel" && p != "vmm") fail(f, n["psci"], "host.psci", "expected kernel or vmm");
+    s.host.psci_in_kernel = p == "kernel";
+  }
+  if (n["populate_chunk"]) {
+    s.host.populate_chunk_pages = yaml::u64(f, n["populate_chunk"], "host.populate_chunk");
+    if (s.host.populate_chunk_pages < 1 || s.host.populate_chunk_pages > (1u << 20))
+      fail(f, n["populate_chunk"], "host.populate_chunk", "pages per KVM_ARM_RMI_POPULATE call: 1 to 1048576");
+  }
+}
+
+host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::string& key, const std::string& name, bool realm) {
+  if (realm)
+    yaml::only_keys(f, n, key, {"memory", "vcpus", "image", "args", "ram_base", "populate", "populate_size", "shared",
+                                "devices", "ipa_bits", "hash", "rpv", "sve_vl", "pmu_counters", "num_bps", "num_wps",
+                                "ripas", "host_call_reply"});
+  else
+    yaml::only_keys(f, n, key, {"memory", "vcpus", "image", "args", "ram_base", "devices"});
+  host::VmSpec v;
+  v.name = name;
+  v.realm = realm;
+  if (name.empty() || name.find_first_of(". /@") != std::string::npos) fail(f, n, key, "a VM name has no dots, spaces, slashes or @");
+  if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a .bin path)");
+  v.image = yaml::str(f, n["image"], key + ".image");
+  if (n["memory"]) {
+    v.memory = yaml::size(f, n["memory"], key + ".memory");
+    if (v.memory < (1u << 20) || v.memory > (64ull << 30) || (v.memory & 0xFFF))
+      fail(f, n["memory"], key + ".memory", "must be 1 MiB to 64 GiB, a multiple of 4 KiB");
+  }
+  if (n["vcpus"]) {
+    const uint64_t c = yaml::u64(f, n["vcpus"], key + ".vcpus");
+    if (c < 1 || c > 8) fail(f, n["vcpus"], key + ".vcpus", "must be 1 to 8");
+    v.vcpus = static_cast<unsigned>(c);
+  }
+  if (n["ram_base"]) {
+    v.ram_base = yaml::u64(f, n["ram_base"], key + ".ram_base");
+    if (v.ram_base & 0x1FFFFF) fail(f, n["ram_base"], key + ".ram_base", "must be 2 MiB aligned");
+  }
+  if (const auto a = n["args"]) {
+    if (!a.IsSequence() || a.size() > 8) fail(f, a, key + ".args", "must be a list of up to 8 integers (X0..X7)");
+    for (size_t i = 0; i < a.size(); ++i) v.args.push_back(yaml::u64(f, a[i], key + ".args[" + std::to_string(i) + "]"));
+  }
+  if (const auto d = n["devices"]) {
+    if (!d.IsSequence()) fail(f, d, key + ".devices", "must be a list (e.g. [uart])");
+    v.uart = false;
+    for (size_t i = 0; i < d.size(); ++i) {
+      const std::string dev = yaml::str(f, d[i], key + ".devices");
+      if (dev != "uart") fail(f, d[i], key + ".devices", "unknown device (known: uart)");
+      v.uart = true;
+    }
+  }
+  if (!realm) return v;
+  if (n["populate"]) {
+    const std::string p = yaml::str(f, n["populate"], key + ".populate");
+    if (p != "measured" && p != "unmeasured") fail(f, n["populate"], key + ".populate", "expected measured or unmeasured");
+    v.measured = p == "measured";
+  }
+  if (n["populate_size"]) {
+    v.populate_size = yaml::size(f, n["populate_size"], key + ".populate_size");
+    if (v.populate_size > v.memory || (v.populate_size & 0xFFF))
+      fail(f, n["populate_size"], key + ".populate_size", "must be a multiple of 4 KiB, at most the memory size");
+  }
+  if (const auto sh = n["shared"]) {
+    if (!sh.IsSequence()) fail(f, sh, key + ".shared", "must be a list of {base, size}");
+    for (size_t i = 0; i < sh.size(); ++i) {
+      const std::string k = key + ".shared[" + std::to_string(i) + "]";
+      yaml::only_keys(f, sh[i], k, {"base", "size"});
+      if (!sh[i]["base"] || !sh[i]["size"]) fail(f, sh[i], k, "needs base and size");
+      host::SharedRegion r{yaml::u64(f, sh[i]["base"], k + ".base"), yaml::size(f, sh[i]["size"], k + ".size")};
+      if ((r.base | r.size) & 0xFFF || r.size == 0) fail(f, sh[i], k, "base and size must be 4 KiB multiples");
+      if (r.base < v.ram_base + v.memory && v.ram_base < r.base + r.size) fail(f, sh[i], k, "overlaps the realm's RAM");
+      v.shared.push_back(r);
+    }
+  }
+  auto& c = v.realm_config;
+  if (n["ipa_bits"]) {
+    const uint64_t b = yaml::u64(f, n["ipa_bits"], key + ".ipa_bits");
+    if (b < 32 || b > 48) fail(f, n["ipa_bits"], key + ".ipa_bits", "must be 32 to 48");
+    c.ipa_bits = static_cast<unsigned>(b);
+  }
+  if (n["hash"]) {
+    const std::string h = yaml::str(f, n["hash"], key + ".hash");
+    if (h == "sha256") c.hash = platform::abi::rmi::HashAlgorithm::Sha256;
+    else if (h == "sha512") c.hash = platform::abi::rmi::HashAlgorithm::Sha512;
+    else fail(f, n["hash"], key + ".hash", "expected sha256 or sha512");
+  }
+  if (n["rpv"]) {
+    const std::string r = yaml::str(f, n["rpv"], key + ".rpv");
+    if (r.size() > 64) fail(f, n["rpv"], key + ".rpv", "at most 64 bytes");
+    std::copy(r.begin(), r.end(), c.rpv.begin());
+  }
+  if (n["sve_vl"]) { c.sve = true; c.sve_vl = static_cast<unsigned>(yaml::u64(f, n["sve_vl"], key + ".sve_vl")); }
+  if (n["pmu_counters"]) { c.pmu = true; c.pmu_counters = static_cast<unsigned>(yaml::u64(f, n["pmu_counters"], key + ".pmu_counters")); }
+  if (n["num_bps"]) c.num_bps = static_cast<unsigned>(yaml::u64(f, n["num_bps"], key + ".num_bps"));
+  if (n["num_wps"]) c.num_wps = static_cast<unsigned>(yaml::u64(f, n["num_wps"], key + ".num_wps"));
+  if (c.num_bps < 1 || c.num_bps > 16) fail(f, n["num_bps"] ? n["num_bps"] : n, key + ".num_bps", "must be 1 to 16");
+  if (c.num_wps < 1 || c.num_wps > 16) fail(f, n["num_wps"] ? n["num_wps"] : n, key + ".num_wps", "must be 1 to 16");
+  if (n["ripas"]) {
+    const std::string r = yaml::str(f, n["ripas"], key + ".ripas");
+    if (r != "accept" && r != "reject") fail(f, n["ripas"], key + ".ripas", "expected accept or reject");
+    v.ripas_reject = r == "reject";
+  }
+  if (n["host_call_reply"]) {
+    v.host_call_reply = yaml::str(f, n["host_call_reply"], key + ".host_call_reply");
+    if (v.host_call_reply.size() > 200) fail(f, n["host_call_reply"], key + ".host_call_reply", "at most 200 bytes");
+  }
+  return v;
+}
+
 // Applies one --set to the tree: creates the path, replaces the leaf with a scalar.
 void apply_override(YAML::Node root, const Override& o) {
   std::vector<std::string> parts;
@@ -195,7 +320,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
     if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
     else apply_override(root, o);
   }
-  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "steps"});
+  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "realms", "vms", "steps"});
   if (!root["name"]) throw platform::ConfigError(origin, 1, 1, "name", "missing: every scenario has a name (its output folder)");
   s.name = yaml::str(origin, root["name"], "name");
   if (s.name.empty() || s.name.find_first_of("/\\ ") != std::string::npos || s.name[0] == '.')
@@ -204,19 +329,34 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["seed"]) s.seed = yaml::u64(origin, root["seed"], "seed");
   if (seed) s.seed = *seed;
   if (root["platform"]) parse_platform(origin, root["platform"], s);
+  if (root["host"]) parse_host(origin, root["host"], s);
+  for (const char* section : {"realms", "vms"}) {
+    const YAML::Node list = root[section];
+    if (!list) continue;
+    if (!list.IsMap()) fail(origin, list, section, "must be a map of name: {memory, vcpus, image, ...}");
+    for (const auto& kv : list) {
+      const std::string name = kv.first.Scalar();
+      for (const auto& other : s.vms)
+        if (other.name == name) fail(origin, kv.first, std::string(section) + "." + name, "a realm or VM with this name exists already");
+      s.vms.push_back(parse_vm(origin, kv.second, std::string(section) + "." + name, name, std::string(section) == "realms"));
+    }
+  }
   if (const auto steps = root["steps"]) {
+    s.explicit_steps = true;
     if (!steps.IsSequence()) fail(origin, steps, "steps", "must be a list of steps");
     for (size_t i = 0; i < steps.size(); ++i) {
       const YAML::Node st = steps[i];
       const std::string key = "steps[" + std::to_string(i) + "]";
-      if (!st.IsMap() || st.size() != 1) fail(origin, st, key, "a step is a map with exactly one key, its kind (e.g. {delegate: {...}})");
+      // A raw RMI call keeps its arguments beside the command: {rmi: DATA_CREATE, rd: r0, ...}.
+      const bool rmi_step = st.IsMap() && st["rmi"] && st.size() > 1;
+      if (!st.IsMap() || (st.size() != 1 && !rmi_step)) fail(origin, st, key, "a step is a map with exactly one key, its kind (e.g. {delegate: {...}})");
       const auto kv = *st.begin();
-      const std::string kind = kv.first.Scalar();
+      const std::string kind = rmi_step ? "rmi" : kv.first.Scalar();
       const StepParser* parser = find_step_parser(kind);
       if (!parser) fail(origin, kv.first, key + "." + kind, "unknown step kind (known: " + known_step_kinds() + ")");
-      auto step = (*parser)(origin, kv.second, key + "." + kind);
+      auto step = (*parser)(origin, rmi_step ? st : kv.second, key + "." + kind);
       step->kind = kind;
-      const auto m = kv.first.Mark();
+      const auto m = rmi_step ? st.Mark() : kv.first.Mark();
       step->where = origin + ":" + std::to_string(m.line + 1);
       s.steps.push_back(std::move(step));
     }

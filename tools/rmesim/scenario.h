@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "host/kvm.h"
+#include "host/vmm.h"
 #include "platform/config_error.h"
 #include "platform/soc_config.h"
 
@@ -40,7 +42,10 @@ struct Scenario {
   std::string profile = "default";            // name under platform/profiles/ or a path
   std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
   std::vector<Override> overrides;            // every --set, as given
+  host::HostOptions host;                     // host: {abi, psci, populate_chunk}
+  std::vector<host::VmSpec> vms;              // realms: then vms:, in file order
   std::vector<std::unique_ptr<Step>> steps;
+  bool explicit_steps = false;                // false: create all, run all, tear all down
 };
 
 // Loads and validates. `seed` (from --seed) wins over the file and --set when given.
@@ -59,6 +64,7 @@ namespace yaml {
 uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key);
 uint64_t size(const std::string& file, const YAML::Node& n, const std::string& key);  // 2GiB, 4096
 std::string str(const std::string& file, const YAML::Node& n, const std::string& key);
+bool boolean(const std::string& file, const YAML::Node& n, const std::string& key);
 // Checks that map `n` has only keys from `allowed`.
 void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
                std::initializer_list<const char*> allowed);

@@ -10,6 +10,7 @@
 #include "platform/monitor.h"
 #include "platform/requester.h"
 #include "runner.h"
+#include "vm_steps.h"
 
 namespace rmesim {
 namespace {
@@ -197,12 +198,17 @@ const std::map<std::string, StepParser>& registry() {
 
 const StepParser* find_step_parser(const std::string& kind) {
   auto it = registry().find(kind);
-  return it == registry().end() ? nullptr : &it->second;
+  if (it != registry().end()) return &it->second;
+  auto vt = vm_step_parsers().find(kind);
+  return vt == vm_step_parsers().end() ? nullptr : &vt->second;
 }
 
 std::string known_step_kinds() {
+  std::map<std::string, int> all;
+  for (const auto& [k, _] : registry()) all[k];
+  for (const auto& [k, _] : vm_step_parsers()) all[k];
   std::string s;
-  for (const auto& [k, _] : registry()) s += (s.empty() ? "" : ", ") + k;
+  for (const auto& [k, _] : all) s += (s.empty() ? "" : ", ") + k;
   return s;
 }
 

@@ -1,0 +1,111 @@
+// The host's RMI calls: one typed wrapper per RMM 1.0 command, each an SMC from the
+// Non-secure world on the calling PE (platform::Monitor::smc), built from platform/abi/rmi.h
+// only. Every call is counted per command and status, timed, and drawn as a slice on the
+// calling PE's "realm" track of trace.json (the RMM runs in the Realm world).
+#pragma once
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <string>
+
+#include "platform/abi/rmi.h"
+#include "platform/abi/smccc.h"
+
+namespace platform {
+class Pe;
+class Soc;
+}  // namespace platform
+
+namespace host {
+
+namespace rmi = platform::abi::rmi;
+
+// The PE whose SystemC thread is running (every model job runs on one).
+platform::Pe& current_pe(platform::Soc& soc);
+
+// Command name ("RMI_DATA_CREATE") of a function ID, or "" when not an RMI 1.0 command.
+const char* rmi_command_name(uint32_t fid);
+// FID of a command name, accepting "DATA_CREATE" or "RMI_DATA_CREATE"; 0 when unknown.
+uint32_t rmi_command_fid(const std::string& name);
+// Argument names of a command in X1.. order (e.g. {"rd", "data", "ipa", "src", "flags"}).
+const std::initializer_list<const char*>& rmi_command_args(uint32_t fid);
+// Status by name ("RMI_ERROR_RTT" or "ERROR_RTT"); false when unknown.
+bool rmi_status_from_name(const std::string& name, rmi::Status& out);
+
+struct RmiResult {
+  uint64_t x[5] = {};  // X0 (packed status) .. X4
+  rmi::Status status() const { return rmi::status_of(x[0]); }
+  unsigned index() const { return rmi::index_of(x[0]); }
+  bool ok() const { return status() == rmi::Status::Success; }
+};
+
+class RmiClient {
+ public:
+  explicit RmiClient(platform::Soc& soc) : soc_(soc) {}
+
+  // Raw call: FID and X1.. on the current PE.
+  RmiResult call(uint32_t fid, std::initializer_list<uint64_t> args);
+  RmiResult call_regs(platform::abi::SmcRegs& regs);
+
+  RmiResult version(uint64_t req) { return call(rmi::kVersionFid, {req}); }
+  RmiResult features(uint64_t index) { return call(rmi::kFeatures, {index}); }
+  RmiResult granule_delegate(uint64_t pa) { return call(rmi::kGranuleDelegate, {pa}); }
+  RmiResult granule_undelegate(uint64_t pa) { return call(rmi::kGranuleUndelegate, {pa}); }
+  RmiResult realm_create(uint64_t rd, uint64_t params) { return call(rmi::kRealmCreate, {rd, params}); }
+  RmiResult realm_activate(uint64_t rd) { return call(rmi::kRealmActivate, {rd}); }
+  RmiResult realm_destroy(uint64_t rd) { return call(rmi::kRealmDestroy, {rd}); }
+  RmiResult rec_aux_count(uint64_t rd) { return call(rmi::kRecAuxCount, {rd}); }
+  RmiResult rec_create(uint64_t rd, uint64_t rec, uint64_t params) { return call(rmi::kRecCreate, {rd, rec, params}); }
+  RmiResult rec_destroy(uint64_t rec) { return call(rmi::kRecDestroy, {rec}); }
+  RmiResult rec_enter(uint64_t rec, uint64_t run) { return call(rmi::kRecEnter, {rec, run}); }
+  RmiResult psci_complete(uint64_t calling, uint64_t target, uint64_t status) {
+    return call(rmi::kPsciComplete, {calling, target, status});
+  }
+  RmiResult rtt_create(uint64_t rd, uint64_t rtt, uint64_t ipa, int level) {
+    return call(rmi::kRttCreate, {rd, rtt, ipa, static_cast<uint64_t>(level)});
+  }
+  RmiResult rtt_destroy(uint64_t rd, uint64_t ipa, int level) {
+    return call(rmi::kRttDestroy, {rd, ipa, static_cast<uint64_t>(level)});
+  }
+  RmiResult rtt_fold(uint64_t rd, uint64_t ipa, int level) { return call(rmi::kRttFold, {rd, ipa, static_cast<uint64_t>(level)}); }
+  RmiResult rtt_read_entry(uint64_t rd, uint64_t ipa, int level) {
+    return call(rmi::kRttReadEntry, {rd, ipa, static_cast<uint64_t>(level)});
+  }
+  RmiResult rtt_map_unprotected(uint64_t rd, uint64_t ipa, int level, uint64_t desc) {
+    return call(rmi::kRttMapUnprotected, {rd, ipa, static_cast<uint64_t>(level), desc});
+  }
+  RmiResult rtt_unmap_unprotected(uint64_t rd, uint64_t ipa, int level) {
+    return call(rmi::kRttUnmapUnprotected, {rd, ipa, static_cast<uint64_t>(level)});
+  }
+  RmiResult rtt_init_ripas(uint64_t rd, uint64_t base, uint64_t top) { return call(rmi::kRttInitRipas, {rd, base, top}); }
+  RmiResult rtt_set_ripas(uint64_t rd, uint64_t rec, uint64_t base, uint64_t top) {
+    return call(rmi::kRttSetRipas, {rd, rec, base, top});
+  }
+  RmiResult data_create(uint64_t rd, uint64_t data, uint64_t ipa, uint64_t src, uint64_t flags) {
+    return call(rmi::kDataCreate, {rd, data, ipa, src, flags});
+  }
+  RmiResult data_create_unknown(uint64_t rd, uint64_t data, uint64_t ipa) {
+    return call(rmi::kDataCreateUnknown, {rd, data, ipa});
+  }
+  RmiResult data_destroy(uint64_t rd, uint64_t ipa) { return call(rmi::kDataDestroy, {rd, ipa}); }
+
+  // Per command: calls, results by status, simulated time (host view: SMC to return).
+  struct CommandStats {
+    uint64_t calls = 0;
+    std::map<std::string, uint64_t> by_status;
+    double time_ns = 0;
+  };
+  const std::map<std::string, CommandStats>& stats() const { return stats_; }
+  uint64_t total_calls() const { return total_; }
+  // Whether each call is drawn in trace.json (bulk paths turn it off and draw one slice).
+  void set_trace_calls(bool on) { trace_calls_ = on; }
+  bool trace_calls() const { return trace_calls_; }
+
+ private:
+  platform::Soc& soc_;
+  std::map<std::string, CommandStats> stats_;
+  uint64_t total_ = 0;
+  bool trace_calls_ = true;
+};
+
+}  // namespace host

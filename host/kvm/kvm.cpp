@@ -1,0 +1,187 @@
+// Kvm: kernel init, capabilities, VM creation, host memory accesses with the GPF policy
+// (Linux arch/arm64/mm/fault.c in the CCA series: a GPF on a table walk is an oops, a GPF on a
+// data access is SIGBUS to the faulting task), VMIDs and the page allocator.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <vector>
+
+#include "host/guest_trace.h"
+#include "host/kvm.h"
+#include "platform/monitor.h"
+#include "platform/pe.h"
+#include "platform/profile.h"
+#include "platform/requester.h"
+#include "platform/soc.h"
+
+namespace host {
+
+namespace {
+constexpr uint64_t kHostReserved = 16 * 1024 * 1024;  // host kernel image and its own data
+
+uint64_t ns_base(platform::Soc& soc) { return soc.config().dram_base + kHostReserved; }
+uint64_t ns_size(platform::Soc& soc) {
+  const auto& regs = soc.monitor().regions();
+  const uint64_t end = regs.empty() ? soc.config().dram_base + soc.config().dram_size / 2
+                                    : regs.front().base + regs.front().size;
+  return end > ns_base(soc) ? end - ns_base(soc) : 0;
+}
+}  // namespace
+
+const char* to_string(AbiVariant v) { return v == AbiVariant::V12 ? "v12" : "v14"; }
+
+const char* to_string(ExitReason r) {
+  switch (r) {
+    case ExitReason::Mmio: return "KVM_EXIT_MMIO";
+    case ExitReason::Hypercall: return "KVM_EXIT_HYPERCALL";
+    case ExitReason::Psci: return "KVM_EXIT_PSCI";
+    case ExitReason::MemoryFault: return "KVM_EXIT_MEMORY_FAULT";
+    case ExitReason::SystemEvent: return "KVM_EXIT_SYSTEM_EVENT";
+    case ExitReason::Intr: return "KVM_EXIT_INTR";
+    case ExitReason::Shutdown: return "KVM_EXIT_SHUTDOWN";
+    case ExitReason::InternalError: return "KVM_EXIT_INTERNAL_ERROR";
+  }
+  return "?";
+}
+
+const char* to_string(HostFault::Action a) {
+  switch (a) {
+    case HostFault::Action::Oops: return "oops";
+    case HostFault::Action::Sigbus: return "sigbus";
+    case HostFault::Action::GuestAbort: return "guest_abort";
+  }
+  return "?";
+}
+
+const char* to_string(RealmState s) {
+  switch (s) {
+    case RealmState::None: return "none";
+    case RealmState::New: return "new";
+    case RealmState::Active: return "active";
+    case RealmState::SystemOff: return "system_off";
+    case RealmState::Dying: return "dying";
+    case RealmState::Dead: return "dead";
+  }
+  return "?";
+}
+
+Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostOptions opt)
+    : soc_(soc), cpu_(cpu), tracer_(tracer), opt_(opt), rmi_(soc), pages_(ns_base(soc), ns_size(soc)),
+      vmids_(256, false) {
+  const auto& p = soc.profile();
+  costs_.ioctl = p.duration("host.ioctl");
+  costs_.page_alloc = p.duration("host.page_alloc");
+  costs_.exit_handling = p.duration("host.exit_handling");
+  costs_.user_exit = p.duration("host.user_exit");
+  costs_.s2_fault = p.duration("host.s2_fault");
+  costs_.memcpy_bytes_per_ns = p.bytes_per_ns("host.memcpy");
+  vmids_[0] = true;  // VMID 0 is the host's
+}
+
+Kvm::~Kvm() = default;
+
+int Kvm::init() {
+  const RmiResult v = rmi_.version(rmi::kVersion);
+  rmi_ok_ = v.ok();
+  if (!rmi_ok_) return -ENXIO;
+  const RmiResult f = rmi_.features(0);
+  features0_ = f.ok() ? f.x[1] : 0;
+  // KVM needs SHA-256 (rmm_check_features).
+  if (!rmi::feat0::field(features0_, rmi::feat0::kHashSha256Shift)) rmi_ok_ = false;
+  return rmi_ok_ ? 0 : -ENXIO;
+}
+
+int64_t Kvm::check_extension(uint32_t cap) const {
+  switch (cap) {
+    case kCapArmRmi: return rmi_ok_ ? 1 : 0;
+    case kCapArmVmIpaSize: return rmi_ok_ ? std::min<int64_t>(48, rmi::feat0::field(features0_, 0, 8)) : 48;
+    case kCapArmPsci02: return 1;
+    case kCapNrVcpus: return static_cast<int64_t>(soc_.num_pes());
+    default: return 0;
+  }
+}
+
+Vm* Kvm::create_vm(uint64_t type, const std::string& name) {
+  charge(costs_.ioctl);
+  const bool realm = type & kVmTypeArmRealm;
+  if (realm && !rmi_ok_) return nullptr;
+  if (type & ~(kVmTypeArmRealm | kVmTypeIpaMask)) return nullptr;
+  unsigned ipa = static_cast<unsigned>(type & kVmTypeIpaMask);
+  if (ipa == 0) ipa = realm ? 33 : 39;
+  if (ipa < 32 || ipa > (realm ? 48u : 39u)) return nullptr;
+  if (realm && ipa > rmi::feat0::field(features0_, 0, 8)) return nullptr;
+  vms_.push_back(std::make_unique<Vm>(*this, name, realm, ipa));
+  return vms_.back().get();
+}
+
+Vm* Kvm::vm(const std::string& name) {
+  for (auto& v : vms_)
+    if (v->name() == name) return v.get();
+  return nullptr;
+}
+
+uint16_t Kvm::alloc_vmid() {
+  for (size_t i = 1; i < vmids_.size(); ++i)
+    if (!vmids_[i]) {
+      vmids_[i] = true;
+      return static_cast<uint16_t>(i);
+    }
+  return 0;
+}
+
+void Kvm::free_vmid(uint16_t vmid) {
+  if (vmid < vmids_.size()) vmids_[vmid] = false;
+}
+
+std::optional<uint64_t> Kvm::user_alloc(uint64_t bytes) {
+  const uint64_t pages = (bytes + PageAllocator::kPage - 1) / PageAllocator::kPage;
+  charge(costs_.page_alloc);
+  return pages_.alloc(pages, 2 * 1024 * 1024);
+}
+
+void Kvm::user_free(uint64_t pa, uint64_t bytes) {
+  pages_.free(pa, (bytes + PageAllocator::kPage - 1) / PageAllocator::kPage);
+}
+
+void Kvm::kick(unsigned pe_index) {
+  if (tracer_) tracer_->kick(pe_index);
+}
+
+void Kvm::charge(const sc_core::sc_time& t) { current_pe(soc_).requester().charge(t); }
+
+void Kvm::charge_memcpy(uint64_t bytes) {
+  charge(platform::TimingProfile::transfer(costs_.memcpy_bytes_per_ns, bytes));
+}
+
+bool Kvm::access(HostAccess kind, Vm* vm, const std::string& context, bool write, uint64_t pa, void* buf,
+                 uint64_t len) {
+  platform::Pe& pe = current_pe(soc_);
+  auto& req = pe.requester();
+  const platform::AccessStatus st = write ? req.write(pa, buf, len, gpt::Pas::NonSecure)
+                                          : req.read(pa, buf, len, gpt::Pas::NonSecure);
+  if (st.ok()) return true;
+  HostFault f;
+  f.action = kind == HostAccess::TableWalk ? HostFault::Action::Oops : HostFault::Action::Sigbus;
+  f.gpf = st.gpf;
+  if (st.bus_error) f.gpf.pa = pa;
+  f.vm = vm ? vm->name() : "";
+  f.context = context + (st.bus_error ? " (bus error)" : "");
+  f.pe = pe.index();
+  f.at = req.now();
+  faults_.push_back(f);
+  auto& t = soc_.trace();
+  char pa_s[32];
+  std::snprintf(pa_s, sizeof pa_s, "0x%llx", static_cast<unsigned long long>(f.gpf.pa));
+  t.instant(t.track(pe.name(), "non_secure"), std::string("GPF: ") + to_string(f.action), "gpf", f.at,
+            {{"pa", pa_s}, {"kind", gpt::to_string(f.gpf.kind)}, {"level", std::to_string(f.gpf.level)},
+             {"context", f.context}, {"vm", f.vm}});
+  if (f.action == HostFault::Action::Oops && vm) vm->oops(context);
+  return false;
+}
+
+bool Kvm::zero(HostAccess k, Vm* vm, const std::string& ctx, uint64_t pa, uint64_t len) {
+  std::vector<uint8_t> z(len, 0);
+  return access(k, vm, ctx, true, pa, z.data(), len);
+}
+
+}  // namespace host

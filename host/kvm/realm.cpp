@@ -1,0 +1,485 @@
+// The VM object: memory regions, realm creation (RD + root RTTs on demand, initial RIPAS),
+// KVM_ARM_RMI_POPULATE, RTTs created level by level, private and shared mappings, activation on
+// the first run, and teardown in Linux order. Follows arch/arm64/kvm/rme.c|rmi.c of the CCA
+// series over an RMM 1.0 (see docs in kvm.h).
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "host/guest_trace.h"
+#include "host/kvm.h"
+#include "host/nvm_stage2.h"
+#include "platform/pe.h"
+#include "platform/requester.h"
+#include "platform/soc.h"
+
+namespace host {
+
+namespace {
+constexpr uint64_t kPage = PageAllocator::kPage;
+// Bytes one RTT entry maps at `level` (4 KiB granule).
+constexpr uint64_t entry_size(int level) { return uint64_t{1} << (12 + 9 * (3 - level)); }
+
+// Measures simulated time on the current PE into a VM phase.
+struct PhaseTimer {
+  Vm& vm;
+  std::string phase;
+  platform::Requester& req;
+  sc_core::sc_time start;
+  PhaseTimer(Vm& v, std::string p, platform::Soc& soc)
+      : vm(v), phase(std::move(p)), req(current_pe(soc).requester()), start(req.now()) {}
+  ~PhaseTimer() { vm.add_phase_time(phase, req.now() - start); }
+};
+}  // namespace
+
+Vm::Vm(Kvm& kvm, std::string name, bool realm, unsigned ipa_bits)
+    : kvm_(kvm), name_(std::move(name)), realm_(realm), ipa_bits_(ipa_bits) {
+  cfg_.ipa_bits = ipa_bits;
+  if (!realm_) {
+    nvm_s2_ = std::make_unique<NvmStage2>(*this);
+    if (kvm_.tracer()) kvm_.tracer()->register_nvm_stage2(nvm_s2_.get());
+    if (auto pgd = alloc_page()) {
+      nvm_pgd_ = *pgd;
+      nvm_tables_.push_back(nvm_pgd_);
+      kvm_.zero(HostAccess::KernelData, this, "stage-2 pgd", nvm_pgd_, kPage);
+    }
+  }
+}
+
+Vm::~Vm() = default;
+
+void Vm::add_phase_time(const std::string& phase, const sc_core::sc_time& t) {
+  phase_ns_[phase] += t.to_seconds() * 1e9;
+}
+
+std::optional<uint64_t> Vm::alloc_page(uint64_t pages, uint64_t align) {
+  kvm_.charge(kvm_.costs().page_alloc);
+  return kvm_.pages().alloc(pages, align);
+}
+
+bool Vm::delegate_page(uint64_t pa) {
+  if (!kvm_.rmi().granule_delegate(pa).ok()) return false;
+  delegated_[pa] = true;
+  return true;
+}
+
+void Vm::undelegate_and_free(uint64_t pa, uint64_t pages) {
+  for (uint64_t i = 0; i < pages; ++i) {
+    const uint64_t p = pa + i * kPage;
+    if (kvm_.rmi().granule_undelegate(p).ok()) {
+      delegated_.erase(p);
+      kvm_.pages().free(p);
+    } else {
+      kvm_.pages().leak(p);  // never reuse a page whose state is unknown
+      ++leaked_;
+    }
+  }
+}
+
+const Vm::Slot* Vm::slot_of(uint64_t gpa) const {
+  for (const auto& s : slots_)
+    if (gpa >= s.r.guest_phys_addr && gpa - s.r.guest_phys_addr < s.r.memory_size) return &s;
+  return nullptr;
+}
+
+bool Vm::user_pa_of(uint64_t gpa, uint64_t& pa) const {
+  const Slot* s = slot_of(gpa);
+  if (!s) return false;
+  pa = s->r.userspace_addr + (gpa - s->r.guest_phys_addr);
+  return true;
+}
+
+bool Vm::pa_of(uint64_t ipa, uint64_t& pa) const {
+  const uint64_t page = ipa & ~(kPage - 1);
+  if (realm_) {
+    if (auto it = data_.find(page); it != data_.end()) { pa = it->second + (ipa - page); return true; }
+    if (auto it = shared_.find(page); it != shared_.end()) { pa = it->second + (ipa - page); return true; }
+    return false;
+  }
+  return user_pa_of(ipa, pa);
+}
+
+Vcpu* Vm::vcpu_by_mpidr(uint64_t mpidr) {
+  const uint64_t want = rmi::rec_params::mpidr_to_index(mpidr & rmi::rec_params::kMpidrMask);
+  for (auto& v : vcpus_)
+    if (rmi::rec_params::mpidr_to_index(v->mpidr() & rmi::rec_params::kMpidrMask) == want) return v.get();
+  return nullptr;
+}
+
+int Vm::configure_realm(const RealmConfig& c) {
+  kvm_.charge(kvm_.costs().ioctl);
+  if (!realm_) return -EINVAL;
+  if (cfg_locked_) return -EBUSY;  // the realm descriptor exists: parameters are fixed
+  namespace f = rmi::feat0;
+  const uint64_t feat = kvm_.rmm_features0();
+  const bool sha512 = c.hash == rmi::HashAlgorithm::Sha512;
+  if (!f::field(feat, sha512 ? f::kHashSha512Shift : f::kHashSha256Shift)) return -EINVAL;
+  if (c.sve && !f::field(feat, f::kSveEnShift)) return -EINVAL;
+  if (c.sve && c.sve_vl > f::field(feat, f::kSveVlShift, f::kSveVlWidth)) return -EINVAL;
+  if (c.pmu && !f::field(feat, f::kPmuEnShift)) return -EINVAL;
+  if (c.pmu && c.pmu_counters > f::field(feat, f::kPmuNumCtrsShift, f::kPmuNumCtrsWidth)) return -EINVAL;
+  if (c.num_bps < 1 || c.num_bps > f::field(feat, f::kNumBpsShift, f::kNumBpsWidth)) return -EINVAL;
+  if (c.num_wps < 1 || c.num_wps > f::field(feat, f::kNumWpsShift, f::kNumWpsWidth)) return -EINVAL;
+  const unsigned ipa = c.ipa_bits ? c.ipa_bits : ipa_bits_;
+  if (ipa != ipa_bits_) return -EINVAL;  // the IPA size is the VM type's
+  cfg_ = c;
+  cfg_.ipa_bits = ipa_bits_;
+  return 0;
+}
+
+int Vm::set_user_memory_region(const UserMemoryRegion& r) {
+  kvm_.charge(kvm_.costs().ioctl);
+  if (destroyed_) return -EIO;
+  if ((r.guest_phys_addr | r.memory_size | r.userspace_addr) & (kPage - 1)) return -EINVAL;
+  if (r.memory_size == 0) return -EINVAL;
+  const uint64_t limit = realm_ ? unprotected_bit() : uint64_t{1} << ipa_bits_;
+  if (r.guest_phys_addr + r.memory_size > limit || r.guest_phys_addr + r.memory_size < r.guest_phys_addr)
+    return -EINVAL;
+  for (const auto& s : slots_) {
+    if (s.r.slot == r.slot) return -EEXIST;
+    if (r.guest_phys_addr < s.r.guest_phys_addr + s.r.memory_size &&
+        s.r.guest_phys_addr < r.guest_phys_addr + r.memory_size)
+      return -EEXIST;
+  }
+  if (realm_ && state_ != RealmState::None && r.guest_memfd) return -EBUSY;  // RIPAS is set at creation
+  slots_.push_back({r});
+  if (!realm_) slots_.back().r.guest_memfd = false;
+  return 0;
+}
+
+Vcpu* Vm::create_vcpu(unsigned id) {
+  kvm_.charge(kvm_.costs().ioctl);
+  if (destroyed_ || id != vcpus_.size() || id >= kvm_.soc().num_pes() * 8) return nullptr;
+  if (realm_ && state_ == RealmState::Active) return nullptr;
+  vcpus_.push_back(std::make_unique<Vcpu>(*this, id));
+  return vcpus_.back().get();
+}
+
+// A Non-secure page for an RMI parameter structure, zeroed.
+uint64_t Vm::params_page() {
+  auto p = alloc_page();
+  if (!p) return 0;
+  kvm_.zero(HostAccess::KernelData, this, "RMI params", *p, kPage);
+  return *p;
+}
+
+// realm_create_rd: the realm descriptor, the concatenated starting-level RTTs (the stage-2 PGD),
+// RMI_REALM_CREATE, RMI_REC_AUX_COUNT, then the initial RIPAS of every private memory region.
+int Vm::ensure_created() {
+  if (state_ != RealmState::None) return state_ == RealmState::Dead ? -EIO : 0;
+  PhaseTimer timer(*this, "create", kvm_.soc());
+  cfg_locked_ = true;
+  // Starting level and number of concatenated tables (Linux stage2_pgtable_levels()).
+  const unsigned levels = (ipa_bits_ - 8) / 9;
+  level_start_ = 4 - static_cast<int>(levels);
+  const unsigned cover_bits = 12 + 9 * (4 - level_start_);  // bits one starting-level RTT maps
+  num_root_ = ipa_bits_ > cover_bits ? 1u << (ipa_bits_ - cover_bits) : 1u;
+  vmid_ = kvm_.alloc_vmid();
+  if (!vmid_) return -ENOSPC;
+  auto rd = alloc_page();
+  auto pgd = alloc_page(num_root_, num_root_ * kPage);
+  if (!rd || !pgd) return -ENOMEM;
+  rd_ = *rd;
+  pgd_ = *pgd;
+  bool ok = delegate_page(rd_);
+  for (unsigned i = 0; ok && i < num_root_; ++i) ok = delegate_page(pgd_ + i * kPage);
+  const uint64_t params = ok ? params_page() : 0;
+  if (params) {
+    namespace rp = rmi::realm_params;
+    uint8_t buf[rp::kSize] = {};
+    auto put = [&](uint64_t off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
+    put(rp::kFlags, (cfg_.sve ? rp::kFlagSve : 0) | (cfg_.pmu ? rp::kFlagPmu : 0));
+    put(rp::kS2sz, ipa_bits_);
+    put(rp::kSveVl, cfg_.sve ? cfg_.sve_vl : 0);
+    put(rp::kNumBps, cfg_.num_bps);
+    put(rp::kNumWps, cfg_.num_wps);
+    put(rp::kPmuNumCtrs, cfg_.pmu ? cfg_.pmu_counters : 0);
+    put(rp::kHashAlgo, static_cast<uint64_t>(cfg_.hash));
+    std::memcpy(buf + rp::kRpv, cfg_.rpv.data(), rp::kRpvSize);
+    put(rp::kVmid, vmid_);
+    put(rp::kRttBase, pgd_);
+    put(rp::kRttLevelStart, static_cast<uint64_t>(static_cast<int64_t>(level_start_)));
+    put(rp::kRttNumStart, num_root_);
+    ok = kvm_.write(HostAccess::KernelData, this, "RmiRealmParams", params, buf, sizeof buf) &&
+         kvm_.rmi().realm_create(rd_, params).ok();
+    kvm_.pages().free(params);
+  } else {
+    ok = false;
+  }
+  if (!ok) {
+    // Give back what was delegated; the realm never existed.
+    for (auto it = delegated_.begin(); it != delegated_.end();) {
+      const uint64_t pa = it->first;
+      ++it;
+      undelegate_and_free(pa);
+    }
+    kvm_.free_vmid(vmid_);
+    vmid_ = 0;
+    rd_ = pgd_ = 0;
+    state_ = RealmState::Dead;
+    return -ENXIO;
+  }
+  state_ = RealmState::New;
+  const RmiResult aux = kvm_.rmi().rec_aux_count(rd_);
+  aux_count_ = aux.ok() ? aux.x[1] : 0;
+  for (const auto& s : slots_) {
+    if (!s.r.guest_memfd) continue;
+    if (int rc = init_ripas(s.r.guest_phys_addr, s.r.guest_phys_addr + s.r.memory_size)) return rc;
+  }
+  return 0;
+}
+
+// RMI_RTT_INIT_RIPAS over [base, top), creating RTTs where the RMM needs a finer level.
+int Vm::init_ripas(uint64_t base, uint64_t top) {
+  while (base < top) {
+    const RmiResult r = kvm_.rmi().rtt_init_ripas(rd_, base, top);
+    if (r.ok() && r.x[1] > base) {
+      base = r.x[1];
+      continue;
+    }
+    if (r.status() == rmi::Status::ErrorRtt) {
+      const int level = rmi::rtt_level_of(r.x[0]);
+      if (level >= 3) return -ENXIO;
+      if (int rc = create_rtts(base, level + 1, level + 1)) return rc;
+      continue;
+    }
+    return -ENXIO;
+  }
+  return 0;
+}
+
+// RTTs for `ipa` at levels [from_level, to_level], each delegated then RMI_RTT_CREATE'd; an
+// RMI_ERROR_RTT naming a shallower level creates the missing parents first.
+int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
+  for (int level = std::max(from_level, level_start_ + 1); level <= to_level; ++level) {
+    const uint64_t base = ipa & ~(entry_size(level - 1) - 1);
+    if (rtts_.count({level, base})) continue;
+    auto rtt = alloc_page();
+    if (!rtt) return -ENOMEM;
+    if (!delegate_page(*rtt)) {
+      kvm_.pages().free(*rtt);
+      return -ENXIO;
+    }
+    const RmiResult r = kvm_.rmi().rtt_create(rd_, *rtt, base, level);
+    if (r.ok()) {
+      rtts_[{level, base}] = *rtt;
+      continue;
+    }
+    undelegate_and_free(*rtt);
+    if (r.status() != rmi::Status::ErrorRtt) return -ENXIO;
+    const int walked = rmi::rtt_level_of(r.x[0]);
+    if (walked == level - 1) continue;  // the table is there already (not ours: a raw RMI step)
+    if (walked < level - 1) {
+      if (int rc = create_rtts(ipa, walked + 1, level - 1)) return rc;
+      --level;  // retry this level
+      continue;
+    }
+    return -ENXIO;
+  }
+  return 0;
+}
+
+// One private page: a fresh page, delegated, then RMI_DATA_CREATE (from `src`, measured or
+// not) or RMI_DATA_CREATE_UNKNOWN (`src` = 0), creating RTTs on RMI_ERROR_RTT.
+int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags) {
+  if (data_.count(ipa)) return -EEXIST;
+  auto page = alloc_page();
+  if (!page) return -ENOMEM;
+  if (!delegate_page(*page)) {
+    kvm_.pages().free(*page);
+    return -ENXIO;
+  }
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const RmiResult r = with_src ? kvm_.rmi().data_create(rd_, *page, ipa, src, flags)
+                                 : kvm_.rmi().data_create_unknown(rd_, *page, ipa);
+    if (r.ok()) {
+      data_[ipa] = *page;
+      return 0;
+    }
+    const int level = rmi::rtt_level_of(r.x[0]);
+    if (r.status() != rmi::Status::ErrorRtt || level >= 3 || create_rtts(ipa, level + 1, 3) != 0) break;
+  }
+  undelegate_and_free(*page);
+  return -ENXIO;
+}
+
+// One shared page: the VMM's memory behind the IPA, mapped with RMI_RTT_MAP_UNPROTECTED.
+int Vm::map_shared(uint64_t ipa) {
+  const uint64_t page = ipa & ~(kPage - 1);
+  if (shared_.count(page)) return 0;
+  uint64_t pa;
+  if (!user_pa_of(page & ~unprotected_bit(), pa)) return -EFAULT;
+  const uint64_t desc = pa | rmi::s2tte_host::kMemAttrNormalWb | rmi::s2tte_host::kS2apRead |
+                        rmi::s2tte_host::kS2apWrite | (uint64_t{3} << 8);  // inner shareable
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const RmiResult r = kvm_.rmi().rtt_map_unprotected(rd_, page, 3, desc);
+    if (r.ok()) {
+      shared_[page] = pa;
+      return 0;
+    }
+    const int level = rmi::rtt_level_of(r.x[0]);
+    if (r.status() != rmi::Status::ErrorRtt || level >= 3 || create_rtts(page, level + 1, 3) != 0) break;
+  }
+  return -ENXIO;
+}
+
+int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
+  kvm_.charge(kvm_.costs().ioctl);
+  ipa &= ~(kPage - 1);
+  if (destroyed_) return -EIO;
+  if (!realm_) {
+    uint64_t pa;
+    if (target_pa) pa = *target_pa & ~(kPage - 1);
+    else if (!user_pa_of(ipa, pa)) return -EFAULT;
+    return nvm_map(ipa, pa, false);
+  }
+  if (state_ == RealmState::None || state_ == RealmState::Dead) return -EINVAL;
+  if (ipa & unprotected_bit()) return map_shared(ipa);
+  const Slot* s = slot_of(ipa);
+  if (!s || !s->r.guest_memfd) return -EFAULT;
+  const int rc = map_private(ipa, false, 0, 0);
+  if (rc == 0) ++runtime_faults_;
+  return rc;
+}
+
+int Vm::rmi_populate(RmiPopulate& a) {
+  kvm_.charge(kvm_.costs().ioctl);
+  if (!realm_) return -EINVAL;
+  if (a.reserved || (a.flags & ~kRmiPopulateMeasure)) return -EINVAL;
+  if ((a.base | a.size | a.source_uaddr) & (kPage - 1)) return -EINVAL;
+  if (a.size == 0 || a.source_uaddr == 0 || a.base + a.size < a.base) return -EINVAL;
+  const Slot* s = slot_of(a.base);
+  if (!s || !s->r.guest_memfd || a.base + a.size > s->r.guest_phys_addr + s->r.memory_size) return -EINVAL;
+  if (state_ != RealmState::None && state_ != RealmState::New) return -EBUSY;  // only before the first run
+  if (int rc = ensure_created()) return rc;
+  PhaseTimer timer(*this, "populate", kvm_.soc());
+  auto& pe = current_pe(kvm_.soc());
+  const sc_core::sc_time start = pe.requester().now();
+  // Per-call RMI slices for the first pages only: a 1 GiB populate is 2^18 pages.
+  const bool trace_was = kvm_.rmi().trace_calls();
+  if (populated_ >= 64) kvm_.rmi().set_trace_calls(false);
+  const uint64_t n = std::min(a.size / kPage, kvm_.options().populate_chunk_pages);
+  uint64_t done = 0;
+  int rc = 0;
+  for (; done < n; ++done) {
+    const uint64_t ipa = a.base + done * kPage;
+    rc = map_private(ipa, true, a.source_uaddr + done * kPage,
+                     (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent);
+    if (rc) break;
+  }
+  kvm_.rmi().set_trace_calls(trace_was);
+  populated_ += done;
+  a.base += done * kPage;
+  a.size -= done * kPage;
+  a.source_uaddr += done * kPage;
+  auto& t = kvm_.soc().trace();
+  t.slice(t.track(pe.name(), "non_secure"), "KVM_ARM_RMI_POPULATE", "kvm", start, pe.requester().now() - start,
+          {{"vm", name_}, {"pages", std::to_string(done)}});
+  return done ? 0 : rc;
+}
+
+// kvm_activate_realm: RECs for every vCPU in MPIDR order, then RMI_REALM_ACTIVATE.
+int Vm::activate(Vcpu& first) {
+  (void)first;
+  if (state_ == RealmState::Active || state_ == RealmState::SystemOff) return 0;
+  if (activating_) {
+    current_pe(kvm_.soc()).requester().sync();
+    while (activating_) sc_core::wait(activated_);
+    return state_ == RealmState::Active ? 0 : -ENXIO;
+  }
+  activating_ = true;
+  int rc = ensure_created();
+  if (rc == 0 && state_ != RealmState::New) rc = -EINVAL;
+  if (rc == 0) {
+    PhaseTimer timer(*this, "rec_create", kvm_.soc());
+    std::vector<Vcpu*> order;
+    for (auto& v : vcpus_) order.push_back(v.get());
+    if (kvm_.options().abi == AbiVariant::V14)  // the MPIDR-to-REC link is the vCPU's MPIDR
+      std::stable_sort(order.begin(), order.end(), [](Vcpu* a, Vcpu* b) {
+        return rmi::rec_params::mpidr_to_index(a->mpidr()) < rmi::rec_params::mpidr_to_index(b->mpidr());
+      });
+    for (Vcpu* v : order)
+      if ((rc = v->create_rec())) break;
+  }
+  if (rc == 0) {
+    PhaseTimer timer(*this, "activate", kvm_.soc());
+    rc = kvm_.rmi().realm_activate(rd_).ok() ? 0 : -ENXIO;
+  }
+  if (rc == 0) state_ = RealmState::Active;
+  activating_ = false;
+  activated_.notify(sc_core::SC_ZERO_TIME);
+  return rc;
+}
+
+// Private pages of [base, top) go back to the host: RMI_DATA_DESTROY, undelegate, free.
+void Vm::unmap_private_range(uint64_t base, uint64_t top) {
+  for (auto it = data_.lower_bound(base); it != data_.end() && it->first < top;) {
+    const RmiResult r = kvm_.rmi().data_destroy(rd_, it->first);
+    if (r.ok()) undelegate_and_free(it->second);
+    else { kvm_.pages().leak(it->second); ++leaked_; }
+    it = data_.erase(it);
+  }
+}
+
+void Vm::request_stop() {
+  stop_ = true;
+  for (auto& v : vcpus_) {
+    v->wake_.notify(sc_core::SC_ZERO_TIME);
+  }
+  changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Vm::oops(const std::string& why) {
+  if (oops_) return;
+  oops_ = true;
+  oops_reason_ = why;
+  stop_ = true;
+  for (auto& v : vcpus_) v->wake_.notify(sc_core::SC_ZERO_TIME);
+  changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// kvm_destroy_realm over RMM 1.0, in the order Linux uses: private data (DATA_DESTROY and
+// undelegate) and shared mappings, RTTs bottom-up, RECs (and AUX), the realm, its RD and root
+// RTTs; every page the host delegated is undelegated and freed, or leaked if that fails.
+void Vm::destroy() {
+  if (destroyed_) return;
+  kvm_.charge(kvm_.costs().ioctl);
+  PhaseTimer timer(*this, "teardown", kvm_.soc());
+  destroyed_ = true;
+  if (realm_ && rd_) {
+    state_ = RealmState::Dying;
+    unmap_private_range(0, ~uint64_t{0});
+    for (auto& [ipa, pa] : shared_) kvm_.rmi().rtt_unmap_unprotected(rd_, ipa, 3);
+    shared_.clear();
+    for (int level = 3; level > level_start_; --level) {
+      for (auto it = rtts_.begin(); it != rtts_.end();) {
+        if (it->first.first != level) { ++it; continue; }
+        const RmiResult r = kvm_.rmi().rtt_destroy(rd_, it->first.second, level);
+        if (r.ok()) undelegate_and_free(it->second);
+        else { kvm_.pages().leak(it->second); ++leaked_; }
+        it = rtts_.erase(it);
+      }
+    }
+    for (auto& v : vcpus_) v->destroy_rec();
+    if (kvm_.rmi().realm_destroy(rd_).ok()) {
+      undelegate_and_free(rd_);
+      undelegate_and_free(pgd_, num_root_);
+    } else {
+      leaked_ += 1 + num_root_;
+      kvm_.pages().leak(rd_);
+      kvm_.pages().leak(pgd_, num_root_);
+    }
+    kvm_.free_vmid(vmid_);
+    state_ = RealmState::Dead;
+  } else if (realm_) {
+    state_ = RealmState::Dead;
+  }
+  if (!realm_) {
+    for (uint64_t t : nvm_tables_) kvm_.pages().free(t);
+    nvm_tables_.clear();
+  }
+  for (auto& v : vcpus_)
+    if (v->run_page_) { kvm_.pages().free(v->run_page_); v->run_page_ = 0; }
+}
+
+}  // namespace host

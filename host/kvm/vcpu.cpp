@@ -1,0 +1,521 @@
+// vCPUs: RECs created in MPIDR order with their AUX granules, KVM_RUN for realms (the
+// RMI_REC_ENTER loop and REC exit handling: stage-2 faults, MMIO, PSCI, RIPAS changes, host
+// calls, IRQs) and for normal VMs (the guest runs on the CPU under the host's stage 2).
+#include <cerrno>
+#include <cstring>
+
+#include "host/guest_trace.h"
+#include "host/kvm.h"
+#include "host/nvm_stage2.h"
+#include "platform/abi/psci.h"
+#include "platform/pe.h"
+#include "platform/requester.h"
+#include "platform/soc.h"
+
+namespace host {
+
+namespace {
+namespace psci = platform::abi::psci;
+namespace en = rmi::rec_enter;
+namespace ex = rmi::rec_exit;
+constexpr uint64_t kPage = PageAllocator::kPage;
+
+// ESR_EL2 exception classes (Arm ARM D17.2.37).
+constexpr uint64_t kEcWfx = 0x01, kEcIabtLow = 0x20, kEcIabtCur = 0x21, kEcDabtLow = 0x24, kEcDabtCur = 0x25;
+uint64_t ec_of(uint64_t esr) { return (esr >> 26) & 0x3F; }
+
+uint64_t get64(const uint8_t* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
+void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
+
+bool is_cpu_on(uint32_t fid) { return fid == psci::kCpuOn32 || fid == psci::kCpuOn64; }
+bool is_affinity_info(uint32_t fid) { return fid == psci::kAffinityInfo32 || fid == psci::kAffinityInfo64; }
+}  // namespace
+
+Vcpu::Vcpu(Vm& vm, unsigned id) : vm_(vm), id_(id), power_on_(id == 0) {
+  state_.mpidr = rmi::rec_params::index_to_mpidr(id);
+}
+
+// kvm_create_rec: the REC granule and REC_AUX_COUNT AUX granules delegated, RmiRecParams from
+// the vCPU's registers (RUNNABLE for a vCPU that starts powered on), RMI_REC_CREATE.
+int Vcpu::create_rec() {
+  Kvm& kvm = vm_.kvm_;
+  auto rec = vm_.alloc_page();
+  if (!rec) return -ENOMEM;
+  if (!vm_.delegate_page(*rec)) { kvm.pages().free(*rec); return -ENXIO; }
+  rec_ = *rec;
+  for (uint64_t i = 0; i < vm_.aux_count_ && i < rmi::rec_params::kMaxAux; ++i) {
+    auto a = vm_.alloc_page();
+    if (!a) return -ENOMEM;
+    if (!vm_.delegate_page(*a)) { kvm.pages().free(*a); return -ENXIO; }
+    aux_.push_back(*a);
+  }
+  const uint64_t params = vm_.params_page();
+  if (!params) return -ENOMEM;
+  namespace rp = rmi::rec_params;
+  uint8_t buf[rp::kSize] = {};
+  put64(buf + rp::kFlags, power_on_ ? rp::kFlagRunnable : 0);
+  put64(buf + rp::kMpidr, state_.mpidr & rp::kMpidrMask);
+  put64(buf + rp::kPc, state_.pc);
+  for (unsigned i = 0; i < rp::kNumGprs; ++i) put64(buf + rp::kGprs + 8 * i, state_.x[i]);
+  put64(buf + rp::kNumAux, aux_.size());
+  for (size_t i = 0; i < aux_.size(); ++i) put64(buf + rp::kAux + 8 * i, aux_[i]);
+  const bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf) &&
+                  kvm.rmi().rec_create(vm_.rd_, rec_, params).ok();
+  kvm.pages().free(params);
+  if (!ok) {
+    vm_.undelegate_and_free(rec_);
+    rec_ = 0;
+    for (uint64_t a : aux_) vm_.undelegate_and_free(a);
+    aux_.clear();
+    return -ENXIO;
+  }
+  auto run = vm_.alloc_page();
+  if (!run) return -ENOMEM;
+  run_page_ = *run;
+  kvm.zero(HostAccess::KernelData, &vm_, "RmiRecRun", run_page_, kPage);
+  return 0;
+}
+
+void Vcpu::destroy_rec() {
+  if (!rec_) return;
+  Kvm& kvm = vm_.kvm_;
+  if (kvm.rmi().rec_destroy(rec_).ok()) {
+    vm_.undelegate_and_free(rec_);
+    for (uint64_t a : aux_) vm_.undelegate_and_free(a);
+  } else {
+    kvm.pages().leak(rec_);
+    vm_.leaked_ += 1 + aux_.size();
+    for (uint64_t a : aux_) kvm.pages().leak(a);
+  }
+  rec_ = 0;
+  aux_.clear();
+}
+
+void Vcpu::power_on_from_psci(uint64_t entry, uint64_t context) {
+  if (!vm_.realm_) {
+    // A normal VM's vCPU starts at `entry` in the reset state (KVM's PSCI CPU_ON).
+    const uint64_t mpidr = state_.mpidr;
+    state_ = platform::GuestState{};
+    state_.mpidr = mpidr;
+    state_.pc = entry;
+    state_.x[0] = context;
+  }
+  power_on_ = true;
+  wake_.notify(sc_core::SC_ZERO_TIME);
+  vm_.notify_changed();
+}
+
+// Waits while the vCPU is powered off; false when a stop request ends the wait.
+bool Vcpu::wait_runnable() {
+  if (power_on_ && !vm_.stop_) return true;
+  auto& req = current_pe(vm_.kvm_.soc()).requester();
+  req.sync();
+  while (!power_on_ && !vm_.stop_) sc_core::wait(wake_);
+  return power_on_ && !vm_.stop_;
+}
+
+int Vcpu::psci_complete(uint64_t target_mpidr, int64_t status) {
+  Kvm& kvm = vm_.kvm_;
+  kvm.charge(kvm.costs().ioctl);
+  if (kvm.options().abi != AbiVariant::V12) return -ENOTTY;  // removed in v14
+  if (!vm_.realm_ || pending_ != Pending::PsciV12) return -EINVAL;
+  Vcpu* target = vm_.vcpu_by_mpidr(target_mpidr);
+  if (!target || !target->rec_) return -EINVAL;
+  const bool ok = status == psci::kSuccess || status == psci::kAlreadyOn;
+  const uint64_t rmi_status = psci::ret(ok ? psci::kSuccess : psci::kDenied);
+  if (!kvm.rmi().psci_complete(rec_, target->rec_, rmi_status).ok()) return -EINVAL;
+  if (is_cpu_on(pending_psci_fid_) && ok && !target->power_on_) target->power_on_from_psci(0, 0);
+  pending_ = Pending::None;
+  return 0;
+}
+
+int Vcpu::run(KvmRun& run) {
+  Kvm& kvm = vm_.kvm_;
+  kvm.charge(kvm.costs().ioctl);
+  ++runs_;
+  run.detail.clear();
+  if (vm_.destroyed_) return -EIO;
+  return vm_.realm_ ? run_realm(run) : run_nvm(run);
+}
+
+// PSCI that reached the host in a REC exit (RMI_EXIT_PSCI). Returns true when KVM_RUN must
+// return to the VMM (`to_user`), false to enter the REC again.
+bool Vcpu::handle_realm_psci(KvmRun& run, const std::array<uint64_t, 31>& g, bool& to_user) {
+  Kvm& kvm = vm_.kvm_;
+  const uint32_t fid = static_cast<uint32_t>(g[0]);
+  to_user = false;
+  if (fid == psci::kCpuOff) {
+    power_on_ = false;  // the REC is not runnable any more; wait for CPU_ON
+    return false;
+  }
+  if (fid == psci::kSystemOff || fid == psci::kSystemReset) {
+    vm_.state_ = RealmState::SystemOff;
+    run.exit_reason = ExitReason::SystemEvent;
+    run.system_event.type = fid == psci::kSystemOff ? kSystemEventShutdown : kSystemEventReset;
+    run.system_event.data = {g[1], g[2], g[3]};
+    to_user = true;
+    return true;
+  }
+  if (!is_cpu_on(fid) && !is_affinity_info(fid)) return false;  // CPU_SUSPEND: nothing to do
+  Vcpu* target = vm_.vcpu_by_mpidr(g[1]);
+  const bool in_kernel = kvm.options().abi == AbiVariant::V12 && kvm.options().psci_in_kernel;
+  if (in_kernel) {
+    // KVM's own PSCI: CPU_ON succeeds for a known vCPU (the RMM reports ALREADY_ON itself).
+    const uint64_t status = psci::ret(target ? psci::kSuccess : psci::kDenied);
+    if (target && target->rec_) kvm.rmi().psci_complete(rec_, target->rec_, status);
+    if (target && is_cpu_on(fid) && !target->power_on_) target->power_on_from_psci(g[2], g[3]);
+    return false;
+  }
+  run.exit_reason = ExitReason::Psci;
+  run.psci.fid = fid;
+  run.psci.args = {g[1], g[2], g[3]};
+  run.psci.ret = psci::kSuccess;
+  pending_ = kvm.options().abi == AbiVariant::V14 ? Pending::Psci : Pending::PsciV12;
+  pending_psci_fid_ = fid;
+  pending_psci_target_ = g[1];
+  to_user = true;
+  return true;
+}
+
+int Vcpu::run_realm(KvmRun& run) {
+  Kvm& kvm = vm_.kvm_;
+  platform::Pe& pe = current_pe(kvm.soc());
+  if (vm_.oops_) {
+    run.exit_reason = ExitReason::Shutdown;
+    run.detail = "host oops: " + vm_.oops_reason_;
+    return 0;
+  }
+  if (vm_.state_ != RealmState::Active && vm_.state_ != RealmState::SystemOff) {
+    if (int rc = vm_.activate(*this)) {
+      run.exit_reason = ExitReason::InternalError;
+      run.detail = "realm activation failed";
+      return rc;
+    }
+  }
+  if (vm_.state_ == RealmState::SystemOff) {
+    run.exit_reason = ExitReason::Shutdown;
+    run.detail = "realm is off";
+    return 0;
+  }
+  // Complete what the last exit left open (kvm_rec_pre_enter).
+  uint64_t flags = 0;
+  std::array<uint64_t, 31> gprs{};
+  switch (pending_) {
+    case Pending::MmioRead:
+      flags |= en::kFlagEmulatedMmio;
+      gprs[0] = run.mmio.data;
+      break;
+    case Pending::MmioWrite:
+      flags |= en::kFlagEmulatedMmio;
+      break;
+    case Pending::HostCall:
+      gprs = run.hypercall.gprs;
+      break;
+    case Pending::Psci: {
+      // v14: KVM completes the VMM's PSCI answer before entering the REC again.
+      Vcpu* target = vm_.vcpu_by_mpidr(pending_psci_target_);
+      const bool ok = is_affinity_info(pending_psci_fid_) || run.psci.ret == psci::kSuccess ||
+                      run.psci.ret == psci::kAlreadyOn;
+      if (target && target->rec_) kvm.rmi().psci_complete(rec_, target->rec_, psci::ret(ok ? psci::kSuccess : psci::kDenied));
+      if (target && ok && is_cpu_on(pending_psci_fid_) && !target->power_on_) target->power_on_from_psci(0, 0);
+      break;
+    }
+    case Pending::PsciV12:
+      run.exit_reason = ExitReason::InternalError;
+      run.detail = "PSCI request not completed (KVM_ARM_VCPU_RMI_PSCI_COMPLETE)";
+      return -EINVAL;
+    case Pending::Ripas: {
+      uint64_t base = ripas_base_;
+      if (run.memory_fault.reject) {
+        flags |= en::kFlagRipasResponse;
+      } else {
+        // kvm_complete_ripas_change: RMI_RTT_SET_RIPAS until done, RTTs created on demand.
+        for (int guard = 0; base < ripas_top_ && guard < 4096; ++guard) {
+          const RmiResult r = kvm.rmi().rtt_set_ripas(vm_.rd_, rec_, base, ripas_top_);
+          if (r.ok()) {
+            if (r.x[1] <= base) break;
+            base = r.x[1];
+          } else if (r.status() == rmi::Status::ErrorRtt && rmi::rtt_level_of(r.x[0]) < 3) {
+            if (vm_.create_rtts(base, rmi::rtt_level_of(r.x[0]) + 1, 3)) break;
+          } else {
+            break;
+          }
+        }
+        if (ripas_value_ == static_cast<uint8_t>(rmi::Ripas::Empty)) vm_.unmap_private_range(ripas_base_, base);
+      }
+      break;
+    }
+    case Pending::Sea:
+      flags |= en::kFlagInjectSea;
+      break;
+    default:
+      break;
+  }
+  pending_ = Pending::None;
+
+  for (;;) {
+    if (!wait_runnable()) {
+      run.exit_reason = ExitReason::Intr;
+      return 0;
+    }
+    if (vm_.stop_) {
+      run.exit_reason = ExitReason::Intr;
+      return 0;
+    }
+    uint8_t enter[0x800] = {};
+    put64(enter + en::kFlags, flags);
+    for (unsigned i = 0; i < 31; ++i) put64(enter + en::kGprs + 8 * i, gprs[i]);
+    if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
+      run.exit_reason = ExitReason::InternalError;
+      run.detail = "cannot write RmiRecEnter";
+      return -EFAULT;
+    }
+    flags = 0;
+    gprs = {};
+    const RmiResult r = kvm.rmi().rec_enter(rec_, run_page_);
+    if (kvm.tracer()) kvm.tracer()->close_open_call(pe);
+    kvm.charge(kvm.costs().exit_handling);
+    if (!r.ok()) {
+      if (r.status() == rmi::Status::ErrorRealm) {
+        vm_.state_ = RealmState::SystemOff;
+        run.exit_reason = ExitReason::Shutdown;
+        run.detail = "RMI_REC_ENTER: realm is off";
+        return 0;
+      }
+      if (r.status() == rmi::Status::ErrorRec && !power_on_) continue;  // turned off meanwhile
+      run.exit_reason = ExitReason::InternalError;
+      run.detail = std::string("RMI_REC_ENTER failed: ") + rmi::to_string(r.status());
+      return -ENXIO;
+    }
+    uint8_t x[0x800];
+    if (!kvm.read(HostAccess::KernelData, &vm_, "RmiRecExit", run_page_ + ex::kExitReason, x, sizeof x)) {
+      run.exit_reason = ExitReason::InternalError;
+      run.detail = "cannot read RmiRecExit";
+      return -EFAULT;
+    }
+    auto at = [&](uint64_t off) { return get64(x + (off - ex::kExitReason)); };
+    const auto reason = static_cast<rmi::ExitReason>(at(ex::kExitReason) & 0xFF);
+    const uint64_t esr = at(ex::kEsr), far = at(ex::kFar), hpfar = at(ex::kHpfar);
+    std::array<uint64_t, 31> xg;
+    for (unsigned i = 0; i < 31; ++i) xg[i] = at(ex::kGprs + 8 * i);
+    std::string exit_name = rmi::to_string(reason);
+    ++vm_.rec_exits_[exit_name];
+    auto& t = kvm.soc().trace();
+    t.instant(t.track(pe.name(), "non_secure"), exit_name, "exit", pe.requester().now(), {{"vm", vm_.name_}});
+
+    switch (reason) {
+      case rmi::ExitReason::Sync: {
+        const uint64_t ec = ec_of(esr);
+        if (ec == kEcWfx) continue;  // the REC waits: enter again (a kick or stop ends the run)
+        if (ec != kEcDabtLow && ec != kEcDabtCur && ec != kEcIabtLow && ec != kEcIabtCur) continue;
+        const bool data = ec == kEcDabtLow || ec == kEcDabtCur;
+        const uint64_t ipa = ((hpfar >> 4) << 12) | (far & 0xFFF);
+        const uint64_t ubit = vm_.unprotected_bit();
+        if (ipa & ubit) {
+          const uint64_t gpa = ipa & ~ubit;
+          uint64_t backing;
+          if (vm_.user_pa_of(gpa, backing)) {
+            if (vm_.map_shared(ipa) == 0) continue;
+          } else if (data && platform::esr_isv(esr)) {
+            run.exit_reason = ExitReason::Mmio;
+            run.mmio.phys_addr = gpa;
+            run.mmio.len = platform::esr_sas_bytes(esr);
+            run.mmio.is_write = platform::esr_wnr(esr);
+            run.mmio.data = run.mmio.is_write ? xg[0] : 0;
+            pending_ = run.mmio.is_write ? Pending::MmioWrite : Pending::MmioRead;
+            ++vm_.kvm_exits_["KVM_EXIT_MMIO"];
+            kvm.charge(kvm.costs().user_exit);
+            return 0;
+          }
+          if (data) flags |= en::kFlagInjectSea;  // nothing there: the realm takes an SEA
+          continue;
+        }
+        // Protected IPA: private memory faulted in at run time (DATA_CREATE_UNKNOWN).
+        const Vm::Slot* s = vm_.slot_of(ipa);
+        if (s && s->r.guest_memfd) {
+          const int rc = vm_.map_private(ipa & ~(kPage - 1), false, 0, 0);
+          if (rc == 0 || rc == -EEXIST) {
+            if (rc == 0) ++vm_.runtime_faults_;
+            continue;
+          }
+        }
+        run.exit_reason = ExitReason::InternalError;
+        run.detail = "stage-2 fault the host cannot resolve at IPA " + std::to_string(ipa);
+        return -EFAULT;
+      }
+      case rmi::ExitReason::Irq:
+      case rmi::ExitReason::Fiq:
+        if (vm_.stop_) {
+          run.exit_reason = ExitReason::Intr;
+          return 0;
+        }
+        continue;
+      case rmi::ExitReason::Psci: {
+        bool to_user = false;
+        handle_realm_psci(run, xg, to_user);
+        if (to_user) {
+          ++vm_.kvm_exits_[to_string(run.exit_reason)];
+          kvm.charge(kvm.costs().user_exit);
+          return 0;
+        }
+        continue;
+      }
+      case rmi::ExitReason::RipasChange:
+        ripas_base_ = at(ex::kRipasBase);
+        ripas_top_ = at(ex::kRipasTop);
+        ripas_value_ = static_cast<uint8_t>(at(ex::kRipasValue) & 0xFF);
+        run.exit_reason = ExitReason::MemoryFault;
+        run.memory_fault = {ripas_base_, ripas_top_, ripas_value_ == static_cast<uint8_t>(rmi::Ripas::Ram), false};
+        pending_ = Pending::Ripas;
+        ++vm_.kvm_exits_["KVM_EXIT_MEMORY_FAULT"];
+        kvm.charge(kvm.costs().user_exit);
+        return 0;
+      case rmi::ExitReason::HostCall:
+        run.exit_reason = ExitReason::Hypercall;
+        run.hypercall.imm = static_cast<uint32_t>(at(ex::kImm));
+        run.hypercall.gprs = xg;
+        pending_ = Pending::HostCall;
+        ++vm_.kvm_exits_["KVM_EXIT_HYPERCALL"];
+        kvm.charge(kvm.costs().user_exit);
+        return 0;
+      case rmi::ExitReason::Serror:
+      default:
+        run.exit_reason = ExitReason::InternalError;
+        run.detail = "REC exit " + exit_name + " (the realm cannot continue)";
+        return 0;
+    }
+  }
+}
+
+void Vcpu::inject_sea_nvm(uint64_t far, bool data) {
+  auto& s = state_;
+  const bool from_el0 = (s.pstate & 0xF) == 0;
+  const uint64_t ec = (data ? kEcDabtLow : kEcIabtLow) + (from_el0 ? 0 : 1);
+  s.esr_el1 = (ec << 26) | (uint64_t{1} << 25) | 0x10;  // IL, FSC: synchronous external abort
+  s.far_el1 = far;
+  s.elr_el1 = s.pc;
+  s.spsr_el1 = s.pstate;
+  s.pc = s.vbar_el1 + (from_el0 ? 0x400 : ((s.pstate & 1) ? 0x200 : 0x000));
+  s.pstate = 0x3C5;
+}
+
+// PSCI and SMCCC from a normal VM (HVC, or SMC trapped by HCR_EL2.TSC): KVM answers in the
+// kernel; SYSTEM_OFF/RESET go to the VMM. Returns true when KVM_RUN returns to the VMM.
+bool Vcpu::handle_nvm_hvc(KvmRun& run) {
+  auto& x = state_.x;
+  const uint32_t fid = static_cast<uint32_t>(x[0]);
+  switch (fid) {
+    case psci::kVersion: x[0] = psci::kPsciVersion; return false;
+    case psci::kSmcccVersion: x[0] = psci::kSmcccVersionValue; return false;
+    case psci::kFeatures: x[0] = psci::ret(psci::is_psci_fid(static_cast<uint32_t>(x[1])) ? psci::kSuccess : psci::kNotSupported); return false;
+    case psci::kCpuOn32:
+    case psci::kCpuOn64: {
+      Vcpu* t = vm_.vcpu_by_mpidr(x[1]);
+      if (!t) x[0] = psci::ret(psci::kInvalidParameters);
+      else if (t->power_on_) x[0] = psci::ret(psci::kAlreadyOn);
+      else {
+        t->power_on_from_psci(x[2], x[3]);
+        x[0] = psci::ret(psci::kSuccess);
+      }
+      return false;
+    }
+    case psci::kAffinityInfo32:
+    case psci::kAffinityInfo64: {
+      Vcpu* t = vm_.vcpu_by_mpidr(x[1]);
+      x[0] = t ? psci::ret(t->power_on_ ? psci::kAffinityOn : psci::kAffinityOff) : psci::ret(psci::kInvalidParameters);
+      return false;
+    }
+    case psci::kCpuOff:
+      power_on_ = false;
+      return false;
+    case psci::kSystemOff:
+    case psci::kSystemReset:
+      run.exit_reason = ExitReason::SystemEvent;
+      run.system_event.type = fid == psci::kSystemOff ? kSystemEventShutdown : kSystemEventReset;
+      run.system_event.data = {x[1], x[2], x[3]};
+      return true;
+    default:
+      x[0] = platform::abi::kSmcUnknown;  // SMCCC NOT_SUPPORTED (e.g. RSI_VERSION: not a realm)
+      return false;
+  }
+}
+
+int Vcpu::run_nvm(KvmRun& run) {
+  Kvm& kvm = vm_.kvm_;
+  platform::Pe& pe = current_pe(kvm.soc());
+  if (pending_ == Pending::MmioRead || pending_ == Pending::MmioWrite)
+    platform::complete_mmio(state_, nvm_last_, run.mmio.data);
+  pending_ = Pending::None;
+  for (;;) {
+    if (vm_.oops_) {
+      run.exit_reason = ExitReason::Shutdown;
+      run.detail = "host oops: " + vm_.oops_reason_;
+      return 0;
+    }
+    if (!wait_runnable() || vm_.stop_) {
+      run.exit_reason = vm_.oops_ ? ExitReason::Shutdown : ExitReason::Intr;
+      if (vm_.oops_) run.detail = "host oops: " + vm_.oops_reason_;
+      return 0;
+    }
+    const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
+    if (vm_.oops_) continue;
+    using K = platform::GuestExitKind;
+    switch (e.kind) {
+      case K::Hvc:
+      case K::Smc:
+        kvm.charge(kvm.costs().exit_handling);
+        if (handle_nvm_hvc(run)) {
+          ++vm_.kvm_exits_[to_string(run.exit_reason)];
+          kvm.charge(kvm.costs().user_exit);
+          return 0;
+        }
+        continue;
+      case K::Mmio:
+        kvm.charge(kvm.costs().exit_handling);
+        if (platform::esr_isv(e.esr)) {
+          run.exit_reason = ExitReason::Mmio;
+          run.mmio.phys_addr = platform::fault_ipa(e);
+          run.mmio.len = platform::esr_sas_bytes(e.esr);
+          run.mmio.is_write = platform::esr_wnr(e.esr);
+          run.mmio.data = run.mmio.is_write ? platform::mmio_write_value(state_, e) : 0;
+          nvm_last_ = e;
+          pending_ = run.mmio.is_write ? Pending::MmioWrite : Pending::MmioRead;
+          ++vm_.kvm_exits_["KVM_EXIT_MMIO"];
+          kvm.charge(kvm.costs().user_exit);
+          return 0;
+        }
+        inject_sea_nvm(e.far, true);
+        continue;
+      case K::Stage2Abort:
+        kvm.charge(kvm.costs().exit_handling);
+        inject_sea_nvm(e.far, ec_of(e.esr) == kEcDabtLow || ec_of(e.esr) == kEcDabtCur);
+        continue;
+      case K::Gpf: {
+        // The guest's access reached a page outside the Non-secure PAS (a malicious or buggy
+        // mapping): the abort is reported to the guest as an SEA; the host records it.
+        HostFault f;
+        f.action = HostFault::Action::GuestAbort;
+        f.gpf = e.gpf;
+        f.vm = vm_.name_;
+        f.context = "guest access from " + vm_.name_;
+        f.pe = pe.index();
+        f.at = pe.requester().now();
+        kvm.faults_.push_back(f);
+        kvm.charge(kvm.costs().exit_handling);
+        inject_sea_nvm(e.far, true);
+        continue;
+      }
+      case K::Wfi:
+      case K::Wfe:
+      case K::Irq:
+      case K::Budget:
+        continue;
+      case K::Halted:
+        run.exit_reason = ExitReason::InternalError;
+        run.detail = std::string("guest halted: ") + e.reason;
+        return 0;
+    }
+  }
+}
+
+}  // namespace host

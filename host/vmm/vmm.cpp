@@ -1,0 +1,385 @@
+// The kvmtool-like VMM (see vmm.h).
+#include "host/vmm.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "platform/abi/psci.h"
+#include "platform/pe.h"
+#include "platform/requester.h"
+#include "platform/soc.h"
+
+#ifndef RMESIM_GUEST_DIR
+#define RMESIM_GUEST_DIR "guest"
+#endif
+
+namespace host {
+
+namespace {
+namespace psci = platform::abi::psci;
+constexpr uint64_t kPage = PageAllocator::kPage;
+constexpr uint64_t kUartBase = 0x0900'0000, kUartSize = 0x1000;
+constexpr uint64_t kUartDr = 0x00, kUartFr = 0x18;
+constexpr uint64_t kUartFrTxfe = 0x80, kUartFrRxfe = 0x10;
+
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+unsigned fls64(uint64_t v) {
+  unsigned n = 0;
+  while (v) { ++n; v >>= 1; }
+  return n;
+}
+std::string hex(uint64_t v) {
+  std::ostringstream s;
+  s << "0x" << std::hex << v;
+  return s.str();
+}
+}  // namespace
+
+const char* to_string(StopReason r) {
+  switch (r) {
+    case StopReason::None: return "running";
+    case StopReason::SystemOff: return "system_off";
+    case StopReason::SystemReset: return "system_reset";
+    case StopReason::Oops: return "oops";
+    case StopReason::Shutdown: return "shutdown";
+    case StopReason::Error: return "error";
+  }
+  return "?";
+}
+
+std::string Vmm::image_dir() { return RMESIM_GUEST_DIR; }
+
+Vmm::Vmm(Kvm& kvm) : kvm_(kvm) {}
+Vmm::~Vmm() = default;
+
+Vmm::VmState* Vmm::state(const std::string& name) {
+  for (auto& v : vms_)
+    if (v->spec.name == name) return v.get();
+  return nullptr;
+}
+
+std::string Vmm::create(const VmSpec& spec) {
+  if (state(spec.name)) return "a VM named " + spec.name + " exists already";
+  // Where the guest image is: a name in the build tree's guest/ or a path to a .bin.
+  std::string bin = spec.image, json;
+  if (bin.find('/') == std::string::npos && bin.find(".bin") == std::string::npos) bin = image_dir() + "/" + bin + ".bin";
+  json = bin.substr(0, bin.size() - 4) + ".json";
+  std::ifstream in(bin, std::ios::binary);
+  if (!in) return "cannot read guest image " + bin + " (built with the guest images: make build)";
+  std::vector<uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  uint64_t load = spec.ram_base, entry = spec.ram_base;
+  try {
+    YAML::Node j = YAML::LoadFile(json);
+    load = std::stoull(j["load_address"].as<std::string>(), nullptr, 0);
+    entry = std::stoull(j["entry"].as<std::string>(), nullptr, 0);
+  } catch (const std::exception&) {
+    // A raw binary without its description: loaded and entered at the start of RAM.
+  }
+  if (load < spec.ram_base || load + image.size() > spec.ram_base + spec.memory)
+    return "the image (" + hex(load) + ", " + std::to_string(image.size()) + " bytes) is outside RAM";
+
+  const unsigned cores = kvm_.soc().num_pes();
+  if (next_pe_ + spec.vcpus > cores)
+    return "needs " + std::to_string(next_pe_ + spec.vcpus) + " cores (the VMM on PE 0 and one PE per vCPU): set platform.cores";
+
+  auto vs = std::make_unique<VmState>();
+  vs->spec = spec;
+  vs->first_pe = next_pe_;
+  vs->image_entry = entry;
+  vs->image_bytes = image.size();
+  Kvm& k = kvm_;
+  // The IPA size: kvmtool gives a realm twice the space its RAM needs.
+  const uint64_t ram_top = spec.ram_base + spec.memory;
+  // (at least 36 bits: the guest runtime identity-maps 16 GiB and its unprotected alias)
+  unsigned ipa = spec.realm ? std::max(35u, std::max(32u, fls64(ram_top - 1)) + 1) + 1 : 39;
+  if (spec.realm && spec.realm_config.ipa_bits) ipa = spec.realm_config.ipa_bits;
+  for (const auto& s : spec.shared)
+    if (spec.realm && fls64(s.base + s.size - 1) + 1 > ipa && !spec.realm_config.ipa_bits) ipa = fls64(s.base + s.size - 1) + 1;
+  if (spec.realm && !k.check_extension(kCapArmRmi)) return "KVM_CAP_ARM_RMI is not available (no RMM)";
+  Vm* vm = k.create_vm((spec.realm ? kVmTypeArmRealm : 0) | ipa, spec.name);
+  if (!vm) return "KVM_CREATE_VM failed (IPA size " + std::to_string(ipa) + ")";
+  vs->vm = vm;
+  if (spec.realm) {
+    RealmConfig c = spec.realm_config;
+    c.ipa_bits = ipa;
+    if (int rc = vm->configure_realm(c)) return "KVM_CAP_ARM_RMI configuration refused (" + std::to_string(rc) + ")";
+  }
+  auto mem = k.user_alloc(spec.memory);
+  if (!mem) return "out of host memory for " + std::to_string(spec.memory >> 20) + " MiB";
+  vs->user_mem = *mem;
+  vs->user_regions.push_back({*mem, spec.memory});
+  UserMemoryRegion r;
+  r.slot = 0;
+  r.guest_phys_addr = spec.ram_base;
+  r.memory_size = spec.memory;
+  r.userspace_addr = *mem;
+  r.guest_memfd = spec.realm;
+  if (int rc = vm->set_user_memory_region(r)) return "KVM_SET_USER_MEMORY_REGION failed (" + std::to_string(rc) + ")";
+  uint32_t slot = 1;
+  for (const auto& s : spec.shared) {
+    auto m = k.user_alloc(s.size);
+    if (!m) return "out of host memory for a shared region";
+    vs->user_regions.push_back({*m, s.size});
+    UserMemoryRegion sr;
+    sr.slot = slot++;
+    sr.guest_phys_addr = s.base;
+    sr.memory_size = s.size;
+    sr.userspace_addr = *m;
+    sr.guest_memfd = false;
+    if (int rc = vm->set_user_memory_region(sr)) return "shared region at " + hex(s.base) + " refused (" + std::to_string(rc) + ")";
+  }
+  // Load the image into the VMM's copy of guest RAM.
+  const uint64_t img_pa = *mem + (load - spec.ram_base);
+  if (!k.write(HostAccess::UserData, vm, "image load", img_pa, image.data(), image.size()))
+    return "SIGBUS while loading the image";
+  k.charge_memcpy(image.size());
+  if (spec.realm) {
+    // KVM_ARM_RMI_POPULATE, looped until the kernel has done everything.
+    RmiPopulate p;
+    p.base = load & ~(kPage - 1);
+    const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), kPage) - p.base;
+    p.size = std::min(align_up(want, kPage), spec.ram_base + spec.memory - p.base);
+    p.source_uaddr = *mem + (p.base - spec.ram_base);
+    p.flags = spec.measured ? kRmiPopulateMeasure : 0;
+    while (p.size) {
+      ++vs->populate_calls;
+      if (int rc = vm->rmi_populate(p)) return "KVM_ARM_RMI_POPULATE failed (" + std::to_string(rc) + ") at " + hex(p.base);
+    }
+  }
+  for (unsigned i = 0; i < spec.vcpus; ++i) {
+    Vcpu* v = vm->create_vcpu(i);
+    if (!v) return "KVM_CREATE_VCPU " + std::to_string(i) + " failed";
+    v->regs().pc = entry;
+    if (i == 0)
+      for (size_t a = 0; a < spec.args.size() && a < 8; ++a) v->regs().x[a] = spec.args[a];
+  }
+  vs->runs.resize(spec.vcpus);
+  // Shared regions are mapped up front (RMI_RTT_MAP_UNPROTECTED), once the realm exists.
+  if (spec.realm)
+    for (const auto& s : spec.shared)
+      for (uint64_t off = 0; off < s.size; off += kPage)
+        if (int rc = vm->map_page((s.base + off) | vm->unprotected_bit())) return "mapping shared memory failed (" + std::to_string(rc) + ")";
+  next_pe_ += spec.vcpus;
+  vms_.push_back(std::move(vs));
+  return "";
+}
+
+void Vmm::stop_vm(VmState& vs, StopReason r, const std::string& detail) {
+  if (vs.stop == StopReason::None) {
+    vs.stop = r;
+    vs.stop_detail = detail;
+  }
+  vs.vm->request_stop();
+  for (unsigned i = 0; i < vs.spec.vcpus; ++i) kvm_.kick(vs.first_pe + i);
+  changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
+  ++vs.mmio_exits;
+  const uint64_t a = run.mmio.phys_addr;
+  if (vs.spec.uart && a >= kUartBase && a < kUartBase + kUartSize) {
+    const uint64_t off = a - kUartBase;
+    if (run.mmio.is_write && off == kUartDr) {
+      const char c = static_cast<char>(run.mmio.data & 0xFF);
+      vs.console += c;
+      if (c == '\n') {
+        vs.line.clear();
+        changed_.notify(sc_core::SC_ZERO_TIME);
+      } else {
+        vs.line += c;
+      }
+    } else if (!run.mmio.is_write) {
+      run.mmio.data = off == kUartFr ? (kUartFrTxfe | kUartFrRxfe) : 0;
+    }
+    return;
+  }
+  // Nothing there: reads as zero, writes ignored (kvmtool warns and carries on).
+  if (!run.mmio.is_write) run.mmio.data = 0;
+  vs.events.push_back("unhandled MMIO " + std::string(run.mmio.is_write ? "write" : "read") + " at " + hex(a));
+}
+
+// RSI_HOST_CALL: imm 1 is the realm-hello protocol (gprs[0] = IPA of a shared buffer, gprs[1]
+// its length): the VMM reads the realm's message and writes its reply into the same buffer.
+void Vmm::host_call(VmState& vs, KvmRun& run) {
+  ++vs.host_calls;
+  auto& g = run.hypercall.gprs;
+  std::string what = "host call imm " + std::to_string(run.hypercall.imm);
+  if (run.hypercall.imm == 1 && g[1] > 0 && g[1] <= kPage) {
+    const uint64_t gpa = g[0] & ~vs.vm->unprotected_bit();
+    uint64_t pa;
+    if (vs.vm->user_pa_of(gpa, pa)) {
+      std::vector<char> msg(g[1] + 1, 0);
+      if (kvm_.read(HostAccess::UserData, vs.vm, "host call buffer", pa, msg.data(), g[1])) {
+        what += ": the realm says \"" + std::string(msg.data()) + "\"";
+        std::string reply = vs.spec.host_call_reply;
+        reply.push_back('\0');
+        kvm_.write(HostAccess::UserData, vs.vm, "host call reply", pa, reply.data(), reply.size());
+        g[0] = reply.size() - 1;
+      } else {
+        what += ": SIGBUS reading the buffer";
+      }
+    }
+  }
+  vs.events.push_back(what);
+}
+
+// PSCI in user space (v14, or v12 with in-kernel PSCI off), kvmtool style.
+void Vmm::psci(VmState& vs, Vcpu& vcpu, KvmRun& run) {
+  ++vs.psci_exits;
+  Vcpu* target = vs.vm->vcpu_by_mpidr(run.psci.args[0]);
+  const uint32_t fid = run.psci.fid;
+  if (fid == psci::kCpuOn32 || fid == psci::kCpuOn64)
+    run.psci.ret = !target ? psci::kInvalidParameters : target->powered_on() ? psci::kAlreadyOn : psci::kSuccess;
+  else
+    run.psci.ret = target ? (target->powered_on() ? psci::kAffinityOn : psci::kAffinityOff) : psci::kInvalidParameters;
+  if (kvm_.options().abi == AbiVariant::V12) vcpu.psci_complete(run.psci.args[0], run.psci.ret);
+}
+
+void Vmm::vcpu_thread(VmState& vs, unsigned index) {
+  Vcpu& vcpu = *vs.vm->vcpu(index);
+  KvmRun& run = vs.runs[index];
+  for (;;) {
+    const int rc = vcpu.run(run);
+    if (rc < 0) {
+      stop_vm(vs, StopReason::Error, "vCPU " + std::to_string(index) + ": KVM_RUN " + std::to_string(rc) +
+                                         (run.detail.empty() ? "" : " (" + run.detail + ")"));
+      break;
+    }
+    bool done = false;
+    switch (run.exit_reason) {
+      case ExitReason::Mmio: emulate_mmio(vs, run); break;
+      case ExitReason::Hypercall: host_call(vs, run); break;
+      case ExitReason::Psci: psci(vs, vcpu, run); break;
+      case ExitReason::MemoryFault:
+        ++vs.ripas_changes;
+        run.memory_fault.reject = vs.spec.ripas_reject;
+        vs.events.push_back(std::string("RIPAS change to ") + (run.memory_fault.private_ ? "RAM" : "EMPTY") + " of [" +
+                            hex(run.memory_fault.base) + ", " + hex(run.memory_fault.top) + "): " +
+                            (vs.spec.ripas_reject ? "rejected" : "accepted"));
+        break;
+      case ExitReason::SystemEvent:
+        vs.result = run.system_event.data;
+        stop_vm(vs, run.system_event.type == kSystemEventShutdown ? StopReason::SystemOff : StopReason::SystemReset,
+                "vCPU " + std::to_string(index) + " called PSCI SYSTEM_" +
+                    (run.system_event.type == kSystemEventShutdown ? "OFF" : "RESET"));
+        done = true;
+        break;
+      case ExitReason::Intr:
+        done = vs.vm->stop_requested();
+        break;
+      case ExitReason::Shutdown:
+        stop_vm(vs, vs.vm->oopsed() ? StopReason::Oops : StopReason::Shutdown, run.detail);
+        done = true;
+        break;
+      case ExitReason::InternalError:
+        stop_vm(vs, StopReason::Error, "vCPU " + std::to_string(index) + ": " + run.detail);
+        done = true;
+        break;
+    }
+    if (done) break;
+  }
+  --vs.threads;
+  changed_.notify(sc_core::SC_ZERO_TIME);
+}
+
+bool Vmm::condition(const std::vector<VmState*>& vms, const Until& u) const {
+  switch (u.kind) {
+    case Until::Kind::Stopped:
+      return std::all_of(vms.begin(), vms.end(), [](VmState* v) { return v->stop != StopReason::None; });
+    case Until::Kind::Console:
+      return std::any_of(vms.begin(), vms.end(), [&](VmState* v) { return v->console.find(u.text) != std::string::npos; });
+    case Until::Kind::Time:
+      return false;
+  }
+  return false;
+}
+
+std::string Vmm::run(const std::vector<std::string>& names, const Until& until, bool& met) {
+  std::vector<VmState*> vms;
+  for (const auto& n : names) {
+    VmState* v = state(n);
+    if (!v) return "no VM named " + n;
+    if (v->torn_down) return n + " was torn down";
+    vms.push_back(v);
+  }
+  auto& req = current_pe(kvm_.soc()).requester();
+  sc_core::sc_event_or_list events;
+  events |= changed_;
+  for (VmState* v : vms) {
+    events |= v->vm->changed_event();
+    if (v->stop != StopReason::None) continue;  // stopped for good
+    v->vm->clear_stop();
+    for (unsigned i = 0; i < v->spec.vcpus; ++i) {
+      ++v->threads;
+      kvm_.soc().pe(v->first_pe + i).post([this, v, i](platform::Pe&) { vcpu_thread(*v, i); });
+    }
+  }
+  req.sync();
+  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + until.timeout;
+  auto threads = [&] {
+    unsigned n = 0;
+    for (VmState* v : vms) n += v->threads;
+    return n;
+  };
+  bool timed_out = false;
+  for (;;) {
+    met = condition(vms, until);
+    if (met || threads() == 0) break;
+    if (sc_core::sc_time_stamp() >= deadline) { timed_out = true; break; }
+    sc_core::wait(deadline - sc_core::sc_time_stamp(), events);
+  }
+  // Pause: every vCPU thread leaves KVM_RUN.
+  for (VmState* v : vms) {
+    if (v->threads == 0) continue;
+    v->vm->request_stop();
+    for (unsigned i = 0; i < v->spec.vcpus; ++i) kvm_.kick(v->first_pe + i);
+  }
+  while (threads() > 0) sc_core::wait(events);
+  if (until.kind == Until::Kind::Time) met = timed_out;
+  std::string out;
+  for (VmState* v : vms)
+    out += (out.empty() ? "" : "; ") + v->spec.name + ": " + to_string(v->stop) +
+           (v->stop_detail.empty() ? "" : " (" + v->stop_detail + ")");
+  if (timed_out && until.kind != Until::Kind::Time) out += "; timed out";
+  return out;
+}
+
+void Vmm::pause(const sc_core::sc_time& t) {
+  auto& req = current_pe(kvm_.soc()).requester();
+  req.sync();
+  sc_core::wait(t);
+}
+
+std::string Vmm::teardown(const std::string& name) {
+  VmState* v = state(name);
+  if (!v) return "no VM named " + name;
+  if (v->torn_down) return name + " was torn down already";
+  v->vm->destroy();
+  for (auto& [pa, bytes] : v->user_regions) kvm_.user_free(pa, bytes);
+  v->user_regions.clear();
+  v->torn_down = true;
+  return "";
+}
+
+Vmm::AccessResult Vmm::host_access(const std::string& name, uint64_t ipa, bool write, std::vector<uint8_t>& data) {
+  VmState* v = state(name);
+  if (!v || v->torn_down) return AccessResult::NotMapped;
+  Vm& vm = *v->vm;
+  uint64_t pa;
+  const uint64_t ubit = vm.unprotected_bit();
+  if (vm.is_realm() && !(ipa & ubit)) {
+    if (!vm.pa_of(ipa, pa)) return AccessResult::NotMapped;  // the host's own page behind the IPA
+  } else if (!vm.user_pa_of(ipa & ~ubit, pa)) {
+    return AccessResult::NotMapped;
+  }
+  const std::string ctx = std::string("VMM ") + (write ? "write" : "read") + " of " + name + " at " + hex(ipa);
+  return kvm_.access(HostAccess::UserData, &vm, ctx, write, pa, data.data(), data.size()) ? AccessResult::Ok
+                                                                                          : AccessResult::Sigbus;
+}
+
+}  // namespace host

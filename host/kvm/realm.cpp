@@ -448,7 +448,17 @@ void Vm::destroy() {
   destroyed_ = true;
   if (realm_ && rd_) {
     state_ = RealmState::Dying;
+    // Per-call RMI slices only for small realms: a 1 GiB realm is 2^18 DATA_DESTROYs.
+    const bool trace_was = kvm_.rmi().trace_calls();
+    if (data_.size() > 64) kvm_.rmi().set_trace_calls(false);
+    auto& pe = current_pe(kvm_.soc());
+    const sc_core::sc_time start = pe.requester().now();
+    const uint64_t pages = data_.size();
     unmap_private_range(0, ~uint64_t{0});
+    kvm_.rmi().set_trace_calls(trace_was);
+    auto& t = kvm_.soc().trace();
+    t.slice(t.track(pe.name(), "non_secure"), "unmap private memory", "kvm", start, pe.requester().now() - start,
+            {{"vm", name_}, {"pages", std::to_string(pages)}});
     for (auto& [ipa, pa] : shared_) kvm_.rmi().rtt_unmap_unprotected(rd_, ipa, 3);
     shared_.clear();
     for (int level = 3; level > level_start_; --level) {

@@ -121,7 +121,8 @@ int Vcpu::psci_complete(uint64_t target_mpidr, int64_t status) {
   if (!vm_.realm_ || pending_ != Pending::PsciV12) return -EINVAL;
   Vcpu* target = vm_.vcpu_by_mpidr(target_mpidr);
   if (!target || !target->rec_) return -EINVAL;
-  const bool ok = status == psci::kSuccess || status == psci::kAlreadyOn;
+  // AFFINITY_INFO is always completed with SUCCESS (the RMM answers from the REC's state).
+  const bool ok = is_affinity_info(pending_psci_fid_) || status == psci::kSuccess || status == psci::kAlreadyOn;
   const uint64_t rmi_status = psci::ret(ok ? psci::kSuccess : psci::kDenied);
   if (!kvm.rmi().psci_complete(rec_, target->rec_, rmi_status).ok()) return -EINVAL;
   if (is_cpu_on(pending_psci_fid_) && ok && !target->power_on_) target->power_on_from_psci(0, 0);

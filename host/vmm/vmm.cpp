@@ -237,7 +237,10 @@ void Vmm::psci(VmState& vs, Vcpu& vcpu, KvmRun& run) {
     run.psci.ret = !target ? psci::kInvalidParameters : target->powered_on() ? psci::kAlreadyOn : psci::kSuccess;
   else
     run.psci.ret = target ? (target->powered_on() ? psci::kAffinityOn : psci::kAffinityOff) : psci::kInvalidParameters;
-  if (kvm_.options().abi == AbiVariant::V12) vcpu.psci_complete(run.psci.args[0], run.psci.ret);
+  if (kvm_.options().abi == AbiVariant::V12) {
+    const int rc = vcpu.psci_complete(run.psci.args[0], run.psci.ret);
+    if (rc) vs.events.push_back("KVM_ARM_VCPU_RMI_PSCI_COMPLETE failed (" + std::to_string(rc) + ")");
+  }
 }
 
 void Vmm::vcpu_thread(VmState& vs, unsigned index) {

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The shipped host scenarios run end to end and their outcomes hold: console text, exit reasons,
+# fault counts, every granule undelegated at the end, the RIM equal for identical runs and
+# different when the image changes, byte-identical outputs for the same seed, ABI variants.
+# Usage: scenarios_test.sh RMESIM_BINARY SCENARIO_DIR
+set -u
+bin=$1; scen=$2
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail=0; pass=0
+check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
+json() { python3 -c "import json,sys; d=json.load(open('$1')); print(eval(sys.argv[1]))" "$2"; }
+
+# realm-lifecycle (the default scenario), twice: determinism and RIM stability.
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl" > "$work/rl.txt"; rc=$?
+check "realm-lifecycle runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/rl.txt"'
+check "realm-lifecycle console: hello, CPU 1, host call reply, done" \
+  'grep -q "| realm-hello: done" "$work/rl.txt" && grep -q "cpu 1 ran with context 0x101" "$work/rl.txt" && grep -q "host wrote \"hello from the host\"" "$work/rl.txt"'
+check "realm-lifecycle exit reasons seen" \
+  '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_PSCI\"] >= 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_HOST_CALL\"] == 1 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_RIPAS_CHANGE\"] == 1 and d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] > 100")" = True ]'
+check "realm-lifecycle: every granule undelegated, no host fault" \
+  '[ "$(json $work/rl/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"faults\"][\"sigbus\"] == 0 and d[\"faults\"][\"host_oops\"] == 0 and d[\"host\"][\"pages\"][\"used_at_end\"] == 0")" = True ]'
+check "stats.json top-level keys" \
+  '[ "$(json $work/rl/stats.json "all(k in d for k in [\"scenario\",\"seed\",\"profile\",\"phases\",\"rmi\",\"rsi\",\"gpc\",\"faults\",\"guest\",\"realms\"])")" = True ]'
+check "realm phases measured" \
+  '[ "$(json $work/rl/stats.json "all(d[\"realms\"][\"r0\"][\"phases_ns\"].get(p,0) > 0 for p in [\"create\",\"populate\",\"rec_create\",\"activate\",\"teardown\"])")" = True ]'
+check "trace.json has RMI, RSI, guest slices on per-PE world tracks" \
+  'grep -q "\"RMI_REC_ENTER\"" "$work/rl/trace.json" && grep -q "\"RSI_HOST_CALL\"" "$work/rl/trace.json" && grep -q "\"cat\":\"guest\"" "$work/rl/trace.json" && grep -q "soc.pe1" "$work/rl/trace.json"'
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl2" -q; rc=$?
+check "same scenario and seed: byte-identical stats.json and trace.json" \
+  '[ $rc = 0 ] && cmp -s "$work/rl/stats.json" "$work/rl2/stats.json" && cmp -s "$work/rl/trace.json" "$work/rl2/trace.json"'
+rim1=$(json "$work/rl/stats.json" 'd["realms"]["r0"]["rim"]')
+rim2=$(json "$work/rl2/stats.json" 'd["realms"]["r0"]["rim"]')
+check "RIM equal for identical runs" '[ -n "$rim1" ] && [ "$rim1" = "$rim2" ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl3" -q --set realms.r0.image=compute > /dev/null 2>&1
+rim3=$(json "$work/rl3/stats.json" 'd["realms"]["r0"]["rim"]')
+check "RIM differs when the image changes" '[ -n "$rim3" ] && [ "$rim3" != "$rim1" ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl4" -q --set realms.r0.populate=unmeasured; rc=$?
+rim4=$(json "$work/rl4/stats.json" 'd["realms"]["r0"]["rim"]')
+check "unmeasured populate runs and gives another RIM" '[ $rc = 0 ] && [ -n "$rim4" ] && [ "$rim4" != "$rim1" ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/v12" -q --set host.abi=v12 --set host.psci=vmm; rc=$?
+check "v12 ABI with PSCI in the VMM (PSCI_COMPLETE ioctl) runs the lifecycle" \
+  '[ $rc = 0 ] && [ "$(json $work/v12/stats.json "d[\"host\"][\"abi\"]")" = v12 ] && [ "$(json $work/v12/stats.json "d[\"realms\"][\"r0\"][\"psci_exits\"] >= 2")" = True ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/v12k" -q --set host.abi=v12 --set host.psci=kernel; rc=$?
+check "v12 ABI with in-kernel PSCI: no PSCI exit reaches the VMM" \
+  '[ $rc = 0 ] && [ "$(json $work/v12k/stats.json "d[\"realms\"][\"r0\"][\"psci_exits\"]")" = 0 ]'
+
+# attack-host-read: SIGBUS for the VMM, the realm is unharmed.
+"$bin" run "$scen/attack-host-read.yaml" --out "$work/ahr" > "$work/ahr.txt"; rc=$?
+check "attack-host-read: ok, 3 SIGBUS, DMA fault, realm done" \
+  '[ $rc = 0 ] && [ "$(json $work/ahr/stats.json "d[\"faults\"][\"sigbus\"] == 3 and d[\"faults\"][\"host_oops\"] == 0 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ] && grep -q "faulted at PA" "$work/ahr.txt" && grep -q "| realm-hello: done" "$work/ahr.txt"'
+
+# attack-bad-rmi: every illegal call refused as expected.
+"$bin" run "$scen/attack-bad-rmi.yaml" --out "$work/abr" > "$work/abr.txt"; rc=$?
+check "attack-bad-rmi: every expectation holds" \
+  '[ $rc = 0 ] && grep -q "RMI_ERROR_RTT index 2" "$work/abr.txt" && [ "$(json $work/abr/stats.json "d[\"granules\"][\"delegated_at_end\"]")" = 0 ]'
+
+# realm-and-vm: a realm and normal VMs; guest abort and host oops.
+"$bin" run "$scen/realm-and-vm.yaml" --out "$work/rv" > "$work/rv.txt"; rc=$?
+check "realm-and-vm: realm done, attacker aborted, oops stops vm1 only" \
+  '[ $rc = 0 ] && [ "$(json $work/rv/stats.json "d[\"faults\"][\"host_oops\"] == 1 and d[\"faults\"][\"guest_abort\"] == 1 and d[\"vms\"][\"vm0\"][\"result\"][0] == 0xab and d[\"vms\"][\"vm1\"][\"stopped\"] == \"oops\" and d[\"realms\"][\"r0\"][\"result\"][0] == 0")" = True ]'
+
+# populate-1g: 262144 pages measured.
+"$bin" run "$scen/populate-1g.yaml" --out "$work/p1g" -q; rc=$?
+check "populate-1g: 1 GiB populated, run, torn down" \
+  '[ $rc = 0 ] && [ "$(json $work/p1g/stats.json "d[\"realms\"][\"r0\"][\"populated_pages\"] == 262144 and d[\"realms\"][\"r0\"][\"populate_calls\"] == 512 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

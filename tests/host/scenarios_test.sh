@@ -44,6 +44,14 @@ check "v12 ABI with PSCI in the VMM (PSCI_COMPLETE ioctl) runs the lifecycle" \
 check "v12 ABI with in-kernel PSCI: no PSCI exit reaches the VMM" \
   '[ $rc = 0 ] && [ "$(json $work/v12k/stats.json "d[\"realms\"][\"r0\"][\"psci_exits\"]")" = 0 ]'
 
+# Four RECs on four PEs: CPU_ON of each secondary, AFFINITY_INFO until it is off, CPU_OFF.
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/smp" --set platform.cores=5 --set realms.r0.vcpus=4 \
+  --set 'realms.r0.args=[4]' > "$work/smp.txt"; rc=$?
+check "4 RECs: every secondary brought up with CPU_ON, ran, and powered off" \
+  '[ $rc = 0 ] && (for c in 1 2 3; do grep -q "CPU_ON $c -> 0" "$work/smp.txt" && grep -q "cpu $c ran with context 0x10$c and is off" "$work/smp.txt" || exit 1; done)'
+check "4 RECs ran on four PEs besides the VMM's" \
+  '(for p in 1 2 3 4; do grep -q "\"soc.pe$p\"" "$work/smp/trace.json" || exit 1; done)'
+
 # attack-host-read: SIGBUS for the VMM, the realm is unharmed.
 "$bin" run "$scen/attack-host-read.yaml" --out "$work/ahr" > "$work/ahr.txt"; rc=$?
 check "attack-host-read: ok, 3 SIGBUS, DMA fault, realm done" \

@@ -106,3 +106,20 @@ TEST(Scenario, bad_override_value_names_the_override) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Scenario, an_override_may_be_a_flow_list_or_map_and_its_errors_name_the_override) {
+  const auto s = parse_scenario(kValid, "ok.yaml", {{"platform.gpt", "{pgs: 16KiB, l0gptsz: 1GiB}"}});
+  EXPECT_EQ(s.platform.gpt_pgs, gpt::Pgs::K16);
+  try {
+    parse_scenario(kValid, "ok.yaml", {{"platform.gpt", "{pgs: 8KiB}"}});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), "--set");
+    EXPECT_EQ(e.key(), "platform.gpt.pgs");
+  }
+  EXPECT_THROW(parse_scenario(kValid, "ok.yaml", {{"platform.gpt", "{pgs: [}"}}), ConfigError);
+}
+
+}  // namespace

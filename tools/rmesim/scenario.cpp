@@ -266,6 +266,34 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   return v;
 }
 
+// A copy of `n` built node by node, so it carries no position: errors inside it name the --set.
+YAML::Node without_marks(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Sequence: {
+      YAML::Node out(YAML::NodeType::Sequence);
+      for (const auto& e : n) out.push_back(without_marks(e));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      YAML::Node out(YAML::NodeType::Map);
+      for (const auto& kv : n) out[kv.first.Scalar()] = without_marks(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Scalar: return YAML::Node(n.Scalar());
+    default: return YAML::Node();
+  }
+}
+
+// The value of a --set: a scalar as written, or a flow list/map ("[4]", "{pa: 0x1000}").
+YAML::Node override_value(const Override& o) {
+  if (o.value.empty() || (o.value[0] != '[' && o.value[0] != '{')) return YAML::Node(o.value);
+  try {
+    return without_marks(YAML::Load(o.value));
+  } catch (const YAML::Exception& e) {
+    throw platform::ConfigError("--set", 0, 0, o.key, "'" + o.value + "' is not a YAML list or map: " + e.msg);
+  }
+}
+
 // Applies one --set to the tree: creates the path, replaces the leaf with a scalar.
 void apply_override(YAML::Node root, const Override& o) {
   std::vector<std::string> parts;
@@ -291,7 +319,7 @@ void apply_override(YAML::Node root, const Override& o) {
   if (!leaf.IsMap() && !leaf.IsNull())
     throw platform::ConfigError("--set", 0, 0, o.key, "cannot set a key below a scalar");
   leaf.remove(parts.back());  // a fresh node: errors then name the --set, not the file
-  leaf[parts.back()] = o.value;
+  leaf[parts.back()] = override_value(o);
 }
 
 }  // namespace

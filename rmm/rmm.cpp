@@ -1,6 +1,7 @@
 #include "rmm/rmm.h"
 
 #include "core/context.h"
+#include "platform/pe.h"
 #include "platform/soc.h"
 
 namespace rmm {
@@ -16,6 +17,16 @@ Rmm::Rmm(platform::Soc& soc) : ctx_(std::make_unique<Context>(soc)) {
 Rmm::~Rmm() = default;
 
 void Rmm::handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) {
+  // The PE is in the Realm world (the RMM at R-EL2, a REC at R-EL1/0) until the RMI call
+  // returns to the host: logs, traces and the instruction trace name it so.
+  platform::Pe& pe = ctx_->pe_of(caller);
+  const platform::World from = pe.world();
+  pe.set_world(platform::World::Realm);
+  struct Restore {
+    platform::Pe& pe;
+    platform::World w;
+    ~Restore() { pe.set_world(w); }
+  } restore{pe, from};
   rmi_dispatch(*ctx_, caller, regs);
 }
 

@@ -44,6 +44,11 @@ check "v12 ABI with PSCI in the VMM (PSCI_COMPLETE ioctl) runs the lifecycle" \
 check "v12 ABI with in-kernel PSCI: no PSCI exit reaches the VMM" \
   '[ $rc = 0 ] && [ "$(json $work/v12k/stats.json "d[\"realms\"][\"r0\"][\"psci_exits\"]")" = 0 ]'
 
+# --trace-insn: one line per executed guest instruction, with PE, world, EL and disassembly.
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/ti" -q --trace-insn "$work/ti/insn.txt"; rc=$?
+check "--trace-insn writes realm instructions with their disassembly" \
+  '[ $rc = 0 ] && grep -q "^pe1 realm  EL1 0x0000000080000000: 14000008  b #0x80000020$" "$work/ti/insn.txt" && grep -q "smc #0" "$work/ti/insn.txt"'
+
 # Four RECs on four PEs: CPU_ON of each secondary, AFFINITY_INFO until it is off, CPU_OFF.
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/smp" --set platform.cores=5 --set realms.r0.vcpus=4 \
   --set 'realms.r0.args=[4]' > "$work/smp.txt"; rc=$?

@@ -25,6 +25,7 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
+             [--trace-insn FILE]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim --help | --version
 
@@ -73,7 +74,9 @@ int run_cli(int argc, char* argv[]) {
       ("out", po::value<std::string>(), "output folder (default out/<scenario name>)")
       ("seed", po::value<uint64_t>(), "random seed (overrides the scenario's)")
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
-      ("quiet,q", "no summary on stdout");
+      ("quiet,q", "no summary on stdout")
+      ("trace-insn", po::value<std::string>(),
+       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -129,6 +132,7 @@ int run_cli(int argc, char* argv[]) {
     rmesim::RunOptions ro;
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
+    if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
     return r.ok ? kExitOk : kExitRunFailed;
   } catch (const platform::ConfigError& e) {

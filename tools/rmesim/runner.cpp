@@ -274,6 +274,14 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
   rmm::Rmm rmm(*soc);
   cpu::UnicornCpu cpu(profile, soc->stats());
+  std::ofstream insn_trace;
+  if (!opt.trace_insn.empty()) {
+    fs::path p(opt.trace_insn);
+    if (p.has_parent_path()) fs::create_directories(p.parent_path());
+    insn_trace.open(p, std::ios::trunc);
+    if (!insn_trace) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot write this file");
+    cpu.set_insn_trace(&insn_trace);
+  }
   host::GuestTracer tracer(*soc, cpu);
   rmm.attach_guest_cpu(tracer);
   rmm.set_run_slice(100'000);

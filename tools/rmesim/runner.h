@@ -78,6 +78,7 @@ struct RunResult {
 struct RunOptions {
   std::string out_dir;   // where stats.json goes
   bool quiet = false;    // no summary on stdout
+  std::string trace_insn;  // --trace-insn: file for the guest instruction trace (empty: off)
 };
 
 // Resolves a profile name ("default") or path.

@@ -53,6 +53,8 @@ const char* exit_name(platform::GuestExitKind k) {
     case K::Wfi: return "wfi";
     case K::Wfe: return "wfe";
     case K::Irq: return "irq";
+    case K::Fiq: return "fiq";
+    case K::SError: return "serror";
     case K::Budget: return "budget";
     case K::Halted: return "halted";
   }

@@ -509,8 +509,10 @@ int Vcpu::run_nvm(KvmRun& run) {
       case K::Wfi:
       case K::Wfe:
       case K::Irq:
+      case K::Fiq:
       case K::Budget:
         continue;
+      case K::SError:  // no RAS model: an SError stops the VM as KVM does for an unrecoverable one
       case K::Halted:
         run.exit_reason = ExitReason::InternalError;
         run.detail = std::string("guest halted: ") + e.reason;

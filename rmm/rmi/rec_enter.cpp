@@ -270,6 +270,15 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
         out.reason = rmi::ExitReason::Irq;
         o = RsiOutcome::ExitToHost;
         break;
+      case platform::GuestExitKind::Fiq:
+        out.reason = rmi::ExitReason::Fiq;
+        o = RsiOutcome::ExitToHost;
+        break;
+      case platform::GuestExitKind::SError:
+        out.reason = rmi::ExitReason::Serror;
+        out.esr = e.esr;  // the SError syndrome (ISS of an SError exception)
+        o = RsiOutcome::ExitToHost;
+        break;
       case platform::GuestExitKind::Budget:
         break;
       case platform::GuestExitKind::Halted:

@@ -123,6 +123,21 @@ TEST_F(RecEnterTest, rsi_version_is_answered_in_the_rmm_and_an_irq_exits_to_the_
   EXPECT_EQ(exit_reason(), rmi::ExitReason::Irq);
 }
 
+TEST_F(RecEnterTest, fiq_and_serror_exit_to_the_host_with_their_reasons) {
+  GuestExit fiq;
+  fiq.kind = GuestExitKind::Fiq;
+  cpu.exit(fiq);
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Fiq);
+  GuestExit serror;
+  serror.kind = GuestExitKind::SError;
+  serror.esr = (0x2Full << 26) | 0x1;  // EC SError, some ISS
+  cpu.exit(serror);
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Serror);
+  EXPECT_EQ(exit_field(rmi::rec_exit::kEsr), serror.esr);
+}
+
 TEST_F(RecEnterTest, host_call_round_trip_copies_gprs_both_ways) {
   // RsiHostCall at ram_ipa: imm 0x42, X1 = 7.
   std::array<uint8_t, 0x100> hc{};

@@ -66,6 +66,8 @@ enum class GuestExitKind : uint8_t {
   Wfi,
   Wfe,
   Irq,          // an interrupt is pending for the hypervisor to handle
+  Fiq,          // a fast interrupt is pending for the hypervisor to handle
+  SError,       // an asynchronous external abort (SError) taken to the hypervisor
   Budget,       // the time slice ended: nothing to do but run again
   Halted,       // the guest cannot continue (unhandled state); `reason` says why
 };

@@ -183,6 +183,12 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
 
 // Helpers shared by handlers.
 constexpr bool granule_aligned(uint64_t pa) { return (pa & (kGranuleSize - 1)) == 0; }
+
+// A PA that could name a granule the RMM tracks (the *_align and *_bound conditions, which
+// share RMI_ERROR_INPUT): aligned, and delegable DRAM.
+inline bool granule_plausible(const Context& ctx, uint64_t pa) {
+  return granule_aligned(pa) && ctx.pa_delegable(pa);
+}
 inline uint64_t ok() { return rmi::pack(rmi::Status::Success); }
 inline uint64_t err(rmi::Status s, unsigned index = 0) { return rmi::pack(s, index); }
 inline uint64_t err_rtt(int level) { return rmi::pack(rmi::Status::ErrorRtt, static_cast<uint8_t>(level)); }

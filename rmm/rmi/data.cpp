@@ -12,7 +12,6 @@
 namespace rmm {
 namespace {
 
-bool plausible(Context& ctx, uint64_t pa) { return granule_aligned(pa) && ctx.pa_delegable(pa); }
 
 uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   const uint64_t rd = call.arg(1), data = call.arg(2), ipa = call.arg(3);
@@ -28,15 +27,15 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
       return err(rmi::Status::ErrorInput);
   }
   std::vector<uint64_t> named;
-  if (plausible(ctx, rd)) named.push_back(rd);
-  if (plausible(ctx, data)) named.push_back(data);
+  if (granule_plausible(ctx, rd)) named.push_back(rd);
+  if (granule_plausible(ctx, data)) named.push_back(data);
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted(named);
   ctx.charge_lock(call.req, static_cast<unsigned>(named.size()));
   // rd_align, rd_bound, rd_state
-  if (!plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   // data_align, data_bound, data_state
-  if (!plausible(ctx, data) || ctx.granules.state(data) != GranuleState::Delegated)
+  if (!granule_plausible(ctx, data) || ctx.granules.state(data) != GranuleState::Delegated)
     return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // realm_state: measured content only before activation.
@@ -82,10 +81,10 @@ uint64_t rmi_data_create_unknown(Context& ctx, RmiCall& call) { return data_crea
 uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   GranuleLocks locks(ctx.granules);
-  if (plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // ipa_bound, ipa_align
   if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);

@@ -14,7 +14,6 @@ namespace psci = platform::abi::psci;
 
 constexpr unsigned kRecAuxCount = 16;  // MAX_REC_AUX_GRANULES, as TF-RMM reports for every realm
 
-bool plausible(Context& ctx, uint64_t pa) { return granule_aligned(pa) && ctx.pa_delegable(pa); }
 
 uint64_t le64(const uint8_t* p) {
   uint64_t v;
@@ -38,21 +37,21 @@ uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
   const bool params_read = granule_aligned(params_ptr) && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
   const uint64_t num_aux = le64(&p[rp::kNumAux]);
   std::vector<uint64_t> named;
-  if (plausible(ctx, rd)) named.push_back(rd);
-  if (plausible(ctx, rec_pa)) named.push_back(rec_pa);
+  if (granule_plausible(ctx, rd)) named.push_back(rd);
+  if (granule_plausible(ctx, rec_pa)) named.push_back(rec_pa);
   if (params_read && num_aux <= rp::kMaxAux)
     for (unsigned i = 0; i < num_aux; ++i) {
       const uint64_t a = le64(&p[rp::kAux + 8 * i]);
-      if (plausible(ctx, a)) named.push_back(a);
+      if (granule_plausible(ctx, a)) named.push_back(a);
     }
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted(named);
   ctx.charge_lock(call.req, static_cast<unsigned>(named.size()));
 
   // rd_align, rd_bound, rd_state
-  if (!plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   // rec_align, rec_bound, rec_state
-  if (!plausible(ctx, rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Delegated)
+  if (!granule_plausible(ctx, rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Delegated)
     return err(rmi::Status::ErrorInput);
   // params_align, params_bound, params_pas
   if (!params_read) return err(rmi::Status::ErrorInput);
@@ -74,7 +73,7 @@ uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
   for (unsigned i = 0; i < num_aux; ++i) aux[i] = le64(&p[rp::kAux + 8 * i]);
   for (unsigned i = 0; i < num_aux; ++i) {
     // aux_align, aux_bound
-    if (!plausible(ctx, aux[i])) return err(rmi::Status::ErrorInput);
+    if (!granule_plausible(ctx, aux[i])) return err(rmi::Status::ErrorInput);
     // aux_alias: no duplicates, not the REC or RD
     for (unsigned j = 0; j < i; ++j)
       if (aux[j] == aux[i]) return err(rmi::Status::ErrorInput);
@@ -111,10 +110,10 @@ uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
 uint64_t rmi_rec_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rec_pa = call.arg(1);
   GranuleLocks locks(ctx.granules);
-  if (plausible(ctx, rec_pa)) locks.lock_sorted({rec_pa});
+  if (granule_plausible(ctx, rec_pa)) locks.lock_sorted({rec_pa});
   ctx.charge_lock(call.req);
   // rec_align, rec_bound, rec_state
-  if (!plausible(ctx, rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Rec)
+  if (!granule_plausible(ctx, rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Rec)
     return err(rmi::Status::ErrorInput);
   // rec_busy: the REC is running on another PE.
   if (ctx.granules.refcount(rec_pa) != 0) return err(rmi::Status::ErrorRec);
@@ -134,10 +133,10 @@ uint64_t rmi_rec_destroy(Context& ctx, RmiCall& call) {
 uint64_t rmi_rec_aux_count(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1);
   GranuleLocks locks(ctx.granules);
-  if (plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   call.out(1, kRecAuxCount);
   return ok();
 }
@@ -147,16 +146,16 @@ uint64_t rmi_psci_complete(Context& ctx, RmiCall& call) {
   // alias
   if (calling == target) return err(rmi::Status::ErrorInput);
   std::vector<uint64_t> named;
-  if (plausible(ctx, calling)) named.push_back(calling);
-  if (plausible(ctx, target)) named.push_back(target);
+  if (granule_plausible(ctx, calling)) named.push_back(calling);
+  if (granule_plausible(ctx, target)) named.push_back(target);
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted(named);
   ctx.charge_lock(call.req, static_cast<unsigned>(named.size()));
   // calling_align, calling_bound, calling_state
-  if (!plausible(ctx, calling) || ctx.granules.state(calling) != GranuleState::Rec)
+  if (!granule_plausible(ctx, calling) || ctx.granules.state(calling) != GranuleState::Rec)
     return err(rmi::Status::ErrorInput);
   // target_align, target_bound, target_state
-  if (!plausible(ctx, target) || ctx.granules.state(target) != GranuleState::Rec)
+  if (!granule_plausible(ctx, target) || ctx.granules.state(target) != GranuleState::Rec)
     return err(rmi::Status::ErrorInput);
   Rec& c = *ctx.rec_at(calling);
   Rec& t = *ctx.rec_at(target);

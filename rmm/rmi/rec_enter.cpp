@@ -39,7 +39,6 @@ constexpr uint64_t kNonEmulatedMask = kEcMask | kIl | kFscMask;
 // ... and of an access it emulates (plus the access size, direction, register width).
 constexpr uint64_t kEmulatedMask = kNonEmulatedMask | kIsv | kSasMask | kSf | kWnr;
 
-bool plausible(Context& ctx, uint64_t pa) { return granule_aligned(pa) && ctx.pa_delegable(pa); }
 
 uint64_t le64(const uint8_t* p) {
   uint64_t v;
@@ -152,10 +151,10 @@ void inject_undef(Rec& rec) {
 uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   const uint64_t rec_pa = call.arg(1), run_ptr = call.arg(2);
   GranuleLocks locks(ctx.granules);
-  if (plausible(ctx, rec_pa)) locks.lock_sorted({rec_pa});
+  if (granule_plausible(ctx, rec_pa)) locks.lock_sorted({rec_pa});
   ctx.charge_lock(call.req);
   // rec_align, rec_bound, rec_state
-  if (!plausible(ctx, rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Rec)
+  if (!granule_plausible(ctx, rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Rec)
     return err(rmi::Status::ErrorInput);
   // rec_busy: already running on another PE.
   if (ctx.granules.refcount(rec_pa) != 0) return err(rmi::Status::ErrorRec);

@@ -13,7 +13,6 @@ namespace rmm {
 namespace {
 
 // The RD named by a command: rd_align, rd_bound and (after locking) rd_state.
-bool rd_plausible(Context& ctx, uint64_t rd) { return granule_aligned(rd) && ctx.pa_delegable(rd); }
 
 // level_bound + ipa_align + ipa_bound for structure commands.
 bool structure_args_valid(const Realm& r, uint64_t ipa, int64_t level) {
@@ -66,13 +65,13 @@ uint64_t rmi_rtt_create(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), rtt = call.arg(2), ipa = call.arg(3);
   const int64_t level = static_cast<int64_t>(call.arg(4));
   std::vector<uint64_t> named;
-  if (rd_plausible(ctx, rd)) named.push_back(rd);
+  if (granule_plausible(ctx, rd)) named.push_back(rd);
   if (granule_aligned(rtt) && ctx.pa_delegable(rtt)) named.push_back(rtt);
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted(named);
   ctx.charge_lock(call.req, static_cast<unsigned>(named.size()));
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
@@ -109,10 +108,10 @@ uint64_t rmi_rtt_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   GranuleLocks locks(ctx.granules);
-  if (rd_plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
@@ -147,10 +146,10 @@ uint64_t rmi_rtt_fold(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   GranuleLocks locks(ctx.granules);
-  if (rd_plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
@@ -181,10 +180,10 @@ uint64_t rmi_rtt_read_entry(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   GranuleLocks locks(ctx.granules);
-  if (rd_plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // level_bound, ipa_align, ipa_bound
   if (level < r.start_level || level > s2tt::kPageLevel) return err(rmi::Status::ErrorInput);
@@ -226,10 +225,10 @@ uint64_t rmi_rtt_init_ripas(Context& ctx, RmiCall& call) {
   // size_valid
   if (top <= base) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  if (rd_plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   // base_align, top_align, base_bound, top_bound: granule-aligned, inside the protected space.
   if (!granule_aligned(base) || !granule_aligned(top) || !r.in_par(base) || !r.in_par(top - kGranuleSize))
@@ -271,13 +270,13 @@ uint64_t rmi_rtt_set_ripas(Context& ctx, RmiCall& call) {
   // size_valid, top_align
   if (top <= base || !granule_aligned(top)) return err(rmi::Status::ErrorInput);
   std::vector<uint64_t> named;
-  if (rd_plausible(ctx, rd)) named.push_back(rd);
+  if (granule_plausible(ctx, rd)) named.push_back(rd);
   if (granule_aligned(rec_pa) && ctx.pa_delegable(rec_pa)) named.push_back(rec_pa);
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted(named);
   ctx.charge_lock(call.req, static_cast<unsigned>(named.size()));
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   // rec_align, rec_bound, rec_state
   if (!granule_aligned(rec_pa) || !ctx.pa_delegable(rec_pa) || ctx.granules.state(rec_pa) != GranuleState::Rec)
     return err(rmi::Status::ErrorInput);

@@ -6,7 +6,6 @@
 namespace rmm {
 namespace {
 
-bool rd_plausible(Context& ctx, uint64_t rd) { return granule_aligned(rd) && ctx.pa_delegable(rd); }
 
 bool level_valid(int64_t level) { return level >= s2tt::kMinBlockLevel && level <= s2tt::kPageLevel; }
 
@@ -27,10 +26,10 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   // level_bound
   if (!level_valid(level)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  if (rd_plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   const int lvl = static_cast<int>(level);
   // desc_valid
@@ -57,10 +56,10 @@ uint64_t rmi_rtt_unmap_unprotected(Context& ctx, RmiCall& call) {
   // level_bound
   if (!level_valid(level)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  if (rd_plausible(ctx, rd)) locks.lock_sorted({rd});
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
   ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!rd_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
   Realm& r = *ctx.realm_at(rd);
   const int lvl = static_cast<int>(level);
   // ipa_align, ipa_bound

@@ -114,9 +114,8 @@ void UnicornEngine::set_insn_observer(std::function<void(uint64_t)> observer) {
 }
 
 SliceStop UnicornEngine::run(uint64_t budget, uint64_t& executed) {
-  budget_left_ = budget;
+  budget_ = budget;
   executed_ = 0;
-  ran_any_ = false;
   stopped_by_hook_ = false;
   block_start_ = block_size_ = 0;
   stop_ = SliceStop{};
@@ -161,9 +160,12 @@ uint64_t UnicornEngine::fault_pc(const SliceStop& s) {
 }
 
 void UnicornEngine::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* self) {
+  // Called for every translation block executed: kept to the fewest loads and stores (it is
+  // most of what the instruction budget costs). The first block of a slice always runs, so a
+  // slice makes progress whatever its budget.
   auto* e = static_cast<UnicornEngine*>(self);
-  uint64_t n = size / 4;
-  if (e->ran_any_ && n > e->budget_left_) {
+  const uint64_t next = e->executed_ + size / 4;
+  if (next > e->budget_ && e->executed_ != 0) {
     // This block will not run; PC is its start (resume is exact).
     e->stop_.kind = SliceStop::Kind::Budget;
     e->stopped_by_hook_ = true;
@@ -171,9 +173,7 @@ void UnicornEngine::on_block(uc_engine* uc, uint64_t address, uint32_t size, voi
     uc_emu_stop(uc);
     return;
   }
-  e->ran_any_ = true;
-  e->executed_ += n;
-  e->budget_left_ = n > e->budget_left_ ? 0 : e->budget_left_ - n;
+  e->executed_ = next;
   e->block_start_ = address;
   e->block_size_ = size;
 }

@@ -110,8 +110,7 @@ class UnicornEngine {
 
   uc_engine* uc_ = nullptr;
   // Slice state, touched by the hooks.
-  uint64_t budget_left_ = 0, executed_ = 0;
-  bool ran_any_ = false;
+  uint64_t budget_ = 0, executed_ = 0;  // this slice's instruction budget and count
   uint64_t block_start_ = 0, block_size_ = 0;
   bool stopped_by_hook_ = false;
   SliceStop stop_;

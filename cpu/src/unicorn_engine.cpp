@@ -1,6 +1,8 @@
 // UnicornEngine: see unicorn_engine.h.
 #include "unicorn_engine.h"
 
+#include <sys/mman.h>
+
 #include "mmio_decode.h"
 
 #include <stdexcept>
@@ -84,13 +86,35 @@ void UnicornEngine::set_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigne
   check(uc_reg_write(uc_, UC_ARM64_REG_CP_REG, &r), "sysreg write");
 }
 
+namespace {
+// Host memory behind every guard region: reserved, never accessible, never touched.
+void* guard_backing() {
+  static void* p = [] {
+    void* m = mmap(nullptr, 2ull << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) throw std::runtime_error("unicorn: cannot reserve guard memory");
+    return m;
+  }();
+  return p;
+}
+}  // namespace
+
 void UnicornEngine::map(uint64_t ipa, uint64_t size, uint32_t perms, void* host) {
   check(uc_mem_map_ptr(uc_, ipa, size, perms, host), "uc_mem_map_ptr");
+  if (perms & kExec) {
+    const uint64_t guard = next_guard_;
+    next_guard_ += kGuardSize;
+    check(uc_mem_map_ptr(uc_, guard, kGuardSize, UC_PROT_NONE, guard_backing()), "guard map");
+    guards_[ipa] = guard;
+  }
 }
 
 void UnicornEngine::unmap(uint64_t ipa, uint64_t size) {
   check(uc_mem_unmap(uc_, ipa, size), "uc_mem_unmap");
   flush_code(ipa, size);
+  for (auto it = guards_.lower_bound(ipa); it != guards_.end() && it->first < ipa + size;) {
+    check(uc_mem_unmap(uc_, it->second, kGuardSize), "guard unmap");
+    it = guards_.erase(it);
+  }
 }
 
 bool UnicornEngine::read(uint64_t ipa, void* dst, uint64_t len) const {

@@ -172,6 +172,10 @@ uint64_t Context::skip_non_live(platform::Requester& req, const Realm& realm, co
                                 uint64_t ipa) {
   std::array<uint64_t, 512> t;
   rtt_read_table(req, w.table, t);
+  // The entry the walk stopped at is live (e.g. a block mapped above the requested level):
+  // the host is told `ipa` itself (RMI_RTT_UNMAP_UNPROTECTED: "mapped at a lower level",
+  // top == ipa; rtt_walk / rtte_state post-conditions: top == walk_top).
+  if (s2tt::is_live(s2tt::decode(t[w.index], w.level, realm.lpa2).type)) return ipa;
   const uint64_t esz = s2tt::entry_size(w.level);
   uint64_t addr = ipa & ~(esz - 1);
   for (unsigned i = w.index; i < s2tt::kEntriesPerTable; ++i, addr += esz) {

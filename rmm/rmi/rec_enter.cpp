@@ -180,10 +180,13 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
     lrs[i] = le64(&enter[en::kGicv3Lrs + 8 * i]);
     if (i < ctx.num_lrs && (lrs[i] & rmi::kGicv3LrHw)) return err(rmi::Status::ErrorRec);
   }
-  // rec_mmio: emulated MMIO completion only after an emulatable abort.
-  if ((flags & en::kFlagEmulatedMmio) && !rec.last.emulatable_abort) return err(rmi::Status::ErrorRec);
   // rec_sea: SEA injection only after a data abort at an unprotected IPA.
   if ((flags & en::kFlagInjectSea) && !rec.last.data_abort) return err(rmi::Status::ErrorRec);
+  // rec_mmio: emulated MMIO completion only after an emulatable abort. A valid INJECT_SEA
+  // takes precedence: the access is aborted, not emulated, so EMUL_MMIO is then ignored
+  // (TF-RMM rmm-spec-v1.0-rel0 run.c checks SEA insertion before MMIO completion).
+  if ((flags & en::kFlagEmulatedMmio) && !(flags & en::kFlagInjectSea) && !rec.last.emulatable_abort)
+    return err(rmi::Status::ErrorRec);
   if (!ctx.guest_cpu)
     throw std::logic_error("rmm: RMI_REC_ENTER with no GuestCpu attached (Rmm::attach_guest_cpu)");
 
@@ -196,11 +199,11 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   for (unsigned i = 0; i < 31; ++i) egprs[i] = le64(&enter[en::kGprs + 8 * i]);
 
   // Complete what the last exit left open.
-  if (rec.last.emulatable_abort && (flags & en::kFlagEmulatedMmio)) {
+  if (flags & en::kFlagInjectSea) {
+    inject_sea(rec, true, rec.last.far);  // rec_sea: wins over EMUL_MMIO
+  } else if (rec.last.emulatable_abort && (flags & en::kFlagEmulatedMmio)) {
     if (!rec.last.is_write) complete_mmio_read(rec, egprs[0]);
     rec.state.pc += 4;  // step over the emulated access
-  } else if (flags & en::kFlagInjectSea) {
-    inject_sea(rec, true, rec.last.far);
   }
   rec.last = Rec::LastExit{};
   RecExit out;

@@ -75,7 +75,7 @@ class RecEnterTest : public RmmTest {
  protected:
   ScriptedCpu cpu;
   Realm r;
-  uint64_t rec0 = 0, rec1 = 0, run = 0;
+  uint64_t rec0 = 0, rec1 = 0, rec2 = 0, run = 0;
   uint64_t ram_ipa = 0x10000, ram_pa = 0;
 
   void SetUp() override {
@@ -92,6 +92,10 @@ class RecEnterTest : public RmmTest {
     p1.mpidr = 1;
     p1.flags = 0;
     EXPECT_RMI_OK(make_rec(r.rd, p1, &rec1));
+    RecParams p2;
+    p2.mpidr = 2;
+    p2.flags = 0;
+    EXPECT_RMI_OK(make_rec(r.rd, p2, &rec2));
     EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
     run = alloc();
   }
@@ -101,6 +105,67 @@ class RecEnterTest : public RmmTest {
     std::memcpy(&b[rmi::rec_enter::kGprs], gprs.data(), 8 * 31);
     EXPECT_TRUE(write_ns(run, b.data(), b.size()));
     return call(rmi::kRecEnter, {rec, run});
+  }
+  // REC_ENTER with a run page whose RmiRecEnter GIC fields are set.
+  uint64_t enter_gic(uint64_t rec, uint64_t hcr, unsigned lr, uint64_t lr_value) {
+    std::array<uint8_t, 4096> b{};
+    std::memcpy(&b[rmi::rec_enter::kGicv3Hcr], &hcr, 8);
+    std::memcpy(&b[rmi::rec_enter::kGicv3Lrs + 8 * lr], &lr_value, 8);
+    EXPECT_TRUE(write_ns(run, b.data(), b.size()));
+    return call(rmi::kRecEnter, {rec, run});
+  }
+  // An RMI call made by the host on another PE while `rec` runs: issued from inside a
+  // scripted step, so that the REC is RUNNING when the RMM sees the call.
+  uint64_t while_running(uint64_t rec, uint32_t fid, std::vector<uint64_t> args) {
+    uint64_t x0 = ~uint64_t{0};
+    std::vector<uint64_t> census_before, census_after;
+    cpu.steps.push_back([&, fid, args](GuestState&, platform::Stage2&, platform::Pe& pe) {
+      SmcRegs regs;
+      regs.x[0] = fid;
+      for (size_t i = 0; i < args.size(); ++i) regs.x[i + 1] = args[i];
+      census_before = census();
+      f.soc->monitor().smc(pe.requester(), platform::World::NonSecure, regs);
+      census_after = census();
+      x0 = regs.x[0];
+      GuestExit irq;
+      irq.kind = GuestExitKind::Irq;
+      return irq;
+    });
+    EXPECT_RMI_OK(enter(rec));
+    EXPECT_EQ(census_before, census_after) << "a failing command changed granule states";
+    return x0;
+  }
+  // Runs rec0 until it exits to the host with a data abort (syndrome esr) at `ipa`.
+  void abort_exit(uint64_t ipa, uint64_t esr) {
+    GuestExit a;
+    a.kind = GuestExitKind::Stage2Abort;
+    a.esr = esr;
+    a.far = 0xFFFF000000000000 | (ipa & 0xFFF);
+    a.hpfar = (ipa >> 12) << 4;
+    cpu.exit(a);
+    EXPECT_RMI_OK(enter(rec0));
+    EXPECT_EQ(exit_reason(), rmi::ExitReason::Sync);
+  }
+  // rec0 makes a PSCI call naming another REC and exits to the host.
+  void psci_exit(uint64_t fid, uint64_t target_mpidr) {
+    const bool affinity = fid == psci::kAffinityInfo32 || fid == psci::kAffinityInfo64;
+    if (affinity)
+      cpu.smc({fid, target_mpidr, 0});
+    else
+      cpu.smc({fid, target_mpidr, 0x4000, 0xC0FFEE});
+    EXPECT_RMI_OK(enter(rec0));
+    EXPECT_EQ(exit_reason(), rmi::ExitReason::Psci);
+  }
+  // rec0 asks for a RIPAS change of [base, top) and exits to the host.
+  void ripas_exit(uint64_t base, uint64_t top, rsi::Ripas ripas) {
+    cpu.smc({rsi::kIpaStateSet, base, top, static_cast<uint64_t>(ripas), 0});
+    EXPECT_RMI_OK(enter(rec0));
+    EXPECT_EQ(exit_reason(), rmi::ExitReason::RipasChange);
+  }
+  void irq_next() {
+    GuestExit irq;
+    irq.kind = GuestExitKind::Irq;
+    cpu.exit(irq);
   }
   uint64_t exit_field(uint64_t off) {
     uint64_t v = 0;
@@ -316,6 +381,206 @@ TEST_F(RecEnterTest, attestation_token_init_and_continue_deliver_the_token) {
   EXPECT_EQ(tok[0], 0xD9);  // CBOR tag 399 (0xd9 0x01 0x8f)
   EXPECT_EQ(tok[1], 0x01);
   EXPECT_EQ(tok[2], 0x8F);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RMI_REC_ENTER failure conditions, one per condition ID. RecEnterTest: realm ACTIVE, rec0
+// RUNNABLE, rec1 and rec2 not runnable.
+
+constexpr uint64_t kUnprotIpa = (uint64_t{1} << 39) + 0x9000000;  // an emulated device
+constexpr uint64_t kDabt = (uint64_t{0x24} << 26) | (1u << 25) | 0x07;  // level-3 translation fault
+constexpr uint64_t kDabtIsvRead32 = kDabt | (1u << 24) | (2u << 22) | (5u << 16);  // LDR W5
+
+TEST_F(RecEnterTest, rec_enter_rec_align_fails_input_for_an_unaligned_rec) {
+  EXPECT_RMI_FAIL(enter(rec0 + 8), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_bound_fails_input_outside_delegable_memory) {
+  EXPECT_RMI_FAIL(enter(0x1000), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_state_fails_input_for_an_rd) {
+  EXPECT_RMI_FAIL(enter(r.rd), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_state_fails_input_for_a_delegated_granule) {
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(enter(d), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_running_fails_rec_while_the_rec_runs_on_another_pe) {
+  const uint64_t x0 = while_running(rec0, rmi::kRecEnter, {rec0, alloc()});
+  EXPECT_EQ(rmi::status_of(x0), Status::ErrorRec);
+  EXPECT_EQ(rmi::index_of(x0), 0u);
+}
+
+TEST_F(RecEnterTest, rec_enter_run_align_fails_input_for_an_unaligned_run_ptr) {
+  EXPECT_RMI_FAIL(call(rmi::kRecEnter, {rec0, run + 8}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_run_bound_fails_input_outside_memory) {
+  EXPECT_RMI_FAIL(call(rmi::kRecEnter, {rec0, 0x1000}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_run_pas_fails_input_for_a_delegated_run_page) {
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRecEnter, {rec0, d}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_run_pas_fails_input_for_the_rec_itself) {
+  EXPECT_RMI_FAIL(call(rmi::kRecEnter, {rec0, rec0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_system_off_fails_realm_index_1_for_every_rec) {
+  cpu.smc({psci::kSystemReset});
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Psci);
+  EXPECT_RMI_FAIL(enter(rec0), Status::ErrorRealm, 1);
+  EXPECT_RMI_FAIL(enter(rec1), Status::ErrorRealm, 1);
+}
+
+TEST_F(RecEnterTest, rec_enter_system_off_is_reported_before_rec_runnable) {
+  cpu.smc({psci::kSystemOff});
+  EXPECT_RMI_OK(enter(rec0));
+  // rec1 is not runnable as well: the realm's state wins (ERROR_REALM, 1).
+  EXPECT_RMI_FAIL(enter(rec1), Status::ErrorRealm, 1);
+}
+
+TEST_F(RecEnterTest, rec_enter_run_pas_is_reported_before_system_off) {
+  cpu.smc({psci::kSystemOff});
+  EXPECT_RMI_OK(enter(rec0));
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRecEnter, {rec0, d}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_runnable_fails_rec_for_a_rec_created_not_runnable) {
+  EXPECT_RMI_FAIL(enter(rec1), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_runnable_fails_rec_after_cpu_off) {
+  cpu.smc({psci::kCpuOff});
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Psci);
+  EXPECT_RMI_FAIL(enter(rec0), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_psci_fails_rec_while_affinity_info_is_pending) {
+  psci_exit(psci::kAffinityInfo64, 1);
+  EXPECT_RMI_FAIL(enter(rec0), Status::ErrorRec, 0);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, psci::ret(psci::kSuccess)}));
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_an_hcr_bit_the_host_may_not_set) {
+  for (unsigned bit = 0; bit < 32; ++bit) {
+    const uint64_t b = uint64_t{1} << bit;
+    if (b & rmi::kGicv3HcrAllowed) continue;
+    SCOPED_TRACE(bit);
+    EXPECT_RMI_FAIL(enter_gic(rec0, b, 0, 0), Status::ErrorRec, 0);
+  }
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_accepts_every_permitted_hcr_bit) {
+  irq_next();
+  EXPECT_RMI_OK(enter_gic(rec0, rmi::kGicv3HcrAllowed, 0, 0));
+  EXPECT_EQ(exit_field(rmi::rec_exit::kGicv3Hcr), rmi::kGicv3HcrAllowed);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_a_hardware_interrupt_in_a_list_register) {
+  const uint64_t lr = rmi::kGicv3LrHw | (uint64_t{1} << 62) | 27;  // HW, pending, vINTID 27
+  EXPECT_RMI_FAIL(enter_gic(rec0, 0, 0, lr), Status::ErrorRec, 0);
+  EXPECT_RMI_FAIL(enter_gic(rec0, 0, 3, lr), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_psci_is_reported_before_rec_gic_with_the_same_status) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(enter_gic(rec0, 1, 0, 0), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_mmio_fails_rec_with_no_previous_exit) {
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagEmulatedMmio), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_mmio_fails_rec_after_an_abort_without_a_valid_syndrome) {
+  abort_exit(kUnprotIpa, kDabt);  // ISV = 0: the host cannot emulate it
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagEmulatedMmio), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_mmio_fails_rec_after_an_abort_at_a_protected_ipa) {
+  abort_exit(16 * G, kDabtIsvRead32);  // RIPAS RAM, unmapped: the host maps memory, no emulation
+  EXPECT_EQ(exit_field(rmi::rec_exit::kEsr) & (1u << 24), 0u);  // ISV hidden from the host
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagEmulatedMmio), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_mmio_fails_rec_after_an_irq_exit) {
+  abort_exit(kUnprotIpa, kDabtIsvRead32);
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0, rmi::rec_enter::kFlagEmulatedMmio));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Irq);
+  // The abort was completed by the previous entry: nothing is left to emulate.
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagEmulatedMmio), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_sea_fails_rec_with_no_previous_exit) {
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagInjectSea), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_sea_fails_rec_after_an_abort_at_a_protected_ipa) {
+  abort_exit(16 * G, kDabt);
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagInjectSea), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_sea_fails_rec_after_a_non_abort_exit) {
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_RMI_FAIL(enter(rec0, rmi::rec_enter::kFlagInjectSea), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rec_enter_inject_sea_after_an_unprotected_data_abort_injects_it) {
+  abort_exit(kUnprotIpa, kDabt);
+  uint64_t esr_el1 = 0, far_el1 = 0;
+  cpu.then([&](GuestState& s) { esr_el1 = s.esr_el1; far_el1 = s.far_el1; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0, rmi::rec_enter::kFlagInjectSea));
+  EXPECT_EQ((esr_el1 >> 26) & 0x3C, 0x24u);  // a data abort
+  EXPECT_EQ(esr_el1 & 0x3F, 0x10u);          // synchronous external abort
+  EXPECT_EQ(far_el1 & 0xFFF, kUnprotIpa & 0xFFF);
+}
+
+TEST_F(RecEnterTest, rec_enter_inject_sea_wins_over_emul_mmio_after_an_emulatable_read) {
+  abort_exit(kUnprotIpa, kDabtIsvRead32);
+  uint64_t x5 = 0x5555, esr_el1 = 0;
+  cpu.then([&](GuestState& s) { x5 = s.x[5]; esr_el1 = s.esr_el1; });
+  irq_next();
+  std::array<uint64_t, 31> g{};
+  g[0] = 0x1234;
+  EXPECT_RMI_OK(enter(rec0, rmi::rec_enter::kFlagInjectSea | rmi::rec_enter::kFlagEmulatedMmio, g));
+  EXPECT_NE(x5, 0x1234u);                    // not emulated
+  EXPECT_EQ(esr_el1 & 0x3F, 0x10u);          // aborted instead
+}
+
+TEST_F(RecEnterTest, rec_enter_inject_sea_with_emul_mmio_after_an_abort_without_syndrome_succeeds) {
+  abort_exit(kUnprotIpa, kDabt);
+  uint64_t esr_el1 = 0;
+  cpu.then([&](GuestState& s) { esr_el1 = s.esr_el1; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0, rmi::rec_enter::kFlagInjectSea | rmi::rec_enter::kFlagEmulatedMmio));
+  EXPECT_EQ(esr_el1 & 0x3F, 0x10u);
+}
+
+TEST_F(RecEnterTest, rec_enter_failure_writes_no_exit_record) {
+  std::array<uint8_t, 4096> pattern;
+  pattern.fill(0xA5);
+  uint64_t flags = rmi::rec_enter::kFlagInjectSea;
+  std::memcpy(&pattern[rmi::rec_enter::kFlags], &flags, 8);
+  uint64_t zero = 0;
+  std::memcpy(&pattern[rmi::rec_enter::kGicv3Hcr], &zero, 8);
+  EXPECT_TRUE(write_ns(run, pattern.data(), pattern.size()));
+  EXPECT_RMI_FAIL(call(rmi::kRecEnter, {rec0, run}), Status::ErrorRec, 0);
+  std::array<uint8_t, 4096> after{};
+  EXPECT_TRUE(read_ns(run, after.data(), after.size()));
+  EXPECT_EQ(after, pattern);
 }
 
 }  // namespace

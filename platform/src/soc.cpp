@@ -1,5 +1,6 @@
 #include "platform/soc.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <stdexcept>
 
@@ -77,7 +78,9 @@ void Soc::print_memory_map(std::ostream& os) const {
     return s.str();
   };
   os << "Memory map\n";
-  for (const auto& w : bus_->windows())
+  auto windows = bus_->windows();
+  std::sort(windows.begin(), windows.end(), [](const auto& a, const auto& b) { return a.base < b.base; });
+  for (const auto& w : windows)
     os << "  " << hex(w.base) << " - " << hex(w.base + w.size - 1) << "  " << std::setw(9) << size(w.size)
        << "  " << w.name << (w.port < 0 ? " (reserved)" : "") << "\n";
   os << "DRAM carve-outs (GPI at boot)\n";

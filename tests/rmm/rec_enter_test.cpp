@@ -583,5 +583,262 @@ TEST_F(RecEnterTest, rec_enter_failure_writes_no_exit_record) {
   EXPECT_EQ(after, pattern);
 }
 
+// ---------------------------------------------------------------------------------------------
+// RMI_RTT_SET_RIPAS failure conditions. rec0 asks for [0, 4G) to become EMPTY unless a test
+// asks for something else; RTTs exist down to level 3 for [0, 2 MiB) only.
+
+constexpr uint64_t kL2 = uint64_t{1} << 21;
+
+TEST_F(RecEnterTest, rtt_set_ripas_rd_align_fails_input) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd + 8, rec0, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rd_bound_fails_input) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {0x1000, rec0, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rd_state_fails_input_for_a_rec_granule) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {rec1, rec0, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rec_align_fails_input) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0 + 8, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rec_bound_fails_input) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, 0x1000, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rec_gran_state_fails_input_for_an_rd) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, r.rd, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rec_state_fails_rec_while_the_rec_runs) {
+  const uint64_t x0 = while_running(rec0, rmi::kRttSetRipas, {r.rd, rec0, 0, 4 * G});
+  EXPECT_EQ(x0, rmi::pack(Status::ErrorRec));
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rec_owner_fails_rec_for_another_realms_rd) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  RealmParams p;
+  p.vmid = 9;
+  const auto other = make_realm(p);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {other.rd, rec0, 0, 4 * G}), Status::ErrorRec, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_size_valid_fails_input_when_top_is_not_above_base) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, 0, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_base_bound_fails_input_with_no_pending_request) {
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, 0, 4 * G}), Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec1, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_base_bound_fails_input_when_base_is_not_the_next_address) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, G, 4 * G}), Status::ErrorInput, 0);
+  const SmcRegs s = smc(rmi::kRttSetRipas, {r.rd, rec0, 0, 2 * G});
+  EXPECT_EQ(s.x[0], rmi::pack(Status::Success));
+  // The request moved on: its old base is no longer the next address.
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, 0, 4 * G}), Status::ErrorInput, 0);
+  EXPECT_RMI_OK(call(rmi::kRttSetRipas, {r.rd, rec0, 2 * G, 4 * G}));
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_top_bound_fails_input_beyond_the_requested_top) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, 0, 5 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_top_gran_align_fails_input) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, 0, 2 * G + 8}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_base_align_fails_rtt_at_the_walk_level) {
+  // [2 MiB + 4 KiB, 2 MiB + 8 KiB) is covered by a level-2 entry with RIPAS EMPTY.
+  ripas_exit(kL2 + G, kL2 + 2 * G, rsi::Ripas::Ram);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, kL2 + G, kL2 + 2 * G}), Status::ErrorRtt, 2);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_no_progress_fails_rtt_when_the_entry_crosses_top) {
+  ripas_exit(kL2, kL2 + G, rsi::Ripas::Ram);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, kL2, kL2 + G}), Status::ErrorRtt, 2);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_base_bound_is_reported_before_base_align) {
+  ripas_exit(kL2 + G, kL2 + 2 * G, rsi::Ripas::Ram);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, kL2 + 2 * G, kL2 + 3 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_top_gran_align_is_reported_before_no_progress) {
+  ripas_exit(kL2, kL2 + G, rsi::Ripas::Ram);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, kL2, kL2 + 8}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rec_gran_state_is_reported_before_rec_owner) {
+  ripas_exit(0, 4 * G, rsi::Ripas::Empty);
+  RealmParams p;
+  p.vmid = 9;
+  const auto other = make_realm(p);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {other.rd, other.rd, 0, 4 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_rd_state_is_reported_before_base_align) {
+  ripas_exit(kL2 + G, kL2 + 2 * G, rsi::Ripas::Ram);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rtt_base, rec0, kL2 + G, kL2 + 2 * G}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, rtt_set_ripas_to_ram_changes_empty_entries_and_reports_the_top) {
+  ripas_exit(64 * G, 80 * G, rsi::Ripas::Ram);
+  const SmcRegs s = smc(rmi::kRttSetRipas, {r.rd, rec0, 64 * G, 80 * G});
+  EXPECT_EQ(s.x[0], rmi::pack(Status::Success));
+  EXPECT_EQ(s.x[1], 80 * G);
+  EXPECT_EQ(read_entry(r.rd, 79 * G, 3).ripas, rmi::Ripas::Ram);
+  EXPECT_EQ(read_entry(r.rd, 80 * G, 3).ripas, rmi::Ripas::Empty);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RMI_PSCI_COMPLETE failure conditions: rec0 has called CPU_ON(1) unless a test says otherwise.
+
+TEST_F(RecEnterTest, psci_complete_alias_fails_input_for_one_rec_twice) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec0, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_calling_align_fails_input) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0 + 8, rec1, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_calling_bound_fails_input) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {0x1000, rec1, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_calling_state_fails_input_for_an_rd) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {r.rd, rec1, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_target_align_fails_input) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec1 + 8, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_target_bound_fails_input) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, 0x1000, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_target_state_fails_input_for_a_delegated_granule) {
+  psci_exit(psci::kCpuOn64, 1);
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, d, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_pending_fails_input_with_no_request) {
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec1, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_pending_fails_input_after_the_request_was_completed) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, 0}));
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec1, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_owner_fails_input_for_a_rec_of_another_realm) {
+  psci_exit(psci::kCpuOn64, 1);
+  // Leave the realm in NEW with RECs of MPIDR 0 and 1; rec1 of that realm matches the MPIDR.
+  RealmParams p;
+  p.vmid = 9;
+  const auto other = make_realm(p);
+  uint64_t o0, o1;
+  EXPECT_RMI_OK(make_rec(other.rd, {}, &o0));
+  RecParams q;
+  q.mpidr = 1;
+  EXPECT_RMI_OK(make_rec(other.rd, q, &o1));
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, o1, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_target_fails_input_for_a_rec_the_call_did_not_name) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec2, 0}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_status_fails_input_for_cpu_on_with_a_status_other_than_success_or_denied) {
+  psci_exit(psci::kCpuOn64, 1);
+  for (int64_t st : {psci::kNotSupported, psci::kInvalidParameters, psci::kAlreadyOn, psci::kOnPending,
+                     psci::kInternalFailure, psci::kInvalidAddress, int64_t{1}}) {
+    SCOPED_TRACE(st);
+    EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec1, psci::ret(st)}), Status::ErrorInput, 0);
+  }
+}
+
+TEST_F(RecEnterTest, psci_complete_status_fails_input_for_affinity_info_with_denied) {
+  psci_exit(psci::kAffinityInfo64, 1);
+  EXPECT_RMI_FAIL(call(rmi::kPsciComplete, {rec0, rec1, psci::ret(psci::kDenied)}), Status::ErrorInput, 0);
+}
+
+TEST_F(RecEnterTest, psci_complete_denied_cpu_on_returns_denied_and_leaves_the_target_off) {
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, psci::ret(psci::kDenied)}));
+  uint64_t x0 = 0;
+  cpu.then([&](GuestState& s) { x0 = s.x[0]; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(x0, psci::ret(psci::kDenied));
+  EXPECT_RMI_FAIL(enter(rec1), Status::ErrorRec, 0);  // rec_runnable
+}
+
+TEST_F(RecEnterTest, psci_complete_cpu_on_of_a_running_target_returns_already_on) {
+  cpu.smc({psci::kCpuOn64, 0, 0x4000, 0});  // rec0 names itself: answered in the RMM
+  uint64_t x0 = 0;
+  cpu.then([&](GuestState& s) { x0 = s.x[0]; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(x0, psci::ret(psci::kAlreadyOn));
+  // Now CPU_ON(1) twice: the second finds rec1 runnable.
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, 0}));
+  psci_exit(psci::kCpuOn64, 1);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, 0}));
+  cpu.then([&](GuestState& s) { x0 = s.x[0]; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(x0, psci::ret(psci::kAlreadyOn));
+}
+
+TEST_F(RecEnterTest, psci_complete_affinity_info_reports_off_then_on) {
+  psci_exit(psci::kAffinityInfo64, 1);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, 0}));
+  psci_exit(psci::kCpuOn64, 1);  // the first run of rec0 returns the AFFINITY_INFO result in X0...
+  uint64_t x0 = 9;
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, 0}));
+  psci_exit(psci::kAffinityInfo64, 1);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, 0}));
+  cpu.then([&](GuestState& s) { x0 = s.x[0]; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(x0, psci::ret(psci::kAffinityOn));
+}
+
+TEST_F(RecEnterTest, psci_complete_affinity_info_of_an_off_rec_reports_off) {
+  psci_exit(psci::kAffinityInfo64, 2);
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec2, 0}));
+  uint64_t x0 = 9;
+  cpu.then([&](GuestState& s) { x0 = s.x[0]; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(x0, psci::ret(psci::kAffinityOff));
+}
+
 }  // namespace
 }  // namespace rmmtest

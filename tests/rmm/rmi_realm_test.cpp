@@ -206,5 +206,115 @@ TEST_F(RealmTest, rec_aux_count_reports_16_and_rd_state_fails_input) {
   EXPECT_RMI_FAIL(call(rmi::kRecAuxCount, {r.rtt_base}), Status::ErrorInput, 0);
 }
 
+// ---------------------------------------------------------------------------------------------
+// RMI_REC_AUX_COUNT, RMI_REALM_ACTIVATE, RMI_REALM_DESTROY: one test per condition ID.
+
+TEST_F(RealmTest, rec_aux_count_rd_align_fails_input) {
+  const auto r = make_realm();
+  EXPECT_RMI_FAIL(call(rmi::kRecAuxCount, {r.rd + 8}), Status::ErrorInput, 0);
+}
+TEST_F(RealmTest, rec_aux_count_rd_bound_fails_input) {
+  EXPECT_RMI_FAIL(call(rmi::kRecAuxCount, {0x1000}), Status::ErrorInput, 0);
+}
+TEST_F(RealmTest, rec_aux_count_rd_state_fails_input_for_a_delegated_granule) {
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRecAuxCount, {d}), Status::ErrorInput, 0);
+}
+TEST_F(RealmTest, rec_aux_count_is_reported_for_an_active_realm_too) {
+  const auto r = make_realm();
+  EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
+  const SmcRegs s = smc(rmi::kRecAuxCount, {r.rd});
+  EXPECT_EQ(s.x[0], rmi::pack(Status::Success));
+  EXPECT_EQ(s.x[1], 16u);
+}
+TEST_F(RealmTest, realm_activate_rd_state_fails_input_for_a_delegated_granule) {
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRealmActivate, {d}), Status::ErrorInput, 0);
+}
+TEST_F(RealmTest, realm_activate_realm_state_fails_realm_after_system_off_too) {
+  // (SYSTEM_OFF needs a running REC: rec_enter_test covers REC_ENTER after it.) ACTIVE here.
+  const auto r = make_realm();
+  EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
+  EXPECT_RMI_FAIL(call(rmi::kRealmActivate, {r.rd}), Status::ErrorRealm, 0);
+}
+TEST_F(RealmTest, realm_activate_rd_state_is_reported_before_realm_state) {
+  const auto r = make_realm();
+  EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
+  EXPECT_RMI_FAIL(call(rmi::kRealmActivate, {r.rtt_base}), Status::ErrorInput, 0);
+}
+TEST_F(RealmTest, realm_destroy_realm_live_fails_realm_with_an_unprotected_mapping) {
+  const auto r = make_realm();
+  const uint64_t unprot = uint64_t{1} << 39;
+  const auto rtts = make_rtts(r.rd, unprot, 2);
+  ASSERT_EQ(call(rmi::kRttMapUnprotected, {r.rd, unprot, 2, alloc(512, uint64_t{1} << 21)}),
+            rmi::pack(Status::Success));
+  EXPECT_RMI_FAIL(call(rmi::kRealmDestroy, {r.rd}), Status::ErrorRealm, 0);
+}
+TEST_F(RealmTest, realm_destroy_realm_live_fails_realm_with_a_rec_in_an_active_realm) {
+  const auto r = make_realm();
+  uint64_t rec;
+  EXPECT_RMI_OK(make_rec(r.rd, {}, &rec));
+  EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
+  EXPECT_RMI_FAIL(call(rmi::kRealmDestroy, {r.rd}), Status::ErrorRealm, 0);
+}
+TEST_F(RealmTest, realm_destroy_of_an_active_realm_succeeds_once_empty) {
+  const auto r = make_realm();
+  EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
+  EXPECT_RMI_OK(call(rmi::kRealmDestroy, {r.rd}));
+  EXPECT_EQ(rmm->granule_state(r.rd), GranuleState::Delegated);
+}
+TEST_F(RealmTest, realm_destroy_rd_state_is_reported_before_realm_live) {
+  const auto r = make_realm();
+  make_rtts(r.rd, 0, 2);
+  EXPECT_RMI_FAIL(call(rmi::kRealmDestroy, {r.rtt_base}), Status::ErrorInput, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RMI_FEATURES and RMI_VERSION.
+
+TEST_F(RealmTest, features_index_0_reads_feature_register_0) {
+  const auto before = census();
+  const SmcRegs s = smc(rmi::kFeatures, {0});
+  EXPECT_EQ(s.x[0], rmi::pack(Status::Success));
+  EXPECT_NE(s.x[1], 0u);  // S2SZ at least
+  EXPECT_EQ(census(), before);
+}
+TEST_F(RealmTest, features_index_other_than_0_reads_zero) {
+  for (uint64_t index : {uint64_t{1}, uint64_t{2}, uint64_t{0xFFFF}, ~uint64_t{0}}) {
+    const SmcRegs s = smc(rmi::kFeatures, {index});
+    EXPECT_EQ(s.x[0], rmi::pack(Status::Success));
+    EXPECT_EQ(s.x[1], 0u) << index;
+  }
+}
+TEST_F(RealmTest, version_1_0_succeeds_and_reports_lower_and_higher_1_0) {
+  const SmcRegs s = smc(rmi::kVersionFid, {rmi::version(1, 0)});
+  EXPECT_EQ(s.x[0], rmi::pack(Status::Success));
+  EXPECT_EQ(s.x[1], rmi::version(1, 0));
+  EXPECT_EQ(s.x[2], rmi::version(1, 0));
+}
+TEST_F(RealmTest, version_higher_than_implemented_fails_input_and_reports_the_range) {
+  for (uint64_t v : {rmi::version(2, 0), rmi::version(1, 1)}) {
+    const auto before = census();
+    const SmcRegs s = smc(rmi::kVersionFid, {v});
+    EXPECT_EQ(s.x[0], rmi::pack(Status::ErrorInput));
+    EXPECT_EQ(s.x[1], rmi::version(1, 0));
+    EXPECT_EQ(s.x[2], rmi::version(1, 0));
+    EXPECT_EQ(census(), before);
+  }
+}
+TEST_F(RealmTest, version_lower_than_implemented_fails_input_and_reports_the_range) {
+  for (uint64_t v : {rmi::version(0, 0), rmi::version(0, 9)}) {
+    const SmcRegs s = smc(rmi::kVersionFid, {v});
+    EXPECT_EQ(s.x[0], rmi::pack(Status::ErrorInput));
+    EXPECT_EQ(s.x[1], rmi::version(1, 0));
+    EXPECT_EQ(s.x[2], rmi::version(1, 0));
+  }
+}
+TEST_F(RealmTest, version_mismatched_request_with_reserved_bits_fails_input) {
+  const SmcRegs s = smc(rmi::kVersionFid, {(uint64_t{1} << 32) | rmi::version(1, 0)});
+  EXPECT_EQ(s.x[0], rmi::pack(Status::ErrorInput));
+  EXPECT_EQ(s.x[1], rmi::version(1, 0));
+}
+
 }  // namespace
 }  // namespace rmmtest

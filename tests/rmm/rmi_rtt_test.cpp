@@ -231,5 +231,170 @@ TEST_F(RttTest, unmap_unprotected_rtte_state_fails_rtt_and_reports_top) {
   EXPECT_EQ(u.x[1], kUnprot + kL2);
 }
 
+// ---------------------------------------------------------------------------------------------
+// RMI_RTT_READ_ENTRY: failure conditions and what each entry state reads as.
+
+TEST_F(RttTest, read_entry_rd_align_fails_input) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd + 8, 0, 1}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_rd_bound_fails_input) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {0x1000, 0, 1}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_rd_state_fails_input_for_an_rtt) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rtt_base, 0, 1}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_level_bound_fails_input_above_the_starting_level) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd, 0, 0}), Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd, 0, static_cast<uint64_t>(-1)}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_level_bound_fails_input_below_level_3) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd, 0, 4}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_ipa_align_fails_input_for_an_ipa_not_aligned_to_the_level) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd, kL2, 1}), Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd, 0x800, 3}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_ipa_bound_fails_input_at_two_to_the_s2sz) {
+  EXPECT_RMI_FAIL(call(rmi::kRttReadEntry, {r.rd, uint64_t{1} << 40, 1}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, read_entry_reports_the_level_the_walk_reached) {
+  make_rtts(r.rd, 0, 2);
+  const auto e = read_entry(r.rd, 5 * G, 3);
+  EXPECT_EQ(e.x0, rmi::pack(Status::Success));
+  EXPECT_EQ(e.level, 2);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Unassigned);
+  EXPECT_EQ(e.desc, 0u);
+}
+TEST_F(RttTest, read_entry_unassigned_reports_its_ripas_and_no_address) {
+  make_rtts(r.rd, 0, 3);
+  ASSERT_EQ(call(rmi::kRttInitRipas, {r.rd, 0, G}), rmi::pack(Status::Success));
+  auto e = read_entry(r.rd, 0, 3);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Unassigned);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Ram);
+  EXPECT_EQ(e.desc, 0u);
+  e = read_entry(r.rd, G, 3);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Empty);
+  // DESTROYED: an RTT destroyed at level 2 leaves its parent entry UNASSIGNED DESTROYED.
+  make_rtts(r.rd, kL1, 2);
+  ASSERT_EQ(smc(rmi::kRttDestroy, {r.rd, kL1, 2}).x[0], rmi::pack(Status::Success));
+  e = read_entry(r.rd, kL1, 2);
+  EXPECT_EQ(e.level, 1);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Unassigned);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Destroyed);
+}
+TEST_F(RttTest, read_entry_assigned_reports_the_pa_and_ripas) {
+  make_rtts(r.rd, 0, 3);
+  const uint64_t data = delegated();
+  ASSERT_EQ(call(rmi::kDataCreateUnknown, {r.rd, data, 3 * G}), rmi::pack(Status::Success));
+  auto e = read_entry(r.rd, 3 * G, 3);
+  EXPECT_EQ(e.level, 3);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
+  EXPECT_EQ(e.desc, data);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Empty);
+  const uint64_t data2 = delegated();
+  std::array<uint8_t, 4096> zero{};
+  ASSERT_EQ(call(rmi::kDataCreate, {r.rd, data2, 4 * G, ns_page(zero), 0}), rmi::pack(Status::Success));
+  e = read_entry(r.rd, 4 * G, 3);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
+  EXPECT_EQ(e.desc, data2);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Ram);
+}
+TEST_F(RttTest, read_entry_table_reports_the_rtt_address_and_ripas_empty) {
+  const auto rtts = make_rtts(r.rd, 0, 3);
+  const auto e = read_entry(r.rd, 0, 2);
+  EXPECT_EQ(e.level, 2);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Table);
+  EXPECT_EQ(e.desc, rtts[1]);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Empty);
+}
+TEST_F(RttTest, read_entry_assigned_ns_reports_host_attributes_and_ripas_empty) {
+  make_rtts(r.rd, kUnprot, 2);
+  const uint64_t ns = alloc(512, kL2);
+  const uint64_t desc = ns | rmi::s2tte_host::kMemAttrNormalWb | rmi::s2tte_host::kS2apRead;
+  ASSERT_EQ(call(rmi::kRttMapUnprotected, {r.rd, kUnprot + kL2, 2, desc}), rmi::pack(Status::Success));
+  const auto e = read_entry(r.rd, kUnprot + kL2, 2);
+  EXPECT_EQ(e.level, 2);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
+  EXPECT_EQ(e.desc, desc);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Empty);
+  const auto u = read_entry(r.rd, kUnprot, 2);  // UNASSIGNED_NS
+  EXPECT_EQ(u.state, rmi::RttEntryState::Unassigned);
+  EXPECT_EQ(u.desc, 0u);
+  EXPECT_EQ(u.ripas, rmi::Ripas::Empty);
+}
+
+// ---------------------------------------------------------------------------------------------
+// RMI_RTT_UNMAP_UNPROTECTED failure conditions (and the top the host is told).
+
+TEST_F(RttTest, unmap_unprotected_rd_align_fails_input) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd + 8, kUnprot, 3}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_rd_bound_fails_input) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {0x1000, kUnprot, 3}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_rd_state_fails_input_for_an_rtt) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rtt_base, kUnprot, 3}), Status::ErrorInput, 0);
+}
+// Blocks exist from level 1 (S2TT_MIN_BLOCK_LEVEL in TF-RMM rmm-spec-v1.0-rel0).
+TEST_F(RttTest, unmap_unprotected_level_bound_fails_input_above_level_1) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, kUnprot, 0}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_rtte_state_fails_rtt_1_for_an_unmapped_level_1_entry) {
+  const SmcRegs u = smc(rmi::kRttUnmapUnprotected, {r.rd, kUnprot, 1});
+  EXPECT_EQ(u.x[0], rmi::pack(Status::ErrorRtt, 1));
+  EXPECT_EQ(u.x[1], uint64_t{1} << 40);  // nothing live up to the end of the IPA space
+}
+TEST_F(RttTest, unmap_unprotected_level_bound_fails_input_below_level_3) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, kUnprot, 4}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_ipa_align_fails_input) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, kUnprot + G, 2}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_ipa_bound_fails_input_at_two_to_the_s2sz) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, uint64_t{1} << 40, 3}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_ipa_bound_fails_input_for_a_protected_ipa) {
+  make_rtts(r.rd, 0, 3);
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, 0, 3}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_rtt_walk_fails_rtt_with_the_walk_level_and_top) {
+  make_rtts(r.rd, kUnprot + 4 * kL1, 2);
+  const auto before = census();
+  const SmcRegs u = smc(rmi::kRttUnmapUnprotected, {r.rd, kUnprot, 3});
+  EXPECT_EQ(u.x[0], rmi::pack(Status::ErrorRtt, 1));
+  EXPECT_EQ(u.x[1], kUnprot + 4 * kL1);  // the next live entry of the level-1 RTT
+  EXPECT_EQ(census(), before);
+}
+TEST_F(RttTest, unmap_unprotected_rtt_walk_at_a_block_reports_top_equal_to_ipa) {
+  make_rtts(r.rd, kUnprot, 2);
+  const uint64_t ns = alloc(512, kL2);
+  ASSERT_EQ(call(rmi::kRttMapUnprotected, {r.rd, kUnprot, 2, ns}), rmi::pack(Status::Success));
+  const auto before = census();
+  const SmcRegs u = smc(rmi::kRttUnmapUnprotected, {r.rd, kUnprot + 5 * G, 3});
+  EXPECT_EQ(u.x[0], rmi::pack(Status::ErrorRtt, 2));
+  EXPECT_EQ(u.x[1], kUnprot + 5 * G);  // "mapped at a lower level": top == ipa
+  EXPECT_EQ(census(), before);
+  EXPECT_EQ(read_entry(r.rd, kUnprot, 2).state, rmi::RttEntryState::Assigned);
+}
+TEST_F(RttTest, unmap_unprotected_2mib_block_at_level_2) {
+  make_rtts(r.rd, kUnprot, 2);
+  const uint64_t ns = alloc(512, kL2);
+  ASSERT_EQ(call(rmi::kRttMapUnprotected, {r.rd, kUnprot, 2, ns}), rmi::pack(Status::Success));
+  const SmcRegs u = smc(rmi::kRttUnmapUnprotected, {r.rd, kUnprot, 2});
+  EXPECT_EQ(u.x[0], rmi::pack(Status::Success));
+  EXPECT_EQ(u.x[1], kUnprot + kL1);  // nothing live after it in the level-2 RTT
+  EXPECT_EQ(read_entry(r.rd, kUnprot, 2).state, rmi::RttEntryState::Unassigned);
+}
+TEST_F(RttTest, unmap_unprotected_level_bound_is_reported_before_rtt_walk) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, kUnprot + G, 4}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_ipa_bound_is_reported_before_rtt_walk) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {r.rd, G, 3}), Status::ErrorInput, 0);
+}
+TEST_F(RttTest, unmap_unprotected_rd_state_is_reported_before_rtt_walk) {
+  const uint64_t d = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRttUnmapUnprotected, {d, kUnprot, 3}), Status::ErrorInput, 0);
+}
+
 }  // namespace
 }  // namespace rmmtest

@@ -147,11 +147,13 @@ std::optional<RealmParamsMeasured> RealmParamsMeasured::from_granule(const uint8
   if (!algo) return std::nullopt;
   RealmParamsMeasured r;
   r.flags = load_le64(p + layout::kRealmFlags);
-  r.s2sz = load_le64(p + layout::kRealmS2sz);
-  r.sve_vl = load_le64(p + layout::kRealmSveVl);
-  r.num_bps = load_le64(p + layout::kRealmNumBps);
-  r.num_wps = load_le64(p + layout::kRealmNumWps);
-  r.pmu_num_ctrs = load_le64(p + layout::kRealmPmuNumCtrs);
+  // These are u8 fields in 8-byte slots (RmiRealmParams): the padding is not theirs, and must
+  // not reach the measurement.
+  r.s2sz = p[layout::kRealmS2sz];
+  r.sve_vl = p[layout::kRealmSveVl];
+  r.num_bps = p[layout::kRealmNumBps];
+  r.num_wps = p[layout::kRealmNumWps];
+  r.pmu_num_ctrs = p[layout::kRealmPmuNumCtrs];
   r.algorithm = *algo;
   return r;
 }
@@ -171,11 +173,11 @@ void Measurement::init_rim(const RealmParamsMeasured& params) {
   for (auto& s : slots_) s.fill(0);
   std::array<uint8_t, kGranuleSize> measured{};
   store_le64(&measured[layout::kRealmFlags], params.flags);
-  store_le64(&measured[layout::kRealmS2sz], params.s2sz);
-  store_le64(&measured[layout::kRealmSveVl], params.sve_vl);
-  store_le64(&measured[layout::kRealmNumBps], params.num_bps);
-  store_le64(&measured[layout::kRealmNumWps], params.num_wps);
-  store_le64(&measured[layout::kRealmPmuNumCtrs], params.pmu_num_ctrs);
+  measured[layout::kRealmS2sz] = static_cast<uint8_t>(params.s2sz);
+  measured[layout::kRealmSveVl] = static_cast<uint8_t>(params.sve_vl);
+  measured[layout::kRealmNumBps] = static_cast<uint8_t>(params.num_bps);
+  measured[layout::kRealmNumWps] = static_cast<uint8_t>(params.num_wps);
+  measured[layout::kRealmPmuNumCtrs] = static_cast<uint8_t>(params.pmu_num_ctrs);
   measured[layout::kRealmAlgorithm] = static_cast<uint8_t>(params.algorithm);
   hash_compute(algorithm_, measured.data(), measured.size(), slots_[kRimSlot].data());
 }

@@ -108,7 +108,7 @@ TEST_P(MeasurementBothAlgos, realm_create_rim_is_hash_of_zeroed_params_with_meas
     for (uint8_t b : m.slot(i)) EXPECT_EQ(b, 0);
 }
 
-TEST_P(MeasurementBothAlgos, realm_params_from_granule_ignores_rpv_vmid_and_rtt_fields) {
+TEST_P(MeasurementBothAlgos, realm_params_from_granule_ignores_rpv_vmid_rtt_fields_and_padding) {
   const auto p = sample_realm_params(GetParam());
   Bytes g(4096, 0);
   put_le64(g.data(), 0x000, p.flags);
@@ -118,6 +118,9 @@ TEST_P(MeasurementBothAlgos, realm_params_from_granule_ignores_rpv_vmid_and_rtt_
   put_le64(g.data(), 0x020, p.num_wps);
   put_le64(g.data(), 0x028, p.pmu_num_ctrs);
   g[0x030] = static_cast<uint8_t>(GetParam());
+  // s2sz, sve_vl, num_bps, num_wps, pmu_num_ctrs and algorithm are u8 fields in 8-byte slots:
+  // whatever a host leaves in the rest of the slot is not part of the measurement.
+  for (size_t slot = 0x008; slot <= 0x030; slot += 8) std::memset(g.data() + slot + 1, 0xEE, 7);
   std::memset(g.data() + 0x400, 0xAB, 64);  // rpv
   put_le64(g.data(), 0x800, 17);             // vmid
   put_le64(g.data(), 0x808, 0x8000'0000);    // rtt_base

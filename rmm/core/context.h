@@ -189,6 +189,16 @@ constexpr bool granule_aligned(uint64_t pa) { return (pa & (kGranuleSize - 1)) =
 inline bool granule_plausible(const Context& ctx, uint64_t pa) {
   return granule_aligned(pa) && ctx.pa_delegable(pa);
 }
+
+// The prologue of a command whose only named granule is its RD: lock the RD (when it could be
+// one), charge the lock, and check rd_align, rd_bound and rd_state (all RMI_ERROR_INPUT).
+// Returns the realm, or nullptr when the command must fail with RMI_ERROR_INPUT.
+inline Realm* lock_rd(Context& ctx, RmiCall& call, GranuleLocks& locks, uint64_t rd) {
+  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
+  ctx.charge_lock(call.req);
+  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return nullptr;
+  return ctx.realm_at(rd);
+}
 inline uint64_t ok() { return rmi::pack(rmi::Status::Success); }
 inline uint64_t err(rmi::Status s, unsigned index = 0) { return rmi::pack(s, index); }
 inline uint64_t err_rtt(int level) { return rmi::pack(rmi::Status::ErrorRtt, static_cast<uint8_t>(level)); }

@@ -81,11 +81,10 @@ uint64_t rmi_data_create_unknown(Context& ctx, RmiCall& call) { return data_crea
 uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   // ipa_bound, ipa_align
   if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
 

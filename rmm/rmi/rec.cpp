@@ -133,10 +133,8 @@ uint64_t rmi_rec_destroy(Context& ctx, RmiCall& call) {
 uint64_t rmi_rec_aux_count(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1);
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
+  if (!lock_rd(ctx, call, locks, rd)) return err(rmi::Status::ErrorInput);
   call.out(1, kRecAuxCount);
   return ok();
 }

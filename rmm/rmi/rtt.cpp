@@ -108,11 +108,10 @@ uint64_t rmi_rtt_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
 
@@ -146,11 +145,10 @@ uint64_t rmi_rtt_fold(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
 
@@ -180,11 +178,10 @@ uint64_t rmi_rtt_read_entry(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   // level_bound, ipa_align, ipa_bound
   if (level < r.start_level || level > s2tt::kPageLevel) return err(rmi::Status::ErrorInput);
   if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, static_cast<int>(level))) return err(rmi::Status::ErrorInput);
@@ -225,11 +222,10 @@ uint64_t rmi_rtt_init_ripas(Context& ctx, RmiCall& call) {
   // size_valid
   if (top <= base) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   // base_align, top_align, base_bound, top_bound: granule-aligned, inside the protected space.
   if (!granule_aligned(base) || !granule_aligned(top) || !r.in_par(base) || !r.in_par(top - kGranuleSize))
     return err(rmi::Status::ErrorInput);

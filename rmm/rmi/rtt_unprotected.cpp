@@ -26,11 +26,10 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   // level_bound
   if (!level_valid(level)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   const int lvl = static_cast<int>(level);
   // desc_valid
   if (!host_desc_valid(r, desc, lvl)) return err(rmi::Status::ErrorInput);
@@ -56,11 +55,10 @@ uint64_t rmi_rtt_unmap_unprotected(Context& ctx, RmiCall& call) {
   // level_bound
   if (!level_valid(level)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  if (granule_plausible(ctx, rd)) locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
   // rd_align, rd_bound, rd_state
-  if (!granule_plausible(ctx, rd) || ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& r = *ctx.realm_at(rd);
+  Realm* r_ptr = lock_rd(ctx, call, locks, rd);
+  if (!r_ptr) return err(rmi::Status::ErrorInput);
+  Realm& r = *r_ptr;
   const int lvl = static_cast<int>(level);
   // ipa_align, ipa_bound
   if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);

@@ -86,6 +86,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad pas", "name: x\nsteps:\n  - read: {pa: 0, pas: world}\n", 3, "steps[0].read.pas"},
         BadCase{"bad expectation", "name: x\nsteps:\n  - read: {pa: 0, expect: maybe}\n", 3, "steps[0].read.expect"},
         BadCase{"bad address", "name: x\nsteps:\n  - read: {pa: dram+lots}\n", 3, "steps[0].read.pa"},
+        BadCase{"vcpus beyond the cores", "name: x\nrealms:\n  r0:\n    image: realm-hello\n    vcpus: 4\n", 5, "realms.r0.vcpus"},
+        BadCase{"unknown guest image", "name: x\nrealms:\n  r0:\n    image: nosuch\n", 4, "realms.r0.image"},
         BadCase{"yaml syntax", "name: x\nsteps: [\n", 3, ""}),
     [](const ::testing::TestParamInfo<BadCase>& i) {
       std::string n = i.param.what;

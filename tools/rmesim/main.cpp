@@ -1,6 +1,7 @@
 // rmesim command line: `rmesim run SCENARIO.yaml [--set key=value]... [--out DIR] [--seed N]`.
 #include <boost/program_options.hpp>
 
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -72,7 +73,7 @@ int run_cli(int argc, char* argv[]) {
        "override a scenario field (platform.dram=4GiB, platform.gpt.pgs=64KiB, seed=7) or a timing cost "
        "(profile.dram.latency=120); may be repeated")
       ("out", po::value<std::string>(), "output folder (default out/<scenario name>)")
-      ("seed", po::value<uint64_t>(), "random seed (overrides the scenario's)")
+      ("seed", po::value<std::string>(), "random seed, 0 to 2^64-1 (overrides the scenario's)")
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
       ("quiet,q", "no summary on stdout")
       ("trace-insn", po::value<std::string>(),
@@ -127,7 +128,17 @@ int run_cli(int argc, char* argv[]) {
       for (const auto& s : vm["set"].as<std::vector<std::string>>()) overrides.push_back(rmesim::parse_override(s));
     uint64_t seed = 0;
     const bool have_seed = vm.count("seed");
-    if (have_seed) seed = vm["seed"].as<uint64_t>();
+    if (have_seed) {
+      // Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
+      const std::string text = vm["seed"].as<std::string>();
+      char* end = nullptr;
+      errno = 0;
+      seed = std::strtoull(text.c_str(), &end, 0);
+      if (text.empty() || text[0] == '-' || errno || *end) {
+        std::cerr << "rmesim: --seed must be an integer from 0 to 2^64-1, not '" << text << "'\n";
+        return kExitConfig;
+      }
+    }
     const auto scenario = rmesim::load_scenario(args[0], overrides, have_seed ? &seed : nullptr);
     rmesim::RunOptions ro;
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();

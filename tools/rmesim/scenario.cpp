@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "host/vmm.h"
 #include "steps.h"
 
 namespace rmesim {
@@ -324,6 +325,23 @@ void apply_override(YAML::Node root, const Override& o) {
 
 }  // namespace
 
+// What can be known before anything runs: the guest image exists, and every vCPU gets a PE of
+// its own besides the VMM's (PE 0).
+static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& s) {
+  const host::VmSpec& v = s.vms.back();
+  const bool named = v.image.find('/') == std::string::npos && v.image.find(".bin") == std::string::npos;
+  const std::string bin = named ? host::Vmm::image_dir() + "/" + v.image + ".bin" : v.image;
+  if (!std::ifstream(bin))
+    yaml::fail(f, n["image"], key + ".image", "no guest image at " + bin +
+         (named ? " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)" : ""));
+  unsigned vcpus = 0;
+  for (const auto& vm : s.vms) vcpus += vm.vcpus;
+  if (vcpus + 1 > s.platform.cores)
+    yaml::fail(f, n["vcpus"] ? n["vcpus"] : n, key + ".vcpus",
+         "the VMs need " + std::to_string(vcpus + 1) + " cores (the VMM on PE 0 and one PE per vCPU) but platform.cores is " +
+             std::to_string(s.platform.cores));
+}
+
 Override parse_override(const std::string& text) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
@@ -366,7 +384,9 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
       const std::string name = kv.first.Scalar();
       for (const auto& other : s.vms)
         if (other.name == name) fail(origin, kv.first, std::string(section) + "." + name, "a realm or VM with this name exists already");
-      s.vms.push_back(parse_vm(origin, kv.second, std::string(section) + "." + name, name, std::string(section) == "realms"));
+      const std::string key = std::string(section) + "." + name;
+      s.vms.push_back(parse_vm(origin, kv.second, key, name, std::string(section) == "realms"));
+      check_vm_fits(origin, kv.second, key, s);
     }
   }
   if (const auto steps = root["steps"]) {

@@ -405,7 +405,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
       auto step = (*parser)(origin, rmi_step ? st : kv.second, key + "." + kind);
       step->kind = kind;
       const auto m = rmi_step ? st.Mark() : kv.first.Mark();
-      step->where = origin + ":" + std::to_string(m.line + 1);
+      step->where = m.is_null() || m.line < 0 ? "--set " + key : origin + ":" + std::to_string(m.line + 1);
       s.steps.push_back(std::move(step));
     }
   }

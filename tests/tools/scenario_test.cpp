@@ -87,6 +87,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad expectation", "name: x\nsteps:\n  - read: {pa: 0, expect: maybe}\n", 3, "steps[0].read.expect"},
         BadCase{"bad address", "name: x\nsteps:\n  - read: {pa: dram+lots}\n", 3, "steps[0].read.pa"},
         BadCase{"vcpus beyond the cores", "name: x\nrealms:\n  r0:\n    image: realm-hello\n    vcpus: 4\n", 5, "realms.r0.vcpus"},
+        BadCase{"realm with 64 KiB GPT granules", "name: x\nplatform:\n  gpt: {pgs: 64KiB}\nrealms:\n  r0:\n    image: realm-hello\n", 6, "realms.r0"},
         BadCase{"unknown guest image", "name: x\nrealms:\n  r0:\n    image: nosuch\n", 4, "realms.r0.image"},
         BadCase{"yaml syntax", "name: x\nsteps: [\n", 3, ""}),
     [](const ::testing::TestParamInfo<BadCase>& i) {

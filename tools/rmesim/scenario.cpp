@@ -334,6 +334,10 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
   if (!std::ifstream(bin))
     yaml::fail(f, n["image"], key + ".image", "no guest image at " + bin +
          (named ? " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)" : ""));
+  // RMM 1.0 delegates 4 KiB granules, each one GPT granule: the GPT must use 4 KiB granules
+  // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule).
+  if (v.realm && s.platform.gpt_pgs != gpt::Pgs::K4)
+    yaml::fail(f, n, key, "a realm needs platform.gpt.pgs of 4KiB: RMM 1.0 delegates 4 KiB granules, one GPT granule each");
   unsigned vcpus = 0;
   for (const auto& vm : s.vms) vcpus += vm.vcpus;
   if (vcpus + 1 > s.platform.cores)

@@ -2,6 +2,7 @@
 // are in gtsi.cpp.
 #include "platform/monitor.h"
 
+#include <sstream>
 #include <stdexcept>
 
 #include "monitor/root_memory.h"
@@ -11,12 +12,12 @@
 #include "platform/requester.h"
 #include "platform/soc_config.h"
 #include "platform/time_format.h"
+#include "platform/trace.h"
 
 namespace platform {
 
 namespace {
 uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
-uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 }  // namespace
 
 Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& parent_stats)
@@ -101,10 +102,22 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
   if (fid >= abi::kRmiFidFirst && fid <= abi::kRmiFidLast && from == World::NonSecure && rmm_) {
     rmm_->handle_smc(caller, regs);
   } else if (fid >= abi::kRmmEl3FidFirst && fid <= abi::kRmmEl3FidLast && from == World::Realm) {
+    const sc_core::sc_time start = caller.now();
+    const uint64_t pa = regs.x[1];
+    const char* name = "RMM_EL3_UNKNOWN";
     switch (fid) {
-      case abi::kRmmGtsiDelegate: regs.x[0] = gtsi_delegate(caller, regs.x[1]); break;
-      case abi::kRmmGtsiUndelegate: regs.x[0] = gtsi_undelegate(caller, regs.x[1]); break;
+      case abi::kRmmGtsiDelegate: name = "GTSI_DELEGATE"; regs.x[0] = gtsi_delegate(caller, pa); break;
+      case abi::kRmmGtsiUndelegate: name = "GTSI_UNDELEGATE"; regs.x[0] = gtsi_undelegate(caller, pa); break;
       default: ++smcs_unknown_; regs.x[0] = abi::kRmmEl3Unknown; break;
+    }
+    if (trace_ && trace_->enabled()) {
+      // The requester is "<pe>.requester": the slice goes on that PE's root-world track.
+      std::string pe = caller.name();
+      if (const auto dot = pe.rfind('.'); dot != std::string::npos) pe.resize(dot);
+      std::ostringstream a;
+      a << "0x" << std::hex << pa;
+      trace_->slice(trace_->track(pe, "root"), name, "el3", start, caller.now() - start,
+                    {{"pa", a.str()}, {"result", regs.x[0] == abi::kRmmEl3Ok ? "ok" : "refused"}});
     }
   } else {
     ++smcs_unknown_;

@@ -35,6 +35,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
   bus_->map("dram", cfg_.dram_base, cfg_.dram_size, 0);
   for (const auto& w : kDeviceWindows) bus_->map(w.name, w.base, w.size, -1);
   monitor_ = std::make_unique<Monitor>(cfg_, profile, stats_);
+  monitor_->attach_trace(trace_);
   for (unsigned i = 0; i < cfg_.cores; ++i) {
     pes_.push_back(std::make_unique<Pe>(("pe" + std::to_string(i)).c_str(), i, profile, stats_));
     pes_.back()->gpc().out.bind(bus_->in);

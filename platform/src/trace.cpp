@@ -19,19 +19,30 @@ int Trace::track(const std::string& process, const std::string& thread) {
   int tid = 1;
   for (const auto& t : tracks_)
     if (t.pid == pid) ++tid;
-  tracks_.push_back({process, thread, pid, tid});
+  tracks_.push_back({process, thread, pid, tid, 0, 0, 0});
   return static_cast<int>(tracks_.size()) - 1;
+}
+
+bool Trace::keep(int track, const sc_core::sc_time& at) {
+  Track& t = tracks_[static_cast<size_t>(track)];
+  if (t.events < kMaxEventsPerTrack) {
+    ++t.events;
+    return true;
+  }
+  ++t.elided;
+  t.last_elided_ps = at.value();
+  return false;
 }
 
 void Trace::slice(int track, const std::string& name, const std::string& category,
                   const sc_core::sc_time& start, const sc_core::sc_time& duration, Args args) {
-  if (!enabled_) return;
+  if (!enabled_ || !keep(track, start)) return;
   events_.push_back({'X', track, name, category, start.value(), duration.value(), std::move(args)});
 }
 
 void Trace::instant(int track, const std::string& name, const std::string& category,
                     const sc_core::sc_time& at, Args args) {
-  if (!enabled_) return;
+  if (!enabled_ || !keep(track, at)) return;
   events_.push_back({'i', track, name, category, at.value(), 0, std::move(args)});
 }
 
@@ -78,6 +89,13 @@ void Trace::write_json(std::ostream& os) const {
       os << "}";
     }
     os << "}";
+  }
+  for (const auto& t : tracks_) {
+    if (!t.elided) continue;
+    sep();
+    os << "{\"ph\":\"i\",\"name\":\"" << t.elided << " more events elided (trace limit "
+       << kMaxEventsPerTrack << " per track)\",\"cat\":\"trace\",\"pid\":" << t.pid << ",\"tid\":" << t.tid
+       << ",\"ts\":" << us(t.last_elided_ps) << ",\"s\":\"t\"}";
   }
   os << "\n]}\n";
 }

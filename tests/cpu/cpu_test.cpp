@@ -140,11 +140,15 @@ TEST_F(CpuTest, mmio_accesses_of_each_size_exit_with_isv_sas_srt_sse_sf_and_wnr)
     EXPECT_EQ(platform::esr_sf(e.esr), w.sf);
     EXPECT_EQ(e.far, w.far);
     EXPECT_EQ(platform::fault_ipa(e), w.far);
-    if (w.write) EXPECT_EQ(platform::mmio_write_value(st, e), w.reg_after);
+    if (w.write) {
+      EXPECT_EQ(platform::mmio_write_value(st, e), w.reg_after);
+    }
     uint64_t pc = st.pc;
     platform::complete_mmio(st, e, w.reply);
     EXPECT_EQ(st.pc, pc + 4);
-    if (!w.write) EXPECT_EQ(st.x[w.srt], w.reg_after);
+    if (!w.write) {
+      EXPECT_EQ(st.x[w.srt], w.reg_after);
+    }
   }
   GuestExit e = run();  // LDP: no valid syndrome
   ASSERT_EQ(e.kind, GuestExitKind::Mmio);

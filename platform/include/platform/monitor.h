@@ -18,6 +18,7 @@ namespace platform {
 
 class GpcUnit;
 class Requester;
+class Trace;
 class TimingProfile;
 struct SocConfig;
 
@@ -47,6 +48,8 @@ class Monitor {
   void attach_gpc(GpcUnit& gpc);
   // The RMM: receives RMI calls from the Non-secure world.
   void attach_rmm(SmcHandler& rmm) { rmm_ = &rmm; }
+  // Where the monitor's own work shows in trace.json: a "root" track per PE.
+  void attach_trace(Trace& trace) { trace_ = &trace; }
 
   // Cold boot on `boot_core`: build the GPT in Root memory, program every GPC, enable.
   void boot(Requester& boot_core);
@@ -84,6 +87,7 @@ class Monitor {
   std::unique_ptr<RootMemory> root_;
   std::unique_ptr<gpt::GptTable> table_;
   SmcHandler* rmm_ = nullptr;
+  Trace* trace_ = nullptr;
   bool booted_ = false;
   uint64_t delegable_base_ = 0, delegable_end_ = 0;
   uint64_t l1_base_ = 0, gpt_bytes_ = 0;

@@ -32,10 +32,20 @@ class Trace {
                const sc_core::sc_time& at, Args args = {});
 
   size_t size() const { return events_.size(); }
+
+  // At most this many events are kept per track: a 1 GiB populate makes hundreds of thousands
+  // of transitions. Later ones are counted, and the file says how many each track elided.
+  static constexpr uint64_t kMaxEventsPerTrack = 20000;
   void write_json(std::ostream& os) const;
 
  private:
-  struct Track { std::string process, thread; int pid, tid; };
+  struct Track {
+    std::string process, thread;
+    int pid, tid;
+    uint64_t events = 0, elided = 0;
+    uint64_t last_elided_ps = 0;
+  };
+  bool keep(int track, const sc_core::sc_time& at);
   struct Event {
     char phase;  // 'X' slice, 'i' instant
     int track;

@@ -141,14 +141,11 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
 
 uint64_t rmi_realm_activate(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1);
-  // rd_align, rd_bound
-  if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
-  // rd_state
-  if (ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& realm = *ctx.realm_at(rd);
+  // rd_align, rd_bound, rd_state
+  Realm* realm_ptr = lock_rd(ctx, call, locks, rd);
+  if (!realm_ptr) return err(rmi::Status::ErrorInput);
+  Realm& realm = *realm_ptr;
   // realm_state
   if (realm.state != RealmState::New) return err(rmi::Status::ErrorRealm);
   realm.state = RealmState::Active;
@@ -157,14 +154,11 @@ uint64_t rmi_realm_activate(Context& ctx, RmiCall& call) {
 
 uint64_t rmi_realm_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1);
-  // rd_align, rd_bound
-  if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
-  locks.lock_sorted({rd});
-  ctx.charge_lock(call.req);
-  // rd_state
-  if (ctx.granules.state(rd) != GranuleState::Rd) return err(rmi::Status::ErrorInput);
-  Realm& realm = *ctx.realm_at(rd);
+  // rd_align, rd_bound, rd_state
+  Realm* realm_ptr = lock_rd(ctx, call, locks, rd);
+  if (!realm_ptr) return err(rmi::Status::ErrorInput);
+  Realm& realm = *realm_ptr;
   // realm_live: RECs exist, or a starting-level RTT still has live entries (RTTs or mappings).
   if (ctx.granules.refcount(rd) != 0) return err(rmi::Status::ErrorRealm);
   for (unsigned t = 0; t < realm.num_root; ++t)

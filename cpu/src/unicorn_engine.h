@@ -91,7 +91,7 @@ class UnicornEngine {
   // `executed` counts instructions of blocks entered (corrected to the PC on a mid-block stop).
   SliceStop run(uint64_t budget, uint64_t& executed);
   // Instructions of the blocks entered so far in the running slice (for hooks).
-  uint64_t slice_executed() const { return executed_; }
+  uint64_t slice_executed() const { return static_cast<uint64_t>(slice_bytes_ - left_) / 4; }
 
   // Counter virtualisation: `counter` returns CNTVCT/CNTPCT for an MRS of either.
   void set_counter_source(std::function<uint64_t()> counter) { counter_ = std::move(counter); }
@@ -109,6 +109,7 @@ class UnicornEngine {
 
  private:
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* self);
+  void budget_reached(uc_engine* uc, uint32_t block_bytes);
   static void on_intr(uc_engine* uc, uint32_t intno, void* self);
   static bool on_mem_invalid(uc_engine* uc, int type, uint64_t address, int size, int64_t value,
                              void* self);
@@ -117,8 +118,12 @@ class UnicornEngine {
 
   uc_engine* uc_ = nullptr;
   // Slice state, touched by the hooks.
-  uint64_t budget_ = 0, executed_ = 0;  // this slice's instruction budget and count
-  uint64_t block_start_ = 0, block_size_ = 0;
+  // This slice's budget and what is left of it, in bytes of A64 code (4 per instruction).
+  static constexpr uint64_t kMaxBudget = uint64_t{1} << 60;
+  int64_t slice_bytes_ = 0, left_ = 0;
+  // Start of the last block entered this slice (kNoBlock: none, or it did not run).
+  static constexpr uint64_t kNoBlock = ~uint64_t{0};
+  uint64_t last_block_ = kNoBlock;
   bool stopped_by_hook_ = false;
   SliceStop stop_;
   std::function<uint64_t()> counter_;
@@ -128,7 +133,7 @@ class UnicornEngine {
   bool read_code_(uint64_t va, uint32_t& insn) {
     return code_reader_ ? code_reader_(va, insn) : read(va, &insn, 4);
   }
-  uint64_t fault_pc(const SliceStop& s);
+  uint64_t fault_pc(const SliceStop& s, uint64_t start, uint64_t end);
   size_t code_hook_ = 0;
   // Guard regions: executable region start -> its guard's address (see the note at the top).
   static constexpr uint64_t kGuardBase = 0xFFFF'0000'0000'0000ull, kGuardSize = 2ull << 20;

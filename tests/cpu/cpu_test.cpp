@@ -315,6 +315,39 @@ TEST_F(CpuTest, the_budget_bounds_a_run_and_the_next_run_resumes_exactly) {
   EXPECT_EQ(total, 1 + 4 * 10000 + 1u);  // mov, loop, hvc
 }
 
+TEST_F(CpuTest, instructions_are_counted_exactly_across_exits_inside_blocks_and_budget_stops) {
+  // Chained loop blocks leave Unicorn's PC stale at a data fault; the count must still be exact.
+  constexpr uint64_t kDev = 0x09000000, kIterations = 50;
+  s2.mmio(kDev, 4096);
+  for (uint64_t budget : {uint64_t{1} << 40, uint64_t{5}}) {
+    SCOPED_TRACE(::testing::Message() << "budget " << budget);
+    start_at(snippets::s_mmio_loop);
+    st.x[1] = kDev;
+    st.x[2] = kIterations;
+    uint64_t total = 0, reads = 0, writes = 0;
+    GuestExit e;
+    while ((e = run(budget)).kind != GuestExitKind::Hvc) {
+      total += e.instructions;
+      if (e.kind == GuestExitKind::Budget) continue;
+      ASSERT_EQ(e.kind, GuestExitKind::Mmio) << e.reason;
+      if (platform::esr_wnr(e.esr)) {
+        ++writes;
+        EXPECT_EQ(platform::mmio_write_value(st, e), 3 * writes);
+      } else {
+        ++reads;
+      }
+      platform::complete_mmio(st, e, 2);
+    }
+    total += e.instructions;
+    EXPECT_EQ(e.imm, 13);
+    EXPECT_EQ(reads, kIterations);
+    EXPECT_EQ(writes, kIterations);
+    EXPECT_EQ(st.x[0], 3 * kIterations);
+    // mov, the loop, hvc; the core does not retire the two MMIO accesses: the host emulates them.
+    EXPECT_EQ(total, 1 + 4 * kIterations + 1);
+  }
+}
+
 TEST_F(CpuTest, a_pending_irq_is_delivered_to_the_irq_vector_when_unmasked) {
   st.vbar_el1 = snippets::s_vectors;
   st.pstate = 0x345;  // EL1h, I clear

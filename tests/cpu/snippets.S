@@ -88,6 +88,19 @@ s_loop:
     b.ne    1b
     hvc     #10
 
+// x2 iterations of 6 instructions with an MMIO read and an MMIO write inside the block
+// (x1 = device), then HVC #13 (x0 = the sum of what the reads returned, plus 1 per iteration).
+    .global s_mmio_loop
+s_mmio_loop:
+    mov     x0, #0
+1:  add     x0, x0, #1
+    ldr     w3, [x1]
+    add     x0, x0, x3
+    str     w0, [x1, #4]
+    subs    x2, x2, #1
+    b.ne    1b
+    hvc     #13
+
 // Load/store loop over x2 bytes at x1 (stride 64), x3 passes; HVC #11.
     .global s_ldst
 s_ldst:

@@ -173,15 +173,9 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
       exit.kind = GuestExitKind::Budget;
       break;
     }
-    // The slice ends at the quantum boundary, so that time syncs fall between slices.
     uint64_t budget = std::min(max - total, costs.max_slice);
-    sc_core::sc_time quantum = tlm::tlm_global_quantum::instance().get();
-    if (quantum > sc_core::SC_ZERO_TIME) {
-      sc_core::sc_time local = req.quantum_keeper().get_local_time();
-      sc_core::sc_time left = quantum > local ? quantum - local : sc_core::SC_ZERO_TIME;
-      uint64_t fit = static_cast<uint64_t>(left / costs.insn);
-      budget = std::max<uint64_t>(1, std::min(budget, fit));
-    }
+    const uint64_t fit = slice_fit(req);
+    if (fit != kNoLimit) budget = std::max<uint64_t>(1, std::min(budget, fit));
     uint64_t n = 0;
     SliceStop stop = c.engine.run(budget, n);
     total += n;
@@ -209,6 +203,22 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
   save_state(c, st);
   exit.instructions = total;
   return exit;
+}
+
+// How many instructions the next slice may run before this PE must let the rest of the
+// simulation catch up: to the end of its quantum or, when nothing else is due before then, to
+// the next pending activity (lookahead). A PE running alone thus makes few long slices instead
+// of one per quantum, and the result is the same: nothing else could have run in between. The
+// kernel's queues are part of the simulation state, so the slicing stays deterministic.
+uint64_t UnicornCpu::Impl::slice_fit(platform::Requester& req) const {
+  const sc_core::sc_time quantum = tlm::tlm_global_quantum::instance().get();
+  if (quantum == sc_core::SC_ZERO_TIME) return kNoLimit;
+  const sc_core::sc_time local = req.quantum_keeper().get_local_time();
+  sc_core::sc_time left = quantum > local ? quantum - local : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time idle = sc_core::sc_time_to_pending_activity();
+  if (idle > local && idle - local > left) left = idle - local;
+  const double fit = left / costs.insn;
+  return fit >= static_cast<double>(kNoLimit) ? kNoLimit : static_cast<uint64_t>(fit);
 }
 
 void UnicornCpu::Impl::load_state(PeContext& c, const GuestState& st) {

@@ -34,7 +34,7 @@ struct Costs {
   sc_core::sc_time fill;             // cpu.fill: TLB refill bookkeeping beyond walk + GPC
   sc_core::sc_time exception_entry;  // cpu.exception_entry: taking an exception (guest or EL2)
   double counter_mhz = 1000;         // cpu.counter_frequency
-  uint64_t max_slice = 100000;       // instructions per slice when there is no global quantum
+  uint64_t max_slice = 100000;       // cpu.max_slice: the longest slice between time syncs
   uint64_t fill_window = 16 * 4096;  // cpu.fill_window pages, in bytes: a fill maps ahead to here
 };
 
@@ -89,6 +89,8 @@ struct UnicornCpu::Impl {
   // --- core.cpp ---
   platform::GuestExit run(platform::Pe& pe, platform::GuestState& st, platform::Stage2& s2,
                           uint64_t max_instructions);
+  static constexpr uint64_t kNoLimit = ~uint64_t{0};
+  uint64_t slice_fit(platform::Requester& req) const;  // kNoLimit: no global quantum
   void load_state(PeContext& c, const platform::GuestState& st);
   void save_state(PeContext& c, platform::GuestState& st);
   // Emulated exception entry to the guest's EL1 vectors (Unicorn never delivers them).

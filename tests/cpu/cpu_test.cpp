@@ -348,6 +348,29 @@ TEST_F(CpuTest, instructions_are_counted_exactly_across_exits_inside_blocks_and_
   }
 }
 
+TEST_F(CpuTest, a_pe_running_alone_makes_long_slices_and_two_pes_running_together_interleave_by_quantum) {
+  // 800,004 instructions each. cpu.max_slice = 100,000; the 10 us quantum is 20,000 at 2 GHz.
+  constexpr uint64_t kIterations = 200000;
+  start_at(snippets::s_loop);
+  st.x[1] = kIterations;
+  ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+  const uint64_t alone = cpu.stats().slices.value;
+  EXPECT_LE(alone, 10u);  // lookahead: nothing else is due, so nothing to sync with
+
+  GuestState other = st;
+  st.pc = other.pc = snippets::s_loop;
+  st.x[1] = other.x[1] = kIterations;
+  GuestExit e0, e1;
+  f.soc->pe(1).post([&](platform::Pe& p) { e1 = cpu.run(p, other, s2, 10'000'000); });
+  f.run([&](platform::Pe& p) { e0 = cpu.run(p, st, s2, 10'000'000); });
+  ASSERT_EQ(e0.kind, GuestExitKind::Hvc);
+  ASSERT_EQ(e1.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(st.x[0], other.x[0]);
+  const uint64_t together = cpu.stats().slices.value - alone;
+  EXPECT_GE(together, 2 * 800004 / 20000u);  // each PE yields at every quantum
+  EXPECT_LE(together, 2 * 800004 / 20000u + 4);
+}
+
 TEST_F(CpuTest, a_pending_irq_is_delivered_to_the_irq_vector_when_unmasked) {
   st.vbar_el1 = snippets::s_vectors;
   st.pstate = 0x345;  // EL1h, I clear

@@ -7,7 +7,7 @@ if(NOT rc EQUAL 0)
 endif()
 string(REPLACE "\n" ";" lines "${nm_out}")
 set(wanted _start _secondary_entry __image_start __image_end __bss_start __bss_end __guest_end
-    el1_vectors compute_loop compute_loop_body rt_halt)
+    el1_vectors compute_loop compute_loop_body ldst_loop ldst_loop_body rt_halt)
 foreach(line IN LISTS lines)
   if(line MATCHES "^([0-9a-fA-F]+) [A-Za-z] ([A-Za-z0-9_]+)$")
     set(addr ${CMAKE_MATCH_1})

@@ -110,6 +110,24 @@ TEST_F(GuestImageTest, compute_runs_its_known_instruction_count_and_powers_off) 
   EXPECT_GE(cpu.stats().instructions.value, 8u * 200000);
 }
 
+TEST_F(GuestImageTest, compute_runs_its_load_store_loop_over_1_mib) {
+  boot_image(RMESIM_GUEST_DIR "/compute.bin", 3, 1);
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[2], 3u);
+  // The loop on a zeroed buffer, as ldst_loop.S does it.
+  std::vector<uint64_t> buf((1u << 20) / 8, 0);
+  uint64_t h = 3;
+  for (int pass = 0; pass < 3; ++pass)
+    for (size_t w = 0; w < buf.size(); w += 8) {
+      buf[w] += h;
+      h = buf[w] ^ (h >> 13 | h << 51);
+    }
+  EXPECT_EQ(st.x[1], h);
+  EXPECT_NE(console.find("compute: 3 load/store passes over 1 MiB"), std::string::npos) << console;
+  EXPECT_GE(cpu.stats().instructions.value, 3u * 7 * (1u << 20) / 64);
+}
+
 TEST_F(GuestImageTest, memtouch_checksums_what_it_wrote) {
   boot_image(RMESIM_GUEST_DIR "/memtouch.bin", 2, 4096);
   GuestExit e;

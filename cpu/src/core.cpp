@@ -176,6 +176,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     uint64_t budget = std::min(max - total, costs.max_slice);
     const uint64_t fit = slice_fit(req);
     if (fit != kNoLimit) budget = std::max<uint64_t>(1, std::min(budget, fit));
+    c.pages.sync();  // invalidations since the last slice reach Unicorn's regions
     uint64_t n = 0;
     SliceStop stop = c.engine.run(budget, n);
     total += n;

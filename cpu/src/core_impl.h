@@ -54,7 +54,8 @@ struct PeContext : InstalledPages::Backend, platform::GpcUnit::Listener {
   // What a memory fault resolved to when it could not install a page (decided inside the
   // Unicorn hook, applied after the slice stops with the faulting instruction's PC).
   struct FaultOutcome {
-    enum class Kind : uint8_t { Exit, GuestAbort } kind = Kind::Exit;
+    // Retry: nothing wrong, but the fill must wait for the next slice's sync (region limit).
+    enum class Kind : uint8_t { Exit, GuestAbort, Retry } kind = Kind::Exit;
     platform::GuestExit exit;
     uint64_t esr_el1 = 0, far = 0;
     bool add_iss = false;  // data exit: OR in the faulting instruction's ISV/SAS/SRT/... bits

@@ -1,74 +1,87 @@
 // InstalledPages: see installed_pages.h.
 #include "installed_pages.h"
 
+#include <algorithm>
 #include <cassert>
+#include <iterator>
 #include <vector>
 
 namespace cpu {
 
 void InstalledPages::install_run(uint64_t ipa, const InstalledPage* pages, uint64_t count) {
   assert(ipa % kPage == 0 && count > 0);
-  const InstalledPage& page = pages[0];
+  if (!stale_.empty()) rebuild_stale();  // not expected: the core syncs before every slice
   for (uint64_t i = 0; i < count; ++i) {
-    assert(!pages_.count(ipa + i * kPage) && pages[i].host == page.host + i * kPage);
+    assert(!pages_.count(ipa + i * kPage) && pages[i].host == pages[0].host + i * kPage);
     pages_[ipa + i * kPage] = pages[i];
     by_pa_.emplace(pages[i].pa, ipa + i * kPage);
   }
-  uint64_t start = ipa, size = count * kPage;
-  uint8_t* host = page.host;
-  // The run that ends at `ipa`, if it continues into these pages.
-  auto right = runs_.lower_bound(ipa);
-  if (right != runs_.begin()) {
-    auto left = std::prev(right);
-    if (left->first + left->second.size == ipa && left->second.perms == page.perms &&
-        left->second.host + left->second.size == page.host) {
-      start = left->first;
-      size += left->second.size;
-      host = left->second.host;
-      backend_.unmap_region(left->first, left->second.size);
-      runs_.erase(left);
+  map_run(ipa, count * kPage, pages[0].perms, pages[0].host);
+}
+
+void InstalledPages::map_run(uint64_t start, uint64_t size, uint32_t perms, uint8_t* host) {
+  backend_.map_region(start, size, perms, host);
+  runs_[start] = Run{size, perms, host};
+}
+
+void InstalledPages::map_runs(uint64_t lo, uint64_t hi) {
+  auto p = pages_.lower_bound(lo);
+  while (p != pages_.end() && p->first < hi) {
+    const uint64_t start = p->first;
+    const InstalledPage& first = p->second;
+    uint64_t size = kPage;
+    for (++p; p != pages_.end() && p->first < hi && p->first == start + size &&
+              p->first % kBlock != 0 && p->second.perms == first.perms &&
+              p->second.host == first.host + size;
+         ++p)
+      size += kPage;
+    map_run(start, size, first.perms, first.host);
+  }
+}
+
+void InstalledPages::rebuild_stale() {
+  for (uint64_t start : stale_) {
+    auto it = runs_.find(start);
+    const uint64_t size = it->second.size;
+    runs_.erase(it);
+    backend_.unmap_region(start, size);
+    map_runs(start, start + size);
+  }
+  stale_.clear();
+}
+
+void InstalledPages::coalesce() {
+  // Groups of adjacent runs that one region can hold, each within an aligned block.
+  std::vector<std::pair<uint64_t, uint64_t>> groups;  // [first run, end)
+  for (auto it = runs_.begin(); it != runs_.end();) {
+    auto next = std::next(it);
+    uint64_t end = it->first + it->second.size;
+    uint8_t* host_end = it->second.host + it->second.size;
+    while (next != runs_.end() && next->first == end && next->first % kBlock != 0 &&
+           next->second.perms == it->second.perms && next->second.host == host_end) {
+      end += next->second.size;
+      host_end += next->second.size;
+      ++next;
     }
+    if (std::next(it) != next) groups.emplace_back(it->first, end);
+    it = next;
   }
-  // The run that starts right after them, if they continue into it.
-  right = runs_.find(ipa + count * kPage);
-  if (right != runs_.end() && right->second.perms == page.perms &&
-      page.host + count * kPage == right->second.host) {
-    size += right->second.size;
-    backend_.unmap_region(right->first, right->second.size);
-    runs_.erase(right);
+  for (auto [lo, hi] : groups) {
+    const Run first = runs_.at(lo);
+    for (auto it = runs_.lower_bound(lo); it != runs_.end() && it->first < hi;) {
+      backend_.unmap_region(it->first, it->second.size);
+      it = runs_.erase(it);
+    }
+    map_run(lo, hi - lo, first.perms, first.host);
   }
-  backend_.map_region(start, size, page.perms, host);
-  runs_[start] = Run{size, page.perms, host};
+  // Fragmented memory may stay above the threshold: do not coalesce again at every install.
+  coalesce_at_ = std::max(coalesce_above_, 2 * runs_.size());
 }
 
 uint64_t InstalledPages::invalidate(uint64_t ipa, uint64_t size) {
-  uint64_t lo = ipa & ~(kPage - 1);
-  uint64_t hi = size > ~uint64_t{0} - ipa ? ~uint64_t{0} : ipa + size;
+  const uint64_t lo = ipa & ~(kPage - 1);
+  const uint64_t hi = size > ~uint64_t{0} - ipa ? ~uint64_t{0} : ipa + size;
   if (hi <= lo) return 0;
-  // Regions that overlap [lo, hi): unmap them, put back what lies outside.
-  std::vector<std::pair<uint64_t, Run>> hit;
-  auto it = runs_.lower_bound(lo);
-  if (it != runs_.begin()) {
-    auto prev = std::prev(it);
-    if (prev->first + prev->second.size > lo) it = prev;
-  }
-  while (it != runs_.end() && it->first < hi) {
-    hit.push_back(*it);
-    it = runs_.erase(it);
-  }
-  for (auto& [start, run] : hit) {
-    backend_.unmap_region(start, run.size);
-    uint64_t end = start + run.size;
-    if (start < lo) {
-      backend_.map_region(start, lo - start, run.perms, run.host);
-      runs_[start] = Run{lo - start, run.perms, run.host};
-    }
-    if (end > hi) {
-      uint8_t* h = run.host + (hi - start);
-      backend_.map_region(hi, end - hi, run.perms, h);
-      runs_[hi] = Run{end - hi, run.perms, h};
-    }
-  }
   uint64_t removed = 0;
   for (auto p = pages_.lower_bound(lo); p != pages_.end() && p->first < hi;) {
     auto [first, last] = by_pa_.equal_range(p->second.pa);
@@ -77,6 +90,11 @@ uint64_t InstalledPages::invalidate(uint64_t ipa, uint64_t size) {
     p = pages_.erase(p);
     ++removed;
   }
+  if (removed == 0) return 0;
+  // The regions that held them change at the next sync().
+  auto it = runs_.lower_bound(lo);
+  if (it != runs_.begin() && std::prev(it)->first + std::prev(it)->second.size > lo) --it;
+  for (; it != runs_.end() && it->first < hi; ++it) stale_.insert(it->first);
   return removed;
 }
 
@@ -91,9 +109,8 @@ uint64_t InstalledPages::invalidate_pa(uint64_t pa, uint64_t size) {
 }
 
 uint64_t InstalledPages::clear() {
-  for (auto& [start, run] : runs_) backend_.unmap_region(start, run.size);
-  runs_.clear();
-  uint64_t n = pages_.size();
+  const uint64_t n = pages_.size();
+  for (auto& [start, run] : runs_) stale_.insert(start);
   pages_.clear();
   by_pa_.clear();
   return n;

@@ -1,11 +1,22 @@
 // What a core has installed in its Unicorn engine and why: one entry per IPA page (the stage-2
-// output, its PAS, the permissions) and the Unicorn regions that back them. Regions are
-// maximal runs of installed pages with the same permissions and contiguous host memory, so
-// Unicorn's region count stays small (it degrades with the count and aborts near 10^4).
+// output, its PAS, the permissions) and the Unicorn regions that back them.
+//
+// Unicorn 2.0.1 makes region changes costly: unmapping flushes QEMU's TLB page by page (about
+// 1 us per 4 KiB, and an executable region also loses its 2 MiB guard), and a region count near
+// 10^4 aborts it. So:
+//  - an install maps its pages as one new region and never remaps a neighbour;
+//  - when the count passes a threshold, the next sync() coalesces runs of pages with the same
+//    permissions and contiguous host memory, each within an aligned 2 MiB block, so that no
+//    later change has to remap more than 2 MiB (never inside a slice: unmapping while Unicorn
+//    runs is not safe);
+//  - an invalidation removes the pages at once (find() no longer sees them) but changes the
+//    regions only at sync(), which the core calls before it runs guest code again: a teardown
+//    that destroys a realm page by page costs no region change at all.
 // Pages leave on invalidation (RTT/RIPAS change, the host's stage 2, TLBI, GPT change).
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 
 #include "gpt/pas.h"
 
@@ -31,13 +42,18 @@ class InstalledPages {
     ~Backend() = default;
   };
 
-  explicit InstalledPages(Backend& backend) : backend_(backend) {}
+  static constexpr uint64_t kBlock = 2ull << 20;  // coalesced regions never cross one
+  static constexpr uint64_t kCoalesceAbove = 64;  // regions
+  // Past this many regions a fill must wait for the next sync() (the slice stops and resumes).
+  static constexpr uint64_t kMaxRegions = 4096;
 
-  // Installs the page at `ipa` (page-aligned, not installed yet), merging it with neighbouring
-  // regions when it extends them.
+  explicit InstalledPages(Backend& backend, uint64_t coalesce_above = kCoalesceAbove)
+      : backend_(backend), coalesce_above_(coalesce_above), coalesce_at_(coalesce_above) {}
+
+  // Installs the page at `ipa` (page-aligned, not installed yet).
   void install(uint64_t ipa, const InstalledPage& page) { install_run(ipa, &page, 1); }
   // Installs `count` pages from `ipa` whose host memory is contiguous (pages[i].host ==
-  // pages[0].host + i * kPage) with one region change: Unicorn's map and unmap are costly.
+  // pages[0].host + i * kPage) as one region.
   void install_run(uint64_t ipa, const InstalledPage* pages, uint64_t count);
   // Removes every page in [ipa, ipa + size); returns how many were installed.
   uint64_t invalidate(uint64_t ipa, uint64_t size);
@@ -45,10 +61,17 @@ class InstalledPages {
   // change); returns how many.
   uint64_t invalidate_pa(uint64_t pa, uint64_t size);
   uint64_t clear();
+  // Brings the regions in line with the pages, and coalesces them past the threshold. Must run
+  // before guest code runs again, outside Unicorn's run loop.
+  void sync() {
+    if (!stale_.empty()) rebuild_stale();
+    if (runs_.size() > coalesce_at_) coalesce();
+  }
+  bool full() const { return runs_.size() >= kMaxRegions; }
 
   const InstalledPage* find(uint64_t ipa) const;
   uint64_t pages() const { return pages_.size(); }
-  uint64_t regions() const { return runs_.size(); }
+  uint64_t regions() const { return runs_.size(); }  // as mapped now (stale ones included)
 
  private:
   struct Run {
@@ -56,10 +79,19 @@ class InstalledPages {
     uint32_t perms;
     uint8_t* host;
   };
+  void rebuild_stale();
+  void coalesce();
+  // Maps the installed pages in [lo, hi) as maximal runs, none crossing a kBlock boundary.
+  void map_runs(uint64_t lo, uint64_t hi);
+  void map_run(uint64_t start, uint64_t size, uint32_t perms, uint8_t* host);
+
   Backend& backend_;
+  const uint64_t coalesce_above_;
+  uint64_t coalesce_at_;
   std::map<uint64_t, InstalledPage> pages_;  // by IPA page
   std::multimap<uint64_t, uint64_t> by_pa_;  // output PA page -> IPA page (aliases allowed)
-  std::map<uint64_t, Run> runs_;             // by first IPA
+  std::map<uint64_t, Run> runs_;             // mapped regions, by first IPA
+  std::set<uint64_t> stale_;                 // runs that hold pages no longer installed
 };
 
 }  // namespace cpu

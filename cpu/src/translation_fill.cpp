@@ -197,6 +197,12 @@ bool UnicornCpu::Impl::resolve_fault(PeContext& c, const SliceStop& s) {
     ++stats->stage2_faults;
     return exit_with(x, !s.fetch);
   }
+  if (c.pages.full()) {  // stop here; the next slice coalesces regions and retries
+    Outcome o;
+    o.kind = Outcome::Kind::Retry;
+    c.pending = o;
+    return false;
+  }
   exit = fill(c, w.ipa, s.address, s.write, s.fetch, false, nullptr);
   if (!exit) return true;
   if (exit->kind == GuestExitKind::Halted && std::strcmp(exit->reason, "abort") == 0)
@@ -211,6 +217,10 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_mem_fault(PeContext& c, const 
   }
   PeContext::FaultOutcome o = *c.pending;
   c.pending.reset();
+  if (o.kind == PeContext::FaultOutcome::Kind::Retry) {
+    c.repeat_pc = ~uint64_t{0};  // a retry is not a repeat of the same fault
+    return std::nullopt;
+  }
   uint64_t pc = c.engine.pc();
   if (o.kind == PeContext::FaultOutcome::Kind::GuestAbort) {
     if (!deliver_to_guest(c, 0, o.esr_el1, o.far, pc, true)) {

@@ -263,8 +263,10 @@ TEST_F(CpuTest, invalidate_all_drops_every_installed_page) {
   EXPECT_GE(cpu.installed_pages(0), 2u);  // code (with its fill-ahead neighbours) and data
   cpu.invalidate_all();
   EXPECT_EQ(cpu.installed_pages(0), 0u);
-  EXPECT_EQ(cpu.installed_regions(0), 0u);
+  EXPECT_FALSE(cpu.installed(0, kDataIpa));
   ASSERT_EQ(run().kind, GuestExitKind::Hvc);  // refilled on demand
+  EXPECT_TRUE(cpu.installed(0, kDataIpa));
+  EXPECT_GE(cpu.installed_pages(0), 2u);
 }
 
 TEST_F(CpuTest, a_read_only_stage2_page_exits_with_a_permission_fault_on_write) {

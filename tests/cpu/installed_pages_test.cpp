@@ -1,4 +1,5 @@
-// InstalledPages: runs of contiguous pages become one region; invalidation splits them.
+// InstalledPages: installs map their own region, invalidations change regions only at sync(),
+// and runs are coalesced within 2 MiB blocks when the region count passes its threshold.
 #include "installed_pages.h"
 
 #include <gtest/gtest.h>
@@ -11,7 +12,11 @@ struct FakeBackend : cpu::InstalledPages::Backend {
   std::map<uint64_t, std::pair<uint64_t, uint8_t*>> regions;
   unsigned maps = 0, unmaps = 0;
   void map_region(uint64_t ipa, uint64_t size, uint32_t, uint8_t* host) override {
-    EXPECT_FALSE(regions.count(ipa));
+    auto next = regions.lower_bound(ipa);
+    EXPECT_TRUE(next == regions.end() || next->first >= ipa + size) << "overlaps a region";
+    if (next != regions.begin()) {
+      EXPECT_LE(std::prev(next)->first + std::prev(next)->second.first, ipa) << "overlaps a region";
+    }
     regions[ipa] = {size, host};
     ++maps;
   }
@@ -30,43 +35,87 @@ cpu::InstalledPage page(uint8_t* host, uint32_t perms = 7) {
   return p;
 }
 
-alignas(4096) uint8_t mem[16 * 4096];
+alignas(4096) uint8_t mem[1024 * 4096];
+constexpr uint64_t kBase = 0x80000000;
 
-TEST(InstalledPages, contiguous_pages_in_any_order_merge_into_one_region) {
+TEST(InstalledPages, each_install_is_one_region_and_never_remaps_a_neighbour) {
   FakeBackend b;
   cpu::InstalledPages pages(b);
-  for (unsigned i : {3u, 1u, 2u, 0u, 4u}) pages.install(0x1000 * i + 0x80000000, page(mem + 4096 * i));
+  for (unsigned i : {3u, 1u, 2u, 0u, 4u}) pages.install(kBase + 0x1000 * i, page(mem + 4096 * i));
   EXPECT_EQ(pages.pages(), 5u);
-  EXPECT_EQ(pages.regions(), 1u);
-  ASSERT_EQ(b.regions.size(), 1u);
-  EXPECT_EQ(b.regions.begin()->first, 0x80000000u);
-  EXPECT_EQ(b.regions.begin()->second.first, 5 * 4096u);
-  EXPECT_EQ(b.regions.begin()->second.second, mem);
+  EXPECT_EQ(pages.regions(), 5u);
+  EXPECT_EQ(b.maps, 5u);
+  EXPECT_EQ(b.unmaps, 0u);
 }
 
-TEST(InstalledPages, pages_with_other_permissions_or_host_memory_stay_apart) {
+TEST(InstalledPages, past_the_threshold_sync_coalesces_runs_within_2_mib_blocks_only) {
   FakeBackend b;
-  cpu::InstalledPages pages(b);
-  pages.install(0x80000000, page(mem));
-  pages.install(0x80001000, page(mem + 4096, 5));     // other permissions
-  pages.install(0x80002000, page(mem + 3 * 4096, 5)); // host not contiguous
+  cpu::InstalledPages pages(b, 4);
+  // 8 single pages straddling a 2 MiB boundary: 4 below it, 4 above, host memory contiguous,
+  // and one more with other permissions.
+  const uint64_t boundary = kBase + cpu::InstalledPages::kBlock;
+  for (unsigned i = 0; i < 8; ++i) pages.install(boundary - 4 * 4096 + i * 4096, page(mem + 4096 * i));
+  pages.install(boundary + 4 * 4096, page(mem + 8 * 4096, 5));
+  EXPECT_EQ(b.unmaps, 0u);  // never while a slice may be running
+  EXPECT_EQ(pages.regions(), 9u);
+  pages.sync();
   EXPECT_EQ(pages.regions(), 3u);
+  EXPECT_EQ(b.regions.at(boundary - 4 * 4096).first, 4 * 4096u);
+  EXPECT_EQ(b.regions.at(boundary).first, 4 * 4096u);
+  EXPECT_EQ(b.regions.at(boundary).second, mem + 4 * 4096);
+  EXPECT_EQ(b.regions.size(), pages.regions());
+  EXPECT_EQ(pages.pages(), 9u);
+  pages.sync();  // under the new threshold: nothing to do
+  EXPECT_EQ(b.unmaps, 8u);
 }
 
-TEST(InstalledPages, invalidating_the_middle_of_a_run_keeps_both_ends_installed) {
+TEST(InstalledPages, an_invalidation_removes_pages_at_once_and_splits_regions_at_sync) {
   FakeBackend b;
   cpu::InstalledPages pages(b);
-  for (unsigned i = 0; i < 8; ++i) pages.install(0x80000000 + 0x1000 * i, page(mem + 4096 * i));
-  EXPECT_EQ(pages.invalidate(0x80002000, 0x2000), 2u);
+  cpu::InstalledPage run[8];
+  for (unsigned i = 0; i < 8; ++i) run[i] = page(mem + 4096 * i);
+  pages.install_run(kBase, run, 8);
+  EXPECT_EQ(pages.invalidate(kBase + 0x2000, 0x2000), 2u);
   EXPECT_EQ(pages.pages(), 6u);
+  EXPECT_EQ(pages.find(kBase + 0x2000), nullptr);
+  EXPECT_NE(pages.find(kBase + 0x4fff), nullptr);
+  EXPECT_EQ(b.unmaps, 0u);  // nothing runs before sync(): the region may wait
+  pages.sync();
   EXPECT_EQ(pages.regions(), 2u);
-  EXPECT_EQ(b.regions.at(0x80000000).first, 0x2000u);
-  EXPECT_EQ(b.regions.at(0x80004000).first, 0x4000u);
-  EXPECT_EQ(b.regions.at(0x80004000).second, mem + 4 * 4096);
-  EXPECT_EQ(pages.find(0x80002000), nullptr);
-  EXPECT_NE(pages.find(0x80004fff), nullptr);
+  EXPECT_EQ(b.regions.at(kBase).first, 0x2000u);
+  EXPECT_EQ(b.regions.at(kBase + 0x4000).first, 0x4000u);
+  EXPECT_EQ(b.regions.at(kBase + 0x4000).second, mem + 4 * 4096);
   EXPECT_EQ(pages.invalidate(0x70000000, 0x1000), 0u);  // nothing there: no region change
+  pages.sync();
+  EXPECT_EQ(b.unmaps, 1u);
   EXPECT_EQ(pages.clear(), 6u);
+  pages.sync();
   EXPECT_TRUE(b.regions.empty());
+  EXPECT_EQ(pages.regions(), 0u);
 }
+
+TEST(InstalledPages, an_install_over_invalidated_pages_applies_the_pending_change_first) {
+  FakeBackend b;
+  cpu::InstalledPages pages(b);
+  cpu::InstalledPage run[4];
+  for (unsigned i = 0; i < 4; ++i) run[i] = page(mem + 4096 * i);
+  pages.install_run(kBase, run, 4);
+  pages.invalidate(kBase + 0x1000, 0x1000);
+  pages.install(kBase + 0x1000, page(mem + 100 * 4096));  // remapped elsewhere, before a sync
+  EXPECT_EQ(pages.find(kBase + 0x1000)->host, mem + 100 * 4096);
+  EXPECT_EQ(b.regions.size(), 3u);
+  EXPECT_EQ(b.regions.at(kBase + 0x1000).second, mem + 100 * 4096);
+}
+
+TEST(InstalledPages, invalidate_by_pa_finds_every_alias) {
+  FakeBackend b;
+  cpu::InstalledPages pages(b);
+  cpu::InstalledPage p = page(mem);
+  p.pa = 0x84000000;
+  pages.install(kBase, p);
+  pages.install(kBase + 0x10000, p);  // the same PA at a second IPA
+  EXPECT_EQ(pages.invalidate_pa(0x84000000, 4096), 2u);
+  EXPECT_EQ(pages.pages(), 0u);
+}
+
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <vector>
 
 namespace {
 
@@ -37,6 +38,13 @@ cpu::InstalledPage page(uint8_t* host, uint32_t perms = 7) {
 
 alignas(4096) uint8_t mem[1024 * 4096];
 constexpr uint64_t kBase = 0x80000000;
+
+// Installs `n` pages at kBase backed by the start of `mem`, as one fill run.
+void install_run(cpu::InstalledPages& pages, unsigned n) {
+  std::vector<cpu::InstalledPage> run;
+  for (unsigned i = 0; i < n; ++i) run.push_back(page(mem + 4096 * i));
+  pages.install_run(kBase, run.data(), n);
+}
 
 TEST(InstalledPages, each_install_is_one_region_and_never_remaps_a_neighbour) {
   FakeBackend b;
@@ -72,9 +80,7 @@ TEST(InstalledPages, past_the_threshold_sync_coalesces_runs_within_2_mib_blocks_
 TEST(InstalledPages, an_invalidation_removes_pages_at_once_and_splits_regions_at_sync) {
   FakeBackend b;
   cpu::InstalledPages pages(b);
-  cpu::InstalledPage run[8];
-  for (unsigned i = 0; i < 8; ++i) run[i] = page(mem + 4096 * i);
-  pages.install_run(kBase, run, 8);
+  install_run(pages, 8);
   EXPECT_EQ(pages.invalidate(kBase + 0x2000, 0x2000), 2u);
   EXPECT_EQ(pages.pages(), 6u);
   EXPECT_EQ(pages.find(kBase + 0x2000), nullptr);
@@ -97,9 +103,7 @@ TEST(InstalledPages, an_invalidation_removes_pages_at_once_and_splits_regions_at
 TEST(InstalledPages, an_install_over_invalidated_pages_applies_the_pending_change_first) {
   FakeBackend b;
   cpu::InstalledPages pages(b);
-  cpu::InstalledPage run[4];
-  for (unsigned i = 0; i < 4; ++i) run[i] = page(mem + 4096 * i);
-  pages.install_run(kBase, run, 4);
+  install_run(pages, 4);
   pages.invalidate(kBase + 0x1000, 0x1000);
   pages.install(kBase + 0x1000, page(mem + 100 * 4096));  // remapped elsewhere, before a sync
   EXPECT_EQ(pages.find(kBase + 0x1000)->host, mem + 100 * 4096);

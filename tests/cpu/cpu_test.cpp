@@ -212,6 +212,30 @@ TEST_F(CpuTest, invalidate_ipa_makes_the_guest_see_the_new_mapping_never_the_old
   EXPECT_EQ(st.x[2], 0u);
 }
 
+TEST_F(CpuTest, after_a_code_page_is_remapped_the_guest_runs_the_new_code_never_the_old) {
+  // Two versions of a page of code at the same IPA: "movz x0, #v; hvc #20".
+  constexpr uint64_t kCodeIpa2 = 0x80200000, kOld = 0x84400000, kNew = 0x84402000;
+  auto write_code = [&](uint64_t pa, uint32_t value) {
+    const uint32_t code[] = {0xd2800000u | (value << 5), 0xd4000282u};
+    std::memcpy(dram(pa), code, sizeof code);
+  };
+  write_code(kOld, 1);
+  write_code(kNew, 2);
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(::testing::Message() << "round " << round);
+    s2.map(kCodeIpa2, kOld, 4096);
+    start_at(kCodeIpa2);
+    ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+    EXPECT_EQ(st.x[0], 1u);
+    s2.map(kCodeIpa2, kNew, 4096);  // same IPA, other granule, same size of host region
+    cpu.invalidate_ipa(s2, kCodeIpa2, 4096);
+    start_at(kCodeIpa2);
+    ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+    EXPECT_EQ(st.x[0], 2u);
+    cpu.invalidate_ipa(s2, kCodeIpa2, 4096);
+  }
+}
+
 TEST_F(CpuTest, a_gpt_change_and_its_tlbi_remove_an_installed_page_so_the_guest_faults) {
   // The page is installed (a fill checked it as Non-secure) and the guest reads it...
   constexpr uint64_t kPage = 0x84400000;

@@ -6,11 +6,11 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "bare_engine.h"
 #include "cpu/core.h"
@@ -21,6 +21,7 @@
 #include "platform/requester.h"
 #include "platform/sim_context.h"
 #include "platform/soc.h"
+#include "timing.h"
 
 namespace {
 
@@ -91,36 +92,35 @@ struct Bench {
   }
 };
 
-double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// The three runs are interleaved and each rate comes from its fastest run: on a shared host,
-// other tenants only ever slow a run down, so the minimum is the least disturbed measurement.
+// The three runs are interleaved. Rates come from each one's fastest run; ratios are the
+// medians of the ratios of runs made back to back (see timing.h).
 void compare(benchmark::State& state, uint64_t insns_expected, const std::function<uint64_t()>& full,
              const std::function<void()>& bare, const std::function<void()>& hooked) {
   double t_full = 1e30, t_bare = 1e30, t_hooked = 1e30;
+  std::vector<double> ratios, ratios_hooked;
   uint64_t insns = 0;
   for (auto _ : state) {
-    auto a = std::chrono::steady_clock::now();
+    const double a = bench_cpu::thread_seconds();
     insns = full();
-    auto b = std::chrono::steady_clock::now();
+    const double b = bench_cpu::thread_seconds();
     bare();
-    auto c = std::chrono::steady_clock::now();
+    const double c = bench_cpu::thread_seconds();
     hooked();
-    auto d = std::chrono::steady_clock::now();
-    t_full = std::min(t_full, seconds(b - a));
-    t_bare = std::min(t_bare, seconds(c - b));
-    t_hooked = std::min(t_hooked, seconds(d - c));
+    const double d = bench_cpu::thread_seconds();
+    t_full = std::min(t_full, b - a);
+    t_bare = std::min(t_bare, c - b);
+    t_hooked = std::min(t_hooked, d - c);
+    ratios.push_back((c - b) / (b - a));
+    ratios_hooked.push_back((d - c) / (b - a));
   }
   // The full path also retires the HVC that ends the run; the bare engines stop at it.
   if (insns != insns_expected + 1) state.SkipWithError("the full path retired an unexpected instruction count");
-  const double full_rate = insns_expected / t_full, bare_rate = insns_expected / t_bare,
-               hooked_rate = insns_expected / t_hooked;
   state.counters["insns"] = static_cast<double>(insns_expected);
-  state.counters["full_MIPS"] = full_rate / 1e6;
-  state.counters["bare_MIPS"] = bare_rate / 1e6;
-  state.counters["bare_blockhook_MIPS"] = hooked_rate / 1e6;
-  state.counters["ratio"] = full_rate / bare_rate;
-  state.counters["ratio_vs_blockhook"] = full_rate / hooked_rate;
+  state.counters["full_MIPS"] = insns_expected / t_full / 1e6;
+  state.counters["bare_MIPS"] = insns_expected / t_bare / 1e6;
+  state.counters["bare_blockhook_MIPS"] = insns_expected / t_hooked / 1e6;
+  state.counters["ratio"] = bench_cpu::median(ratios);
+  state.counters["ratio_vs_blockhook"] = bench_cpu::median(ratios_hooked);
 }
 
 void BM_ComputeLoop(benchmark::State& state) {

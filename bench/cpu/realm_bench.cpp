@@ -4,13 +4,12 @@
 //
 // A realm run also creates, populates and tears down the realm. Those costs do not depend on the
 // loop's length, so the realm's rate is marginal: two runs that differ only in the loop count,
-// (instructions of the longer - of the shorter) / (wall time of the longer - of the shorter),
-// each wall time the fastest of its interleaved repeats.
+// (instructions of the longer - of the shorter) / (time of the longer - of the shorter), each
+// time the fastest of its interleaved repeats; the ratio is the median over repeats (timing.h).
 // Counters: realm_MIPS, bare_MIPS, ratio (goal >= 0.8).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -18,18 +17,20 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "bare_engine.h"
 #include "guest_images/compute.h"
 #include "loops.h"
 #include "runner.h"
 #include "scenario.h"
+#include "timing.h"
 
 namespace {
 
 using bench_cpu::BareEngine;
 
-// Wall seconds of one realm run of the compute image with X0 = n, X1 = mode.
+// CPU seconds of one realm run of the compute image with X0 = n, X1 = mode.
 double realm_run(uint64_t n, unsigned mode) {
   std::ostringstream text;
   text << "name: bench-realm-speed\n"
@@ -49,11 +50,11 @@ double realm_run(uint64_t n, unsigned mode) {
   o.quiet = true;
   o.out_dir = (std::filesystem::temp_directory_path() / "bench_cpu_realm").string();
   std::ostringstream sink;
-  const auto t0 = std::chrono::steady_clock::now();
+  const double t0 = bench_cpu::thread_seconds();
   const auto r = rmesim::run_scenario(s, o, sink);
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double t = bench_cpu::thread_seconds() - t0;
   if (!r.ok) throw std::runtime_error("realm run failed: " + r.failure);
-  return wall;
+  return t;
 }
 
 struct BareImage {
@@ -72,23 +73,26 @@ struct BareImage {
 // `insns(n)`: the loop's instruction count for X0 = n; `bare(n)` runs it on the bare engine.
 void measure(benchmark::State& state, unsigned mode, uint64_t n_short, uint64_t n_long,
              const std::function<uint64_t(uint64_t)>& insns, const std::function<void(uint64_t)>& bare) {
+  const double extra = static_cast<double>(insns(n_long) - insns(n_short));
   double t_short = 1e30, t_long = 1e30, t_bare = 1e30;
+  std::vector<double> ratios;
   for (auto _ : state) {
-    t_short = std::min(t_short, realm_run(n_short, mode));
-    t_long = std::min(t_long, realm_run(n_long, mode));
-    const auto a = std::chrono::steady_clock::now();
+    const double s = realm_run(n_short, mode), l = realm_run(n_long, mode);
+    const double a = bench_cpu::thread_seconds();
     bare(n_long);
-    t_bare = std::min(t_bare, std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count());
+    const double b = bench_cpu::thread_seconds() - a;
+    t_short = std::min(t_short, s);
+    t_long = std::min(t_long, l);
+    t_bare = std::min(t_bare, b);
+    if (l > s) ratios.push_back((extra / (l - s)) / (insns(n_long) / b));
   }
-  if (t_long <= t_short) {
+  if (t_long <= t_short || ratios.empty()) {
     state.SkipWithError("the longer realm run was not slower: too noisy to measure");
     return;
   }
-  const double realm_rate = (insns(n_long) - insns(n_short)) / (t_long - t_short);
-  const double bare_rate = insns(n_long) / t_bare;
-  state.counters["realm_MIPS"] = realm_rate / 1e6;
-  state.counters["bare_MIPS"] = bare_rate / 1e6;
-  state.counters["ratio"] = realm_rate / bare_rate;
+  state.counters["realm_MIPS"] = extra / (t_long - t_short) / 1e6;
+  state.counters["bare_MIPS"] = insns(n_long) / t_bare / 1e6;
+  state.counters["ratio"] = bench_cpu::median(ratios);
   state.counters["realm_run_short_ms"] = t_short * 1e3;
 }
 
@@ -98,7 +102,7 @@ void BM_RealmComputeLoop(benchmark::State& state) {
     b.engine.call(guest_images::compute::k_compute_loop, BareImage::kReturn, n, 0x1234567);
   });
 }
-BENCHMARK(BM_RealmComputeLoop)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_RealmComputeLoop)->Unit(benchmark::kMillisecond)->Iterations(7);
 
 void BM_RealmLoadStoreLoop(benchmark::State& state) {
   BareImage b;
@@ -107,6 +111,6 @@ void BM_RealmLoadStoreLoop(benchmark::State& state) {
                   bench_cpu::kLdstBytes);
   });
 }
-BENCHMARK(BM_RealmLoadStoreLoop)->Unit(benchmark::kMillisecond)->Iterations(5);
+BENCHMARK(BM_RealmLoadStoreLoop)->Unit(benchmark::kMillisecond)->Iterations(7);
 
 }  // namespace

@@ -173,6 +173,10 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
       exit.kind = GuestExitKind::Budget;
       break;
     }
+    if (pe.take_interrupt()) {  // the hypervisor wants the PE back
+      exit.kind = GuestExitKind::Irq;
+      break;
+    }
     uint64_t budget = std::min(max - total, costs.max_slice);
     const uint64_t fit = slice_fit(req);
     if (fit != kNoLimit) budget = std::max<uint64_t>(1, std::min(budget, fit));

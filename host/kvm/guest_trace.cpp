@@ -63,11 +63,7 @@ const char* exit_name(platform::GuestExitKind k) {
 }  // namespace
 
 GuestTracer::GuestTracer(platform::Soc& soc, platform::GuestCpu& inner)
-    : soc_(soc), inner_(inner), kick_(soc.num_pes(), false), open_(soc.num_pes()) {}
-
-void GuestTracer::kick(unsigned pe_index) {
-  if (pe_index < kick_.size()) kick_[pe_index] = true;
-}
+    : soc_(soc), inner_(inner), open_(soc.num_pes()) {}
 
 void GuestTracer::close_open_call(platform::Pe& pe) {
   Open& o = open_.at(pe.index());
@@ -106,10 +102,6 @@ platform::GuestExit GuestTracer::run(platform::Pe& pe, platform::GuestState& sta
     o.active = true;
     o.name = name;
     o.start = end;
-  }
-  if (kick_[pe.index()] && e.kind == platform::GuestExitKind::Budget) {
-    kick_[pe.index()] = false;
-    e.kind = platform::GuestExitKind::Irq;  // the host's IPI arrives at the slice end
   }
   return e;
 }

@@ -143,9 +143,7 @@ void Kvm::user_free(uint64_t pa, uint64_t bytes) {
   pages_.free(pa, (bytes + PageAllocator::kPage - 1) / PageAllocator::kPage);
 }
 
-void Kvm::kick(unsigned pe_index) {
-  if (tracer_) tracer_->kick(pe_index);
-}
+void Kvm::kick(unsigned pe_index) { soc_.pe(pe_index).interrupt(); }
 
 void Kvm::charge(const sc_core::sc_time& t) { current_pe(soc_).requester().charge(t); }
 

@@ -397,6 +397,22 @@ TEST_F(CpuTest, a_pe_running_alone_makes_long_slices_and_two_pes_running_togethe
   EXPECT_LE(together, 2 * 800004 / 20000u + 4);
 }
 
+TEST_F(CpuTest, an_interrupt_for_the_hypervisor_ends_the_run_at_the_next_slice_boundary) {
+  start_at(snippets::s_loop);
+  st.x[1] = 10'000'000;  // 40 M instructions: 20 ms at 2 GHz
+  f.soc->pe(1).post([&](platform::Pe& p) {
+    p.requester().sync();
+    sc_core::wait(sc_core::sc_time(1, sc_core::SC_MS));
+    f.soc->pe(0).interrupt();  // the host's IPI to the vCPU thread's PE
+  });
+  GuestExit e = run(1ull << 40);
+  EXPECT_EQ(e.kind, GuestExitKind::Irq);
+  // 1 ms = 2 M instructions, give or take one 10 us quantum (20 k instructions).
+  EXPECT_GE(e.instructions, 2'000'000u - 20'000u);
+  EXPECT_LE(e.instructions, 2'000'000u + 20'000u);
+  EXPECT_EQ(run(1ull << 40).kind, GuestExitKind::Hvc);  // taken: the next run goes on to the end
+}
+
 TEST_F(CpuTest, a_pending_irq_is_delivered_to_the_irq_vector_when_unmasked) {
   st.vbar_el1 = snippets::s_vectors;
   st.pstate = 0x345;  // EL1h, I clear

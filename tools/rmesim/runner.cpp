@@ -284,7 +284,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   }
   host::GuestTracer tracer(*soc, cpu);
   rmm.attach_guest_cpu(tracer);
-  rmm.set_run_slice(100'000);
   host::Kvm kvm(*soc, tracer, &tracer, s.host);
   host::Vmm vmm(kvm);
   RunResult result;

@@ -1,11 +1,7 @@
-// A GuestCpu that wraps the real one (cpu::UnicornCpu) to observe guests for the outputs and
-// to let the host interrupt a running guest:
+// A GuestCpu that wraps the real one (cpu::UnicornCpu) to observe guests for the outputs:
 //  - every run slice is a "guest" slice on the PE's track of the guest's world, every RSI or
 //    PSCI call a realm makes (an SMC exit the RMM handles) a slice named after the call, every
 //    GPF an instant; RSI/PSCI calls and exits are counted;
-//  - a kick (Kvm asks for one when it stops a VM) turns the end of the current slice into an
-//    IRQ exit, as the IPI Linux sends to a vCPU thread would: a REC then exits with
-//    RMI_EXIT_IRQ and the host regains control.
 // The host registers the Stage2s of its normal VMs so their guests are drawn as Non-secure.
 #pragma once
 #include <cstdint>
@@ -36,7 +32,6 @@ class GuestTracer final : public platform::GuestCpu {
   void invalidate_all() override { inner_.invalidate_all(); }
 
   void register_nvm_stage2(platform::Stage2* s2) { nvm_.insert(s2); }
-  void kick(unsigned pe_index);
   // Ends the RSI slice still open on a PE (the host calls this when REC_ENTER returns).
   void close_open_call(platform::Pe& pe);
 
@@ -53,7 +48,6 @@ class GuestTracer final : public platform::GuestCpu {
   platform::Soc& soc_;
   platform::GuestCpu& inner_;
   std::set<platform::Stage2*> nvm_;
-  std::vector<bool> kick_;
   std::vector<Open> open_;
   std::map<std::string, CallStats> rsi_;
   std::map<std::string, uint64_t> exits_;

@@ -61,7 +61,7 @@ struct HostOptions {
   AbiVariant abi = AbiVariant::V14;
   bool psci_in_kernel = true;          // V12 only (see AbiVariant)
   uint64_t populate_chunk_pages = 512; // KVM_ARM_RMI_POPULATE maps at most this many pages per call
-  uint64_t nvm_slice = 200'000;        // guest instructions per normal-VM run slice
+  uint64_t nvm_slice = 1'000'000;      // guest instructions per normal-VM run call (a kick ends one sooner)
 };
 
 // What a VMM may set for a realm before it is created (KVM_CAP_ARM_RMI configuration).

@@ -36,6 +36,16 @@ class Pe : public sc_core::sc_module {
   World world() const { return world_; }
   void set_world(World w) { world_ = w; }
 
+  // A physical interrupt for the hypervisor on this PE (the IPI Linux sends to a vCPU thread
+  // it wants back): guest code running on the PE stops at its next slice boundary with an IRQ
+  // exit. It stays pending until guest execution takes it.
+  void interrupt() { interrupt_ = true; }
+  bool take_interrupt() {
+    const bool pending = interrupt_;
+    interrupt_ = false;
+    return pending;
+  }
+
   // Queues a job; jobs run in order on this PE's thread, each to completion.
   void post(Job job);
   // Whether every posted job has finished.
@@ -58,6 +68,7 @@ class Pe : public sc_core::sc_module {
   std::unique_ptr<Requester> requester_;
   std::deque<Job> jobs_;
   bool running_ = false;
+  bool interrupt_ = false;
   std::exception_ptr error_;
   sc_core::sc_event job_posted_, job_done_;
 };

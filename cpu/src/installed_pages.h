@@ -25,7 +25,8 @@ namespace cpu {
 struct InstalledPage {
   uint64_t pa = 0;
   gpt::Pas pas = gpt::Pas::NonSecure;
-  uint32_t perms = 0;      // Perm bits (unicorn_engine.h)
+  uint32_t perms = 0;      // Perm bits (unicorn_engine.h) as installed
+  bool exec_allowed = false;  // stage 2 allows execution (kExec is added when code is fetched)
   uint8_t* host = nullptr; // host view of the 4 KiB page
 };
 

@@ -111,7 +111,10 @@ std::optional<GuestExit> UnicornCpu::Impl::fill(PeContext& c, uint64_t ipa, uint
   p.pa = r.pa;
   p.pas = r.pas;
   p.host = host;
-  p.perms = uint32_t{kRead} | (r.writable ? uint32_t{kWrite} : 0u) | (r.executable ? uint32_t{kExec} : 0u);
+  // Executable only once code is fetched from it: an executable region costs Unicorn a guard
+  // region (unicorn_engine.h), and most pages are only ever data.
+  p.exec_allowed = r.executable;
+  p.perms = uint32_t{kRead} | (r.writable ? uint32_t{kWrite} : 0u) | (r.executable && fetch ? uint32_t{kExec} : 0u);
   // Fill ahead: the following pages of the same aligned window that the stage 2 maps
   // contiguously with the same attributes are installed with this one, each translated and
   // GPC-checked (and charged) as its own fill would be. One Unicorn region change instead of
@@ -187,7 +190,17 @@ bool UnicornCpu::Impl::resolve_fault(PeContext& c, const SliceStop& s) {
   }
   if ((w.ipa & ~(kPage - 1)) != (s.address & ~(kPage - 1)))
     return halt("non-identity stage-1 mapping (Unicorn 2.0.1 checks VAs against IPA regions)");
-  if (s.permission || c.pages.find(w.ipa)) {
+  const InstalledPage* installed = c.pages.find(w.ipa);
+  if (s.fetch && installed && installed->exec_allowed && !(installed->perms & kExec)) {
+    // Code in a page installed as data: reinstall it executable. Unicorn's regions must not
+    // change while it runs, so the slice stops here and the next one fills the page again.
+    c.pages.invalidate(w.ipa & ~(kPage - 1), kPage);
+    Outcome o;
+    o.kind = Outcome::Kind::Retry;
+    c.pending = o;
+    return false;
+  }
+  if (s.permission || installed) {
     // Installed without the permission the access needs: a stage-2 permission fault.
     GuestExit x;
     x.kind = GuestExitKind::Stage2Abort;

@@ -236,6 +236,28 @@ TEST_F(CpuTest, after_a_code_page_is_remapped_the_guest_runs_the_new_code_never_
   }
 }
 
+TEST_F(CpuTest, code_in_a_page_first_installed_as_data_runs_when_fetched) {
+  constexpr uint64_t kPageIpa = 0x80200000, kPagePa = 0x84400000;
+  const uint32_t code[] = {0xd28000e0u, 0xd40002a2u};  // movz x0, #7; hvc #21
+  std::memcpy(dram(kPagePa), code, sizeof code);
+  s2.map(kPageIpa, kPagePa, 4096);
+  start_at(snippets::s_load);  // reads the page as data first: installed without execute
+  st.x[1] = kPageIpa;
+  ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+  EXPECT_EQ(st.x[2], uint64_t{code[1]} << 32 | code[0]);
+  start_at(kPageIpa);
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 21);
+  EXPECT_EQ(st.x[0], 7u);
+  // Stage 2 without execute permission: a fetch is the host's permission fault, as before.
+  s2.map(kPageIpa, kPagePa, 4096, gpt::Pas::NonSecure, true, false);
+  cpu.invalidate_ipa(s2, kPageIpa, 4096);
+  start_at(kPageIpa);
+  e = run();
+  EXPECT_EQ(e.kind, GuestExitKind::Stage2Abort);
+}
+
 TEST_F(CpuTest, a_gpt_change_and_its_tlbi_remove_an_installed_page_so_the_guest_faults) {
   // The page is installed (a fill checked it as Non-secure) and the guest reads it...
   constexpr uint64_t kPage = 0x84400000;

@@ -45,11 +45,13 @@ class InstalledPages {
 
   static constexpr uint64_t kBlock = 2ull << 20;  // coalesced regions never cross one
   static constexpr uint64_t kCoalesceAbove = 64;  // regions
-  // Past this many regions a fill must wait for the next sync() (the slice stops and resumes).
+  // At this many regions a fill must wait for the next sync() (the slice stops and resumes).
   static constexpr uint64_t kMaxRegions = 4096;
 
-  explicit InstalledPages(Backend& backend, uint64_t coalesce_above = kCoalesceAbove)
-      : backend_(backend), coalesce_above_(coalesce_above), coalesce_at_(coalesce_above) {}
+  explicit InstalledPages(Backend& backend, uint64_t coalesce_above = kCoalesceAbove,
+                          uint64_t max_regions = kMaxRegions)
+      : backend_(backend), coalesce_above_(coalesce_above), max_regions_(max_regions),
+        coalesce_at_(coalesce_above) {}
 
   // Installs the page at `ipa` (page-aligned, not installed yet).
   void install(uint64_t ipa, const InstalledPage& page) { install_run(ipa, &page, 1); }
@@ -64,11 +66,18 @@ class InstalledPages {
   uint64_t clear();
   // Brings the regions in line with the pages, and coalesces them past the threshold. Must run
   // before guest code runs again, outside Unicorn's run loop.
+  // Memory too fragmented to coalesce under the limit is dropped and filled again on demand,
+  // so that a fill waiting for sync() always gets room.
   void sync() {
     if (!stale_.empty()) rebuild_stale();
     if (runs_.size() > coalesce_at_) coalesce();
+    if (runs_.size() >= max_regions_) {
+      clear();
+      rebuild_stale();
+      coalesce_at_ = coalesce_above_;
+    }
   }
-  bool full() const { return runs_.size() >= kMaxRegions; }
+  bool full() const { return runs_.size() >= max_regions_; }
 
   const InstalledPage* find(uint64_t ipa) const;
   uint64_t pages() const { return pages_.size(); }
@@ -87,7 +96,7 @@ class InstalledPages {
   void map_run(uint64_t start, uint64_t size, uint32_t perms, uint8_t* host);
 
   Backend& backend_;
-  const uint64_t coalesce_above_;
+  const uint64_t coalesce_above_, max_regions_;
   uint64_t coalesce_at_;
   std::map<uint64_t, InstalledPage> pages_;  // by IPA page
   std::multimap<uint64_t, uint64_t> by_pa_;  // output PA page -> IPA page (aliases allowed)

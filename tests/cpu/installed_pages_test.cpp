@@ -111,6 +111,20 @@ TEST(InstalledPages, an_install_over_invalidated_pages_applies_the_pending_chang
   EXPECT_EQ(b.regions.at(kBase + 0x1000).second, mem + 100 * 4096);
 }
 
+TEST(InstalledPages, memory_too_fragmented_to_coalesce_is_dropped_at_sync_so_fills_get_room) {
+  FakeBackend b;
+  cpu::InstalledPages pages(b, 2, 4);
+  // Every other page: nothing to coalesce.
+  for (unsigned i = 0; i < 4; ++i) pages.install(kBase + 0x2000 * i, page(mem + 0x2000 * i));
+  EXPECT_TRUE(pages.full());
+  pages.sync();
+  EXPECT_FALSE(pages.full());
+  EXPECT_EQ(pages.pages(), 0u);
+  EXPECT_TRUE(b.regions.empty());
+  pages.install(kBase, page(mem));
+  EXPECT_EQ(pages.regions(), 1u);
+}
+
 TEST(InstalledPages, invalidate_by_pa_finds_every_alias) {
   FakeBackend b;
   cpu::InstalledPages pages(b);

@@ -1,9 +1,9 @@
 // What a core has installed in its Unicorn engine and why: one entry per IPA page (the stage-2
 // output, its PAS, the permissions) and the Unicorn regions that back them.
 //
-// Unicorn 2.0.1 makes region changes costly: unmapping flushes QEMU's TLB page by page (about
-// 1 us per 4 KiB, and an executable region also loses its 2 MiB guard), and a region count near
-// 10^4 aborts it. So:
+// Unicorn 2.0.1 makes region changes costly: every map or unmap rebuilds QEMU's flat view, in
+// time that grows with the regions alive, unmapping flushes QEMU's TLB page by page, and near
+// a thousand regions it aborts. So:
 //  - an install maps its pages as one new region and never remaps a neighbour;
 //  - when the count passes a threshold, the next sync() coalesces runs of pages with the same
 //    permissions and contiguous host memory, each within an aligned 2 MiB block, so that no
@@ -46,7 +46,9 @@ class InstalledPages {
   static constexpr uint64_t kBlock = 2ull << 20;  // coalesced regions never cross one
   static constexpr uint64_t kCoalesceAbove = 64;  // regions
   // At this many regions a fill must wait for the next sync() (the slice stops and resumes).
-  static constexpr uint64_t kMaxRegions = 4096;
+  // Unicorn 2.0.1 aborts (QEMU's phys_section_add assertion) somewhere between 768 and 1024
+  // regions of 64 KiB (measured): stay well below.
+  static constexpr uint64_t kMaxRegions = 512;
 
   explicit InstalledPages(Backend& backend, uint64_t coalesce_above = kCoalesceAbove,
                           uint64_t max_regions = kMaxRegions)

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cpu_fixture.h"
+#include "installed_pages.h"
 #include "guest_images/attacker_nvm.h"
 #include "guest_images/compute.h"
 #include "guest_images/memtouch.h"
@@ -126,6 +127,28 @@ TEST_F(GuestImageTest, compute_runs_its_load_store_loop_over_1_mib) {
   EXPECT_EQ(st.x[1], h);
   EXPECT_NE(console.find("compute: 3 load/store passes over 1 MiB"), std::string::npos) << console;
   EXPECT_GE(cpu.stats().instructions.value, 3u * 7 * (1u << 20) / 64);
+}
+
+TEST_F(GuestImageTest, memtouch_over_scattered_pages_stays_under_the_region_limit) {
+  // Each page of an 8 MiB buffer backed by a granule that is not next to its neighbour's: every
+  // fill is a region of its own and nothing coalesces, so the core must stop slices at its
+  // region limit and drop what it installed (Unicorn 2.0.1 aborts near a thousand regions).
+  boot_image(RMESIM_GUEST_DIR "/memtouch.bin", 8, 4096);  // at the first MiB after the image
+  constexpr uint64_t kBufIpa = 0x80100000, kBufPa = kRamPa + kRamSize, kPages = 2048;
+  for (uint64_t i = 0; i < kPages; ++i) s2.map(kBufIpa + i * 4096, kBufPa + (i ^ 1) * 4096, 4096);
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[2], kPages);
+  uint64_t sum = 0;
+  for (uint64_t off = 0; off < (8u << 20); off += 4096) {
+    uint64_t v = (off + 1) * 0x9E3779B97F4A7C15ull;
+    sum = (sum << 1 | sum >> 63) ^ v;
+  }
+  EXPECT_EQ(st.x[1], sum);
+  uint64_t first_word = 0;  // the guest's first word went to the granule of page 1
+  std::memcpy(&first_word, dram(kBufPa + 4096), 8);
+  EXPECT_EQ(first_word, 0x9E3779B97F4A7C15ull);
+  EXPECT_LE(cpu.installed_regions(0), cpu::InstalledPages::kMaxRegions);
 }
 
 TEST_F(GuestImageTest, memtouch_checksums_what_it_wrote) {

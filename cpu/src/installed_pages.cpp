@@ -22,6 +22,14 @@ void InstalledPages::install_run(uint64_t ipa, const InstalledPage* pages, uint6
 void InstalledPages::map_run(uint64_t start, uint64_t size, uint32_t perms, uint8_t* host) {
   backend_.map_region(start, size, perms, host);
   runs_[start] = Run{size, perms, host};
+  if (perms & kExec) ++executable_runs_;
+}
+
+std::map<uint64_t, InstalledPages::Run>::iterator InstalledPages::unmap_run(
+    std::map<uint64_t, Run>::iterator it) {
+  backend_.unmap_region(it->first, it->second.size);
+  if (it->second.perms & kExec) --executable_runs_;
+  return runs_.erase(it);
 }
 
 void InstalledPages::map_runs(uint64_t lo, uint64_t hi) {
@@ -43,8 +51,7 @@ void InstalledPages::rebuild_stale() {
   for (uint64_t start : stale_) {
     auto it = runs_.find(start);
     const uint64_t size = it->second.size;
-    runs_.erase(it);
-    backend_.unmap_region(start, size);
+    unmap_run(it);
     map_runs(start, start + size);
   }
   stale_.clear();
@@ -68,10 +75,7 @@ void InstalledPages::coalesce() {
   }
   for (auto [lo, hi] : groups) {
     const Run first = runs_.at(lo);
-    for (auto it = runs_.lower_bound(lo); it != runs_.end() && it->first < hi;) {
-      backend_.unmap_region(it->first, it->second.size);
-      it = runs_.erase(it);
-    }
+    for (auto it = runs_.lower_bound(lo); it != runs_.end() && it->first < hi;) it = unmap_run(it);
     map_run(lo, hi - lo, first.perms, first.host);
   }
   // Fragmented memory may stay above the threshold: do not coalesce again at every install.

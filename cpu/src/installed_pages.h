@@ -19,6 +19,7 @@
 #include <set>
 
 #include "gpt/pas.h"
+#include "unicorn_engine.h"  // Perm
 
 namespace cpu {
 
@@ -45,9 +46,10 @@ class InstalledPages {
 
   static constexpr uint64_t kBlock = 2ull << 20;  // coalesced regions never cross one
   static constexpr uint64_t kCoalesceAbove = 64;  // regions
-  // At this many regions a fill must wait for the next sync() (the slice stops and resumes).
-  // Unicorn 2.0.1 aborts (QEMU's phys_section_add assertion) somewhere between 768 and 1024
-  // regions of 64 KiB (measured): stay well below.
+  // At this many Unicorn regions a fill must wait for the next sync() (the slice stops and
+  // resumes). Unicorn 2.0.1 aborts (QEMU's phys_section_add assertion) somewhere between 768
+  // and 1024 regions of 64 KiB (measured): stay well below. An executable run counts twice:
+  // the engine follows it with a guard region (unicorn_engine.h).
   static constexpr uint64_t kMaxRegions = 512;
 
   explicit InstalledPages(Backend& backend, uint64_t coalesce_above = kCoalesceAbove,
@@ -73,17 +75,19 @@ class InstalledPages {
   void sync() {
     if (!stale_.empty()) rebuild_stale();
     if (runs_.size() > coalesce_at_) coalesce();
-    if (runs_.size() >= max_regions_) {
+    if (unicorn_regions() >= max_regions_) {
       clear();
       rebuild_stale();
       coalesce_at_ = coalesce_above_;
     }
   }
-  bool full() const { return runs_.size() >= max_regions_; }
+  bool full() const { return unicorn_regions() >= max_regions_; }
 
   const InstalledPage* find(uint64_t ipa) const;
   uint64_t pages() const { return pages_.size(); }
   uint64_t regions() const { return runs_.size(); }  // as mapped now (stale ones included)
+  // What the runs cost Unicorn: a region each, and a guard region for each executable one.
+  uint64_t unicorn_regions() const { return runs_.size() + executable_runs_; }
 
  private:
   struct Run {
@@ -96,6 +100,7 @@ class InstalledPages {
   // Maps the installed pages in [lo, hi) as maximal runs, none crossing a kBlock boundary.
   void map_runs(uint64_t lo, uint64_t hi);
   void map_run(uint64_t start, uint64_t size, uint32_t perms, uint8_t* host);
+  std::map<uint64_t, Run>::iterator unmap_run(std::map<uint64_t, Run>::iterator it);
 
   Backend& backend_;
   const uint64_t coalesce_above_, max_regions_;
@@ -104,6 +109,7 @@ class InstalledPages {
   std::multimap<uint64_t, uint64_t> by_pa_;  // output PA page -> IPA page (aliases allowed)
   std::map<uint64_t, Run> runs_;             // mapped regions, by first IPA
   std::set<uint64_t> stale_;                 // runs that hold pages no longer installed
+  uint64_t executable_runs_ = 0;
 };
 
 }  // namespace cpu

@@ -125,6 +125,20 @@ TEST(InstalledPages, memory_too_fragmented_to_coalesce_is_dropped_at_sync_so_fil
   EXPECT_EQ(pages.regions(), 1u);
 }
 
+TEST(InstalledPages, an_executable_run_counts_twice_toward_the_limit_for_its_guard_region) {
+  FakeBackend b;
+  cpu::InstalledPages pages(b, 64, 4);
+  pages.install(kBase, page(mem, 7));              // executable: a region and its guard
+  pages.install(kBase + 0x2000, page(mem + 0x2000, 3));
+  EXPECT_EQ(pages.unicorn_regions(), 3u);
+  EXPECT_FALSE(pages.full());
+  pages.install(kBase + 0x4000, page(mem + 0x4000, 3));
+  EXPECT_TRUE(pages.full());
+  pages.invalidate(kBase, 0x1000);
+  pages.sync();
+  EXPECT_EQ(pages.unicorn_regions(), 2u);
+}
+
 TEST(InstalledPages, invalidate_by_pa_finds_every_alias) {
   FakeBackend b;
   cpu::InstalledPages pages(b);

@@ -13,6 +13,10 @@ check "--help exits 0 and lists run and --set" '[ $rc = 0 ] && grep -q "rmesim r
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/a" > "$work/a.txt"; rc=$?
 check "default scenario runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/a.txt" && [ -s "$work/a/stats.json" ]'
 check "summary has memory map and GPT geometry" 'grep -q "Memory map" "$work/a.txt" && grep -q "GPT geometry" "$work/a.txt"'
+# The first delegate in a fresh contiguous run shatters it: the summary shows it apart.
+first=$(sed -n 's/.* delegated 64\/64 granules from 0x80100000 (first \([0-9.]*\) us, then \([0-9.]*\) us each).*/\1 \2/p' "$work/a.txt")
+check "summary shows the first delegate of a fresh run slower than the next ones" \
+  '[ -n "$first" ] && python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(0 if a > 2*b else 1)" $first'
 check "stats.json names scenario, seed, profile" 'grep -q "\"scenario\"" "$work/a/stats.json" && grep -q "\"seed\": 1" "$work/a/stats.json" && grep -q "\"profile\"" "$work/a/stats.json"'
 
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/b" -q; rc=$?

@@ -9,6 +9,7 @@
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 #include "platform/requester.h"
+#include "platform/time_format.h"
 #include "runner.h"
 #include "vm_steps.h"
 
@@ -79,16 +80,23 @@ struct TransitionStep : Step {
     const uint64_t g = m.granule_size();
     const uint64_t b = base.resolve(c);
     uint64_t ok = 0, first_err = abi_ok();
+    auto& req = c.pe.requester();
+    const sc_core::sc_time start = req.now();
+    sc_core::sc_time first;  // the first transition shatters a fresh contiguous run: show it apart
     for (uint64_t i = 0; i < count; ++i) {
       platform::abi::SmcRegs r;
       r.x[0] = delegate ? platform::abi::kRmmGtsiDelegate : platform::abi::kRmmGtsiUndelegate;
       r.x[1] = b + i * g;
-      m.smc(c.pe.requester(), platform::World::Realm, r);
+      m.smc(req, platform::World::Realm, r);
+      if (i == 0) first = req.now() - start;
       if (r.x[0] == platform::abi::kRmmEl3Ok) ++ok;
       else if (first_err == abi_ok()) first_err = r.x[0];
     }
-    const std::string what = std::string(delegate ? "delegated " : "undelegated ") + std::to_string(ok) +
-                             "/" + std::to_string(count) + " granules from " + hex(b);
+    std::string what = std::string(delegate ? "delegated " : "undelegated ") + std::to_string(ok) +
+                       "/" + std::to_string(count) + " granules from " + hex(b);
+    if (count > 1)
+      what += " (first " + platform::format_time(first) + ", then " +
+              platform::format_time((req.now() - start - first) / static_cast<double>(count - 1)) + " each)";
     c.note(what);
     const std::string got = first_err == abi_ok() ? "ok"
                             : first_err == platform::abi::kRmmEl3BadAddr ? "bad_addr" : "bad_pas";

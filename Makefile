@@ -6,7 +6,7 @@ SCENARIO ?= scenarios/realm-lifecycle.yaml
 JOBS     ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
 
-PACKAGES := cmake g++ make pkg-config libsystemc-dev libunicorn-dev libcapstone-dev \
+PACKAGES := cmake g++ make pkg-config libsystemc-dev libcapstone-dev \
             libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev \
             libyaml-cpp-dev libssl-dev libcbor-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3
 
@@ -30,6 +30,9 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@# Unicorn 2.1.1 is in Debian 13: fetched into $(BUILD)/deps/ unless the system has it.
+	@pkg-config --atleast-version=2.1.1 unicorn 2>/dev/null || \
+	  tools/fetch-debs $(BUILD)/deps/unicorn trixie $$(dpkg --print-architecture) libunicorn2t64 libunicorn-dev
 
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)

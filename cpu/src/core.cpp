@@ -68,6 +68,12 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
 
 UnicornCpu::~UnicornCpu() = default;
 
+std::string UnicornCpu::engine_version() {
+  unsigned major = 0, minor = 0;
+  const unsigned packed = uc_version(&major, &minor);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string((packed >> 8) & 0xff);
+}
+
 void UnicornCpu::set_insn_trace(std::ostream* os) {
   impl_->trace = os ? std::make_unique<InsnTrace>(*os) : nullptr;
   for (auto& c : impl_->contexts) {

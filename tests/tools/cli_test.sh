@@ -17,6 +17,8 @@ check "summary has memory map and GPT geometry" 'grep -q "Memory map" "$work/a.t
 first=$(sed -n 's/.* delegated 64\/64 granules from 0x80100000 (first \([0-9.]*\) us, then \([0-9.]*\) us each).*/\1 \2/p' "$work/a.txt")
 check "summary shows the first delegate of a fresh run slower than the next ones" \
   '[ -n "$first" ] && python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(0 if a > 2*b else 1)" $first'
+check "the Unicorn version in use is printed and recorded (2.1.1 or later)" \
+  'grep -q "^rmesim: scenario .*, Unicorn 2\.[1-9]" "$work/a.txt" && python3 -c "import json,sys; v=json.load(open(sys.argv[1]))[\"engine\"][\"unicorn\"]; sys.exit(0 if tuple(map(int, v.split(\".\"))) >= (2,1,1) else 1)" "$work/a/stats.json"'
 check "stats.json names scenario, seed, profile" 'grep -q "\"scenario\"" "$work/a/stats.json" && grep -q "\"seed\": 1" "$work/a/stats.json" && grep -q "\"profile\"" "$work/a/stats.json"'
 
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/b" -q; rc=$?

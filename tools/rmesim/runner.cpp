@@ -170,6 +170,7 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.field("name", s.name).field("file", s.file).field("description", s.description);
   w.end_object();
   w.field("seed", s.seed);
+  w.key("engine").begin_object().field("unicorn", cpu::UnicornCpu::engine_version()).end_object();
   w.key("overrides").begin_array();
   for (const auto& o : s.overrides) w.value(o.key + "=" + o.value);
   w.end_array();
@@ -366,7 +367,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
 
   if (!opt.quiet) {
     out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.seed << ", profile "
-        << profile.name() << "\n\n";
+        << profile.name() << ", Unicorn " << cpu::UnicornCpu::engine_version() << "\n\n";
     soc->print_memory_map(out);
     out << "\nSteps\n";
     for (const auto& st : result.steps)

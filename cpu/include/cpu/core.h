@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "platform/guest_cpu.h"
@@ -31,6 +32,9 @@ class UnicornCpu final : public platform::GuestCpu {
                           uint64_t max_instructions) override;
   void invalidate_ipa(platform::Stage2& s2, uint64_t ipa, uint64_t size) override;
   void invalidate_all() override;
+
+  // The Unicorn library in use ("2.1.1"), as the loaded library reports it.
+  static std::string engine_version();
 
   // --trace-insn: every executed guest instruction to `os` (nullptr: off). Slow by design.
   void set_insn_trace(std::ostream* os);

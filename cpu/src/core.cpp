@@ -2,6 +2,7 @@
 #include "cpu/core.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
@@ -41,7 +42,7 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
       stat_group_("cpu", &parent),
       stats_{stat_group_.counter("instructions", "guest instructions retired"),
              stat_group_.counter("slices", "uc_emu_start calls"),
-             stat_group_.counter("fills", "IPA pages installed (stage 2 + GPC checked)"),
+             stat_group_.counter("fills", "TLB fills (stage 1 + stage 2 + GPC)"),
              stat_group_.counter("fill_gpfs", "fills refused by the GPC"),
              stat_group_.counter("stage2_faults", "exits for unmapped IPAs"),
              stat_group_.counter("mmio_exits", "exits for emulated MMIO accesses"),
@@ -50,7 +51,9 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
              stat_group_.counter("wfx_exits", "WFI/WFE exits"),
              stat_group_.counter("guest_exceptions", "exceptions delivered to guest EL1 vectors"),
              stat_group_.counter("irqs_delivered", "virtual IRQs delivered to the guest"),
-             stat_group_.counter("pages_invalidated", "installed pages removed by invalidations"),
+             stat_group_.counter("invalidations", "invalidations that hit what a TLB held"),
+             stat_group_.counter("tlb_flushes", "Unicorn TLB flushes (invalidations, guest TLBIs)"),
+             stat_group_.counter("guest_tlbis", "TLBI instructions executed by guests"),
              stat_group_.time("fill_time", "simulated time of translation fills")} {
   double mhz = profile.number("core.clock");
   double cpi = profile.number("core.cpi");
@@ -59,10 +62,6 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
   impl_->costs.exception_entry = profile.duration("cpu.exception_entry");
   impl_->costs.counter_mhz = profile.number("cpu.counter_frequency");
   impl_->costs.max_slice = static_cast<uint64_t>(profile.number("cpu.max_slice"));
-  const uint64_t window = static_cast<uint64_t>(profile.number("cpu.fill_window"));
-  if (window == 0 || window > 512 || (window & (window - 1)))
-    throw std::invalid_argument("cpu.fill_window must be a power of two from 1 to 512 pages");
-  impl_->costs.fill_window = window * InstalledPages::kPage;
   impl_->stats = &stats_;
 }
 
@@ -84,24 +83,23 @@ void UnicornCpu::set_insn_trace(std::ostream* os) {
       continue;
     }
     Impl* impl = impl_.get();
-    ctx->engine.set_insn_observer([impl, ctx](uint64_t pc) {
-      uint32_t insn = 0;
-      ctx->engine.read(pc, &insn, 4);
-      const char* world = ctx->pe ? platform::to_string(ctx->pe->world()) : "?";
-      impl->trace->record(ctx->index, world, pstate_el(ctx->engine.pstate()), pc, insn);
-    });
+    ctx->engine.set_insn_observer([impl, ctx](uint64_t pc) { impl->trace_insn(*ctx, pc); });
   }
 }
 
-uint64_t UnicornCpu::installed_pages(unsigned i) const {
-  return i < impl_->contexts.size() && impl_->contexts[i] ? impl_->contexts[i]->pages.pages() : 0;
-}
-uint64_t UnicornCpu::installed_regions(unsigned i) const {
-  return i < impl_->contexts.size() && impl_->contexts[i] ? impl_->contexts[i]->pages.regions() : 0;
+void UnicornCpu::Impl::trace_insn(PeContext& c, uint64_t pc) {
+  uint32_t insn = 0;
+  fetch_insn(c, pc, insn);
+  const char* world = c.pe ? platform::to_string(c.pe->world()) : "?";
+  trace->record(c.index, world, pstate_el(c.engine.pstate()), pc, insn);
 }
 
-bool UnicornCpu::installed(unsigned i, uint64_t ipa) const {
-  return i < impl_->contexts.size() && impl_->contexts[i] && impl_->contexts[i]->pages.find(ipa);
+uint64_t UnicornCpu::tlb_entries(unsigned i) const {
+  return i < impl_->contexts.size() && impl_->contexts[i] ? impl_->contexts[i]->tlb.entries() : 0;
+}
+
+bool UnicornCpu::tlb_holds(unsigned i, uint64_t va) const {
+  return i < impl_->contexts.size() && impl_->contexts[i] && impl_->contexts[i]->tlb.find(va);
 }
 
 GuestExit UnicornCpu::run(platform::Pe& pe, GuestState& state, platform::Stage2& s2, uint64_t max) {
@@ -110,12 +108,12 @@ GuestExit UnicornCpu::run(platform::Pe& pe, GuestState& state, platform::Stage2&
 
 void UnicornCpu::invalidate_ipa(platform::Stage2& s2, uint64_t ipa, uint64_t size) {
   for (auto& c : impl_->contexts)
-    if (c && c->s2 == &s2) stats_.pages_invalidated += c->pages.invalidate(ipa, size);
+    if (c && c->s2 == &s2 && c->tlb.invalidate_ipa(ipa, size)) ++stats_.invalidations;
 }
 
 void UnicornCpu::invalidate_all() {
   for (auto& c : impl_->contexts)
-    if (c) stats_.pages_invalidated += c->pages.clear();
+    if (c && c->tlb.invalidate_all()) ++stats_.invalidations;
 }
 
 PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
@@ -125,7 +123,7 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
     auto c = std::make_unique<PeContext>();
     c->index = i;
     c->pe = &pe;
-    c->pages_invalidated = &stats->pages_invalidated;
+    c->invalidations = &stats->invalidations;
     pe.gpc().add_listener(*c);
     // CNTFRQ_EL0 as firmware programs it; CNTVCT/CNTPCT are served from simulated time.
     put(c->engine, kCntfrqEl0, static_cast<uint64_t>(costs.counter_mhz * 1e6));
@@ -135,17 +133,22 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
       sc_core::sc_time t = ctx->pe->requester().now() + k->insn * static_cast<double>(ctx->engine.slice_executed());
       return static_cast<uint64_t>(t.to_seconds() * k->counter_mhz * 1e6);
     });
-    c->engine.set_fault_resolver([this, ctx](const SliceStop& s) { return resolve_fault(*ctx, s); });
-    c->engine.set_code_reader([this, ctx](uint64_t va, uint32_t& insn) { return fetch_insn(*ctx, va, insn); });
+    c->engine.set_tlb_filler([this, ctx](uint64_t va, uint32_t access, uint64_t& pa, uint32_t& perms) {
+      return tlb_fill(*ctx, va, access, pa, perms);
+    });
+    // A guest TLBI: the entries it names may be stale now, and Unicorn cannot tell which. The
+    // TLB is flushed at once (translated code stays: dropping it under the running block
+    // would restart the TLBI for ever, and the guest's page tables change no code).
+    c->engine.set_tlbi_observer([this, ctx]() {
+      ++stats->guest_tlbis;
+      ++stats->tlb_flushes;
+      ctx->engine.flush_tlb();
+      ctx->tlb.flushed(false);
+    });
     contexts[i] = std::move(c);
     if (trace) {
       Impl* impl = this;
-      ctx->engine.set_insn_observer([impl, ctx](uint64_t pc) {
-        uint32_t insn = 0;
-        ctx->engine.read(pc, &insn, 4);
-        impl->trace->record(ctx->index, platform::to_string(ctx->pe->world()),
-                            pstate_el(ctx->engine.pstate()), pc, insn);
-      });
+      ctx->engine.set_insn_observer([impl, ctx](uint64_t pc) { impl->trace_insn(*ctx, pc); });
     }
   }
   return *contexts[i];
@@ -154,8 +157,8 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
 GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stage2& s2, uint64_t max) {
   PeContext& c = context(pe);
   c.pe = &pe;
-  if (c.s2 != &s2) {  // another IPA space on this PE: nothing installed stays valid
-    stats->pages_invalidated += c.pages.clear();
+  if (c.s2 != &s2) {  // another IPA space on this PE: nothing its TLB holds stays valid
+    if (c.tlb.invalidate_all()) ++stats->invalidations;
     c.s2 = &s2;
   }
   load_state(c, st);
@@ -169,7 +172,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     if (st.irq_pending && !(c.engine.pstate() & kPstateI)) {
       if (!deliver_to_guest(c, 0x80, 0, 0, c.engine.pc(), false)) {
         exit.kind = GuestExitKind::Halted;
-        exit.reason = "IRQ to a guest at EL0 (EL change unsupported on Unicorn 2.0.1)";
+        exit.reason = "IRQ to a guest at EL0 (EL change unsupported)";
         break;
       }
       st.irq_pending = false;
@@ -186,7 +189,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     uint64_t budget = std::min(max - total, costs.max_slice);
     const uint64_t fit = slice_fit(req);
     if (fit != kNoLimit) budget = std::max<uint64_t>(1, std::min(budget, fit));
-    c.pages.sync();  // invalidations since the last slice reach Unicorn's regions
+    sync_tlb(c);  // invalidations since the last slice reach Unicorn's TLB
     uint64_t n = 0;
     SliceStop stop = c.engine.run(budget, n);
     total += n;
@@ -194,7 +197,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     ++stats->slices;
     req.charge(costs.insn * static_cast<double>(n));
     std::optional<GuestExit> out;
-    if (debug_) std::fprintf(stderr, "cpu%u: stop kind %d intno %u addr 0x%llx write %d fetch %d perm %d pc 0x%llx n %llu\n", c.index, int(stop.kind), stop.intno, (unsigned long long)stop.address, stop.write, stop.fetch, stop.permission, (unsigned long long)c.engine.pc(), (unsigned long long)n);
+    if (debug_) std::fprintf(stderr, "cpu%u: stop kind %d intno %u addr 0x%llx write %d fetch %d pc 0x%llx n %llu\n", c.index, int(stop.kind), stop.intno, (unsigned long long)stop.address, stop.write, stop.fetch, (unsigned long long)c.engine.pc(), (unsigned long long)n);
     switch (stop.kind) {
       case SliceStop::Kind::Budget: break;
       case SliceStop::Kind::Exception: out = handle_exception(c, stop.intno); break;
@@ -214,6 +217,18 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
   save_state(c, st);
   exit.instructions = total;
   return exit;
+}
+
+void UnicornCpu::Impl::sync_tlb(PeContext& c) {
+  if (c.ram_to_map) {
+    c.engine.map_ram(c.ram_to_map->base, c.ram_to_map->size, c.ram_to_map->host);
+    c.ram_to_map.reset();
+  }
+  if (!c.tlb.flush_due() && !c.tlb.code_flush_due()) return;
+  c.engine.flush_tlb();
+  if (c.tlb.code_flush_due()) c.engine.flush_code();
+  c.tlb.flushed(true);
+  ++stats->tlb_flushes;
 }
 
 // How many instructions the next slice may run before this PE must let the rest of the
@@ -338,11 +353,24 @@ Stage1Regs UnicornCpu::Impl::stage1_regs(PeContext& c) {
   return r;
 }
 
+TlbContents::Regime UnicornCpu::Impl::current_regime(PeContext& c) {
+  const Stage1Regs r = stage1_regs(c);
+  return {r.sctlr, r.tcr, r.ttbr0, r.ttbr1, pstate_el(c.engine.pstate())};
+}
+
 bool UnicornCpu::Impl::fetch_insn(PeContext& c, uint64_t va, uint32_t& insn) {
+  // The page the instruction was just fetched from is in the TLB; otherwise walk again.
+  if (const TlbContents::Entry* e = c.tlb.find(va)) {
+    std::memcpy(&insn, e->host + (va & (TlbContents::kPage - 1)), 4);
+    return true;
+  }
   std::optional<GuestExit> ignored;
-  Stage1Result r = walk(c, va, false, true, ignored);
-  if (r.fault != Stage1Result::Fault::None) return false;
-  return c.engine.read(r.ipa, &insn, 4);
+  const Stage1Result r = walk(c, va, false, true, ignored);
+  Stage2Fill f;
+  if (ignored || r.fault != Stage1Result::Fault::None || stage2_fill(c, r.ipa, va, false, true, false, f))
+    return false;
+  std::memcpy(&insn, f.host + (r.ipa & (TlbContents::kPage - 1)), 4);
+  return true;
 }
 
 std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32_t intno) {
@@ -359,7 +387,7 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32
     case Excp::Svc:  // PC = next instruction
       if (!fetch_insn(c, pc - 4, insn)) return halted("SVC: cannot read the instruction");
       if (!deliver_to_guest(c, 0, esr(kEcSvc64, (insn >> 5) & 0xffff), 0, pc, false))
-        return halted("SVC from EL0: EL change unsupported on Unicorn 2.0.1");
+        return halted("SVC from EL0: EL change unsupported");
       return std::nullopt;
     case Excp::Hvc:
     case Excp::Smc: {  // PC = next instruction
@@ -386,16 +414,29 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32
       }
       // Anything else undefined is the guest's: EC 0 (unknown reason), ELR = the instruction.
       if (!deliver_to_guest(c, 0, esr(kEcUnknown, 0), 0, pc, false))
-        return halted("UNDEFINED at EL0: EL change unsupported on Unicorn 2.0.1");
+        return halted("UNDEFINED at EL0: EL change unsupported");
       return std::nullopt;
     }
     case Excp::Bkpt:
       if (!fetch_insn(c, pc, insn)) return halted("BRK: cannot read the instruction");
       if (!deliver_to_guest(c, 0, esr(kEcBrk, (insn >> 5) & 0xffff), 0, pc, false))
-        return halted("BRK at EL0: EL change unsupported on Unicorn 2.0.1");
+        return halted("BRK at EL0: EL change unsupported");
       return std::nullopt;
-    case Excp::PrefetchAbort: return handle_abort(c, true);
-    case Excp::DataAbort: return handle_abort(c, false);
+    case Excp::PrefetchAbort:
+    case Excp::DataAbort: {
+      // Translation is the filler's, so Unicorn raises aborts itself only for alignment: the
+      // guest's own fault (FSC 0b100001), at the faulting instruction.
+      const bool fetch = static_cast<Excp>(intno) == Excp::PrefetchAbort;
+      uint64_t far = pc;
+      bool write = false;
+      if (!fetch && fetch_insn(c, pc, insn)) {
+        write = decode_data_access(insn).write;
+        if (auto a = access_address(insn, pc, [&](unsigned n) { return n == 31 ? e.sp() : e.x(n); })) far = *a;
+      }
+      if (!deliver_to_guest(c, 0, esr(fetch ? kEcIabtSame : kEcDabtSame, 0x21u | (write ? 1u << 6 : 0u)), far, pc, true))
+        return halted("alignment fault at EL0: EL change unsupported");
+      return std::nullopt;
+    }
     case Excp::Irq: case Excp::Fiq: case Excp::Virq: case Excp::Vfiq:
       return std::nullopt;  // Unicorn raises none of these by itself
   }

@@ -1,5 +1,5 @@
 // Private state of cpu::UnicornCpu, shared by core.cpp (run loop, exceptions, state transfer)
-// and translation_fill.cpp (installing IPA pages, stage-2 and GPC faults).
+// and translation_fill.cpp (TLB fills: stage 1, stage 2 and the GPC; their faults).
 #pragma once
 #include "platform/gpc_unit.h"
 #include "platform/pe.h"
@@ -13,9 +13,9 @@
 #include "cpu/core.h"
 #include "insn_trace.h"
 #include "mmio_decode.h"
-#include "installed_pages.h"
 #include "platform/pe.h"
 #include "stage1_walk.h"
+#include "tlb_contents.h"
 #include "unicorn_engine.h"
 
 namespace cpu {
@@ -35,14 +35,13 @@ struct Costs {
   sc_core::sc_time exception_entry;  // cpu.exception_entry: taking an exception (guest or EL2)
   double counter_mhz = 1000;         // cpu.counter_frequency
   uint64_t max_slice = 100000;       // cpu.max_slice: the longest slice between time syncs
-  uint64_t fill_window = 16 * 4096;  // cpu.fill_window pages, in bytes: a fill maps ahead to here
 };
 
-// One PE's engine and what it holds.
-struct PeContext : InstalledPages::Backend, platform::GpcUnit::Listener {
+// One PE's engine and what its TLB holds.
+struct PeContext : platform::GpcUnit::Listener {
   unsigned index = 0;
   UnicornEngine engine;
-  InstalledPages pages{*this};
+  TlbContents tlb;
   platform::Stage2* s2 = nullptr;
   platform::Pe* pe = nullptr;
   // The system register values the engine holds (as of the last load or save), so that a
@@ -51,28 +50,27 @@ struct PeContext : InstalledPages::Backend, platform::GpcUnit::Listener {
   bool held_valid = false;
   uint64_t repeat_pc = ~uint64_t{0};  // fault-loop guard
   unsigned repeats = 0;
-  // What a memory fault resolved to when it could not install a page (decided inside the
-  // Unicorn hook, applied after the slice stops with the faulting instruction's PC).
+  // DRAM the engine has not mapped yet, found by a fill (mapped at the next slice start,
+  // outside Unicorn's run loop).
+  struct RamWindow { uint64_t base = 0, size = 0; uint8_t* host = nullptr; };
+  std::optional<RamWindow> ram_to_map;
+  // What a refused fill resolved to (decided inside the Unicorn hook, applied after the slice
+  // stops with the faulting instruction's PC).
   struct FaultOutcome {
-    // Retry: nothing wrong, but the fill must wait for the next slice's sync (region limit).
+    // Retry: nothing wrong, but the access must wait for the next slice (DRAM to map).
     enum class Kind : uint8_t { Exit, GuestAbort, Retry } kind = Kind::Exit;
     platform::GuestExit exit;
-    uint64_t esr_el1 = 0, far = 0;
+    uint64_t esr_el1 = 0;
     bool add_iss = false;  // data exit: OR in the faulting instruction's ISV/SAS/SRT/... bits
   };
   std::optional<FaultOutcome> pending;
 
-  void map_region(uint64_t ipa, uint64_t size, uint32_t perms, uint8_t* host) override {
-    engine.map(ipa, size, perms, host);
-  }
-  void unmap_region(uint64_t ipa, uint64_t size) override { engine.unmap(ipa, size); }
-
-  // Installed pages carry GPC results: a TLBI by PA (after a GPT change) must remove them,
-  // as it removes TLB entries holding GPT information.
-  platform::Counter* pages_invalidated = nullptr;
+  // TLB entries carry GPC results: a TLBI by PA (after a GPT change) must remove them, as it
+  // removes TLB entries holding GPT information.
+  platform::Counter* invalidations = nullptr;
   void gpc_invalidate(uint64_t base, uint64_t size) override {
-    const uint64_t n = size ? pages.invalidate_pa(base, size) : pages.clear();
-    if (pages_invalidated) *pages_invalidated += n;
+    if (size ? tlb.invalidate_pa(base, size) : tlb.invalidate_all())
+      if (invalidations) ++*invalidations;
   }
   ~PeContext() { if (pe) pe->gpc().remove_listener(*this); }
 };
@@ -82,7 +80,6 @@ struct UnicornCpu::Impl {
   bool debug_ = std::getenv("RMESIM_CPU_DEBUG") != nullptr;  // one line per slice stop on stderr
   UnicornCpu::Stats* stats = nullptr;
   std::vector<std::unique_ptr<PeContext>> contexts;
-  std::vector<InstalledPage> fill_run_;  // scratch for fill-ahead
   std::unique_ptr<InsnTrace> trace;
 
   PeContext& context(platform::Pe& pe);
@@ -96,27 +93,35 @@ struct UnicornCpu::Impl {
   void save_state(PeContext& c, platform::GuestState& st);
   // Emulated exception entry to the guest's EL1 vectors (Unicorn never delivers them).
   // `type` is the vector offset within a group (0 sync, 0x80 IRQ). False when the guest is
-  // not at EL1 (entry from EL0 needs an EL change Unicorn 2.0.1 cannot make in place).
+  // not at EL1 (entry from EL0 needs an EL change the engine cannot make in place yet).
   bool deliver_to_guest(PeContext& c, uint64_t type, uint64_t esr_el1, uint64_t far_el1,
                         uint64_t return_pc, bool set_far);
   std::optional<platform::GuestExit> handle_exception(PeContext& c, uint32_t intno);
-  // The instruction word at a guest VA (through stage 1 and installed pages).
+  // One line of --trace-insn.
+  void trace_insn(PeContext& c, uint64_t pc);
+  // The instruction word at a guest VA (through the TLB, or stage 1 and stage 2).
   bool fetch_insn(PeContext& c, uint64_t va, uint32_t& insn);
   Stage1Regs stage1_regs(PeContext& c);
+  TlbContents::Regime current_regime(PeContext& c);
+
+  // Before a slice: maps DRAM a fill found, and flushes what invalidations made stale.
+  void sync_tlb(PeContext& c);
 
   // --- translation_fill.cpp ---
-  // Inside Unicorn's hook: walk + fill for a fault at a VA. True when the page is installed;
-  // otherwise c.pending says what to do.
-  bool resolve_fault(PeContext& c, const SliceStop& stop);
-  // After the slice stopped on a fault (PC = the faulting instruction): apply c.pending.
+  // Inside Unicorn's TLB-fill hook: stage 1, stage 2 and the GPC for `va_page` (access: one
+  // Perm bit). True with the PA and permissions; otherwise c.pending says what to do.
+  bool tlb_fill(PeContext& c, uint64_t va_page, uint32_t access, uint64_t& pa, uint32_t& perms);
+  // After the slice stopped on a refused fill (PC = the faulting instruction): apply c.pending.
   std::optional<platform::GuestExit> handle_mem_fault(PeContext& c, const SliceStop& stop);
-  // A guest abort inside installed regions (Unicorn's own walk or permission check failed).
-  std::optional<platform::GuestExit> handle_abort(PeContext& c, bool fetch);
-  // Stage 2 + GPC for the page holding `ipa`, installed on success. Empty optional: installed.
-  // `s1ptw`: the access is the guest's own table walk.
-  std::optional<platform::GuestExit> fill(PeContext& c, uint64_t ipa, uint64_t va, bool write,
-                                          bool fetch, bool s1ptw, const DataAccess* access);
-  // Stage-1 walk whose table reads fill pages; a failed fill leaves its exit in `exit`.
+  // The exact faulting address of the instruction at the PC (the hook knows only the page).
+  uint64_t fault_address(PeContext& c, const SliceStop& stop);
+  // Stage 2 and the GPC for the IPA page holding `ipa`. Mapped: the PA page, its host view and
+  // the stage-2 permissions; otherwise the exit (or a Halted "abort": the guest's SEA).
+  struct Stage2Fill { uint64_t pa = 0; uint8_t* host = nullptr; uint32_t perms = 0; };
+  std::optional<platform::GuestExit> stage2_fill(PeContext& c, uint64_t ipa, uint64_t va, bool write,
+                                                 bool fetch, bool s1ptw, Stage2Fill& out);
+  // The guest's stage-1 walk, its table reads through stage 2 and the GPC; a failed table read
+  // leaves its exit in `exit`.
   Stage1Result walk(PeContext& c, uint64_t va, bool write, bool fetch,
                     std::optional<platform::GuestExit>& exit);
 };

@@ -1,6 +1,8 @@
 // stage1_walk: see stage1_walk.h. Arm ARM D8 (VMSAv8-64 translation), 4 KiB granule only.
 #include "stage1_walk.h"
 
+#include "unicorn_engine.h"  // Perm
+
 namespace cpu {
 
 uint32_t Stage1Result::fsc() const {
@@ -21,6 +23,7 @@ Stage1Result stage1_walk(const Stage1Regs& r, uint64_t va, bool write, bool fetc
   if (!(r.sctlr & 1)) {  // SCTLR_EL1.M
     res.mmu_off = true;
     res.ipa = va;
+    res.perms = kRead | kWrite | kExec;
     return res;
   }
   bool upper = (va >> 63) & 1;
@@ -72,11 +75,16 @@ Stage1Result stage1_walk(const Stage1Regs& r, uint64_t va, bool write, bool fetc
       res.fault = Stage1Result::Fault::AccessFlag;
       return res;
     }
+    // AP[2:1] (D8.4.1): AP[2] read-only, AP[1] EL0 access. UXN/PXN; EL1 never executes what
+    // EL0 may write, and SCTLR_EL1.WXN makes every writable page execute-never.
     unsigned ap = (d >> 6) & 3;
     bool ro = ap & 2, el0_ok = ap & 1;
-    bool xn = el0 ? (d >> 54) & 1 : (d >> 53) & 1;
-    if ((el0 && !el0_ok) || (write && ro) || (fetch && xn) ||
-        (fetch && !el0 && el0_ok && !ro)) {  // EL1 cannot execute EL0-writable memory
+    bool xn = el0 ? (d >> 54) & 1 : ((d >> 53) & 1) || (el0_ok && !ro);
+    if (!el0 || el0_ok) res.perms = kRead | (ro ? 0u : uint32_t{kWrite});
+    if ((r.sctlr >> 19) & 1 && (res.perms & kWrite)) xn = true;
+    if (!xn && (!el0 || el0_ok)) res.perms |= kExec;
+    const uint32_t need = fetch ? kExec : write ? kWrite : kRead;
+    if (!(res.perms & need)) {
       res.fault = Stage1Result::Fault::Permission;
       return res;
     }

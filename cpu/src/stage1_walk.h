@@ -26,6 +26,9 @@ struct Stage1Result {
   int level = 0;
   uint64_t ipa = 0;        // output (None) or the table IPA that failed (TableRead)
   bool mmu_off = false;
+  // What the translation allows at the walk's EL (Perm bits of unicorn_engine.h): a TLB
+  // entry holds them all, so later accesses of another kind need no walk.
+  uint32_t perms = 0;
   // DFSC/IFSC for the fault kinds the architecture reports.
   uint32_t fsc() const;
 };

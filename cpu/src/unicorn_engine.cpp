@@ -1,10 +1,6 @@
 // UnicornEngine: see unicorn_engine.h.
 #include "unicorn_engine.h"
 
-#include <sys/mman.h>
-
-#include "mmio_decode.h"
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -12,10 +8,6 @@
 
 namespace cpu {
 namespace {
-
-// An address translated code never reaches: `until` for every slice (a reachable one would be
-// invalidated by Unicorn after each uc_emu_start, re-translating a hot block every slice).
-constexpr uint64_t kFarUntil = 0xfffffffffffff000ull;
 
 int x_reg(unsigned n) {
   if (n <= 28) return UC_ARM64_REG_X0 + static_cast<int>(n);
@@ -32,11 +24,16 @@ UnicornEngine::UnicornEngine() {
   check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc_), "uc_open");
   // MAX: v8.1+ (LSE, PAN, VHE) for compiled guests; must precede every other call.
   check(uc_ctl_set_cpu_model(uc_, UC_CPU_ARM64_MAX), "cpu model");
-  // SCR_EL3: NS | res1 (bits 4,5) | HCE | RW. Without RW, EL1 is AArch32 for the MMU; without
-  // HCE, HVC is UNDEF.
+  // The simulator is the MMU: every TLB miss goes to on_tlb_fill.
+  check(uc_ctl_tlb_mode(uc_, UC_TLB_VIRTUAL), "tlb mode");
+  // No exit address: slices end only by the hooks. (An `until` address would be translated,
+  // and its block invalidated, at every uc_emu_start.)
+  check(uc_ctl_exits_enable(uc_), "exits");
+  // SCR_EL3: NS | res1 (bits 4,5) | HCE | RW. Without RW, EL1 is AArch32; without HCE, HVC is
+  // UNDEF.
   set_sysreg(3, 6, 1, 1, 0, 0x531);
   // HCR_EL2: RW (EL1 is AArch64) | TWI | TWE (WFI/WFE trap as UDEF, decoded as exits). VM stays
-  // 0: stage 2 is ours, applied when pages are installed.
+  // 0: stage 2 is ours, applied by the filler.
   set_sysreg(3, 4, 1, 1, 0, (1ull << 31) | (1ull << 13) | (1ull << 14));
 
   uc_hook h;
@@ -44,12 +41,14 @@ UnicornEngine::UnicornEngine() {
         "block hook");
   check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&UnicornEngine::on_intr), this, 1, 0),
         "intr hook");
-  check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&UnicornEngine::on_mem_invalid),
-                    this, 1, 0),
-        "mem hook");
+  check(uc_hook_add(uc_, &h, UC_HOOK_TLB_FILL, reinterpret_cast<void*>(&UnicornEngine::on_tlb_fill), this, 1, 0),
+        "tlb fill hook");
   check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&UnicornEngine::on_mrs), this, 1, 0,
                     UC_ARM64_INS_MRS),
         "mrs hook");
+  check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&UnicornEngine::on_sys), this, 1, 0,
+                    UC_ARM64_INS_SYS),
+        "sys hook");
 }
 
 UnicornEngine::~UnicornEngine() {
@@ -87,43 +86,18 @@ void UnicornEngine::set_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigne
   check(uc_reg_write(uc_, UC_ARM64_REG_CP_REG, &r), "sysreg write");
 }
 
-namespace {
-// Host memory behind every guard region: reserved, never accessible, never touched.
-void* guard_backing() {
-  static void* p = [] {
-    void* m = mmap(nullptr, 2ull << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) throw std::runtime_error("unicorn: cannot reserve guard memory");
-    return m;
-  }();
-  return p;
-}
-}  // namespace
-
-void UnicornEngine::map(uint64_t ipa, uint64_t size, uint32_t perms, void* host) {
-  check(uc_mem_map_ptr(uc_, ipa, size, perms, host), "uc_mem_map_ptr");
-  if (perms & kExec) {
-    const uint64_t guard = next_guard_;
-    next_guard_ += kGuardSize;
-    check(uc_mem_map_ptr(uc_, guard, kGuardSize, UC_PROT_NONE, guard_backing()), "guard map");
-    guards_[ipa] = guard;
-  }
+void UnicornEngine::map_ram(uint64_t pa, uint64_t size, void* host) {
+  check(uc_mem_map_ptr(uc_, pa, size, UC_PROT_ALL, host), "uc_mem_map_ptr");
+  ram_[pa] = pa + size;
 }
 
-void UnicornEngine::unmap(uint64_t ipa, uint64_t size) {
-  check(uc_mem_unmap(uc_, ipa, size), "uc_mem_unmap");
-  flush_code(ipa, size);
-  for (auto it = guards_.lower_bound(ipa); it != guards_.end() && it->first < ipa + size;) {
-    check(uc_mem_unmap(uc_, it->second, kGuardSize), "guard unmap");
-    it = guards_.erase(it);
-  }
+bool UnicornEngine::mapped(uint64_t pa) const {
+  auto it = ram_.upper_bound(pa);
+  return it != ram_.begin() && pa < std::prev(it)->second;
 }
 
-bool UnicornEngine::read(uint64_t ipa, void* dst, uint64_t len) const {
-  return uc_mem_read(uc_, ipa, dst, len) == UC_ERR_OK;
-}
-
-void UnicornEngine::flush_code(uint64_t ipa, uint64_t size) { uc_ctl_remove_cache(uc_, ipa, ipa + size); }
-void UnicornEngine::flush_all_code() { uc_ctl_flush_tlb(uc_); }
+void UnicornEngine::flush_tlb() { uc_ctl_flush_tlb(uc_); }
+void UnicornEngine::flush_code() { uc_ctl_flush_tb(uc_); }
 
 void UnicornEngine::set_insn_observer(std::function<void(uint64_t)> observer) {
   observer_ = std::move(observer);
@@ -145,9 +119,12 @@ SliceStop UnicornEngine::run(uint64_t budget, uint64_t& executed) {
   stopped_by_hook_ = false;
   last_block_ = kNoBlock;
   stop_ = SliceStop{};
-  uc_err err = uc_emu_start(uc_, pc(), kFarUntil, 0, 0);
+  uc_err err = uc_emu_start(uc_, pc(), 0, 0, 0);  // `until` is ignored with exits enabled
   SliceStop s = stop_;
-  if (!stopped_by_hook_ && err != UC_ERR_OK) {
+  // A refused fill ends the run with an error (UC_ERR_EXCEPTION in 2.1.1); any other error,
+  // or a refusal that did not end it, is the engine's.
+  const bool refused = s.kind == SliceStop::Kind::MemFault;
+  if ((!stopped_by_hook_ && err != UC_ERR_OK) || (refused && err == UC_ERR_OK)) {
     s.kind = SliceStop::Kind::Error;
     s.uc_error = err;
   }
@@ -158,37 +135,14 @@ SliceStop UnicornEngine::run(uint64_t budget, uint64_t& executed) {
   uc_tb tb{};
   if (s.kind != SliceStop::Kind::Budget && !fetch && last_block_ != kNoBlock &&
       uc_ctl_request_cache(uc_, last_block_, &tb) == UC_ERR_OK) {
-    // The block's extent, from Unicorn's cache (the hook records only its start, to stay cheap).
+    // The block's extent, from Unicorn's cache (the hook records only its start, to stay
+    // cheap). Only the instructions before the PC ran (PC == block end: all of them did).
     const uint64_t start = last_block_, end = start + tb.size;
-    // A data fault leaves a stale PC (TCG syncs it only at some instructions): find the one.
-    if (s.kind == SliceStop::Kind::MemFault) set_pc(fault_pc(s, start, end));
-    // Only the instructions before the PC ran (PC == block end: all of them did).
     const uint64_t p = pc();
     if (p >= start && p < end) left_ += static_cast<int64_t>(end - p);
   }
   executed = slice_executed();
   return s;
-}
-
-// The faulting instruction of a data fault: the first load/store of the current block whose
-// address (from the registers, which are as before that instruction) and direction match the
-// fault. An earlier access whose base register was changed later in
-// the block could match by accident; blocks are short straight-line code, and the match also
-// needs the direction.
-uint64_t UnicornEngine::fault_pc(const SliceStop& s, uint64_t start, uint64_t end) {
-  auto xreg = [this](unsigned n) { return n == 31 ? sp() : x(n); };
-  for (uint64_t p = start; p < end; p += 4) {
-    uint32_t insn = 0;
-    if (!read_code_(p, insn)) break;
-    if (((insn >> 25) & 5) != 4) continue;  // op0 x1x0: loads and stores
-    auto a = access_address(insn, p, xreg);
-    if (!a) continue;
-    bool load = (insn >> 22) & 1;
-    if (((insn >> 27) & 7) == 7 && !((insn >> 26) & 1) && ((insn >> 23) & 1)) load = true;  // LDRS*
-    if (load == s.write) continue;
-    if (s.address >= *a && s.address < *a + 64) return p;
-  }
-  return start;
 }
 
 void UnicornEngine::on_block(uc_engine* uc, uint64_t address, uint32_t size, void* self) {
@@ -224,24 +178,27 @@ void UnicornEngine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
   uc_emu_stop(uc);
 }
 
-bool UnicornEngine::on_mem_invalid(uc_engine* uc, int type, uint64_t address, int size, int64_t value,
-                                   void* self) {
+bool UnicornEngine::on_tlb_fill(uc_engine*, uint64_t address, int type, void* entry, void* self) {
   auto* e = static_cast<UnicornEngine*>(self);
+  const uint32_t access = type == UC_MEM_WRITE ? kWrite : type == UC_MEM_FETCH ? kExec : kRead;
+  uint64_t pa = 0;
+  uint32_t perms = 0;
+  if (e->filler_ && e->filler_(address, access, pa, perms)) {
+    auto* out = static_cast<uc_tlb_entry*>(entry);
+    out->paddr = pa;
+    out->perms = static_cast<uc_prot>(perms);
+    return true;
+  }
+  // Refused: Unicorn stops the run with the PC at the faulting instruction. (A probing access
+  // that is refused does not stop it; the next real stop overwrites this.)
   SliceStop& s = e->stop_;
+  s = SliceStop{};
   s.kind = SliceStop::Kind::MemFault;
   s.address = address;
-  s.size = static_cast<uint32_t>(size);
-  s.value = value;
-  s.write = type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
-  s.fetch = type == UC_MEM_FETCH_UNMAPPED || type == UC_MEM_FETCH_PROT;
-  s.permission = type == UC_MEM_WRITE_PROT || type == UC_MEM_READ_PROT || type == UC_MEM_FETCH_PROT;
-  if (e->resolver_ && e->resolver_(s)) {
-    s = SliceStop{};
-    return true;  // installed: Unicorn retries the access
-  }
+  s.write = access == kWrite;
+  s.fetch = access == kExec;
   e->stopped_by_hook_ = true;
-  uc_emu_stop(uc);
-  return false;  // precise stop at the faulting instruction
+  return false;
 }
 
 uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* self) {
@@ -255,6 +212,13 @@ uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* sel
     return 1;  // skip the instruction's own read
   }
   return 0;
+}
+
+uint32_t UnicornEngine::on_sys(uc_engine*, int, const void* cp, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
+  if (r->op0 == 1 && r->crn == 8 && e->tlbi_) e->tlbi_();  // TLBI <op>: SYS with op0 1, CRn 8
+  return 0;  // the instruction itself still runs
 }
 
 void UnicornEngine::on_code(uc_engine*, uint64_t address, uint32_t, void* self) {

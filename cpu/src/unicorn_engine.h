@@ -1,22 +1,22 @@
-// A RAII wrapper over one Unicorn 2.0.1 AArch64 engine (uc_engine), as cpu/ uses it: the
-// engine's physical address space is the guest's IPA space, the guest runs at EL1/EL0 with its
-// own stage-1 MMU, and everything Unicorn cannot do (stage 2, the GPC, exception delivery,
-// deterministic time) is done by the caller between slices.
+// A RAII wrapper over one Unicorn 2.1 AArch64 engine (uc_engine), as cpu/ uses it: the
+// engine's physical address space is the SoC's (DRAM mapped once, at its PA), the guest runs at
+// EL1/EL0, and the simulator is its MMU: in UC_TLB_VIRTUAL mode every TLB miss calls the
+// filler, which composes the guest's stage 1, the stage 2 and the GPC and returns the PA and
+// permissions. Everything else Unicorn cannot do (exception delivery, deterministic time) is
+// done by the caller between slices.
 //
-// Unicorn 2.0.1 facts this class is built around (../shared/reference/unicorn-facts.md):
+// Unicorn facts this class is built around (../shared/reference/unicorn-facts.md):
 //  - the CPU model must be set before anything else; SCR_EL3 and HCR_EL2 must then be written
 //    (RW, HCE, NS) or EL1 is treated as AArch32 and HVC is UNDEF;
+//  - its TLB pages are 1 KiB (2.1.1 refuses UC_CTL_UC_PAGE_SIZE for AArch64), so the filler is
+//    asked for each quarter of a 4 KiB granule;
 //  - exceptions never reach guest vectors: they come to UC_HOOK_INTR with QEMU's EXCP_* number;
-//  - a slice is bounded by a UC_HOOK_BLOCK budget + uc_emu_stop, with `until` far away so that
-//    no hot translation block is invalidated at each restart;
-//  - with the MMU on, Unicorn checks the *virtual* address against its regions: guests must
-//    identity-map (VA == IPA) what they use;
-//  - a store to a page whose QEMU page descriptor exists takes a much slower path (a GTree
-//    of pages to lock, malloc and free per store). Descriptors exist around translated code in
-//    QEMU's ram_addr space, and ram_addr follows the order regions are mapped, so data mapped
-//    right after code would get them: measured 1.6x slower stores. Every executable region is
-//    therefore followed by an inaccessible guard region (kGuardBase, above any IPA) that keeps
-//    later regions far from it in ram_addr space.
+//  - a slice is bounded by a UC_HOOK_BLOCK budget + uc_emu_stop, with the exits API on and no
+//    exit: an `until` address would be translated and its block invalidated at each restart;
+//  - a filler that refuses stops the run (UC_ERR_MMU_*) with the PC restored to the faulting
+//    instruction and the registers as before it; it is told only the page, not the address;
+//  - entries stay in Unicorn's TLB until a flush: the guest's own TLBIs do not remove them,
+//    so a TLBI is reported to the owner (set_tlbi_observer), which flushes.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -39,20 +39,18 @@ struct SliceStop {
   enum class Kind : uint8_t {
     Budget,       // the instruction budget is used up (PC = next block to run)
     Exception,    // UC_HOOK_INTR: `intno`; PC as Unicorn leaves it (see Excp)
-    MemFault,     // access to an IPA with no region (or without the permission)
+    MemFault,     // the TLB filler refused an access (PC = the faulting instruction)
     Error,        // any other uc_emu_start error
   };
   Kind kind = Kind::Budget;
   uint32_t intno = 0;
-  // MemFault: the virtual address Unicorn reports (== IPA for identity-mapped guests).
+  // MemFault: the virtual page of the access the filler refused.
   uint64_t address = 0;
-  uint32_t size = 0;
-  int64_t value = 0;       // the value of a faulting write
-  bool write = false, fetch = false, permission = false;
+  bool write = false, fetch = false;
   int uc_error = 0;
 };
 
-// Permissions of an installed region (UC_PROT_* bits).
+// Permissions of a TLB entry (UC_PROT_* bits).
 enum Perm : uint32_t { kRead = 1, kWrite = 2, kExec = 4 };
 
 class UnicornEngine {
@@ -79,12 +77,14 @@ class UnicornEngine {
   uint64_t sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2) const;
   void set_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2, uint64_t v);
 
-  // --- memory (IPA) ---
-  void map(uint64_t ipa, uint64_t size, uint32_t perms, void* host);  // throws on failure
-  void unmap(uint64_t ipa, uint64_t size);
-  bool read(uint64_t ipa, void* dst, uint64_t len) const;  // through installed regions only
-  void flush_code(uint64_t ipa, uint64_t size);             // drop translated code there
-  void flush_all_code();
+  // --- memory (PA) ---
+  // Maps host memory at a physical address range (DRAM, once per engine).
+  void map_ram(uint64_t pa, uint64_t size, void* host);  // throws on failure
+  bool mapped(uint64_t pa) const;
+  // Drops every TLB entry (and the block lookup cache that depends on them).
+  void flush_tlb();
+  // Drops every translated block (code whose memory changed behind Unicorn's back).
+  void flush_code();
 
   // --- execution ---
   // Runs from the current PC for at most `budget` instructions (rounded at block starts).
@@ -95,13 +95,15 @@ class UnicornEngine {
 
   // Counter virtualisation: `counter` returns CNTVCT/CNTPCT for an MRS of either.
   void set_counter_source(std::function<uint64_t()> counter) { counter_ = std::move(counter); }
-  // Called from inside Unicorn on a memory fault: returns true when it made the access
-  // possible (installed the page), so the access is retried in place. Otherwise the slice
-  // stops: Unicorn 2.0.1 then leaves PC at the start of the translation block (registers are
-  // as before the faulting instruction), and run() finds the faulting instruction itself.
-  void set_fault_resolver(std::function<bool(const SliceStop&)> r) { resolver_ = std::move(r); }
-  // Reads the instruction at a guest VA (default: VA == IPA).
-  void set_code_reader(std::function<bool(uint64_t, uint32_t&)> r) { code_reader_ = std::move(r); }
+  static constexpr uint64_t kTlbPage = 1024;  // Unicorn's TLB page for AArch64 (see above)
+  // The TLB filler, called from inside Unicorn on every TLB miss with the virtual page and the
+  // access (kRead, kWrite or kExec): returns true with the page's PA and every permission the
+  // translation allows, or false to stop the slice at the faulting instruction (the filler
+  // records why).
+  using TlbFiller = std::function<bool(uint64_t va_page, uint32_t access, uint64_t& pa, uint32_t& perms)>;
+  void set_tlb_filler(TlbFiller f) { filler_ = std::move(f); }
+  // Called from inside Unicorn when the guest executes a TLBI (before it completes).
+  void set_tlbi_observer(std::function<void()> f) { tlbi_ = std::move(f); }
   // Per-instruction observer (instruction trace); installs a UC_HOOK_CODE (slow path).
   void set_insn_observer(std::function<void(uint64_t pc)> observer);
 
@@ -111,9 +113,9 @@ class UnicornEngine {
   static void on_block(uc_engine* uc, uint64_t address, uint32_t size, void* self);
   void budget_reached(uc_engine* uc, uint32_t block_bytes);
   static void on_intr(uc_engine* uc, uint32_t intno, void* self);
-  static bool on_mem_invalid(uc_engine* uc, int type, uint64_t address, int size, int64_t value,
-                             void* self);
+  static bool on_tlb_fill(uc_engine* uc, uint64_t address, int type, void* entry, void* self);
   static uint32_t on_mrs(uc_engine* uc, int reg, const void* cp_reg, void* self);
+  static uint32_t on_sys(uc_engine* uc, int reg, const void* cp_reg, void* self);
   static void on_code(uc_engine* uc, uint64_t address, uint32_t size, void* self);
 
   uc_engine* uc_ = nullptr;
@@ -128,17 +130,10 @@ class UnicornEngine {
   SliceStop stop_;
   std::function<uint64_t()> counter_;
   std::function<void(uint64_t)> observer_;
-  std::function<bool(const SliceStop&)> resolver_;
-  std::function<bool(uint64_t, uint32_t&)> code_reader_;
-  bool read_code_(uint64_t va, uint32_t& insn) {
-    return code_reader_ ? code_reader_(va, insn) : read(va, &insn, 4);
-  }
-  uint64_t fault_pc(const SliceStop& s, uint64_t start, uint64_t end);
+  TlbFiller filler_;
+  std::function<void()> tlbi_;
   size_t code_hook_ = 0;
-  // Guard regions: executable region start -> its guard's address (see the note at the top).
-  static constexpr uint64_t kGuardBase = 0xFFFF'0000'0000'0000ull, kGuardSize = 2ull << 20;
-  std::map<uint64_t, uint64_t> guards_;
-  uint64_t next_guard_ = kGuardBase;
+  std::map<uint64_t, uint64_t> ram_;  // mapped RAM: start -> end (exclusive)
 };
 
 }  // namespace cpu

@@ -46,6 +46,13 @@ uint8_t* Requester::dram_pointer(uint64_t pa, uint64_t len) {
   return dmi_.get_dmi_ptr() + (pa - dmi_.get_start_address());
 }
 
+uint8_t* Requester::dram_window(uint64_t pa, uint64_t& base, uint64_t& size) {
+  if (!refresh_dmi(pa)) return nullptr;
+  base = dmi_.get_start_address();
+  size = dmi_.get_end_address() - base + 1;
+  return dmi_.get_dmi_ptr();
+}
+
 AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, gpt::Pas pas,
                                uint8_t byte) {
   AccessStatus st;

@@ -1,12 +1,12 @@
 // The CPU model: Unicorn AArch64 engines that run guest code (realm RECs, normal-VM vCPUs) on
-// the platform's PEs, with stage 2 and the GPC applied by the simulator when an IPA page is
-// installed (a timed translation fill), exceptions that belong to the guest delivered to its
-// EL1 vectors, and everything that belongs to EL2 or above returned as a GuestExit.
+// the platform's PEs. The simulator is each PE's MMU: a TLB miss composes the guest's stage 1,
+// the stage 2 and the GPC check (a timed TLB fill); exceptions that belong to the guest go to
+// its EL1 vectors, and everything that belongs to EL2 or above returns as a GuestExit.
 //
-// One engine per PE, created on the PE's first run(). An engine holds the pages of one IPA
-// space (one Stage2) at a time; running another Stage2 on the same PE drops what is installed
-// (no VMID tagging). Time: executed instructions x core.cpi / core.clock, charged to the PE's
-// requester at each slice end, where the quantum is synchronised.
+// One engine per PE, created on the PE's first run(), with DRAM mapped at its PA. Its TLB holds
+// the translations of one IPA space (one Stage2) at a time; running another Stage2 on the same
+// PE flushes it (no VMID tagging). Time: executed instructions x core.cpi / core.clock, charged
+// to the PE's requester at each slice end, where the quantum is synchronised.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -39,11 +39,10 @@ class UnicornCpu final : public platform::GuestCpu {
   // --trace-insn: every executed guest instruction to `os` (nullptr: off). Slow by design.
   void set_insn_trace(std::ostream* os);
 
-  // Pages and Unicorn regions installed for `pe_index` (0 when it has no engine yet).
-  uint64_t installed_pages(unsigned pe_index) const;
-  uint64_t installed_regions(unsigned pe_index) const;
-  // Whether the page holding `ipa` is installed for `pe_index`.
-  bool installed(unsigned pe_index, uint64_t ipa) const;
+  // Virtual pages `pe_index`'s TLB holds (0 when it has no engine yet), and whether it holds
+  // the one with `va`.
+  uint64_t tlb_entries(unsigned pe_index) const;
+  bool tlb_holds(unsigned pe_index, uint64_t va) const;
 
   struct Stats {
     platform::Counter& instructions;
@@ -57,7 +56,9 @@ class UnicornCpu final : public platform::GuestCpu {
     platform::Counter& wfx_exits;
     platform::Counter& guest_exceptions;
     platform::Counter& irqs_delivered;
-    platform::Counter& pages_invalidated;
+    platform::Counter& invalidations;
+    platform::Counter& tlb_flushes;
+    platform::Counter& guest_tlbis;
     platform::TimeStat& fill_time;
   };
   const Stats& stats() const { return stats_; }

@@ -45,6 +45,9 @@ class Requester : public sc_core::sc_module {
   // components that account for both themselves (the CPU's translation fill installs pages it
   // has checked; tests inspect memory). nullptr if not DRAM.
   uint8_t* dram_pointer(uint64_t pa, uint64_t len);
+  // The whole DRAM window holding `pa` (its base and size, and the host view of its base), or
+  // nullptr: for the CPU, which maps DRAM into its engine once and checks each page it uses.
+  uint8_t* dram_window(uint64_t pa, uint64_t& base, uint64_t& size);
 
   // Time spent by model code on this requester's thread (firmware and software work).
   void charge(const sc_core::sc_time& t) { qk_.inc(t); }

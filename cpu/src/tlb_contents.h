@@ -1,0 +1,70 @@
+// The architectural TLB of one PE, at the 4 KiB granule: what its Unicorn TLB may hold (in
+// 1 KiB pieces, each filled from the entry here), and what each entry was derived from: the virtual page,
+// the IPA page its stage 1 gave, the PA page its stage 2 gave (GPC-checked) and whether it
+// was filled for execution; plus a walk cache of the guest's table pages (IPA -> PA), which
+// the same invalidations remove.
+//
+// Unicorn can only flush its TLB whole, so invalidations are filtered here: an RTT or RIPAS
+// change, the host's stage 2 changing, or a TLBI by PA after a GPT change flushes the TLB only
+// when it may hold an entry derived from that range. The flush is deferred to the PE's next
+// slice (flush_due()), outside Unicorn's run loop; nothing runs on the PE in between, so the
+// stale entries are never used. Code whose memory changed behind Unicorn's back (a page
+// destroyed and given new contents, a remap) also needs its translated blocks dropped.
+#pragma once
+#include <cstdint>
+#include <set>
+#include <unordered_map>
+
+namespace cpu {
+
+class TlbContents {
+ public:
+  static constexpr uint64_t kPage = 4096;
+
+  // The translation regime an entry was filled under: what QEMU does not tag its TLB with
+  // (the ASID in TTBRn, the EL) but flushes on, so an entry is used only under the same one.
+  struct Regime {
+    uint64_t sctlr = 0, tcr = 0, ttbr0 = 0, ttbr1 = 0;
+    unsigned el = 0;
+    bool operator==(const Regime& o) const {
+      return sctlr == o.sctlr && tcr == o.tcr && ttbr0 == o.ttbr0 && ttbr1 == o.ttbr1 && el == o.el;
+    }
+  };
+  struct Entry {
+    uint64_t ipa = 0, pa = 0;  // page-aligned
+    uint8_t* host = nullptr;   // host view of the PA page
+    uint32_t perms = 0;        // Perm bits (unicorn_engine.h) the entry carries
+    Regime regime;
+  };
+
+  // A fill of `va_page` (the newest fill of a page wins: Unicorn's entry is the newest too).
+  void record(uint64_t va_page, const Entry& e);
+  // The entry of the virtual page holding `va`, as last filled (null: none since the flush).
+  const Entry* find(uint64_t va) const;
+
+  // The walk cache: the guest's stage-1 table pages, by IPA page, as stage 2 gave them.
+  void record_table(const Entry& e);
+  const Entry* find_table(uint64_t ipa) const;
+
+  // Invalidations: true when an entry derived from the range may be held (a flush is due).
+  bool invalidate_ipa(uint64_t ipa, uint64_t size);
+  bool invalidate_pa(uint64_t pa, uint64_t size);
+  bool invalidate_all();
+
+  bool flush_due() const { return flush_due_; }
+  bool code_flush_due() const { return code_flush_due_; }
+  // The engine flushed its TLB (and its code too when `code`): nothing is held. A code flush
+  // that is due stays due until one is made.
+  void flushed(bool code);
+  uint64_t entries() const { return flush_due_ ? 0 : by_va_.size(); }  // usable ones
+
+ private:
+  bool hit(const std::set<uint64_t>& pages, const std::set<uint64_t>& code, uint64_t base, uint64_t size);
+  std::unordered_map<uint64_t, Entry> by_va_, tables_;
+  // Every IPA and PA page an entry was derived from since the last flush (a refill that
+  // replaces an entry leaves the old pages here: at worst one needless flush).
+  std::set<uint64_t> ipas_, pas_, code_ipas_, code_pas_;
+  bool flush_due_ = false, code_flush_due_ = false;
+};
+
+}  // namespace cpu

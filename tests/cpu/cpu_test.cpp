@@ -40,6 +40,29 @@ TEST_F(CpuTest, runs_el1_code_with_the_guests_own_stage1_mmu) {
   EXPECT_GT(cpu.stats().fills.value, 0u);
 }
 
+TEST_F(CpuTest, a_guest_that_changes_its_page_tables_and_issues_tlbi_sees_the_new_mapping) {
+  // VA GiB 8 is a 1 GiB block onto IPA GiB 2; the guest repoints it at IPA GiB 3.
+  identity_stage1(1, 3);
+  constexpr uint64_t kVa = 0x200100000, kNewIpa = 0xC0100000, kNewPa = 0x84200000;
+  auto* l1 = reinterpret_cast<uint64_t*>(dram(kTablesPa));
+  l1[8] = (uint64_t{2} << 30) | (1u << 10) | (3u << 8) | 1;
+  s2.map(kDataIpa, kDataPa, 4096);
+  s2.map(kNewIpa, kNewPa, 4096);
+  const uint64_t old_value = 0x01d, new_value = 0x2e3;
+  std::memcpy(dram(kDataPa), &old_value, 8);
+  std::memcpy(dram(kNewPa), &new_value, 8);
+  start_at(snippets::s_tlbi);
+  st.x[1] = kVa;
+  st.x[3] = (uint64_t{3} << 30) | (1u << 10) | (3u << 8) | 1;
+  st.x[4] = kTablesIpa + 8 * 8;  // the descriptor, through the identity map of GiB 2
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 6);
+  EXPECT_EQ(st.x[2], old_value);
+  EXPECT_EQ(st.x[5], new_value);
+  EXPECT_GE(cpu.stats().guest_tlbis.value, 1u);
+}
+
 TEST_F(CpuTest, svc_is_delivered_to_the_guests_el1_vector_with_esr_elr_spsr) {
   st.vbar_el1 = snippets::s_vectors;
   start_at(snippets::s_svc);

@@ -40,6 +40,19 @@ s_load:
     hvc     #4
     b       s_load
 
+// Reads [x1], rewrites its stage-1 descriptor (x3 to [x4]), invalidates with TLBI VMALLE1 and
+// reads [x1] again into x5, then HVC #6: the second read must use the new translation.
+    .global s_tlbi
+s_tlbi:
+    ldr     x2, [x1]
+    str     x3, [x4]
+    dsb     ishst
+    tlbi    vmalle1
+    dsb     ish
+    isb
+    ldr     x5, [x1]
+    hvc     #6
+
 // Stores x2 to [x1], exits with HVC #5.
     .global s_store
 s_store:

@@ -224,9 +224,9 @@ void UnicornCpu::Impl::sync_tlb(PeContext& c) {
     c.engine.map_ram(c.ram_to_map->base, c.ram_to_map->size, c.ram_to_map->host);
     c.ram_to_map.reset();
   }
-  if (!c.tlb.flush_due() && !c.tlb.code_flush_due()) return;
+  if (!c.tlb.flush_due() && c.tlb.stale_code().empty()) return;
+  for (uint64_t pa : c.tlb.stale_code()) c.engine.flush_code(pa);
   c.engine.flush_tlb();
-  if (c.tlb.code_flush_due()) c.engine.flush_code();
   c.tlb.flushed(true);
   ++stats->tlb_flushes;
 }

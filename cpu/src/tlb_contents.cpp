@@ -9,8 +9,8 @@ void TlbContents::record(uint64_t va_page, const Entry& e) {
   by_va_[va_page] = e;
   ipas_.insert(e.ipa);
   pas_.insert(e.pa);
-  if (e.perms & kExec) {
-    code_ipas_.insert(e.ipa);
+  if ((e.perms & kExec) && !code_pas_.count(e.pa)) {
+    code_by_ipa_.emplace(e.ipa, e.pa);
     code_pas_.insert(e.pa);
   }
 }
@@ -33,27 +33,34 @@ const TlbContents::Entry* TlbContents::find(uint64_t va) const {
   return it == by_va_.end() ? nullptr : &it->second;
 }
 
-bool TlbContents::hit(const std::set<uint64_t>& pages, const std::set<uint64_t>& code, uint64_t base,
-                      uint64_t size) {
-  const uint64_t lo = base & ~(kPage - 1);
-  const uint64_t hi = size > ~uint64_t{0} - base ? ~uint64_t{0} : base + size;  // exclusive
-  auto in = [&](const std::set<uint64_t>& s) {
-    auto it = s.lower_bound(lo);
-    return it != s.end() && *it < hi;
-  };
-  if (!in(pages)) return false;
+std::pair<uint64_t, uint64_t> TlbContents::pages_of(uint64_t base, uint64_t size) {
+  const uint64_t hi = size > ~uint64_t{0} - base ? ~uint64_t{0} : base + size;
+  return {base & ~(kPage - 1), hi};
+}
+
+bool TlbContents::invalidate_ipa(uint64_t ipa, uint64_t size) {
+  const auto [lo, hi] = pages_of(ipa, size);
+  auto it = ipas_.lower_bound(lo);
+  if (it == ipas_.end() || *it >= hi) return false;
   flush_due_ = true;
-  if (in(code)) code_flush_due_ = true;
+  for (auto c = code_by_ipa_.lower_bound(lo); c != code_by_ipa_.end() && c->first < hi; ++c)
+    stale_code_.insert(c->second);
   return true;
 }
 
-bool TlbContents::invalidate_ipa(uint64_t ipa, uint64_t size) { return hit(ipas_, code_ipas_, ipa, size); }
-bool TlbContents::invalidate_pa(uint64_t pa, uint64_t size) { return hit(pas_, code_pas_, pa, size); }
+bool TlbContents::invalidate_pa(uint64_t pa, uint64_t size) {
+  const auto [lo, hi] = pages_of(pa, size);
+  auto it = pas_.lower_bound(lo);
+  if (it == pas_.end() || *it >= hi) return false;
+  flush_due_ = true;
+  for (auto c = code_pas_.lower_bound(lo); c != code_pas_.end() && *c < hi; ++c) stale_code_.insert(*c);
+  return true;
+}
 
 bool TlbContents::invalidate_all() {
   if (ipas_.empty()) return false;
   flush_due_ = true;
-  if (!code_pas_.empty()) code_flush_due_ = true;
+  stale_code_.insert(code_pas_.begin(), code_pas_.end());
   return true;
 }
 
@@ -62,10 +69,10 @@ void TlbContents::flushed(bool code) {
   tables_.clear();
   ipas_.clear();
   pas_.clear();
-  code_ipas_.clear();
+  code_by_ipa_.clear();
   code_pas_.clear();
   flush_due_ = false;
-  if (code) code_flush_due_ = false;
+  if (code) stale_code_.clear();
 }
 
 }  // namespace cpu

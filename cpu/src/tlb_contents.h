@@ -8,11 +8,14 @@
 // change, the host's stage 2 changing, or a TLBI by PA after a GPT change flushes the TLB only
 // when it may hold an entry derived from that range. The flush is deferred to the PE's next
 // slice (flush_due()), outside Unicorn's run loop; nothing runs on the PE in between, so the
-// stale entries are never used. Code whose memory changed behind Unicorn's back (a page
-// destroyed and given new contents, a remap) also needs its translated blocks dropped.
+// stale entries are never used. Translated code is keyed by its PA in Unicorn, so code filled
+// from a page an invalidation hits is dropped too (stale_code()): the page may be given new
+// contents behind Unicorn's back (destroyed and created again with another image).
 #pragma once
 #include <cstdint>
+#include <map>
 #include <set>
+#include <utility>
 #include <unordered_map>
 
 namespace cpu {
@@ -52,19 +55,23 @@ class TlbContents {
   bool invalidate_all();
 
   bool flush_due() const { return flush_due_; }
-  bool code_flush_due() const { return code_flush_due_; }
-  // The engine flushed its TLB (and its code too when `code`): nothing is held. A code flush
-  // that is due stays due until one is made.
+  // PA pages whose translated code must be dropped (an invalidation hit code filled from them).
+  const std::set<uint64_t>& stale_code() const { return stale_code_; }
+  // The engine flushed its TLB (and dropped stale_code() too when `code`): nothing is held.
+  // Stale code stays listed until it is dropped.
   void flushed(bool code);
   uint64_t entries() const { return flush_due_ ? 0 : by_va_.size(); }  // usable ones
 
  private:
-  bool hit(const std::set<uint64_t>& pages, const std::set<uint64_t>& code, uint64_t base, uint64_t size);
+  static std::pair<uint64_t, uint64_t> pages_of(uint64_t base, uint64_t size);  // [lo, hi)
   std::unordered_map<uint64_t, Entry> by_va_, tables_;
   // Every IPA and PA page an entry was derived from since the last flush (a refill that
-  // replaces an entry leaves the old pages here: at worst one needless flush).
-  std::set<uint64_t> ipas_, pas_, code_ipas_, code_pas_;
-  bool flush_due_ = false, code_flush_due_ = false;
+  // replaces an entry leaves the old pages here: at worst one needless flush), and the code
+  // pages: IPA -> PA.
+  std::set<uint64_t> ipas_, pas_;
+  std::multimap<uint64_t, uint64_t> code_by_ipa_;
+  std::set<uint64_t> code_pas_, stale_code_;
+  bool flush_due_ = false;
 };
 
 }  // namespace cpu

@@ -83,8 +83,9 @@ class UnicornEngine {
   bool mapped(uint64_t pa) const;
   // Drops every TLB entry (and the block lookup cache that depends on them).
   void flush_tlb();
-  // Drops every translated block (code whose memory changed behind Unicorn's back).
-  void flush_code();
+  // Drops the translated blocks of the PA page holding `pa` (code whose memory may change
+  // behind Unicorn's back). Leaves an entry in the TLB: flush it afterwards.
+  void flush_code(uint64_t pa);
 
   // --- execution ---
   // Runs from the current PC for at most `budget` instructions (rounded at block starts).
@@ -134,6 +135,7 @@ class UnicornEngine {
   std::function<void()> tlbi_;
   size_t code_hook_ = 0;
   std::map<uint64_t, uint64_t> ram_;  // mapped RAM: start -> end (exclusive)
+  bool identity_fill_ = false;        // flush_code: the filler is bypassed, VA == PA
 };
 
 }  // namespace cpu

@@ -259,6 +259,25 @@ TEST_F(CpuTest, after_a_code_page_is_remapped_the_guest_runs_the_new_code_never_
   }
 }
 
+TEST_F(CpuTest, code_given_new_contents_behind_the_cores_back_runs_new_after_an_invalidation) {
+  // The same granule, destroyed and created again with another image (as a realm's DATA_DESTROY
+  // and DATA_CREATE do): translated code of the old contents must not run.
+  constexpr uint64_t kCodeIpa2 = 0x80200000, kPa = 0x84400000;
+  auto write_code = [&](uint32_t value) {
+    const uint32_t code[] = {0xd2800000u | (value << 5), 0xd4000282u};  // movz x0, #v; hvc #20
+    std::memcpy(dram(kPa), code, sizeof code);
+  };
+  s2.map(kCodeIpa2, kPa, 4096);
+  for (uint32_t v = 1; v <= 3; ++v) {
+    SCOPED_TRACE(::testing::Message() << "contents " << v);
+    cpu.invalidate_ipa(s2, kCodeIpa2, 4096);
+    write_code(v);
+    start_at(kCodeIpa2);
+    ASSERT_EQ(run().kind, GuestExitKind::Hvc);
+    EXPECT_EQ(st.x[0], v);
+  }
+}
+
 TEST_F(CpuTest, code_in_a_page_first_installed_as_data_runs_when_fetched) {
   constexpr uint64_t kPageIpa = 0x80200000, kPagePa = 0x84400000;
   const uint32_t code[] = {0xd28000e0u, 0xd40002a2u};  // movz x0, #7; hvc #21

@@ -350,12 +350,13 @@ Stage1Regs UnicornCpu::Impl::stage1_regs(PeContext& c) {
   r.tcr = get(c.engine, kTcrEl1);
   r.ttbr0 = c.engine.reg(UC_ARM64_REG_TTBR0_EL1);
   r.ttbr1 = c.engine.reg(UC_ARM64_REG_TTBR1_EL1);
+  r.pan = (c.engine.pstate() >> 22) & 1;
   return r;
 }
 
 TlbContents::Regime UnicornCpu::Impl::current_regime(PeContext& c) {
   const Stage1Regs r = stage1_regs(c);
-  return {r.sctlr, r.tcr, r.ttbr0, r.ttbr1, pstate_el(c.engine.pstate())};
+  return {r.sctlr, r.tcr, r.ttbr0, r.ttbr1, pstate_el(c.engine.pstate()), r.pan};
 }
 
 bool UnicornCpu::Impl::fetch_insn(PeContext& c, uint64_t va, uint32_t& insn) {

@@ -1,7 +1,10 @@
-// The guest's own stage-1 translation (EL1&0 regime, 4 KiB granule), walked by the CPU model
-// when Unicorn reports a fault without a syndrome: to find the IPA of a faulting VA, to fill the
-// IPA pages holding the guest's tables, and to build ESR_EL1/FAR_EL1 for a stage-1 fault that
-// belongs to the guest. Hierarchical table attributes (APTable, XNTable) are not applied.
+// The guest's own stage-1 translation (VMSAv8-64, EL1&0 regime, Arm ARM D8), walked by the
+// CPU model on every TLB fill: 4, 16 and 64 KiB granules, TTBR0 and TTBR1 (VA[55] selects,
+// top-byte-ignore per TCR_EL1.TBIn), 25- to 48-bit VAs, table, block and page descriptors,
+// hierarchical APTable/UXNTable/PXNTable, AP[2:1], UXN/PXN, SCTLR_EL1.WXN, PSTATE.PAN, the
+// access flag, and output-address-size checks against TCR_EL1.IPS. Not modelled: 52-bit VAs
+// and PAs (LVA/LPA/LPA2), hardware access-flag and dirty-state updates (HA/HD: a clear AF
+// faults), and the contiguous hint (a hint; entries here are per granule anyway).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -10,6 +13,7 @@ namespace cpu {
 
 struct Stage1Regs {
   uint64_t sctlr = 0, tcr = 0, ttbr0 = 0, ttbr1 = 0;
+  bool pan = false;  // PSTATE.PAN
 };
 
 struct Stage1Result {
@@ -20,7 +24,6 @@ struct Stage1Result {
     Permission,   // 0b0011LL
     AddressSize,  // 0b0000LL
     TableRead,    // a table descriptor's IPA could not be read (stage 2 said no)
-    Unsupported,  // a granule other than 4 KiB
   };
   Fault fault = Fault::None;
   int level = 0;
@@ -29,6 +32,7 @@ struct Stage1Result {
   // What the translation allows at the walk's EL (Perm bits of unicorn_engine.h): a TLB
   // entry holds them all, so later accesses of another kind need no walk.
   uint32_t perms = 0;
+  unsigned granule_shift = 12;  // the translation granule (12, 14 or 16)
   // DFSC/IFSC for the fault kinds the architecture reports.
   uint32_t fsc() const;
 };

@@ -25,12 +25,13 @@ class TlbContents {
   static constexpr uint64_t kPage = 4096;
 
   // The translation regime an entry was filled under: what QEMU does not tag its TLB with
-  // (the ASID in TTBRn, the EL) but flushes on, so an entry is used only under the same one.
+  // (the ASID in TTBRn, the EL, PSTATE.PAN) but flushes on or keeps apart, so an entry is used only under the same one.
   struct Regime {
     uint64_t sctlr = 0, tcr = 0, ttbr0 = 0, ttbr1 = 0;
     unsigned el = 0;
+    bool pan = false;
     bool operator==(const Regime& o) const {
-      return sctlr == o.sctlr && tcr == o.tcr && ttbr0 == o.ttbr0 && ttbr1 == o.ttbr1 && el == o.el;
+      return sctlr == o.sctlr && tcr == o.tcr && ttbr0 == o.ttbr0 && ttbr1 == o.ttbr1 && el == o.el && pan == o.pan;
     }
   };
   struct Entry {

@@ -146,16 +146,7 @@ bool UnicornCpu::Impl::tlb_fill(PeContext& c, uint64_t va, uint32_t access, uint
   std::optional<GuestExit> exit;
   const Stage1Result w = walk(c, va, write, fetch, exit);
   if (exit) return is_abort(*exit) ? guest_abort(0x10 | 0x04) : exit_with(*exit);  // SEA on a walk
-  switch (w.fault) {
-    case Stage1Result::Fault::None: break;
-    case Stage1Result::Fault::Unsupported: {
-      GuestExit x;
-      x.kind = GuestExitKind::Halted;
-      x.reason = "stage 1 with a 16K/64K granule is not supported";
-      return exit_with(x);
-    }
-    default: return guest_abort(w.fsc());  // the guest's own stage-1 fault: its EL1 vectors
-  }
+  if (w.fault != Stage1Result::Fault::None) return guest_abort(w.fsc());  // the guest's own: its EL1 vectors
   Stage2Fill f;
   exit = stage2_fill(c, w.ipa, va, write, fetch, false, f);
   if (exit) return is_abort(*exit) ? guest_abort(0x10) : exit_with(*exit);

@@ -113,9 +113,13 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
       w.field("image", st->spec.image).field("memory", st->spec.memory).field("vcpus", st->spec.vcpus);
       w.field("ipa_bits", vm.ipa_bits()).field("first_pe", st->first_pe);
       w.field("stopped", host::to_string(st->stop)).field("stop_detail", st->stop_detail);
-      w.key("result").begin_array();
-      for (uint64_t r : st->result) w.value(r);
-      w.end_array();
+      if (st->result) {
+        w.key("result").begin_array();
+        for (uint64_t r : *st->result) w.value(r);
+        w.end_array();
+      } else {
+        w.key("result").null();
+      }
       if (realms) {
         w.field("state", host::to_string(vm.realm_state()));
         auto it = ctx.rims.find(st->spec.name);
@@ -381,7 +385,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
         out << "  " << st->spec.name << (st->spec.realm ? " (realm" : " (vm") << ", " << st->spec.image << ", "
             << (st->spec.memory >> 20) << " MiB, " << st->spec.vcpus << " vCPUs): " << host::to_string(st->stop);
         if (!st->stop_detail.empty()) out << " - " << st->stop_detail;
-        if (st->stop == host::StopReason::SystemOff) out << ", result X1=" << st->result[0];
+        if (st->result) out << ", result X1=" << (*st->result)[0];
         out << "\n";
         if (st->spec.realm) {
           auto it = ctx.rims.find(st->spec.name);

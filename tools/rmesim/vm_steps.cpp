@@ -288,8 +288,11 @@ struct CheckStep : Step {
         if (st->console.find(t) == std::string::npos) bad.push_back("console of " + vm + " lacks \"" + t + "\"");
       if (!stopped.empty() && stopped != host::to_string(st->stop))
         bad.push_back(vm + " is " + host::to_string(st->stop) + ", expected " + stopped);
-      if (has_result && st->result[0] != result)
-        bad.push_back(vm + " result X1 = " + std::to_string(st->result[0]) + ", expected " + std::to_string(result));
+      auto value = [](uint64_t v) { return hex(v) + " (" + std::to_string(v) + ")"; };
+      if (has_result && !st->result)
+        bad.push_back(vm + " reported no result, expected X1 = " + value(result));
+      else if (has_result && (*st->result)[0] != result)
+        bad.push_back(vm + " result X1 = " + value((*st->result)[0]) + ", expected " + value(result));
       for (const auto& [name, n] : min_exits) {
         uint64_t have = 0;
         auto& e = st->vm->rec_exits();

@@ -103,5 +103,30 @@ done
 check "realm-hello with 1 vCPU: CPU_ON fails, the realm reports step 5 and the scenario fails" \
   '[ $rc = 1 ] && grep -q "| realm-hello: CPU_ON 1 -> -2" "$work/one.txt" && grep -q "| realm-hello: step 5 failed: CPU_ON" "$work/one.txt" && grep -q "Result: FAILED: .*check failed: .*r0 result X1 = 0x5 (5), expected 0x0" "$work/one.txt"'
 
+# Exit-count checks: N and ">=N" mean at least N, "==N" exactly N.
+cat > "$work/exits.yaml" <<'EOF'
+name: exit-counts
+realms:
+  r0: {memory: 64MiB, vcpus: 2, image: realm-hello, args: [2]}
+steps:
+  - create: r0
+  - run: {vm: r0, until: stopped, timeout: 5s}
+  - check: {vm: r0, exits: {RMI_EXIT_PSCI: "==4", RMI_EXIT_HOST_CALL: ">=1", KVM_EXIT_MMIO: 100}}
+  - check: {vm: r0, exits: {RMI_EXIT_PSCI: BOUND}}
+EOF
+for bound in '"==3"' '5' '">=5"'; do
+  sed "s/BOUND/$bound/" "$work/exits.yaml" > "$work/exits2.yaml"
+  "$bin" run "$work/exits2.yaml" --out "$work/exits" > "$work/exits.txt" 2>&1; rc=$?
+  case $bound in *==*) want="exactly 3";; *) want="at least 5";; esac
+  check "exits: passes ==4, >=1 and 100 (at least); RMI_EXIT_PSCI: $bound fails with 4 ($want)" \
+    '[ $rc = 1 ] && grep -q "exits2.yaml:7 .*checks hold" "$work/exits.txt" && grep -q "Result: FAILED: .*exits2.yaml:8: check failed: r0 had 4 RMI_EXIT_PSCI exits, expected $want" "$work/exits.txt"'
+done
+
+# RMI_EXIT_SYNC broken down by cause: the causes add up, one MMIO write per console byte.
+check "realm-lifecycle: RMI_EXIT_SYNC by cause in stats.json adds up; one UART write per console byte" \
+  '[ "$(json $work/rl/stats.json "sum(d[\"realms\"][\"r0\"][\"sync_exits\"].values()) == d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_SYNC\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_write\"] == len(d[\"guest\"][\"console\"][\"r0\"]) == d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] > 0")" = True ]'
+check "realm-lifecycle summary: RMI_EXIT_SYNC by cause" \
+  'grep -q "^    RMI_EXIT_SYNC by cause: mmio_write=[0-9]* private_data_abort=[0-9]* shared_data_abort=1$" "$work/rl.txt"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -133,6 +133,9 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
         w.key("rec_exits").begin_object();
         for (const auto& [k, v] : const_cast<host::Vm&>(vm).rec_exits()) w.field(k, v);
         w.end_object();
+        w.key("sync_exits").begin_object();  // RMI_EXIT_SYNC by cause (host::SyncCause)
+        for (const auto& [k, v] : vm.sync_exits()) w.field(k, v);
+        w.end_object();
       } else {
         w.field("stage2_faults", vm.runtime_faults());
       }
@@ -395,6 +398,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
           out << "    REC exits:";
           for (const auto& [k, v] : st->vm->rec_exits()) out << " " << k << "=" << v;
           out << "\n";
+          if (!st->vm->sync_exits().empty()) {
+            out << "    RMI_EXIT_SYNC by cause:";
+            for (const auto& [k, v] : st->vm->sync_exits()) out << " " << k << "=" << v;
+            out << "\n";
+          }
         }
         std::istringstream lines(st->console);
         for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";

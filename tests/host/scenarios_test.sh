@@ -99,6 +99,10 @@ for routing in "host.abi=v14" "host.abi=v12 --set host.psci=kernel" "host.abi=v1
   check "compute in a realm fails a wrong check {result: 0} ($routing)" \
     '[ $rc = 1 ] && grep -q "Result: FAILED: .*res.yaml:10: check failed: r0 result X1 = 0x" "$work/res2.txt"'
 done
+sed 's/check: {vm: vm1, stopped: oops, faults: {oops: 1}}/check: {vm: vm1, stopped: oops, result: 0}/' "$scen/realm-and-vm.yaml" > "$work/nores.yaml"
+"$bin" run "$work/nores.yaml" --out "$work/nores" > "$work/nores.txt" 2>&1; rc=$?
+check "a VM that stopped without reporting a result fails a result check (no vacuous 0)" \
+  '[ $rc = 1 ] && grep -q "Result: FAILED: .*check failed: vm1 reported no result, expected X1 = 0x0 (0)" "$work/nores.txt" && [ "$(json $work/nores/stats.json "d[\"vms\"][\"vm1\"][\"result\"] is None")" = True ]'
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/one" --set realms.r0.vcpus=1 > "$work/one.txt" 2>&1; rc=$?
 check "realm-hello with 1 vCPU: CPU_ON fails, the realm reports step 5 and the scenario fails" \
   '[ $rc = 1 ] && grep -q "| realm-hello: CPU_ON 1 -> -2" "$work/one.txt" && grep -q "| realm-hello: step 5 failed: CPU_ON" "$work/one.txt" && grep -q "Result: FAILED: .*check failed: .*r0 result X1 = 0x5 (5), expected 0x0" "$work/one.txt"'

@@ -128,7 +128,9 @@ struct KvmRun {
   struct { uint32_t imm = 0; std::array<uint64_t, 31> gprs{}; } hypercall;
   struct { uint32_t fid = 0; std::array<uint64_t, 3> args{}; int64_t ret = 0; } psci;
   struct { uint64_t base = 0, top = 0; bool private_ = false; bool reject = false; } memory_fault;
-  struct { uint32_t type = 0; std::array<uint64_t, 3> data{}; } system_event;  // type 1 SHUTDOWN, 2 RESET
+  // type 1 SHUTDOWN, 2 RESET; data: a normal VM's X1..X3, a realm's rec_exit.gprs[1..3] (0: the RMM
+  // forwards only the FID)
+  struct { uint32_t type = 0; std::array<uint64_t, 3> data{}; } system_event;
   std::string detail;  // a human-readable reason for Shutdown / InternalError
 };
 constexpr uint32_t kSystemEventShutdown = 1, kSystemEventReset = 2;

@@ -203,13 +203,19 @@ void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
   vs.events.push_back("unhandled MMIO " + std::string(run.mmio.is_write ? "write" : "read") + " at " + hex(a));
 }
 
-// RSI_HOST_CALL: imm 1 is the realm-hello protocol (gprs[0] = IPA of a shared buffer, gprs[1]
-// its length): the VMM reads the realm's message and writes its reply into the same buffer.
+// RSI_HOST_CALL: kHostCallHello is the realm-hello protocol (gprs[0] = IPA of a shared buffer,
+// gprs[1] its length): the VMM reads the realm's message and writes its reply into the same
+// buffer. kHostCallResult carries the realm's result (it powers off next).
 void Vmm::host_call(VmState& vs, KvmRun& run) {
   ++vs.host_calls;
   auto& g = run.hypercall.gprs;
   std::string what = "host call imm " + std::to_string(run.hypercall.imm);
-  if (run.hypercall.imm == 1 && g[1] > 0 && g[1] <= kPage) {
+  if (run.hypercall.imm == kHostCallResult) {
+    vs.result = std::array<uint64_t, 3>{g[0], g[1], g[2]};
+    vs.events.push_back(what + ": result " + hex(g[0]) + " " + hex(g[1]) + " " + hex(g[2]));
+    return;
+  }
+  if (run.hypercall.imm == kHostCallHello && g[1] > 0 && g[1] <= kPage) {
     const uint64_t gpa = g[0] & ~vs.vm->unprotected_bit();
     uint64_t pa;
     if (vs.vm->user_pa_of(gpa, pa)) {
@@ -266,7 +272,7 @@ void Vmm::vcpu_thread(VmState& vs, unsigned index) {
                             (vs.spec.ripas_reject ? "rejected" : "accepted"));
         break;
       case ExitReason::SystemEvent:
-        vs.result = run.system_event.data;
+        if (!vs.spec.realm) vs.result = run.system_event.data;  // KVM_GET_ONE_REG of X1..X3
         stop_vm(vs, run.system_event.type == kSystemEventShutdown ? StopReason::SystemOff : StopReason::SystemReset,
                 "vCPU " + std::to_string(index) + " called PSCI SYSTEM_" +
                     (run.system_event.type == kSystemEventShutdown ? "OFF" : "RESET"));

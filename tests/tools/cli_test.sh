@@ -43,5 +43,14 @@ printf 'name: expect-fails\nsteps:\n  - read: {pa: dram+0x100000, expect: gpf}\n
 "$bin" run "$work/exp.yaml" --out "$work/g" > "$work/g.txt"; rc=$?
 check "a failed expectation exits 1 and still writes stats.json" '[ $rc = 1 ] && grep -q "\"ok\": false" "$work/g/stats.json"'
 
+printf 'name: bad-exit\nsteps:\n  - check: {vm: r0, exits: {RMI_EXIT_PSCII: 2}}\n' > "$work/badexit.yaml"
+"$bin" run "$work/badexit.yaml" --out "$work/h" 2> "$work/h.err"; rc=$?
+check "an unknown exit name in check.exits exits 2 at load with file:line:col, the key and the known names" \
+  '[ $rc = 2 ] && grep -q "badexit.yaml:3:29: .steps\[0\].check.exits.RMI_EXIT_PSCII.: unknown exit .RMI_EXIT_PSCII. (known: RMI_EXIT_SYNC, .*RMI_EXIT_PSCI, .*KVM_EXIT_MMIO" "$work/h.err" && [ ! -e "$work/h" ]'
+printf 'name: bad-count\nsteps:\n  - check: {vm: r0, exits: {RMI_EXIT_PSCI: "<2"}}\n' > "$work/badcount.yaml"
+"$bin" run "$work/badcount.yaml" --out "$work/i" 2> "$work/i.err"; rc=$?
+check "an exit count that is not N, >=N or ==N exits 2 at load" \
+  '[ $rc = 2 ] && grep -q "badcount.yaml:3:44: .steps\[0\].check.exits.RMI_EXIT_PSCI.: expected a count" "$work/i.err" && [ ! -e "$work/i" ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1,7 +1,9 @@
 #include "vm_steps.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -274,7 +276,8 @@ struct CheckStep : Step {
   std::string stopped;
   bool has_result = false;
   uint64_t result = 0;
-  std::map<std::string, uint64_t> min_exits;
+  struct ExitBound { uint64_t count = 0; bool exact = false; };
+  std::map<std::string, ExitBound> exits;  // host::exit_counter_names() -> at least / exactly
   std::map<std::string, uint64_t> faults;  // action -> exact count
   bool check_granules = false;
   uint64_t granules_delegated = 0;
@@ -288,15 +291,16 @@ struct CheckStep : Step {
         if (st->console.find(t) == std::string::npos) bad.push_back("console of " + vm + " lacks \"" + t + "\"");
       if (!stopped.empty() && stopped != host::to_string(st->stop))
         bad.push_back(vm + " is " + host::to_string(st->stop) + ", expected " + stopped);
-      if (has_result && st->result[0] != result)
-        bad.push_back(vm + " result X1 = " + std::to_string(st->result[0]) + ", expected " + std::to_string(result));
-      for (const auto& [name, n] : min_exits) {
-        uint64_t have = 0;
-        auto& e = st->vm->rec_exits();
-        auto& k = st->vm->kvm_exits();
-        if (e.count(name)) have = e.at(name);
-        else if (k.count(name)) have = k.at(name);
-        if (have < n) bad.push_back(vm + " had " + std::to_string(have) + " " + name + " exits, expected at least " + std::to_string(n));
+      auto value = [](uint64_t v) { return hex(v) + " (" + std::to_string(v) + ")"; };
+      if (has_result && !st->result)
+        bad.push_back(vm + " reported no result, expected X1 = " + value(result));
+      else if (has_result && (*st->result)[0] != result)
+        bad.push_back(vm + " result X1 = " + value((*st->result)[0]) + ", expected " + value(result));
+      for (const auto& [name, b] : exits) {
+        const uint64_t have = st->vm->exit_count(name);
+        if (b.exact ? have != b.count : have < b.count)
+          bad.push_back(vm + " had " + std::to_string(have) + " " + name + " exits, expected " +
+                        (b.exact ? "exactly " : "at least ") + std::to_string(b.count));
       }
     }
     for (const auto& [action, n] : faults) {
@@ -480,6 +484,32 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   return s;
 }
 
+// A check.exits key: one of the host's exit counters.
+std::string exit_name(const std::string& f, const YAML::Node& n, const std::string& key) {
+  const std::string name = yaml::str(f, n, key);
+  const auto& known = host::exit_counter_names();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return name;
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  fail(f, n, key + "." + name, "unknown exit '" + name + "' (known: " + list + ")");
+}
+
+// A check.exits count: N or ">=N" (at least N), "==N" (exactly N).
+CheckStep::ExitBound exit_bound(const std::string& f, const YAML::Node& n, const std::string& key) {
+  std::string s = yaml::str(f, n, key);
+  CheckStep::ExitBound b;
+  if (s.rfind("==", 0) == 0 || s.rfind(">=", 0) == 0) {
+    b.exact = s[0] == '=';
+    s.erase(0, 2);
+  }
+  char* end = nullptr;
+  errno = 0;
+  b.count = std::strtoull(s.c_str(), &end, 10);
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) || errno || *end)
+    fail(f, n, key, "expected a count: N or \">=N\" (at least N), \"==N\" (exactly N)");
+  return b;
+}
+
 std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, const std::string& key) {
   yaml::only_keys(f, n, key, {"vm", "console", "stopped", "result", "exits", "faults", "granules_delegated"});
   auto s = std::make_unique<CheckStep>();
@@ -496,8 +526,8 @@ std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, con
   }
   if (n["result"]) { s->has_result = true; s->result = yaml::u64(f, n["result"], key + ".result"); }
   if (const auto e = n["exits"]) {
-    if (!e.IsMap()) fail(f, e, key + ".exits", "a map of exit name: minimum count");
-    for (const auto& kv : e) s->min_exits[kv.first.Scalar()] = yaml::u64(f, kv.second, key + ".exits." + kv.first.Scalar());
+    if (!e.IsMap()) fail(f, e, key + ".exits", "a map of exit name: count (at least), \">=N\" or \"==N\"");
+    for (const auto& kv : e) s->exits[exit_name(f, kv.first, key + ".exits")] = exit_bound(f, kv.second, key + ".exits." + kv.first.Scalar());
   }
   if (const auto e = n["faults"]) {
     yaml::only_keys(f, e, key + ".faults", {"oops", "sigbus", "guest_abort"});
@@ -507,7 +537,7 @@ std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, con
     s->check_granules = true;
     s->granules_delegated = yaml::u64(f, n["granules_delegated"], key + ".granules_delegated");
   }
-  if ((!s->console.empty() || !s->stopped.empty() || s->has_result || !s->min_exits.empty()) && s->vm.empty())
+  if ((!s->console.empty() || !s->stopped.empty() || s->has_result || !s->exits.empty()) && s->vm.empty())
     fail(f, n, key, "console, stopped, result and exits need vm");
   return s;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ namespace host {
 struct SharedRegion {
   uint64_t base = 0, size = 0;  // guest-physical, outside RAM; the realm reaches it unprotected
 };
+
+// RSI_HOST_CALL immediates the VMM answers (guest/runtime/rt.h).
+constexpr uint16_t kHostCallHello = 1;   // gprs[0] = IPA of a shared buffer, gprs[1] its length
+constexpr uint16_t kHostCallResult = 2;  // gprs[0..2] = the realm's result (X1..X3 of SYSTEM_OFF)
 
 struct VmSpec {
   std::string name;
@@ -81,7 +86,10 @@ class Vmm {
     unsigned threads = 0;                     // vCPU threads inside the current run
     StopReason stop = StopReason::None;
     std::string stop_detail;
-    std::array<uint64_t, 3> result{};         // X1..X3 at SYSTEM_OFF
+    // X1..X3 of SYSTEM_OFF: read from a normal VM's vCPU; a realm's registers are hidden
+    // from the host, so a realm reports them first by host call (kHostCallResult). Empty
+    // until the guest reports.
+    std::optional<std::array<uint64_t, 3>> result;
     bool torn_down = false;
     uint64_t mmio_exits = 0, host_calls = 0, psci_exits = 0, ripas_changes = 0;
   };

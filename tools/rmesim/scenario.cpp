@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "host/vmm.h"
 #include "steps.h"
@@ -128,6 +129,20 @@ uint64_t duration_ns(const std::string& file, const YAML::Node& n, const std::st
   ns += f * unit->second / scale;
   if (ns < min_ns || ns > max_ns) bad("is out of range");
   return ns;
+}
+
+std::string choice(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields,
+                   const char* field) {
+  const auto d = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return std::string(x.name) == field; });
+  if (d == fields.end()) throw std::logic_error(std::string("no declared field ") + field);
+  const std::string v = str(file, n, key);
+  std::stringstream alternatives(d->type);
+  std::string list;
+  for (std::string a; std::getline(alternatives, a, '|');) {
+    if (a == v) return v;
+    list += (list.empty() ? "" : ", ") + a;
+  }
+  fail(file, n, key, "'" + v + "': expected one of " + list);
 }
 
 void only_keys(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields) {

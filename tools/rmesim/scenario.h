@@ -84,6 +84,10 @@ bool boolean(const std::string& file, const YAML::Node& n, const std::string& ke
 // number of nanoseconds from `min_ns` to `max_ns`: 500ns, 10us, 1.5ms, 2s.
 uint64_t duration_ns(const std::string& file, const YAML::Node& n, const std::string& key,
                      uint64_t min_ns, uint64_t max_ns);
+// The value of an enumerated field: one of the alternatives its declared type lists
+// ("ok|sigbus|not_mapped"), so the help and the check are one declaration.
+std::string choice(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields,
+                   const char* field);
 // Checks that map `n` has only keys from `allowed`.
 void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
                std::initializer_list<const char*> allowed);

@@ -534,11 +534,7 @@ std::unique_ptr<Step> parse_host_access(bool write, const std::string& f, const 
     if (v > 255) fail(f, n["value"], key + ".value", "a fill byte is 0 to 255");
     s->value = static_cast<uint8_t>(v);
   }
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "sigbus" && s->expect != "not_mapped")
-      fail(f, n["expect"], key + ".expect", "expected ok, sigbus or not_mapped");
-  }
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kHostReadFields, "expect");
   return s;
 }
 
@@ -557,10 +553,7 @@ std::unique_ptr<Step> parse_map_page(const std::string& f, const YAML::Node& n, 
   if (n["shared"]) s->shared = yaml::boolean(f, n["shared"], key + ".shared");
   s->ipa = vm_ipa(f, n["ipa"], key + ".ipa", vm, s->shared);
   if (n["to"]) s->to = parse_granule(f, n["to"], key + ".to", sc);
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "error") fail(f, n["expect"], key + ".expect", "expected ok or error");
-  }
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kMapPageFields, "expect");
   return s;
 }
 
@@ -580,14 +573,9 @@ std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > 4096) fail(f, n["size"], key + ".size", "must be 1 to 4096 bytes");
   if (n["direction"]) {
-    const std::string d = yaml::str(f, n["direction"], key + ".direction");
-    if (d != "to_guest" && d != "from_guest") fail(f, n["direction"], key + ".direction", "expected to_guest or from_guest");
-    s->write = d == "to_guest";
+    s->write = yaml::choice(f, n["direction"], key + ".direction", kDmaFields, "direction") == "to_guest";
   }
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "fault") fail(f, n["expect"], key + ".expect", "expected ok or fault");
-  }
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kDmaFields, "expect");
   return s;
 }
 
@@ -658,12 +646,7 @@ std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, con
     if (c.IsSequence()) for (size_t i = 0; i < c.size(); ++i) s->console.push_back(yaml::str(f, c[i], key + ".console"));
     else s->console.push_back(yaml::str(f, c, key + ".console"));
   }
-  if (n["stopped"]) {
-    s->stopped = yaml::str(f, n["stopped"], key + ".stopped");
-    static const char* ok[] = {"running", "system_off", "system_reset", "oops", "shutdown", "error"};
-    if (std::none_of(std::begin(ok), std::end(ok), [&](const char* k) { return s->stopped == k; }))
-      fail(f, n["stopped"], key + ".stopped", "expected running, system_off, system_reset, oops, shutdown or error");
-  }
+  if (n["stopped"]) s->stopped = yaml::choice(f, n["stopped"], key + ".stopped", kCheckFields, "stopped");
   if (n["result"]) { s->has_result = true; s->result = yaml::u64(f, n["result"], key + ".result"); }
   if (const auto e = n["exits"]) {
     if (!e.IsMap()) fail(f, e, key + ".exits", "a map of exit name: minimum count");

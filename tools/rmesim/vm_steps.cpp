@@ -587,7 +587,8 @@ const Fields kRmiFields = {
 // A command's keys: rmi, expect and its arguments (granule names or numbers; params a map).
 Fields rmi_fields(uint32_t fid) {
   Fields f = kRmiFields;
-  for (const char* a : host::rmi_command_args(fid)) f.push_back({a, "granule", true, "argument"});
+  for (const char* a : host::rmi_command_args(fid))
+    f.push_back({a, "granule", true, "an argument of the command, X1 onwards in order (rmesim help steps)"});
   return f;
 }
 

@@ -303,7 +303,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   if (!s.explicit_steps && !s.vms.empty()) {
     auto add = [&](const std::string& kind, const std::string& text) {
       YAML::Node n = YAML::Load(text);
-      auto st = (*find_step_parser(kind))(s.file, n, "default." + kind);
+      auto st = find_step_kind(kind)->parse(s.file, n, "default." + kind, s);
       st->kind = kind;
       st->where = s.file + ":(default " + kind + ")";
       default_steps.push_back(std::move(st));

@@ -42,6 +42,10 @@ struct VmSpec {
   std::string host_call_reply = "hello from the host";
 };
 
+// The IPA size KVM_CREATE_VM gets for `spec`: realm_config.ipa_bits, or kvmtool's rule (a realm
+// gets twice the space its RAM and shared regions need, at least 36 bits); a normal VM 39.
+unsigned ipa_bits_for(const VmSpec& spec);
+
 // Why a VM stopped running.
 enum class StopReason : uint8_t { None, SystemOff, SystemReset, Oops, Shutdown, Error };
 const char* to_string(StopReason r);
@@ -99,6 +103,15 @@ class Vmm {
 
   // Where guest images are looked up by name.
   static std::string image_dir();
+  // The guest image of `spec`: its file, bytes, load address and entry (from the image's .json
+  // description; a raw binary without one loads and starts at the start of RAM). "" or why
+  // it cannot be used (unreadable, or outside RAM).
+  struct GuestImage {
+    std::string path;
+    std::vector<uint8_t> bytes;
+    uint64_t load = 0, entry = 0;
+  };
+  static std::string read_image(const VmSpec& spec, GuestImage& out);
 
  private:
   void vcpu_thread(VmState& vs, unsigned index);

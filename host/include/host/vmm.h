@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ namespace host {
 struct SharedRegion {
   uint64_t base = 0, size = 0;  // guest-physical, outside RAM; the realm reaches it unprotected
 };
+
+// RSI_HOST_CALL immediates the VMM answers (guest/runtime/rt.h).
+constexpr uint16_t kHostCallHello = 1;   // gprs[0] = IPA of a shared buffer, gprs[1] its length
+constexpr uint16_t kHostCallResult = 2;  // gprs[0..2] = the realm's result (X1..X3 of SYSTEM_OFF)
 
 struct VmSpec {
   std::string name;
@@ -36,6 +41,10 @@ struct VmSpec {
   bool ripas_reject = false;     // answer RIPAS change requests with REJECT
   std::string host_call_reply = "hello from the host";
 };
+
+// The IPA size KVM_CREATE_VM gets for `spec`: realm_config.ipa_bits, or kvmtool's rule (a realm
+// gets twice the space its RAM and shared regions need, at least 36 bits); a normal VM 39.
+unsigned ipa_bits_for(const VmSpec& spec);
 
 // Why a VM stopped running.
 enum class StopReason : uint8_t { None, SystemOff, SystemReset, Oops, Shutdown, Error };
@@ -81,7 +90,10 @@ class Vmm {
     unsigned threads = 0;                     // vCPU threads inside the current run
     StopReason stop = StopReason::None;
     std::string stop_detail;
-    std::array<uint64_t, 3> result{};         // X1..X3 at SYSTEM_OFF
+    // X1..X3 of SYSTEM_OFF: read from a normal VM's vCPU; a realm's registers are hidden
+    // from the host, so a realm reports them first by host call (kHostCallResult). Empty
+    // until the guest reports.
+    std::optional<std::array<uint64_t, 3>> result;
     bool torn_down = false;
     uint64_t mmio_exits = 0, host_calls = 0, psci_exits = 0, ripas_changes = 0;
   };
@@ -91,6 +103,15 @@ class Vmm {
 
   // Where guest images are looked up by name.
   static std::string image_dir();
+  // The guest image of `spec`: its file, bytes, load address and entry (from the image's .json
+  // description; a raw binary without one loads and starts at the start of RAM). "" or why
+  // it cannot be used (unreadable, or outside RAM).
+  struct GuestImage {
+    std::string path;
+    std::vector<uint8_t> bytes;
+    uint64_t load = 0, entry = 0;
+  };
+  static std::string read_image(const VmSpec& spec, GuestImage& out);
 
  private:
   void vcpu_thread(VmState& vs, unsigned index);

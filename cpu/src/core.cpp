@@ -172,7 +172,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     if (st.irq_pending && !(c.engine.pstate() & kPstateI)) {
       if (!deliver_to_guest(c, 0x80, 0, 0, c.engine.pc(), false)) {
         exit.kind = GuestExitKind::Halted;
-        exit.reason = "IRQ to a guest at EL0 (EL change unsupported)";
+        exit.reason = "IRQ to a guest above EL1";
         break;
       }
       st.irq_pending = false;
@@ -324,21 +324,27 @@ void UnicornCpu::Impl::save_state(PeContext& c, GuestState& st) {
 bool UnicornCpu::Impl::deliver_to_guest(PeContext& c, uint64_t type, uint64_t esr_el1, uint64_t far_el1,
                                         uint64_t return_pc, bool set_far) {
   UnicornEngine& e = c.engine;
-  uint64_t ps = e.pstate();
-  if (pstate_el(ps) != 1) return false;
-  bool spx = ps & 1;
+  const uint64_t ps = e.pstate();
+  const unsigned el = pstate_el(ps);
+  if (el > 1) return false;
+  const bool spx = el == 1 && (ps & 1);
   // Arm ARM D1.10.2: ELR, SPSR, ESR (and FAR) of the target EL; PSTATE = EL1h, DAIF masked;
-  // PC = VBAR_EL1 + (current EL with SP_EL0: 0x000, with SP_ELx: 0x200) + type.
+  // PC = VBAR_EL1 + (current EL with SP_EL0: 0x000, with SP_ELx: 0x200, lower EL: 0x400) + type.
+  if (!spx) {  // from SP_EL0 (EL1t or EL0) to SP_EL1
+    const uint64_t sp_el0 = e.sp(), sp_el1 = e.reg(UC_ARM64_REG_SP_EL1);
+    e.set_pstate((ps & 0xf0000000ull) | 0x3c5);
+    e.set_reg(UC_ARM64_REG_SP_EL0, sp_el0);
+    e.set_sp(sp_el1);
+  } else {
+    e.set_pstate((ps & 0xf0000000ull) | 0x3c5);
+  }
+  // After PSTATE: Unicorn recomputes its cached EL (hflags) on a system-register write, not on
+  // a PSTATE write, and SPSR_EL1 is written as one.
   e.set_reg(UC_ARM64_REG_ELR_EL1, return_pc);
   put(e, kSpsrEl1, ps);
   if (type == 0) e.set_reg(UC_ARM64_REG_ESR_EL1, esr_el1);
   if (set_far) e.set_reg(UC_ARM64_REG_FAR_EL1, far_el1);
-  if (!spx) {  // switch from SP_EL0 to SP_EL1
-    e.set_reg(UC_ARM64_REG_SP_EL0, e.sp());
-    e.set_sp(e.reg(UC_ARM64_REG_SP_EL1));
-  }
-  e.set_pstate((ps & 0xf0000000ull) | 0x3c5);
-  e.set_pc(e.reg(UC_ARM64_REG_VBAR_EL1) + (spx ? 0x200 : 0x000) + type);
+  e.set_pc(e.reg(UC_ARM64_REG_VBAR_EL1) + (el == 0 ? 0x400 : spx ? 0x200 : 0x000) + type);
   ++stats->guest_exceptions;
   if (c.pe) c.pe->requester().charge(costs.exception_entry);
   return true;
@@ -388,7 +394,7 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32
     case Excp::Svc:  // PC = next instruction
       if (!fetch_insn(c, pc - 4, insn)) return halted("SVC: cannot read the instruction");
       if (!deliver_to_guest(c, 0, esr(kEcSvc64, (insn >> 5) & 0xffff), 0, pc, false))
-        return halted("SVC from EL0: EL change unsupported");
+        return halted("SVC above EL1");
       return std::nullopt;
     case Excp::Hvc:
     case Excp::Smc: {  // PC = next instruction
@@ -415,13 +421,13 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32
       }
       // Anything else undefined is the guest's: EC 0 (unknown reason), ELR = the instruction.
       if (!deliver_to_guest(c, 0, esr(kEcUnknown, 0), 0, pc, false))
-        return halted("UNDEFINED at EL0: EL change unsupported");
+        return halted("UNDEFINED above EL1");
       return std::nullopt;
     }
     case Excp::Bkpt:
       if (!fetch_insn(c, pc, insn)) return halted("BRK: cannot read the instruction");
       if (!deliver_to_guest(c, 0, esr(kEcBrk, (insn >> 5) & 0xffff), 0, pc, false))
-        return halted("BRK at EL0: EL change unsupported");
+        return halted("BRK above EL1");
       return std::nullopt;
     case Excp::PrefetchAbort:
     case Excp::DataAbort: {
@@ -435,7 +441,7 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_exception(PeContext& c, uint32
         if (auto a = access_address(insn, pc, [&](unsigned n) { return n == 31 ? e.sp() : e.x(n); })) far = *a;
       }
       if (!deliver_to_guest(c, 0, esr(fetch ? kEcIabtSame : kEcDabtSame, 0x21u | (write ? 1u << 6 : 0u)), far, pc, true))
-        return halted("alignment fault at EL0: EL change unsupported");
+        return halted("alignment fault above EL1");
       return std::nullopt;
     }
     case Excp::Irq: case Excp::Fiq: case Excp::Virq: case Excp::Vfiq:

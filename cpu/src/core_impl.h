@@ -93,7 +93,7 @@ struct UnicornCpu::Impl {
   void save_state(PeContext& c, platform::GuestState& st);
   // Emulated exception entry to the guest's EL1 vectors (Unicorn never delivers them).
   // `type` is the vector offset within a group (0 sync, 0x80 IRQ). False when the guest is
-  // not at EL1 (entry from EL0 needs an EL change the engine cannot make in place yet).
+  // above EL1 (a guest never is: EL2 and EL3 are the models').
   bool deliver_to_guest(PeContext& c, uint64_t type, uint64_t esr_el1, uint64_t far_el1,
                         uint64_t return_pc, bool set_far);
   std::optional<platform::GuestExit> handle_exception(PeContext& c, uint32_t intno);

@@ -210,7 +210,7 @@ std::optional<GuestExit> UnicornCpu::Impl::handle_mem_fault(PeContext& c, const 
   const uint64_t far = fault_address(c, s);
   if (o.kind == PeContext::FaultOutcome::Kind::GuestAbort) {
     if (!deliver_to_guest(c, 0, o.esr_el1, far, pc, true)) {
-      halt.reason = "fault at EL0: EL change unsupported";
+      halt.reason = "fault above EL1";
       return halt;
     }
     return std::nullopt;

@@ -75,6 +75,23 @@ TEST_F(CpuTest, svc_is_delivered_to_the_guests_el1_vector_with_esr_elr_spsr) {
   EXPECT_EQ(cpu.stats().guest_exceptions.value, 1u);
 }
 
+TEST_F(CpuTest, an_svc_from_el0_enters_el1_at_the_lower_el_vector_with_its_own_stack) {
+  st.vbar_el1 = snippets::s_vectors;
+  st.sp_el1 = 0x80ff0000;
+  start_at(snippets::s_el0);
+  st.x[2] = 0x80fe0000;  // SP_EL0
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 13);
+  EXPECT_EQ(st.x[6], 7u);                                     // EL0 code ran
+  EXPECT_EQ(st.x[10], (0x15ull << 26) | (1ull << 25) | 3);     // ESR_EL1: SVC64, IL, imm 3
+  EXPECT_EQ(st.x[11], snippets::s_el0 + 7 * 4);                 // ELR_EL1: after the SVC
+  EXPECT_EQ(st.x[12] & 0xf, 0x0u);                             // SPSR_EL1: from EL0t
+  EXPECT_EQ(st.x[13], 0x80ff0000u);                            // SP_EL1 at the vector
+  EXPECT_EQ(st.x[14], 0x80fe0000u);                            // SP_EL0 kept
+  EXPECT_EQ((st.pstate >> 2) & 3, 1u);                         // EL1 again
+}
+
 TEST_F(CpuTest, a_stage1_fault_goes_to_the_guest_with_far_and_dfsc) {
   identity_stage1(2, 2);  // only GiB 2 (0x80000000..) is mapped
   st.vbar_el1 = snippets::s_vectors;

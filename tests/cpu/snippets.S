@@ -20,6 +20,20 @@ s_svc:
     svc     #5
     hvc     #9            // not reached: the handler exits
 
+// From EL1, ERET to EL0 at s_el0_user with SP_EL0 = x2; there it writes x6 and calls SVC #3,
+// which the guest's EL1 vectors (+0x400, from a lower EL) answer with HVC #13.
+    .global s_el0
+s_el0:
+    msr     sp_el0, x2
+    adr     x0, s_el0_user
+    msr     elr_el1, x0
+    msr     spsr_el1, xzr       // EL0t, DAIF clear
+    eret
+s_el0_user:
+    mov     x6, #7
+    svc     #3
+    hvc     #9                  // not reached: the handler exits
+
 // A stage-1 translation fault (x1 = a VA the guest's tables do not map): the handler exits
 // with HVC #3 after reading ESR_EL1/FAR_EL1/ELR_EL1 into x10/x13/x11.
     .global s_s1fault
@@ -149,3 +163,10 @@ s_vectors:
 s_vectors_irq:
     mov     x15, #0x1e
     hvc     #12
+    .balign 0x400                   // +0x400: sync from a lower EL (AArch64)
+    mrs     x10, esr_el1
+    mrs     x11, elr_el1
+    mrs     x12, spsr_el1
+    mov     x13, sp                 // SP_EL1 again
+    mrs     x14, sp_el0
+    hvc     #13

@@ -92,6 +92,38 @@ TEST_F(CpuTest, an_svc_from_el0_enters_el1_at_the_lower_el_vector_with_its_own_s
   EXPECT_EQ((st.pstate >> 2) & 3, 1u);                         // EL1 again
 }
 
+TEST_F(CpuTest, a_kernel_at_a_high_va_through_ttbr1_runs_an_el0_program_through_ttbr0) {
+  // TTBR1: VA 0xffffff80_00000000 (1 GiB block) -> IPA 0x80000000, EL1 only. TTBR0: VA 0 (1 GiB
+  // block) -> the same IPA, read-only and executable at EL0, never at EL1. 39-bit VAs, 4 KiB.
+  constexpr uint64_t kKernelVa = 0xffffff8000000000, kL1Kernel = kTablesPa, kL1User = kTablesPa + 0x1000;
+  s2.map(kTablesIpa, kTablesPa, 0x2000);
+  auto* k = reinterpret_cast<uint64_t*>(dram(kL1Kernel));
+  auto* u = reinterpret_cast<uint64_t*>(dram(kL1User));
+  std::memset(k, 0, 4096);
+  std::memset(u, 0, 4096);
+  k[0] = kCodeIpa | (1u << 10) | (3u << 8) | 1 | (1ull << 54);                      // AF, SH, block, UXN
+  u[0] = kCodeIpa | (1u << 10) | (3u << 8) | 1 | (3u << 6) | (1ull << 53);          // + AP RO/EL0, PXN
+  st.mair_el1 = 0xff;
+  st.tcr_el1 = 25 | (25ull << 16) | (2ull << 30) | (5ull << 32);
+  st.ttbr1_el1 = kTablesIpa;
+  st.ttbr0_el1 = kTablesIpa + 0x1000;
+  st.sctlr_el1 |= 1;
+  auto high = [&](uint64_t sym) { return kKernelVa + (sym - kCodeIpa); };
+  st.vbar_el1 = high(snippets::s_vectors);
+  start_at(high(snippets::s_eret_to));
+  st.x[0] = snippets::s_el0_user - kCodeIpa;  // the EL0 program's low VA
+  st.x[2] = 0x10000;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 13);
+  EXPECT_EQ(st.x[6], 7u);                                    // the EL0 program ran
+  EXPECT_EQ(st.x[10] >> 26, 0x15u);                          // SVC64 from EL0
+  EXPECT_EQ(st.x[11], snippets::s_el0_user - kCodeIpa + 8);  // ELR_EL1: its low VA
+  EXPECT_EQ(st.pc >> 39, kKernelVa >> 39);                   // back in the kernel's VA range
+  EXPECT_TRUE(cpu.tlb_holds(0, snippets::s_el0_user - kCodeIpa));
+  EXPECT_TRUE(cpu.tlb_holds(0, high(snippets::s_vectors) + 0x400));
+}
+
 TEST_F(CpuTest, a_stage1_fault_goes_to_the_guest_with_far_and_dfsc) {
   identity_stage1(2, 2);  // only GiB 2 (0x80000000..) is mapped
   st.vbar_el1 = snippets::s_vectors;

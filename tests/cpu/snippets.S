@@ -23,6 +23,7 @@ s_svc:
 // From EL1, ERET to EL0 at s_el0_user with SP_EL0 = x2; there it writes x6 and calls SVC #3,
 // which the guest's EL1 vectors (+0x400, from a lower EL) answer with HVC #13.
     .global s_el0
+    .global s_el0_user
 s_el0:
     msr     sp_el0, x2
     adr     x0, s_el0_user
@@ -33,6 +34,14 @@ s_el0_user:
     mov     x6, #7
     svc     #3
     hvc     #9                  // not reached: the handler exits
+
+// From EL1, ERET to EL0 at x0 (any VA) with SP_EL0 = x2.
+    .global s_eret_to
+s_eret_to:
+    msr     sp_el0, x2
+    msr     elr_el1, x0
+    msr     spsr_el1, xzr
+    eret
 
 // A stage-1 translation fault (x1 = a VA the guest's tables do not map): the handler exits
 // with HVC #3 after reading ESR_EL1/FAR_EL1/ELR_EL1 into x10/x13/x11.

@@ -10,6 +10,9 @@ check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fai
 "$bin" --help > "$work/help.txt"; rc=$?
 check "--help exits 0 and lists run and --set" '[ $rc = 0 ] && grep -q "rmesim run SCENARIO.yaml" "$work/help.txt" && grep -q -- "--set" "$work/help.txt"'
 
+"$bin" --version > "$work/version.txt"; rc=$?
+check "--version exits 0 and prints the version, not the help" '[ $rc = 0 ] && grep -q "^rmesim [0-9]" "$work/version.txt" && ! grep -q Usage "$work/version.txt"'
+
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/a" > "$work/a.txt"; rc=$?
 check "default scenario runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/a.txt" && [ -s "$work/a/stats.json" ]'
 check "summary has memory map and GPT geometry" 'grep -q "Memory map" "$work/a.txt" && grep -q "GPT geometry" "$work/a.txt"'
@@ -38,6 +41,9 @@ check "missing scenario file exits 2" '[ $rc = 2 ]'
 printf 'name: expect-fails\nsteps:\n  - read: {pa: dram+0x100000, expect: gpf}\n' > "$work/exp.yaml"
 "$bin" run "$work/exp.yaml" --out "$work/g" > "$work/g.txt"; rc=$?
 check "a failed expectation exits 1 and still writes stats.json" '[ $rc = 1 ] && grep -q "\"ok\": false" "$work/g/stats.json"'
+
+"$bin" run "$work/exp.yaml" --out "$work/g2" -q > "$work/g2.txt" 2> "$work/g2.err"; rc=$?
+check "-q still says on stderr why the run failed" '[ $rc = 1 ] && [ ! -s "$work/g2.txt" ] && grep -q "expect-fails failed: .*gpf" "$work/g2.err"'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -75,7 +75,7 @@ int run_cli(int argc, char* argv[]) {
       ("out", po::value<std::string>(), "output folder (default out/<scenario name>)")
       ("seed", po::value<std::string>(), "random seed, 0 to 2^64-1 (overrides the scenario's)")
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
-      ("quiet,q", "no summary on stdout")
+      ("quiet,q", "no summary on stdout (errors and failed checks still go to stderr)")
       ("trace-insn", po::value<std::string>(),
        "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
   po::options_description hidden;
@@ -93,13 +93,13 @@ int run_cli(int argc, char* argv[]) {
     std::cerr << "rmesim: " << e.what() << "\n\n" << kUsage << opts;
     return kExitConfig;
   }
-  if (vm.count("help") || !vm.count("command")) {
-    std::cout << kUsage << "\n" << opts << "\nStep kinds: " << rmesim::known_step_kinds() << "\n";
-    return vm.count("help") ? kExitOk : kExitConfig;
-  }
   if (vm.count("version")) {
     std::cout << "rmesim 0.1 (SystemC " << sc_core::sc_release() << ")\n";
     return kExitOk;
+  }
+  if (vm.count("help") || !vm.count("command")) {
+    std::cout << kUsage << "\n" << opts << "\nStep kinds: " << rmesim::known_step_kinds() << "\n";
+    return vm.count("help") ? kExitOk : kExitConfig;
   }
   const std::string lvl = vm["log-level"].as<std::string>();
   if (lvl == "error") platform::set_log_level(platform::LogLevel::Error);
@@ -145,6 +145,8 @@ int run_cli(int argc, char* argv[]) {
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
+    // On stderr whatever -q says: a failed run always says why.
+    if (!r.ok) std::cerr << "rmesim: " << scenario.name << " failed: " << r.failure << "\n";
     return r.ok ? kExitOk : kExitRunFailed;
   } catch (const platform::ConfigError& e) {
     std::cerr << "rmesim: error: " << e.what() << "\n";

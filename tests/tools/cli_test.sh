@@ -27,6 +27,13 @@ check "a profile override changes the timing and is recorded" '[ $rc = 0 ] && ! 
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/d" -q --set platform.gpt.pgs=64KiB --set platform.dram=4GiB; rc=$?
 check "geometry overrides run" '[ $rc = 0 ] && grep -q "\"granule_bytes\": 65536" "$work/d/stats.json"'
 
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/s1" -q --seed 1; rc1=$?
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/s1b" -q --seed 1; rc1b=$?
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/s2" -q --seed 2; rc2=$?
+tail_of() { grep -o 'token tail [0-9a-f]*' "$1/stats.json"; }
+check "the seed drives the attestation keys: two seeds give different realm tokens" '[ $rc1$rc2 = 00 ] && [ -n "$(tail_of "$work/s1")" ] && [ "$(tail_of "$work/s1")" != "$(tail_of "$work/s2")" ] && ! cmp -s "$work/s1/trace.json" "$work/s2/trace.json"'
+check "the same seed twice gives byte-identical outputs" '[ $rc1b = 0 ] && cmp -s "$work/s1/stats.json" "$work/s1b/stats.json" && cmp -s "$work/s1/trace.json" "$work/s1b/trace.json"'
+
 printf 'name: bad\nplatform:\n  cores: 2\n  ram: 1GiB\n' > "$work/bad.yaml"
 "$bin" run "$work/bad.yaml" --out "$work/e" 2> "$work/e.err"; rc=$?
 check "malformed scenario exits 2 naming file:line and key" '[ $rc = 2 ] && grep -q "bad.yaml:4:3" "$work/e.err" && grep -q "platform.ram" "$work/e.err"'

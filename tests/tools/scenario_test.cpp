@@ -35,11 +35,11 @@ TEST(Scenario, overrides_replace_fields_and_profile_overrides_are_kept_aside) {
   const auto s = parse_scenario(kValid, "ok.yaml",
                                 {{"platform.dram", "1GiB"}, {"seed", "9"}, {"profile.dram.latency", "120"}});
   EXPECT_EQ(s.platform.dram_size, 1ull << 30);
-  EXPECT_EQ(s.seed, 9u);
+  EXPECT_EQ(s.platform.seed, 9u) << "the seed reaches the SoC, which derives the attestation keys from it";
   ASSERT_EQ(s.profile_overrides.size(), 1u);
   EXPECT_EQ(s.profile_overrides[0].key, "dram.latency");
   uint64_t seed = 3;
-  EXPECT_EQ(parse_scenario(kValid, "ok.yaml", {{"seed", "9"}}, &seed).seed, 3u) << "--seed wins";
+  EXPECT_EQ(parse_scenario(kValid, "ok.yaml", {{"seed", "9"}}, &seed).platform.seed, 3u) << "--seed wins";
 }
 
 struct BadCase {

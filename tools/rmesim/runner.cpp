@@ -169,7 +169,7 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.key("scenario").begin_object();
   w.field("name", s.name).field("file", s.file).field("description", s.description);
   w.end_object();
-  w.field("seed", s.seed);
+  w.field("seed", s.platform.seed);
   w.key("overrides").begin_array();
   for (const auto& o : s.overrides) w.value(o.key + "=" + o.value);
   w.end_array();
@@ -365,7 +365,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   for (unsigned i = 0; i < soc->num_pes(); ++i) g.add(soc->pe(i).gpc().stats());
 
   if (!opt.quiet) {
-    out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.seed << ", profile "
+    out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.platform.seed << ", profile "
         << profile.name() << "\n\n";
     soc->print_memory_map(out);
     out << "\nSteps\n";

@@ -376,8 +376,8 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (s.name.empty() || s.name.find_first_of("/\\ ") != std::string::npos || s.name[0] == '.')
     fail(origin, root["name"], "name", "must be a plain file name (no spaces or slashes)");
   if (root["description"]) s.description = yaml::str(origin, root["description"], "description");
-  if (root["seed"]) s.seed = yaml::u64(origin, root["seed"], "seed");
-  if (seed) s.seed = *seed;
+  if (root["seed"]) s.platform.seed = yaml::u64(origin, root["seed"], "seed");
+  if (seed) s.platform.seed = *seed;
   if (root["platform"]) parse_platform(origin, root["platform"], s);
   if (root["host"]) parse_host(origin, root["host"], s);
   for (const char* section : {"realms", "vms"}) {

@@ -37,8 +37,7 @@ struct Scenario {
   std::string file;
   std::string name;
   std::string description;
-  uint64_t seed = 1;
-  platform::SocConfig platform;
+  platform::SocConfig platform;               // with the seed (scenario seed:, --set seed, --seed)
   std::string profile = "default";            // name under platform/profiles/ or a path
   std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
   std::vector<Override> overrides;            // every --set, as given

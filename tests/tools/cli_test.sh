@@ -2,7 +2,7 @@
 # End-to-end checks of the rmesim command line: exit codes, outputs, determinism.
 # Usage: cli_test.sh RMESIM_BINARY SCENARIO_DIR
 set -u
-bin=$1; scen=$2
+bin=$(realpath "$1"); scen=$(realpath "$2")
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail=0; pass=0
 check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
@@ -33,6 +33,20 @@ check "geometry overrides run" '[ $rc = 0 ] && grep -q "\"granule_bytes\": 65536
 tail_of() { grep -o 'token tail [0-9a-f]*' "$1/stats.json"; }
 check "the seed drives the attestation keys: two seeds give different realm tokens" '[ $rc1$rc2 = 00 ] && [ -n "$(tail_of "$work/s1")" ] && [ "$(tail_of "$work/s1")" != "$(tail_of "$work/s2")" ] && ! cmp -s "$work/s1/trace.json" "$work/s2/trace.json"'
 check "the same seed twice gives byte-identical outputs" '[ $rc1b = 0 ] && cmp -s "$work/s1/stats.json" "$work/s1b/stats.json" && cmp -s "$work/s1/trace.json" "$work/s1b/trace.json"'
+
+# Outputs do not depend on the working directory or on how a path is spelt: shipped files are
+# named relative to the repository, others by file name; a scenario's paths are relative to it.
+repo=$(cd "$scen/.." && pwd)
+(cd "$work" && "$bin" run "$repo/scenarios/boot-delegate.yaml" --out "$work/p1" -q); rc1=$?
+(cd "$repo/tools" && "$bin" run ../scenarios/./boot-delegate.yaml --out "$work/p2" -q); rc2=$?
+check "a shipped scenario run from two folders gives byte-identical outputs" '[ $rc1$rc2 = 00 ] && cmp -s "$work/a/stats.json" "$work/p1/stats.json" && cmp -s "$work/p1/stats.json" "$work/p2/stats.json" && cmp -s "$work/p1/trace.json" "$work/p2/trace.json"'
+check "stats.json names the scenario and the profile relative to the repository" 'grep -q "\"file\": \"scenarios/boot-delegate.yaml\"" "$work/p1/stats.json" && grep -q "\"file\": \"platform/profiles/default.yaml\"" "$work/p1/stats.json"'
+mkdir -p "$work/mine/profiles"
+cp "$repo/platform/profiles/default.yaml" "$work/mine/profiles/mine.yaml"
+sed 's|^  profile: default|  profile: profiles/mine.yaml|' "$repo/scenarios/boot-delegate.yaml" > "$work/mine/s.yaml"
+(cd "$work" && "$bin" run mine/s.yaml --out "$work/q1" -q); rc1=$?
+(cd "$work/mine/profiles" && "$bin" run "$work/mine/../mine/s.yaml" --out "$work/q2" -q); rc2=$?
+check "a scenario outside the repository: its profile path is relative to it, outputs identical from two folders" '[ $rc1$rc2 = 00 ] && cmp -s "$work/q1/stats.json" "$work/q2/stats.json" && cmp -s "$work/q1/trace.json" "$work/q2/trace.json" && grep -q "\"file\": \"mine.yaml\"" "$work/q1/stats.json" && ! grep -q "$work" "$work/q1/stats.json" "$work/q1/trace.json"'
 
 printf 'name: bad\nplatform:\n  cores: 2\n  ram: 1GiB\n' > "$work/bad.yaml"
 "$bin" run "$work/bad.yaml" --out "$work/e" 2> "$work/e.err"; rc=$?

@@ -12,6 +12,7 @@
 #include "platform/config_error.h"
 #include "platform/log.h"
 #include "platform/profile.h"
+#include "paths.h"
 #include "runner.h"
 #include "scenario.h"
 #include "steps.h"

@@ -17,6 +17,7 @@
 #include "platform/sim_context.h"
 #include "platform/time_format.h"
 #include "rmm/rmm.h"
+#include "paths.h"
 #include "steps.h"
 
 namespace rmesim {
@@ -30,11 +31,6 @@ void RunContext::begin_phase(const std::string& name) {
 
 void RunContext::end_phase() {
   if (!phases.empty() && phases.back().end == phases.back().start) phases.back().end = pe.requester().now();
-}
-
-std::string resolve_profile_path(const std::string& p) {
-  if (p.find('/') != std::string::npos || (p.size() > 5 && p.substr(p.size() - 5) == ".yaml")) return p;
-  return std::string(RMESIM_PROFILE_DIR) + "/" + p + ".yaml";
 }
 
 namespace {
@@ -174,7 +170,7 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   for (const auto& o : s.overrides) w.value(o.key + "=" + o.value);
   w.end_array();
   w.key("profile").begin_object();
-  w.field("name", prof.name()).field("file", prof.path());
+  w.field("name", prof.name()).field("file", recorded_path(prof.path()));
   w.key("overrides").begin_object();
   for (const auto& [name, c] : prof.costs()) {
     if (c.override_origin.empty()) continue;
@@ -261,7 +257,7 @@ void write_file_atomically(const fs::path& path, const std::string& text) {
 
 RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& out) {
   const auto wall_start = std::chrono::steady_clock::now();
-  auto profile = platform::TimingProfile::load(resolve_profile_path(s.profile));
+  auto profile = platform::TimingProfile::load(s.profile);
   for (const auto& o : s.profile_overrides) profile.set(o.key, o.value, "--set profile." + o.key);
 
   platform::fresh_simulation_context();

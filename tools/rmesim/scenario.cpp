@@ -2,11 +2,13 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "host/vmm.h"
+#include "paths.h"
 #include "steps.h"
 
 namespace rmesim {
@@ -364,7 +366,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   }
   if (!root.IsMap()) throw platform::ConfigError(origin, 1, 1, "", "a scenario is a YAML map (name, platform, steps, ...)");
   Scenario s;
-  s.file = origin;
+  s.file = recorded_path(origin);  // outputs name the file the same from any folder
   s.overrides = overrides;
   for (const auto& o : overrides) {
     if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
@@ -379,6 +381,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["seed"]) s.platform.seed = yaml::u64(origin, root["seed"], "seed");
   if (seed) s.platform.seed = *seed;
   if (root["platform"]) parse_platform(origin, root["platform"], s);
+  s.profile = resolve_profile_path(s.profile, std::filesystem::path(origin).parent_path().string());
   if (root["host"]) parse_host(origin, root["host"], s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
@@ -409,7 +412,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
       auto step = (*parser)(origin, rmi_step ? st : kv.second, key + "." + kind);
       step->kind = kind;
       const auto m = rmi_step ? st.Mark() : kv.first.Mark();
-      step->where = m.is_null() || m.line < 0 ? "--set " + key : origin + ":" + std::to_string(m.line + 1);
+      step->where = m.is_null() || m.line < 0 ? "--set " + key : s.file + ":" + std::to_string(m.line + 1);
       s.steps.push_back(std::move(step));
     }
   }

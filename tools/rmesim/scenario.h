@@ -34,11 +34,11 @@ struct Override {
 };
 
 struct Scenario {
-  std::string file;
+  std::string file;                           // as outputs name it (paths.h: recorded_path)
   std::string name;
   std::string description;
   platform::SocConfig platform;               // with the seed (scenario seed:, --set seed, --seed)
-  std::string profile = "default";            // name under platform/profiles/ or a path
+  std::string profile = "default";            // once loaded, its file (from a name, or a path relative to the scenario)
   std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
   std::vector<Override> overrides;            // every --set, as given
   host::HostOptions host;                     // host: {abi, psci, populate_chunk}

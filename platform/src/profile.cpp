@@ -1,8 +1,6 @@
 #include "platform/profile.h"
 
 #include <cerrno>
-#include <fstream>
-#include <sstream>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -11,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "platform/config_error.h"
+#include "platform/input_file.h"
 
 namespace platform {
 namespace {
@@ -100,11 +99,7 @@ TimingProfile TimingProfile::parse(const std::string& yaml_text, const std::stri
 }
 
 TimingProfile TimingProfile::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path, 0, 0, "", "cannot read the profile file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse(text.str(), path);
+  return parse(read_input_file(path, kMaxFileBytes, "timing profile"), path);
 }
 
 void TimingProfile::set(const std::string& name, const std::string& value_text,

@@ -66,5 +66,33 @@ check "a failed expectation exits 1 and still writes stats.json" '[ $rc = 1 ] &&
 "$bin" run "$work/exp.yaml" --out "$work/g2" -q > "$work/g2.txt" 2> "$work/g2.err"; rc=$?
 check "-q still says on stderr why the run failed" '[ $rc = 1 ] && [ ! -s "$work/g2.txt" ] && grep -q "expect-fails failed: .*gpf" "$work/g2.err"'
 
+# Bad outputs are bad input: exit 2 before anything runs, no stats.json anywhere.
+: > "$work/a-file"
+for out in /dev/null "$work/a-file" "$work/a-file/sub" /proc/no-such-dir/out; do
+  "$bin" run "$scen/boot-delegate.yaml" --out "$out" -q 2> "$work/o.err"; rc=$?
+  check "--out $out exits 2 at load naming --out" '[ $rc = 2 ] && grep -q "error: --out" "$work/o.err" && [ ! -e "$out/stats.json" ]'
+done
+"$bin" run "$scen/boot-delegate.yaml" --out "$work/t" -q --trace-insn "$work/a-file/dir/insn.txt" 2> "$work/t.err"; rc=$?
+check "--trace-insn into a folder that cannot be made exits 2 at load" '[ $rc = 2 ] && grep -q "error: --trace-insn" "$work/t.err" && [ ! -e "$work/t/stats.json" ]'
+
+# Endless or huge input is refused at load. Each run is bounded (time and address space), so
+# that a regression fails here instead of eating the machine.
+bounded() { (ulimit -v 1000000; timeout 20 "$@"); }
+head -c 2000000 /dev/zero | tr '\0' '#' > "$work/big.yaml"
+for f in /dev/zero "$work" "$work/big.yaml"; do
+  bounded "$bin" run "$f" --out "$work/z" 2> "$work/z.err"; rc=$?
+  check "scenario $f is refused at load" '[ $rc = 2 ] && grep -q "scenario" "$work/z.err" && [ ! -e "$work/z" ]'
+  bounded "$bin" run "$scen/boot-delegate.yaml" --out "$work/z" --set "platform.profile=$f" 2> "$work/z.err"; rc=$?
+  check "profile $f is refused at load" '[ $rc = 2 ] && grep -q "timing profile" "$work/z.err" && [ ! -e "$work/z" ]'
+  bounded "$bin" profile "$f" 2> "$work/z.err"; rc=$?
+  check "rmesim profile $f is refused" '[ $rc = 2 ] && grep -q "timing profile" "$work/z.err"'
+done
+check "the size cap is stated" 'bounded "$bin" run "$work/big.yaml" 2>&1 | grep -q "the limit is 1 MiB"'
+bomb='[&a [x,x,x,x,x,x,x,x,x,x], &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a], &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b], &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c], &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d], &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e], &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f], &h [*g,*g,*g,*g,*g,*g,*g,*g,*g,*g], &i [*h,*h,*h,*h,*h,*h,*h,*h,*h,*h]]'
+bounded "$bin" run "$scen/boot-delegate.yaml" --out "$work/z" --set "description=$bomb" 2> "$work/z.err"; rc=$?
+check "a YAML alias bomb in --set is refused at load" '[ $rc = 2 ] && grep -q "more than 10000 YAML nodes" "$work/z.err" && [ ! -e "$work/z" ]'
+"$bin" run "$scen/boot-delegate.yaml" --out "$work/y" -q --set 'platform.gpt={pps: &p 1TB, pgs: *p}' 2> "$work/y.err"; rc=$?
+check "a small alias in --set still works as YAML" '[ $rc = 2 ] && grep -q "platform.gpt.pgs" "$work/y.err"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iomanip>
 
+#include <unistd.h>
+
 #include "cpu/core.h"
 #include "host/guest_trace.h"
 #include "host/kvm.h"
@@ -241,6 +243,17 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.end_object();
 }
 
+// The output folder, made before anything runs: an --out that is a file, a device or cannot
+// be made is bad input (exit 2), not an error after the run.
+fs::path make_output_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw platform::ConfigError("--out", 0, 0, dir, "cannot make this output folder: " + ec.message());
+  if (!fs::is_directory(dir)) throw platform::ConfigError("--out", 0, 0, dir, "not a folder (stats.json and trace.json go in a folder)");
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) throw platform::ConfigError("--out", 0, 0, dir, "cannot write in this folder");
+  return dir;
+}
+
 void write_file_atomically(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   const fs::path tmp = path.string() + ".tmp";
@@ -270,10 +283,13 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
   rmm::Rmm rmm(*soc);
   cpu::UnicornCpu cpu(profile, soc->stats());
+  const fs::path dir = make_output_dir(opt.out_dir.empty() ? (fs::path("out") / s.name).string() : opt.out_dir);
   std::ofstream insn_trace;
   if (!opt.trace_insn.empty()) {
     fs::path p(opt.trace_insn);
-    if (p.has_parent_path()) fs::create_directories(p.parent_path());
+    std::error_code ec;
+    if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+    if (ec) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot make its folder: " + ec.message());
     insn_trace.open(p, std::ios::trunc);
     if (!insn_trace) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot write this file");
     cpu.set_insn_trace(&insn_trace);
@@ -429,7 +445,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   std::ostringstream json, trace_json;
   write_stats_json(json, s, profile, *soc, result, g, ctx, rmm, kvm, vmm, tracer);
   trace.write_json(trace_json);
-  const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
   write_file_atomically(dir / "stats.json", json.str());
   write_file_atomically(dir / "trace.json", trace_json.str());
   if (!opt.quiet) out << "Wrote " << (dir / "stats.json").string() << " and trace.json\n";

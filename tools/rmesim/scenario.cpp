@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "host/vmm.h"
+#include "platform/input_file.h"
 #include "paths.h"
 #include "steps.h"
 
@@ -269,17 +270,25 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   return v;
 }
 
+// The most nodes a --set value may copy into. The copy expands aliases, so an alias bomb
+// ("[&a [x,x], &b [*a,*a], ...]") would grow without bound: it stops here instead.
+constexpr size_t kMaxOverrideNodes = 10000;
+
 // A copy of `n` built node by node, so it carries no position: errors inside it name the --set.
-YAML::Node without_marks(const YAML::Node& n) {
+// `budget` counts down the nodes it may still make.
+YAML::Node without_marks(const YAML::Node& n, const std::string& key, size_t& budget) {
+  if (budget-- == 0)
+    throw platform::ConfigError("--set", 0, 0, key, "the value expands to more than " + std::to_string(kMaxOverrideNodes) +
+                                                       " YAML nodes (aliases count each time they are used)");
   switch (n.Type()) {
     case YAML::NodeType::Sequence: {
       YAML::Node out(YAML::NodeType::Sequence);
-      for (const auto& e : n) out.push_back(without_marks(e));
+      for (const auto& e : n) out.push_back(without_marks(e, key, budget));
       return out;
     }
     case YAML::NodeType::Map: {
       YAML::Node out(YAML::NodeType::Map);
-      for (const auto& kv : n) out[kv.first.Scalar()] = without_marks(kv.second);
+      for (const auto& kv : n) out[kv.first.Scalar()] = without_marks(kv.second, key, budget);
       return out;
     }
     case YAML::NodeType::Scalar: return YAML::Node(n.Scalar());
@@ -291,7 +300,8 @@ YAML::Node without_marks(const YAML::Node& n) {
 YAML::Node override_value(const Override& o) {
   if (o.value.empty() || (o.value[0] != '[' && o.value[0] != '{')) return YAML::Node(o.value);
   try {
-    return without_marks(YAML::Load(o.value));
+    size_t budget = kMaxOverrideNodes;
+    return without_marks(YAML::Load(o.value), o.key, budget);
   } catch (const YAML::Exception& e) {
     throw platform::ConfigError("--set", 0, 0, o.key, "'" + o.value + "' is not a YAML list or map: " + e.msg);
   }
@@ -420,11 +430,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides, const uint64_t* seed) {
-  std::ifstream in(path);
-  if (!in) throw platform::ConfigError(path, 0, 0, "", "cannot read the scenario file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path, overrides, seed);
+  return parse_scenario(platform::read_input_file(path, kMaxScenarioBytes, "scenario"), path, overrides, seed);
 }
 
 }  // namespace rmesim

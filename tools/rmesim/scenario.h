@@ -47,6 +47,9 @@ struct Scenario {
   bool explicit_steps = false;                // false: create all, run all, tear all down
 };
 
+// The largest scenario file read (the shipped ones are a few KiB).
+constexpr uint64_t kMaxScenarioBytes = 1 << 20;
+
 // Loads and validates. `seed` (from --seed) wins over the file and --set when given.
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides,
                        const uint64_t* seed = nullptr);

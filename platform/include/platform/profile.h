@@ -23,8 +23,10 @@ class TimingProfile {
     std::string override_origin;  // empty unless --set changed it
   };
 
-  // Reads a profile; throws ConfigError naming file:line:column and the key on any problem.
+  // Reads a profile (a regular file of at most kMaxFileBytes); throws ConfigError naming
+  // file:line:column and the key on any problem.
   static TimingProfile load(const std::string& path);
+  static constexpr uint64_t kMaxFileBytes = 1 << 20;
   // Parses a profile from text (tests); `origin` stands in for the file name in errors.
   static TimingProfile parse(const std::string& yaml_text, const std::string& origin);
 

@@ -66,6 +66,25 @@ check "a failed expectation exits 1 and still writes stats.json" '[ $rc = 1 ] &&
 "$bin" run "$work/exp.yaml" --out "$work/g2" -q > "$work/g2.txt" 2> "$work/g2.err"; rc=$?
 check "-q still says on stderr why the run failed" '[ $rc = 1 ] && [ ! -s "$work/g2.txt" ] && grep -q "expect-fails failed: .*gpf" "$work/g2.err"'
 
+# Every cost is checked at load against its range; a profile declares every cost, as scalars.
+for v in 1e-300 -1 nan inf; do
+  rm -rf "$work/k"
+  "$bin" run "$scen/boot-delegate.yaml" --out "$work/k" -q --set "profile.core.clock=$v" 2> "$work/k.err"; rc=$?
+  check "profile.core.clock=$v exits 2 naming the cost" '[ $rc = 2 ] && grep -q "profile.core.clock" "$work/k.err" && [ ! -e "$work/k" ]'
+done
+check "the range is stated" 'grep -q "from 1 to 10000 MHz" <("$bin" run "$scen/boot-delegate.yaml" -q --set profile.core.clock=0 2>&1)'
+awk '/^  core.cpi:/ {skip = 1; next} /^  [a-z]/ {skip = 0} !skip' "$repo/platform/profiles/default.yaml" > "$work/nocpi.yaml"
+sed 's|^name: default|[name]: default|' "$repo/platform/profiles/default.yaml" > "$work/seqkey.yaml"
+sed 's|^    value: 90$|    value: [90]|' "$repo/platform/profiles/default.yaml" > "$work/seqval.yaml"
+for f in nocpi seqkey seqval; do
+  "$bin" profile "$work/$f.yaml" > /dev/null 2> "$work/k.err"; rc=$?
+  check "rmesim profile of a profile with a flaw ($f) exits 2 naming file:line" '[ $rc = 2 ] && grep -q "$f.yaml:[0-9]" "$work/k.err"'
+  [ $f = nocpi ] && check "a missing cost is named" 'grep -q "core.cpi.: missing" "$work/k.err"'
+  rm -rf "$work/k"
+  "$bin" run "$scen/boot-delegate.yaml" --out "$work/k" -q --set "platform.profile=$work/$f.yaml" 2> "$work/k.err"; rc=$?
+  check "a run with that profile ($f) exits 2 at load" '[ $rc = 2 ] && [ ! -e "$work/k" ]'
+done
+
 # Bad outputs are bad input: exit 2 before anything runs, no stats.json anywhere.
 : > "$work/a-file"
 for out in /dev/null "$work/a-file" "$work/a-file/sub" /proc/no-such-dir/out; do

@@ -46,7 +46,8 @@ int cmd_profile(const std::vector<std::string>& args) {
   const auto p = platform::TimingProfile::load(rmesim::resolve_profile_path(name));
   std::cout << "profile " << p.name() << " (" << p.path() << ")\n";
   for (const auto& [n, c] : p.costs())
-    std::cout << "  " << n << " = " << c.value << " " << c.unit << "\n      " << c.help << "\n      source: " << c.source << "\n";
+    std::cout << "  " << n << " = " << c.value << " " << c.unit << " (allowed " << c.min << " to " << c.max << ")\n      "
+              << c.help << "\n      source: " << c.source << "\n";
   return kExitOk;
 }
 

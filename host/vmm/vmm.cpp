@@ -1,15 +1,14 @@
 // The kvmtool-like VMM (see vmm.h).
 #include "host/vmm.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
+#include "host/guest_image.h"
 #include "platform/abi/psci.h"
+#include "platform/config_error.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
@@ -65,23 +64,14 @@ Vmm::VmState* Vmm::state(const std::string& name) {
 
 std::string Vmm::create(const VmSpec& spec) {
   if (state(spec.name)) return "a VM named " + spec.name + " exists already";
-  // Where the guest image is: a name in the build tree's guest/ or a path to a .bin.
-  std::string bin = spec.image, json;
-  if (bin.find('/') == std::string::npos && bin.find(".bin") == std::string::npos) bin = image_dir() + "/" + bin + ".bin";
-  json = bin.substr(0, bin.size() - 4) + ".json";
-  std::ifstream in(bin, std::ios::binary);
-  if (!in) return "cannot read guest image " + bin + " (built with the guest images: make build)";
-  std::vector<uint8_t> image((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  uint64_t load = spec.ram_base, entry = spec.ram_base;
+  GuestImage img;
   try {
-    YAML::Node j = YAML::LoadFile(json);
-    load = std::stoull(j["load_address"].as<std::string>(), nullptr, 0);
-    entry = std::stoull(j["entry"].as<std::string>(), nullptr, 0);
-  } catch (const std::exception&) {
-    // A raw binary without its description: loaded and entered at the start of RAM.
+    img = load_guest_image(guest_image_file(spec.image), spec.ram_base, spec.memory);
+  } catch (const platform::ConfigError& e) {
+    return e.what();
   }
-  if (load < spec.ram_base || load + image.size() > spec.ram_base + spec.memory)
-    return "the image (" + hex(load) + ", " + std::to_string(image.size()) + " bytes) is outside RAM";
+  const uint64_t load = img.load, entry = img.entry;
+  const std::vector<uint8_t>& image = img.bytes;
 
   const unsigned cores = kvm_.soc().num_pes();
   if (next_pe_ + spec.vcpus > cores)

@@ -113,5 +113,26 @@ check "a YAML alias bomb in --set is refused at load" '[ $rc = 2 ] && grep -q "m
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/y" -q --set 'platform.gpt={pps: &p 1TB, pgs: *p}' 2> "$work/y.err"; rc=$?
 check "a small alias in --set still works as YAML" '[ $rc = 2 ] && grep -q "platform.gpt.pgs" "$work/y.err"'
 
+# Guest images: an ELF is loaded by its program headers and runs as its raw binary does; a bad
+# image is refused at load, naming what is wrong.
+guests=$(dirname "$bin")/guest
+for f in elf bin; do
+  timeout 60 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/img-$f" -q --set "realms.r0.image=$guests/realm-hello.$f"; eval "rc_$f=$?"
+done
+check "realm-hello.elf runs to the same result, RIM and stats as realm-hello.bin" '[ $rc_elf$rc_bin = 00 ] && cmp -s <(sed "s/realm-hello\.elf/realm-hello.bin/" "$work/img-elf/stats.json") "$work/img-bin/stats.json"'
+head -c 100 "$guests/compute.elf" > "$work/short-header.elf"
+head -c 1000 "$guests/compute.elf" > "$work/truncated.elf"
+cp "$guests/compute.elf" "$work/x86.elf"; printf '\x3e\x00' | dd of="$work/x86.elf" bs=1 seek=18 conv=notrunc 2> /dev/null
+cp "$guests/compute.elf" "$work/elf32.elf"; printf '\x01' | dd of="$work/elf32.elf" bs=1 seek=4 conv=notrunc 2> /dev/null
+mkdir -p "$work/dir.bin"
+for c in "short-header.elf|past the end" "truncated.elf|truncated" "x86.elf|EM_AARCH64" "elf32.elf|ELF64" "dir.bin|regular file" "/dev/zero|regular file"; do
+  img=${c%%|*}; want=${c#*|}; [ "${img#/}" = "$img" ] && img="$work/$img"
+  rm -rf "$work/i"
+  bounded "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/i" -q --set "realms.r0.image=$img" 2> "$work/i.err"; rc=$?
+  check "guest image $img is refused at load ($want)" '[ $rc = 2 ] && grep -q "realms.r0.image" "$work/i.err" && grep -q "$want" "$work/i.err" && [ ! -e "$work/i" ]'
+done
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/i" -q --set "realms.r0.image=$guests/compute.elf" --set realms.r0.ram_base=0x40000000 2> "$work/i.err"; rc=$?
+check "an ELF whose segments are outside the VM's RAM is refused at load" '[ $rc = 2 ] && grep -q "does not fit the VM.s RAM" "$work/i.err" && [ ! -e "$work/i" ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

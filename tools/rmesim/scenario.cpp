@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "host/guest_image.h"
 #include "host/vmm.h"
 #include "platform/input_file.h"
 #include "paths.h"
@@ -183,7 +184,7 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   v.name = name;
   v.realm = realm;
   if (name.empty() || name.find_first_of(". /@") != std::string::npos) fail(f, n, key, "a VM name has no dots, spaces, slashes or @");
-  if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a .bin path)");
+  if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a path to a .bin or .elf)");
   v.image = yaml::str(f, n["image"], key + ".image");
   if (n["memory"]) {
     v.memory = yaml::size(f, n["memory"], key + ".memory");
@@ -341,11 +342,15 @@ void apply_override(YAML::Node root, const Override& o) {
 // its own besides the VMM's (PE 0).
 static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& s) {
   const host::VmSpec& v = s.vms.back();
-  const bool named = v.image.find('/') == std::string::npos && v.image.find(".bin") == std::string::npos;
-  const std::string bin = named ? host::Vmm::image_dir() + "/" + v.image + ".bin" : v.image;
-  if (!std::ifstream(bin))
-    yaml::fail(f, n["image"], key + ".image", "no guest image at " + bin +
-         (named ? " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)" : ""));
+  const std::string file = host::guest_image_file(v.image);
+  if (file != v.image && !std::ifstream(file))
+    yaml::fail(f, n["image"], key + ".image", "no guest image at " + file +
+         " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)");
+  try {
+    host::load_guest_image(file, v.ram_base, v.memory);
+  } catch (const platform::ConfigError& e) {
+    yaml::fail(f, n["image"], key + ".image", e.what());
+  }
   // RMM 1.0 delegates 4 KiB granules, each one GPT granule: the GPT must use 4 KiB granules
   // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule).
   if (v.realm && s.platform.gpt_pgs != gpt::Pgs::K4)

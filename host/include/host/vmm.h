@@ -26,7 +26,7 @@ struct VmSpec {
   uint64_t memory = 64 * 1024 * 1024;
   uint64_t ram_base = 0x8000'0000;
   unsigned vcpus = 1;
-  std::string image;             // guest image name (built in guest/) or a path to a .bin
+  std::string image;             // guest image name (built in guest/) or a path to a .bin or .elf (guest_image.h)
   std::vector<uint64_t> args;    // X0.. of vCPU 0
   bool measured = true;          // KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
   uint64_t populate_size = 0;    // bytes from the load address; 0: the image only

@@ -338,8 +338,8 @@ void apply_override(YAML::Node root, const Override& o) {
 
 }  // namespace
 
-// What can be known before anything runs: the guest image exists, and every vCPU gets a PE of
-// its own besides the VMM's (PE 0).
+// What can be known before anything runs: the guest image loads (a regular file, ELF or raw, inside
+// the VM's RAM), and every vCPU gets a PE of its own besides the VMM's (PE 0).
 static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& s) {
   const host::VmSpec& v = s.vms.back();
   const std::string file = host::guest_image_file(v.image);

@@ -91,8 +91,10 @@ for out in /dev/null "$work/a-file" "$work/a-file/sub" /proc/no-such-dir/out; do
   "$bin" run "$scen/boot-delegate.yaml" --out "$out" -q 2> "$work/o.err"; rc=$?
   check "--out $out exits 2 at load naming --out" '[ $rc = 2 ] && grep -q "error: --out" "$work/o.err" && [ ! -e "$out/stats.json" ]'
 done
-"$bin" run "$scen/boot-delegate.yaml" --out "$work/t" -q --trace-insn "$work/a-file/dir/insn.txt" 2> "$work/t.err"; rc=$?
-check "--trace-insn into a folder that cannot be made exits 2 at load" '[ $rc = 2 ] && grep -q "error: --trace-insn" "$work/t.err" && [ ! -e "$work/t/stats.json" ]'
+for insn in "$work/a-file/dir/insn.txt" "$work"; do
+  "$bin" run "$scen/boot-delegate.yaml" --out "$work/t" -q --trace-insn "$insn" 2> "$work/t.err"; rc=$?
+  check "--trace-insn $insn exits 2 at load, nothing made" '[ $rc = 2 ] && grep -q "error: --trace-insn" "$work/t.err" && [ ! -e "$work/t" ]'
+done
 
 # Endless or huge input is refused at load. Each run is bounded (time and address space), so
 # that a regression fails here instead of eating the machine.

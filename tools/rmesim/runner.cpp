@@ -243,15 +243,17 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.end_object();
 }
 
-// The output folder, made before anything runs: an --out that is a file, a device or cannot
-// be made is bad input (exit 2), not an error after the run.
-fs::path make_output_dir(const std::string& dir) {
+// Empty when the folder `dir` exists or can be made, and can be written in; else why not.
+// Nothing is made: outputs are checked together before any of them is written.
+std::string folder_problem(const fs::path& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw platform::ConfigError("--out", 0, 0, dir, "cannot make this output folder: " + ec.message());
-  if (!fs::is_directory(dir)) throw platform::ConfigError("--out", 0, 0, dir, "not a folder (stats.json and trace.json go in a folder)");
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) throw platform::ConfigError("--out", 0, 0, dir, "cannot write in this folder");
-  return dir;
+  fs::path p = dir.empty() ? fs::path(".") : dir;
+  // The nearest part of the path that exists decides: a folder we may write in, or not.
+  while (!fs::exists(p, ec) && p.has_parent_path() && p != p.parent_path()) p = p.parent_path();
+  if (!fs::exists(p, ec)) p = ".";
+  if (!fs::is_directory(p, ec)) return (p == dir ? "not a folder" : p.string() + " is not a folder");
+  if (::access(p.c_str(), W_OK | X_OK) != 0) return "cannot write in " + p.string();
+  return "";
 }
 
 void write_file_atomically(const fs::path& path, const std::string& text) {
@@ -283,14 +285,26 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
   rmm::Rmm rmm(*soc);
   cpu::UnicornCpu cpu(profile, soc->stats());
-  const fs::path dir = make_output_dir(opt.out_dir.empty() ? (fs::path("out") / s.name).string() : opt.out_dir);
+  // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
+  // be written is bad input (exit 2), not an error after the run.
+  const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
+  if (auto e = folder_problem(dir); !e.empty())
+    throw platform::ConfigError("--out", 0, 0, dir.string(), e + " (stats.json and trace.json go in this folder)");
+  const fs::path insn_path(opt.trace_insn);
+  if (!opt.trace_insn.empty()) {
+    std::error_code ec;
+    std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path());
+    if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
+  }
+  // Some folders refuse what access() allows (/proc): making them is checked too.
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
   std::ofstream insn_trace;
   if (!opt.trace_insn.empty()) {
-    fs::path p(opt.trace_insn);
-    std::error_code ec;
-    if (p.has_parent_path()) fs::create_directories(p.parent_path(), ec);
+    if (insn_path.has_parent_path()) fs::create_directories(insn_path.parent_path(), ec);
     if (ec) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot make its folder: " + ec.message());
-    insn_trace.open(p, std::ios::trunc);
+    insn_trace.open(insn_path, std::ios::trunc);
     if (!insn_trace) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot write this file");
     cpu.set_insn_trace(&insn_trace);
   }

@@ -34,10 +34,11 @@ Usage:
 Commands:
   run       Build the platform the scenario describes, boot it, execute its steps, print a
             summary and write DIR/stats.json (DIR defaults to out/<scenario name>).
-  profile   Print each cost: name, value, unit, source.
+  profile   Print each cost: name, value, unit, allowed range, source.
 
-Exit status: 0 ok, 1 a step's expectation failed (outputs are still written),
-             2 bad input (scenario, override or profile; nothing is written),
+Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
+             2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
+               nothing is run),
              3 internal error (a simulator bug).
 )";
 

@@ -1,7 +1,9 @@
 // realm-hello: the realm guest that exercises the RSI and PSCI paths end to end.
 //   a0 = number of CPUs to bring up (default 4, at most RT_MAX_CPUS)
 // Prints through the UART (unprotected IPA, emulated by the VMM) and powers off with
-// X1 = 0 on success or the number of the step that failed.
+// X1 = 0 on success or the number of the step that failed (it prints "step N failed: ..."):
+//   1 not in a realm, 2 RSI_VERSION, 3 RSI_MEASUREMENT_READ, 4 attestation token, 5 CPU_ON,
+//   6 RSI_IPA_STATE_SET, 7 RSI_HOST_CALL, 8 AFFINITY_INFO, 9 the host's reply.
 #include "rt.h"
 
 static volatile uint64_t cpu_seen[RT_MAX_CPUS];
@@ -22,26 +24,30 @@ static void print_hex(const char* what, const uint8_t* p, unsigned n) {
   rt_printf("\n");
 }
 
+static int failed(int step, const char* what) {
+  rt_printf("realm-hello: step %d failed: %s\n", step, what);
+  return step;
+}
+
 int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   unsigned ncpus = a0 ? (unsigned)a0 : 4;
   if (ncpus > RT_MAX_CPUS) ncpus = RT_MAX_CPUS;
   rt_printf("realm-hello: running on cpu %u\n", rt_cpu_index());
   if (!rt_is_realm()) {
-    rt_printf("realm-hello: not in a realm\n");
-    return 1;
+    return failed(1, "not in a realm");
   }
 
   uint64_t lower = 0, higher = 0;
   uint64_t st = rsi_version(&lower, &higher);
   rt_printf("realm-hello: RSI_VERSION status %lu lower 0x%lx higher 0x%lx\n", st, lower, higher);
-  if (st != RSI_SUCCESS) return 2;
+  if (st != RSI_SUCCESS) return failed(2, "RSI_VERSION");
 
   rt_printf("realm-hello: RSI_REALM_CONFIG ipa_width %u\n", rt_ipa_width());
 
   uint64_t rim[8];
   st = rsi_measurement_read(0, rim);
   rt_printf("realm-hello: RSI_MEASUREMENT_READ status %lu\n", st);
-  if (st != RSI_SUCCESS) return 3;
+  if (st != RSI_SUCCESS) return failed(3, "RSI_MEASUREMENT_READ");
   print_hex("realm-hello: RIM ", (const uint8_t*)rim, 32);
 
   uint64_t challenge[8];
@@ -49,7 +55,7 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   uint64_t token_len = 0;
   st = rsi_attest_token(challenge, token, sizeof token, &token_len);
   rt_printf("realm-hello: attestation token status %lu length %lu\n", st, token_len);
-  if (st != RSI_SUCCESS || token_len == 0) return 4;
+  if (st != RSI_SUCCESS || token_len == 0) return failed(4, "attestation token");
   print_hex("realm-hello: token head ", token, token_len < 16 ? (unsigned)token_len : 16);
   // The tail is the realm token's signature: it follows the attestation keys, so the seed.
   if (token_len >= 16) print_hex("realm-hello: token tail ", token + token_len - 16, 16);
@@ -57,11 +63,13 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   for (unsigned cpu = 1; cpu < ncpus; cpu++) {
     int64_t rc = psci_cpu_on(cpu, (uint64_t)&_secondary_entry, 0x100 + cpu);
     rt_printf("realm-hello: CPU_ON %u -> %ld\n", cpu, rc);
-    if (rc != 0) return 5;
+    if (rc != 0) return failed(5, "CPU_ON");
   }
   for (unsigned cpu = 1; cpu < ncpus; cpu++) {
     while (cpu_seen[cpu] != 0x100 + cpu) rt_dmb();
-    while (psci_affinity_info(cpu) != 1) rt_dmb();  // 1 = OFF
+    int64_t state;
+    while ((state = psci_affinity_info(cpu)) == 0) rt_dmb();  // 0 = ON, 1 = OFF
+    if (state != 1) return failed(8, "AFFINITY_INFO");
     rt_printf("realm-hello: cpu %u ran with context 0x%lx and is off\n", cpu, cpu_seen[cpu]);
   }
 
@@ -69,20 +77,22 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   uint64_t ipa = (uint64_t)shared_page, response = 0;
   st = rsi_ipa_state_set(ipa, ipa + sizeof shared_page, RSI_RIPAS_EMPTY, &response);
   rt_printf("realm-hello: RSI_IPA_STATE_SET status %lu response %lu\n", st, response);
-  if (st != RSI_SUCCESS || response != 0) return 6;
+  if (st != RSI_SUCCESS || response != 0) return failed(6, "RSI_IPA_STATE_SET");
   volatile char* shared = (volatile char*)(ipa | rt_unprotected_bit());
   for (unsigned i = 0; i < sizeof kMessage; i++) shared[i] = kMessage[i];
-  host_call.imm = 1;
+  host_call.imm = RT_HOST_CALL_HELLO;
   host_call.gprs[0] = ipa | rt_unprotected_bit();
   host_call.gprs[1] = sizeof kMessage;
   st = rsi_host_call(&host_call);
   rt_printf("realm-hello: RSI_HOST_CALL status %lu reply gprs[0] 0x%lx\n", st, host_call.gprs[0]);
-  if (st != RSI_SUCCESS) return 7;
-  char reply[64];
+  if (st != RSI_SUCCESS) return failed(7, "RSI_HOST_CALL");
+  char reply[256];
   unsigned n = 0;
   while (n < sizeof reply - 1 && shared[n]) { reply[n] = shared[n]; n++; }
   reply[n] = 0;
   rt_printf("realm-hello: host wrote \"%s\"\n", reply);
+  // The VMM answers with the reply's length in gprs[0]: it must match what it wrote.
+  if (host_call.gprs[0] != n) return failed(9, "the host's reply");
   rt_printf("realm-hello: done\n");
   (void)a1; (void)a2; (void)a3;
   return 0;

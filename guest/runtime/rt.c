@@ -121,7 +121,19 @@ void psci_cpu_off(void) {
   rt_halt();
 }
 
+// One RsiHostCall per CPU (256 bytes, 256-byte aligned): any CPU may power the realm off.
+static __attribute__((aligned(256))) struct rsi_host_call result_call[RT_MAX_CPUS];
+
 void psci_system_off(uint64_t r1, uint64_t r2, uint64_t r3) {
+  if (is_realm) {
+    struct rsi_host_call* hc = &result_call[rt_cpu_index() % RT_MAX_CPUS];
+    rt_memset(hc, 0, sizeof *hc);
+    hc->imm = RT_HOST_CALL_RESULT;
+    hc->gprs[0] = r1;
+    hc->gprs[1] = r2;
+    hc->gprs[2] = r3;
+    rsi_host_call(hc);
+  }
   struct rt_regs r = {{PSCI_SYSTEM_OFF, r1, r2, r3}};
   rt_psci_call(&r);
   rt_halt();

@@ -69,6 +69,9 @@ uint64_t rsi_attest_token(const uint64_t challenge[8], uint8_t* buf, uint64_t ca
 // Sets the RIPAS of [base, top); returns status (RSI_SUCCESS when the whole range is done).
 uint64_t rsi_ipa_state_set(uint64_t base, uint64_t top, unsigned ripas, uint64_t* response);
 uint64_t rsi_host_call(struct rsi_host_call* call);
+// Host call immediates the VMM answers (guest/README.md).
+#define RT_HOST_CALL_HELLO 1   // gprs[0] = IPA of a shared buffer, gprs[1] its length
+#define RT_HOST_CALL_RESULT 2  // gprs[0..2] = the guest's result (X1..X3 of SYSTEM_OFF)
 
 // ---- PSCI (DEN0022) -----------------------------------------------------------------------
 #define PSCI_VERSION 0x84000000u
@@ -79,7 +82,9 @@ uint64_t rsi_host_call(struct rsi_host_call* call);
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
 int64_t psci_affinity_info(uint64_t mpidr);
 void psci_cpu_off(void) __attribute__((noreturn));
-// SYSTEM_OFF with up to three result values in X1..X3 (for the harness to read).
+// SYSTEM_OFF with up to three result values in X1..X3 (for the harness to read). A realm's
+// registers never reach the host (the RMM forwards only the FID), so a realm first reports
+// them by RSI_HOST_CALL(RT_HOST_CALL_RESULT).
 void psci_system_off(uint64_t r1, uint64_t r2, uint64_t r3) __attribute__((noreturn));
 
 // ---- console ------------------------------------------------------------------------------

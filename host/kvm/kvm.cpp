@@ -44,6 +44,42 @@ const char* to_string(ExitReason r) {
   return "?";
 }
 
+const char* to_string(SyncCause c) {
+  switch (c) {
+    case SyncCause::Wfx: return "wfx";
+    case SyncCause::MmioRead: return "mmio_read";
+    case SyncCause::MmioWrite: return "mmio_write";
+    case SyncCause::SharedDataAbort: return "shared_data_abort";
+    case SyncCause::PrivateDataAbort: return "private_data_abort";
+    case SyncCause::InstructionAbort: return "instruction_abort";
+    case SyncCause::UnbackedAbort: return "unbacked_abort";
+    case SyncCause::Other: return "other";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& exit_counter_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (unsigned r = 0; r <= static_cast<unsigned>(rmi::ExitReason::Serror); ++r)
+      v.push_back(rmi::to_string(static_cast<rmi::ExitReason>(r)));
+    for (unsigned c = 0; c < kNumSyncCauses; ++c)
+      v.push_back(std::string("RMI_EXIT_SYNC.") + to_string(static_cast<SyncCause>(c)));
+    for (unsigned r = 0; r <= static_cast<unsigned>(ExitReason::InternalError); ++r)
+      v.push_back(to_string(static_cast<ExitReason>(r)));
+    return v;
+  }();
+  return names;
+}
+
+uint64_t Vm::exit_count(const std::string& name) const {
+  static const std::string sync_prefix = "RMI_EXIT_SYNC.";
+  const bool sync = name.rfind(sync_prefix, 0) == 0;
+  const auto& m = sync ? sync_exits_ : name.rfind("RMI_", 0) == 0 ? rec_exits_ : kvm_exits_;
+  const auto it = m.find(sync ? name.substr(sync_prefix.size()) : name);
+  return it == m.end() ? 0 : it->second;
+}
+
 const char* to_string(HostFault::Action a) {
   switch (a) {
     case HostFault::Action::Oops: return "oops";

@@ -72,6 +72,8 @@ platform::Stage2Result Vm::nvm_translate(platform::Pe& pe, uint64_t ipa) {
 int Vm::nvm_map(uint64_t ipa, uint64_t pa, bool from_walk_pe) {
   (void)from_walk_pe;
   kvm_.charge(kvm_.costs().s2_fault);
+  // The walk indexes levels 1-3 only: an IPA beyond the VM's IPA size would alias a lower one.
+  if (ipa >> ipa_bits_) return -EINVAL;
   uint64_t table = nvm_pgd_;
   for (int level = 1; level <= 3; ++level) {
     const uint64_t entry = table + 8 * index_at(ipa, level);

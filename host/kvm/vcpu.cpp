@@ -29,6 +29,15 @@ void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 
 bool is_cpu_on(uint32_t fid) { return fid == psci::kCpuOn32 || fid == psci::kCpuOn64; }
 bool is_affinity_info(uint32_t fid) { return fid == psci::kAffinityInfo32 || fid == psci::kAffinityInfo64; }
+
+// What a realm's stage-2 abort is for, in the order run_realm() handles it.
+SyncCause abort_cause(bool data, bool unprotected, bool vmm_memory, uint64_t esr) {
+  if (!data) return SyncCause::InstructionAbort;
+  if (!unprotected) return SyncCause::PrivateDataAbort;
+  if (vmm_memory) return SyncCause::SharedDataAbort;
+  if (platform::esr_isv(esr)) return platform::esr_wnr(esr) ? SyncCause::MmioWrite : SyncCause::MmioRead;
+  return SyncCause::UnbackedAbort;
+}
 }  // namespace
 
 Vcpu::Vcpu(Vm& vm, unsigned id) : vm_(vm), id_(id), power_on_(id == 0) {
@@ -307,11 +316,19 @@ int Vcpu::run_realm(KvmRun& run) {
     switch (reason) {
       case rmi::ExitReason::Sync: {
         const uint64_t ec = ec_of(esr);
-        if (ec == kEcWfx) continue;  // the REC waits: enter again (a kick or stop ends the run)
-        if (ec != kEcDabtLow && ec != kEcDabtCur && ec != kEcIabtLow && ec != kEcIabtCur) continue;
+        auto cause = [&](SyncCause c) { ++vm_.sync_exits_[to_string(c)]; };
+        if (ec == kEcWfx) {
+          cause(SyncCause::Wfx);
+          continue;  // the REC waits: enter again (a kick or stop ends the run)
+        }
+        if (ec != kEcDabtLow && ec != kEcDabtCur && ec != kEcIabtLow && ec != kEcIabtCur) {
+          cause(SyncCause::Other);
+          continue;
+        }
         const bool data = ec == kEcDabtLow || ec == kEcDabtCur;
         const uint64_t ipa = ((hpfar >> 4) << 12) | (far & 0xFFF);
         const uint64_t ubit = vm_.unprotected_bit();
+        cause(abort_cause(data, ipa & ubit, vm_.slot_of(ipa & ~ubit), esr));
         if (ipa & ubit) {
           const uint64_t gpa = ipa & ~ubit;
           uint64_t backing;

@@ -33,6 +33,10 @@ std::string hex(uint64_t v) {
   throw platform::ConfigError(file, 0, 0, "", "guest image: " + what);
 }
 
+[[noreturn]] void refuse_outside_ram(const std::string& file, const std::string& what, uint64_t ram_base, uint64_t ram_size) {
+  throw ImageOutsideRam(file, 0, 0, "", "guest image: " + what + " the VM's RAM (" + hex(ram_base) + ", " + hex(ram_size) + " bytes)");
+}
+
 // [base, base + size) lies inside [lo, lo + span) without wrapping.
 bool inside(uint64_t base, uint64_t size, uint64_t lo, uint64_t span) {
   return base >= lo && size <= span && base - lo <= span - size;
@@ -63,8 +67,7 @@ GuestImage load_elf(const std::string& file, const std::string& data, uint64_t r
     if (ph.p_filesz > ph.p_memsz) refuse(file, seg + ": p_filesz is larger than p_memsz");
     if (!inside(ph.p_offset, ph.p_filesz, 0, data.size())) refuse(file, seg + ": its bytes run past the end of the file (truncated?)");
     if (!inside(ph.p_paddr, ph.p_memsz, ram_base, ram_size))
-      refuse(file, seg + " (" + hex(ph.p_memsz) + " bytes) does not fit the VM's RAM (" + hex(ram_base) + ", " +
-                       hex(ram_size) + " bytes)");
+      refuse_outside_ram(file, seg + " (" + hex(ph.p_memsz) + " bytes) does not fit", ram_base, ram_size);
     loads.push_back(ph);
   }
   if (loads.empty()) refuse(file, "no PT_LOAD segment");
@@ -103,8 +106,8 @@ GuestImage load_raw(const std::string& file, const std::string& data, uint64_t r
   }
   if (img.bytes.empty()) refuse(file, "an empty file");
   if (!inside(img.load, img.bytes.size(), ram_base, ram_size))
-    refuse(file, "the image (" + hex(img.load) + ", " + std::to_string(img.bytes.size()) + " bytes) is outside the VM's RAM (" +
-                     hex(ram_base) + ", " + hex(ram_size) + " bytes)");
+    refuse_outside_ram(file, "the image (" + hex(img.load) + ", " + std::to_string(img.bytes.size()) + " bytes) is outside",
+                       ram_base, ram_size);
   img.end = img.load + img.bytes.size();
   return img;
 }

@@ -56,6 +56,21 @@ std::string Vmm::image_dir() { return RMESIM_GUEST_DIR; }
 Vmm::Vmm(Kvm& kvm) : kvm_(kvm) {}
 Vmm::~Vmm() = default;
 
+unsigned ipa_bits_for(const VmSpec& spec) {
+  if (!spec.realm) return 39;
+  if (spec.realm_config.ipa_bits) return spec.realm_config.ipa_bits;
+  // kvmtool gives a realm twice the space its RAM needs (at least 36 bits: the guest runtime
+  // identity-maps 16 GiB and its unprotected alias), and shared regions below the alias bit.
+  const uint64_t ram_top = spec.ram_base + spec.memory;
+  unsigned ipa = std::max(35u, std::max(32u, fls64(ram_top - 1)) + 1) + 1;
+  for (const auto& s : spec.shared) ipa = std::max(ipa, fls64(s.base + s.size - 1) + 1);
+  return ipa;
+}
+
+GuestImage Vmm::read_image(const VmSpec& spec) {
+  return load_guest_image(guest_image_file(spec.image), spec.ram_base, spec.memory);
+}
+
 Vmm::VmState* Vmm::state(const std::string& name) {
   for (auto& v : vms_)
     if (v->spec.name == name) return v.get();
@@ -66,12 +81,12 @@ std::string Vmm::create(const VmSpec& spec) {
   if (state(spec.name)) return "a VM named " + spec.name + " exists already";
   GuestImage img;
   try {
-    img = load_guest_image(guest_image_file(spec.image), spec.ram_base, spec.memory);
+    img = read_image(spec);
   } catch (const platform::ConfigError& e) {
     return e.what();
   }
-  const uint64_t load = img.load, entry = img.entry;
   const std::vector<uint8_t>& image = img.bytes;
+  const uint64_t load = img.load, entry = img.entry;
 
   const unsigned cores = kvm_.soc().num_pes();
   if (next_pe_ + spec.vcpus > cores)
@@ -83,13 +98,7 @@ std::string Vmm::create(const VmSpec& spec) {
   vs->image_entry = entry;
   vs->image_bytes = image.size();
   Kvm& k = kvm_;
-  // The IPA size: kvmtool gives a realm twice the space its RAM needs.
-  const uint64_t ram_top = spec.ram_base + spec.memory;
-  // (at least 36 bits: the guest runtime identity-maps 16 GiB and its unprotected alias)
-  unsigned ipa = spec.realm ? std::max(35u, std::max(32u, fls64(ram_top - 1)) + 1) + 1 : 39;
-  if (spec.realm && spec.realm_config.ipa_bits) ipa = spec.realm_config.ipa_bits;
-  for (const auto& s : spec.shared)
-    if (spec.realm && fls64(s.base + s.size - 1) + 1 > ipa && !spec.realm_config.ipa_bits) ipa = fls64(s.base + s.size - 1) + 1;
+  const unsigned ipa = ipa_bits_for(spec);
   if (spec.realm && !k.check_extension(kCapArmRmi)) return "KVM_CAP_ARM_RMI is not available (no RMM)";
   Vm* vm = k.create_vm((spec.realm ? kVmTypeArmRealm : 0) | ipa, spec.name);
   if (!vm) return "KVM_CREATE_VM failed (IPA size " + std::to_string(ipa) + ")";
@@ -193,13 +202,19 @@ void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
   vs.events.push_back("unhandled MMIO " + std::string(run.mmio.is_write ? "write" : "read") + " at " + hex(a));
 }
 
-// RSI_HOST_CALL: imm 1 is the realm-hello protocol (gprs[0] = IPA of a shared buffer, gprs[1]
-// its length): the VMM reads the realm's message and writes its reply into the same buffer.
+// RSI_HOST_CALL: kHostCallHello is the realm-hello protocol (gprs[0] = IPA of a shared buffer,
+// gprs[1] its length): the VMM reads the realm's message and writes its reply into the same
+// buffer. kHostCallResult carries the realm's result (it powers off next).
 void Vmm::host_call(VmState& vs, KvmRun& run) {
   ++vs.host_calls;
   auto& g = run.hypercall.gprs;
   std::string what = "host call imm " + std::to_string(run.hypercall.imm);
-  if (run.hypercall.imm == 1 && g[1] > 0 && g[1] <= kPage) {
+  if (run.hypercall.imm == kHostCallResult) {
+    vs.result = std::array<uint64_t, 3>{g[0], g[1], g[2]};
+    vs.events.push_back(what + ": result " + hex(g[0]) + " " + hex(g[1]) + " " + hex(g[2]));
+    return;
+  }
+  if (run.hypercall.imm == kHostCallHello && g[1] > 0 && g[1] <= kPage) {
     const uint64_t gpa = g[0] & ~vs.vm->unprotected_bit();
     uint64_t pa;
     if (vs.vm->user_pa_of(gpa, pa)) {
@@ -256,7 +271,7 @@ void Vmm::vcpu_thread(VmState& vs, unsigned index) {
                             (vs.spec.ripas_reject ? "rejected" : "accepted"));
         break;
       case ExitReason::SystemEvent:
-        vs.result = run.system_event.data;
+        if (!vs.spec.realm) vs.result = run.system_event.data;  // KVM_GET_ONE_REG of X1..X3
         stop_vm(vs, run.system_event.type == kSystemEventShutdown ? StopReason::SystemOff : StopReason::SystemReset,
                 "vCPU " + std::to_string(index) + " called PSCI SYSTEM_" +
                     (run.system_event.type == kSystemEventShutdown ? "OFF" : "RESET"));

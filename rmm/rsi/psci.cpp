@@ -1,6 +1,9 @@
 // PSCI for realms (RMM spec 1.0, "PSCI"): the RMM answers what it can itself and exits to the
 // host (RMI_EXIT_PSCI) for what changes the realm's vCPUs; calls naming another REC wait for
-// RMI_PSCI_COMPLETE before the caller runs again.
+// RMI_PSCI_COMPLETE before the caller runs again. Each exit forwards only what the host needs,
+// as TF-RMM's forward_args_to_host does: the FID, and the target MPIDR for CPU_ON and
+// AFFINITY_INFO; every other rec_exit.gprs is zero, so a realm's registers (SYSTEM_OFF's
+// X1..X3 included) never reach the host this way. A realm reports results by RSI_HOST_CALL.
 #include "platform/abi/psci.h"
 #include "rsi/rsi.h"
 
@@ -21,14 +24,14 @@ bool supported(uint32_t fid) {
   }
 }
 
-RsiOutcome exit_psci(RsiCall& call, uint32_t fid, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0) {
+// RMI_EXIT_PSCI with the caller's X0..X<count-1> in rec_exit.gprs and zeros above.
+RsiOutcome exit_psci(RsiCall& call, unsigned count) {
   call.exit.reason = rmi::ExitReason::Psci;
-  call.exit.gprs[0] = fid;
-  call.exit.gprs[1] = a1;
-  call.exit.gprs[2] = a2;
-  call.exit.gprs[3] = a3;
+  call.exit.gprs = {};
+  for (unsigned i = 0; i < count; ++i) call.exit.gprs[i] = call.arg(i);
   return RsiOutcome::ExitToHost;
 }
+constexpr unsigned kFidOnly = 1, kFidAndTarget = 2;
 
 // A target MPIDR names a REC of this realm: only affinity fields, index below rec_count.
 bool target_valid(const RsiCall& call, uint64_t mpidr) {
@@ -54,12 +57,14 @@ RsiOutcome psci_handle(RsiCall& call) {
     case psci::kFeatures:
       return result(supported(static_cast<uint32_t>(call.arg(1))) ? psci::kSuccess : psci::kNotSupported);
     case psci::kCpuSuspend32:
-    case psci::kCpuSuspend64:
+    case psci::kCpuSuspend64: {
+      const RsiOutcome out = exit_psci(call, kFidOnly);
       call.ret(0, psci::ret(psci::kSuccess));  // a suspend that returns at once is valid PSCI
-      return exit_psci(call, fid, call.arg(1), call.arg(2), call.arg(3));
+      return out;
+    }
     case psci::kCpuOff:
       call.rec.runnable = false;
-      return exit_psci(call, fid);
+      return exit_psci(call, kFidOnly);
     case psci::kCpuOn32:
     case psci::kCpuOn64: {
       const uint64_t target = call.arg(1), entry = call.arg(2), context = call.arg(3);
@@ -67,7 +72,7 @@ RsiOutcome psci_handle(RsiCall& call) {
       if (!target_valid(call, target)) return result(psci::kInvalidParameters);
       if ((target & rp::kMpidrMask) == call.rec.mpidr) return result(psci::kAlreadyOn);
       call.rec.psci = {true, fid, target & rp::kMpidrMask, entry, context};
-      return exit_psci(call, fid, target & rp::kMpidrMask);
+      return exit_psci(call, kFidAndTarget);
     }
     case psci::kAffinityInfo32:
     case psci::kAffinityInfo64: {
@@ -75,14 +80,14 @@ RsiOutcome psci_handle(RsiCall& call) {
       if (lowest != 0 || !target_valid(call, target)) return result(psci::kInvalidParameters);
       if ((target & rp::kMpidrMask) == call.rec.mpidr) return result(psci::kAffinityOn);
       call.rec.psci = {true, fid, target & rp::kMpidrMask, 0, 0};
-      return exit_psci(call, fid, target & rp::kMpidrMask, lowest);
+      return exit_psci(call, kFidAndTarget);
     }
     case psci::kSystemOff:
     case psci::kSystemReset: {
       GranuleLocks lock(call.ctx.granules);
       lock.lock_sorted({call.realm.rd});
       call.realm.state = RealmState::SystemOff;
-      return exit_psci(call, fid);
+      return exit_psci(call, kFidOnly);
     }
     default:
       return result(psci::kNotSupported);

@@ -1,6 +1,7 @@
 // The guest images from guest/ run to their expected console output and results, with a
 // minimal hypervisor in the test: PSCI, RSI answered as a stub (the RMM owns the real ones),
 // the UART as MMIO, unprotected pages mapped on demand.
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -24,6 +25,7 @@ class GuestImageTest : public CpuFixture {
   uint64_t unprotected_bit = 0;  // realm runs: 1 << (ipa_width - 1)
   bool realm = false;
   uint64_t smc_count = 0;
+  std::array<uint64_t, 3> host_result{};  // gprs[0..2] of the last host call
 
   void boot_image(const char* path, uint64_t a0 = 0, uint64_t a1 = 0) {
     load(read_file(path), kRamIpa, kRamPa, kRamSize);
@@ -54,12 +56,18 @@ class GuestImageTest : public CpuFixture {
         break;
       }
       case 0xC4000197: x[0] = 0; x[1] = x[2]; x[2] = 0; break;  // IPA_STATE_SET: accept all
-      case 0xC4000199: {                                        // HOST_CALL: reply in the page
-        uint64_t call_ipa = x[1], gprs0;
-        std::memcpy(&gprs0, dram(kRamPa + (call_ipa - kRamIpa)) + 8, 8);
-        uint64_t page_ipa = gprs0 & ~unprotected_bit;
-        const char reply[] = "hello from the host";
-        std::memcpy(dram(kRamPa + (page_ipa - kRamIpa)), reply, sizeof reply);
+      case 0xC4000199: {  // HOST_CALL: imm 1 reply in the page (its length in gprs[0]); imm 2 result
+        uint8_t* call = dram(kRamPa + (x[1] - kRamIpa));
+        uint16_t imm;
+        std::memcpy(&imm, call, 2);
+        std::memcpy(host_result.data(), call + 8, sizeof host_result);
+        if (imm == 1) {
+          uint64_t page_ipa = host_result[0] & ~unprotected_bit;
+          const char reply[] = "hello from the host";
+          std::memcpy(dram(kRamPa + (page_ipa - kRamIpa)), reply, sizeof reply);
+          const uint64_t len = sizeof reply - 1;
+          std::memcpy(call + 8, &len, 8);
+        }
         x[0] = 0;
         break;
       }
@@ -162,9 +170,34 @@ TEST_F(GuestImageTest, memtouch_checksums_what_it_wrote) {
     sum = (sum << 1 | sum >> 63) ^ v;
   }
   EXPECT_EQ(st.x[1], sum);
+  EXPECT_EQ(st.x[3], 0u);
   EXPECT_NE(console.find("memtouch: touched 512 words"), std::string::npos) << console;
   // A region per fill window (cpu.fill_window, 16 pages), not one per page.
   EXPECT_LT(cpu.installed_regions(0) * 8, cpu.installed_pages(0));
+}
+
+TEST_F(GuestImageTest, memtouch_counts_the_words_that_read_back_wrong) {
+  // Pages 0 and 1 of its buffer share one granule: the write to page 1 replaces page 0's word.
+  boot_image(RMESIM_GUEST_DIR "/memtouch.bin", 1, 4096);
+  constexpr uint64_t kBufIpa = 0x80100000, kBufPa = kRamPa + kRamSize, kPages = 256;
+  for (uint64_t i = 0; i < kPages; ++i) s2.map(kBufIpa + i * 4096, kBufPa + (i == 1 ? 0 : i) * 4096, 4096);
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[2], kPages);
+  EXPECT_EQ(st.x[3], 1u) << console;
+  EXPECT_NE(console.find(", 1 read back wrong"), std::string::npos) << console;
+}
+
+TEST_F(GuestImageTest, realm_hello_fails_with_the_step_when_cpu_on_fails) {
+  realm = true;
+  unprotected_bit = 1ull << 39;
+  boot_image(RMESIM_GUEST_DIR "/realm-hello.bin", 2);  // this stub answers CPU_ON NOT_SUPPORTED
+  GuestExit e;
+  ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
+  EXPECT_EQ(st.x[1], 5u) << console;
+  EXPECT_EQ(host_result[0], 5u) << console;
+  EXPECT_NE(console.find("realm-hello: step 5 failed: CPU_ON"), std::string::npos) << console;
+  EXPECT_EQ(console.find("realm-hello: done"), std::string::npos) << console;
 }
 
 TEST_F(GuestImageTest, realm_hello_walks_through_rsi_and_shares_a_page_with_the_host) {
@@ -174,6 +207,8 @@ TEST_F(GuestImageTest, realm_hello_walks_through_rsi_and_shares_a_page_with_the_
   GuestExit e;
   ASSERT_TRUE(run_to_off(e)) << e.reason << " console: " << console;
   EXPECT_EQ(st.x[1], 0u) << console;
+  // A realm's registers stay hidden from the host: it reports its result by host call first.
+  EXPECT_EQ(host_result, (std::array<uint64_t, 3>{0, 0, 0})) << console;
   EXPECT_NE(console.find("RSI_REALM_CONFIG ipa_width 40"), std::string::npos) << console;
   EXPECT_NE(console.find("attestation token status 0 length 64"), std::string::npos) << console;
   EXPECT_NE(console.find("host wrote \"hello from the host\""), std::string::npos) << console;

@@ -156,4 +156,19 @@ TEST(GuestImage, a_raw_binary_outside_ram_or_a_non_file_is_refused) {
   EXPECT_NE(refusal("/dev/zero").find("regular file"), std::string::npos);
 }
 
+// The loader names the VM's ram_base or memory for an image RAM does not hold, and the image
+// for everything else: only the first is ImageOutsideRam.
+TEST(GuestImage, only_an_image_ram_does_not_hold_is_outside_ram) {
+  ElfBuilder b;
+  EXPECT_THROW(load_guest_image(b.write(), kRam, 0x2000), host::ImageOutsideRam);
+  EXPECT_THROW(load_guest_image(std::string(RMESIM_GUEST_DIR) + "/realm-hello.bin", 0x4000'0000, kRamSize), host::ImageOutsideRam);
+  try {
+    load_guest_image(b.write(40), kRam, kRamSize);
+    ADD_FAILURE() << "a truncated ELF loaded";
+  } catch (const host::ImageOutsideRam&) {
+    ADD_FAILURE() << "a truncated ELF is not a RAM problem";
+  } catch (const platform::ConfigError&) {
+  }
+}
+
 }  // namespace

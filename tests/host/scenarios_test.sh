@@ -16,7 +16,7 @@ check "realm-lifecycle runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/rl.t
 check "realm-lifecycle console: hello, CPU 1, host call reply, done" \
   'grep -q "| realm-hello: done" "$work/rl.txt" && grep -q "cpu 1 ran with context 0x101" "$work/rl.txt" && grep -q "host wrote \"hello from the host\"" "$work/rl.txt"'
 check "realm-lifecycle exit reasons seen" \
-  '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_PSCI\"] >= 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_HOST_CALL\"] == 1 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_RIPAS_CHANGE\"] == 1 and d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] > 100")" = True ]'
+  '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_PSCI\"] >= 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_HOST_CALL\"] == 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_RIPAS_CHANGE\"] == 1 and d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] > 100")" = True ]'
 check "realm-lifecycle: every granule undelegated, no host fault" \
   '[ "$(json $work/rl/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"faults\"][\"sigbus\"] == 0 and d[\"faults\"][\"host_oops\"] == 0 and d[\"host\"][\"pages\"][\"used_at_end\"] == 0")" = True ]'
 check "stats.json top-level keys" \
@@ -76,6 +76,61 @@ check "realm-and-vm: realm done, attacker aborted, oops stops vm1 only" \
 "$bin" run "$scen/populate-1g.yaml" --out "$work/p1g" -q; rc=$?
 check "populate-1g: 1 GiB populated, run, torn down" \
   '[ $rc = 0 ] && [ "$(json $work/p1g/stats.json "d[\"realms\"][\"r0\"][\"populated_pages\"] == 262144 and d[\"realms\"][\"r0\"][\"populate_calls\"] == 512 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
+
+# A realm's result reaches the check as a normal VM's does: compute gives the same X1 in both,
+# a wrong `result:` fails the scenario (exit 1) naming the check, in every PSCI routing.
+cat > "$work/res.yaml" <<'EOF'
+name: realm-result
+platform: {cores: 3, dram: 2GiB}
+realms:
+  r0: {memory: 64MiB, vcpus: 1, image: compute, args: [1000]}
+vms:
+  vm0: {memory: 16MiB, image: compute, args: [1000]}
+steps:
+  - create: [r0, vm0]
+  - run: {vms: [r0, vm0], until: stopped, timeout: 5s}
+  - check: {vm: r0, stopped: system_off, result: 0}
+EOF
+"$bin" run "$work/res.yaml" --out "$work/res" > "$work/res.txt" 2>&1; rc=$?
+check "compute: the realm's result equals the normal VM's, and is not 0" \
+  '[ "$(json $work/res/stats.json "d[\"realms\"][\"r0\"][\"result\"] == d[\"vms\"][\"vm0\"][\"result\"] and d[\"realms\"][\"r0\"][\"result\"][0] != 0")" = True ]'
+for routing in "host.abi=v14" "host.abi=v12 --set host.psci=kernel" "host.abi=v12 --set host.psci=vmm"; do
+  "$bin" run "$work/res.yaml" --out "$work/res2" --set $routing > "$work/res2.txt" 2>&1; rc=$?
+  check "compute in a realm fails a wrong check {result: 0} ($routing)" \
+    '[ $rc = 1 ] && grep -q "Result: FAILED: .*res.yaml:10: check failed: r0 result X1 = 0x" "$work/res2.txt"'
+done
+sed 's/check: {vm: vm1, stopped: oops, faults: {oops: 1}}/check: {vm: vm1, stopped: oops, result: 0}/' "$scen/realm-and-vm.yaml" > "$work/nores.yaml"
+"$bin" run "$work/nores.yaml" --out "$work/nores" > "$work/nores.txt" 2>&1; rc=$?
+check "a VM that stopped without reporting a result fails a result check (no vacuous 0)" \
+  '[ $rc = 1 ] && grep -q "Result: FAILED: .*check failed: vm1 reported no result, expected X1 = 0x0 (0)" "$work/nores.txt" && [ "$(json $work/nores/stats.json "d[\"vms\"][\"vm1\"][\"result\"] is None")" = True ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/one" --set realms.r0.vcpus=1 > "$work/one.txt" 2>&1; rc=$?
+check "realm-hello with 1 vCPU: CPU_ON fails, the realm reports step 5 and the scenario fails" \
+  '[ $rc = 1 ] && grep -q "| realm-hello: CPU_ON 1 -> -2" "$work/one.txt" && grep -q "| realm-hello: step 5 failed: CPU_ON" "$work/one.txt" && grep -q "Result: FAILED: .*check failed: .*r0 result X1 = 0x5 (5), expected 0x0" "$work/one.txt"'
+
+# Exit-count checks: N and ">=N" mean at least N, "==N" exactly N.
+cat > "$work/exits.yaml" <<'EOF'
+name: exit-counts
+realms:
+  r0: {memory: 64MiB, vcpus: 2, image: realm-hello, args: [2]}
+steps:
+  - create: r0
+  - run: {vm: r0, until: stopped, timeout: 5s}
+  - check: {vm: r0, exits: {RMI_EXIT_PSCI: "==4", RMI_EXIT_HOST_CALL: ">=1", KVM_EXIT_MMIO: 100}}
+  - check: {vm: r0, exits: {RMI_EXIT_PSCI: BOUND}}
+EOF
+for bound in '"==3"' '5' '">=5"'; do
+  sed "s/BOUND/$bound/" "$work/exits.yaml" > "$work/exits2.yaml"
+  "$bin" run "$work/exits2.yaml" --out "$work/exits" > "$work/exits.txt" 2>&1; rc=$?
+  case $bound in *==*) want="exactly 3";; *) want="at least 5";; esac
+  check "exits: passes ==4, >=1 and 100 (at least); RMI_EXIT_PSCI: $bound fails with 4 ($want)" \
+    '[ $rc = 1 ] && grep -q "exits2.yaml:7 .*checks hold" "$work/exits.txt" && grep -q "Result: FAILED: .*exits2.yaml:8: check failed: r0 had 4 RMI_EXIT_PSCI exits, expected $want" "$work/exits.txt"'
+done
+
+# RMI_EXIT_SYNC broken down by cause: the causes add up, one MMIO write per console byte.
+check "realm-lifecycle: RMI_EXIT_SYNC by cause in stats.json adds up; one UART write per console byte" \
+  '[ "$(json $work/rl/stats.json "sum(d[\"realms\"][\"r0\"][\"sync_exits\"].values()) == d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_SYNC\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_write\"] == len(d[\"guest\"][\"console\"][\"r0\"]) == d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] > 0")" = True ]'
+check "realm-lifecycle summary: RMI_EXIT_SYNC by cause" \
+  'grep -q "^    RMI_EXIT_SYNC by cause: mmio_write=[0-9]* private_data_abort=[0-9]* shared_data_abort=1$" "$work/rl.txt"'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -289,6 +289,34 @@ TEST_F(RecEnterTest, system_off_makes_rec_enter_fail_realm_index_1) {
   EXPECT_RMI_FAIL(enter(rec0), Status::ErrorRealm, 1);
 }
 
+// TF-RMM forward_args_to_host: the FID (and the target MPIDR for CPU_ON/AFFINITY_INFO) in
+// rec_exit.gprs, every other gprs zero; the realm's X1..X3 of SYSTEM_OFF stay in the realm.
+TEST_F(RecEnterTest, psci_exits_forward_the_fid_and_target_only) {
+  auto gprs = [&] {
+    std::array<uint64_t, 31> g;
+    for (unsigned i = 0; i < 31; ++i) g[i] = exit_field(rmi::rec_exit::kGprs + 8 * i);
+    return g;
+  };
+  auto expect_forwarded = [&](std::array<uint64_t, 31> want, const char* what) {
+    EXPECT_EQ(exit_reason(), rmi::ExitReason::Psci) << what;
+    EXPECT_EQ(gprs(), want) << what;
+  };
+  cpu.smc({psci::kCpuSuspend64, 0x11, 0x4000, 0x33, 0x44});
+  EXPECT_RMI_OK(enter(rec0));
+  expect_forwarded({psci::kCpuSuspend64}, "CPU_SUSPEND");
+  cpu.smc({psci::kAffinityInfo64, 1, 0, 0x33, 0x44});
+  EXPECT_RMI_OK(enter(rec0));
+  expect_forwarded({psci::kAffinityInfo64, 1}, "AFFINITY_INFO");
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec1, psci::ret(psci::kSuccess)}));
+  cpu.smc({psci::kCpuOn64, 2, 0x4000, 0xC0FFEE, 0x44});
+  EXPECT_RMI_OK(enter(rec0));
+  expect_forwarded({psci::kCpuOn64, 2}, "CPU_ON");
+  EXPECT_RMI_OK(call(rmi::kPsciComplete, {rec0, rec2, psci::ret(psci::kSuccess)}));
+  cpu.smc({psci::kSystemOff, 0x16e213cd45039518, 0x22, 0x33, 0x44});
+  EXPECT_RMI_OK(enter(rec0));
+  expect_forwarded({psci::kSystemOff}, "SYSTEM_OFF");
+}
+
 TEST_F(RecEnterTest, emulated_mmio_write_then_read_completion) {
   const uint64_t mmio_ipa = (uint64_t{1} << 39) + 0x9000000;
   // STR X3, [..] (64-bit, Rt = 3) at an unprotected IPA: ISV=1, SAS=3, SRT=3, SF, WnR.

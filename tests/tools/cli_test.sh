@@ -13,9 +13,29 @@ check "--help exits 0 and lists run and --set" '[ $rc = 0 ] && grep -q "rmesim r
 "$bin" --version > "$work/version.txt"; rc=$?
 check "--version exits 0 and prints the version, not the help" '[ $rc = 0 ] && grep -q "^rmesim [0-9]" "$work/version.txt" && ! grep -q Usage "$work/version.txt"'
 
+check "--help names both outputs and the steps help" 'grep -q "stats.json" "$work/help.txt" && grep -q "trace.json" "$work/help.txt" && grep -q "rmesim help steps" "$work/help.txt"'
+
+"$bin" help steps > "$work/steps.txt"; rc=$?
+"$bin" --help steps > "$work/steps2.txt"; rc2=$?
+kinds=$(sed -n 's/^Step kinds: \([^(]*\).*/\1/p' "$work/help.txt" | tr -d ',')
+missing=""
+for k in $kinds; do grep -q "^  $k: " "$work/steps.txt" || missing="$missing $k"; done
+check "help steps lists every step kind of --help (missing:$missing)" '[ $rc = 0 ] && [ -n "$kinds" ] && [ -z "$missing" ]'
+check "--help steps is help steps" '[ $rc2 = 0 ] && cmp -s "$work/steps.txt" "$work/steps2.txt"'
+check "help steps gives fields with their types" 'grep -q "^      timeout (duration): " "$work/steps.txt" && grep -q "^  RMI_DATA_CREATE: rd data ipa src flags" "$work/steps.txt"'
+
+# A value that starts with - is a number (two's complement), never a fresh page's name.
+printf 'name: neg\nvms:\n  vm0:\n    image: compute\nsteps:\n  - {rmi: RTT_DESTROY, rd: g1, ipa: 0, level: -5, expect: RMI_ERROR_INPUT}\n' > "$work/neg.yaml"
+"$bin" run "$work/neg.yaml" --out "$work/neg" > "$work/neg.txt"; rc=$?
+check "an rmi level of -5 reaches the RMM as -5" '[ $rc = 0 ] && grep -q "level=-5) -> RMI_ERROR_INPUT" "$work/neg.txt"'
+
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/a" > "$work/a.txt"; rc=$?
 check "default scenario runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/a.txt" && [ -s "$work/a/stats.json" ]'
 check "summary has memory map and GPT geometry" 'grep -q "Memory map" "$work/a.txt" && grep -q "GPT geometry" "$work/a.txt"'
+# The first delegate in a fresh contiguous run shatters it: the summary shows it apart.
+first=$(sed -n 's/.* delegated 64\/64 granules from 0x80100000 (first \([0-9.]*\) us, then \([0-9.]*\) us each).*/\1 \2/p' "$work/a.txt")
+check "summary shows the first delegate of a fresh run slower than the next ones" \
+  '[ -n "$first" ] && python3 -c "import sys; a,b=map(float,sys.argv[1:]); sys.exit(0 if a > 2*b else 1)" $first'
 check "stats.json names scenario, seed, profile" 'grep -q "\"scenario\"" "$work/a/stats.json" && grep -q "\"seed\": 1" "$work/a/stats.json" && grep -q "\"profile\"" "$work/a/stats.json"'
 
 "$bin" run "$scen/boot-delegate.yaml" --out "$work/b" -q; rc=$?
@@ -134,7 +154,16 @@ for c in "short-header.elf|past the end" "truncated.elf|truncated" "x86.elf|EM_A
   check "guest image $img is refused at load ($want)" '[ $rc = 2 ] && grep -q "realms.r0.image" "$work/i.err" && grep -q "$want" "$work/i.err" && [ ! -e "$work/i" ]'
 done
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/i" -q --set "realms.r0.image=$guests/compute.elf" --set realms.r0.ram_base=0x40000000 2> "$work/i.err"; rc=$?
-check "an ELF whose segments are outside the VM's RAM is refused at load" '[ $rc = 2 ] && grep -q "does not fit the VM.s RAM" "$work/i.err" && [ ! -e "$work/i" ]'
+check "an ELF whose segments are outside the VM's RAM is refused at load, naming the ram_base" '[ $rc = 2 ] && grep -q "realms.r0.ram_base.*does not fit the VM.s RAM" "$work/i.err" && [ ! -e "$work/i" ]'
+
+printf 'name: bad-exit\nrealms: {r0: {image: realm-hello}}\nsteps:\n  - check: {vm: r0, exits: {RMI_EXIT_PSCII: 2}}\n' > "$work/badexit.yaml"
+"$bin" run "$work/badexit.yaml" --out "$work/h" 2> "$work/h.err"; rc=$?
+check "an unknown exit name in check.exits exits 2 at load with file:line:col, the key and the known names" \
+  '[ $rc = 2 ] && grep -q "badexit.yaml:4:29: .steps\[0\].check.exits.RMI_EXIT_PSCII.: unknown exit .RMI_EXIT_PSCII. (known: RMI_EXIT_SYNC, .*RMI_EXIT_PSCI, .*KVM_EXIT_MMIO" "$work/h.err" && [ ! -e "$work/h" ]'
+printf 'name: bad-count\nrealms: {r0: {image: realm-hello}}\nsteps:\n  - check: {vm: r0, exits: {RMI_EXIT_PSCI: "<2"}}\n' > "$work/badcount.yaml"
+"$bin" run "$work/badcount.yaml" --out "$work/i" 2> "$work/i.err"; rc=$?
+check "an exit count that is not N, >=N or ==N exits 2 at load" \
+  '[ $rc = 2 ] && grep -q "badcount.yaml:4:44: .steps\[0\].check.exits.RMI_EXIT_PSCI.: expected a count" "$work/i.err" && [ ! -e "$work/i" ]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

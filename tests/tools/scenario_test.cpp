@@ -1,7 +1,12 @@
 // Scenario loading: strict, and every error names the file, line, column and key.
 #include "scenario.h"
 
+#include <sstream>
+
 #include <gtest/gtest.h>
+
+#include "host/rmi_client.h"
+#include "steps.h"
 
 using platform::ConfigError;
 using rmesim::Override;
@@ -162,6 +167,112 @@ TEST(Scenario, an_override_that_expands_aliases_past_the_node_cap_is_refused_nam
 TEST(Scenario, a_scenario_that_is_not_a_regular_file_is_refused_at_load) {
   EXPECT_THROW(rmesim::load_scenario("/dev/zero", {}), ConfigError);
   EXPECT_THROW(rmesim::load_scenario("/", {}), ConfigError);
+}
+
+}  // namespace
+
+// `rmesim help steps` is generated from the declarations the loader checks keys against.
+namespace {
+
+std::vector<std::string> kinds() {
+  std::vector<std::string> out;
+  std::stringstream s(rmesim::known_step_kinds());
+  for (std::string k; std::getline(s, k, ',');) out.push_back(k.substr(k.find_first_not_of(' ')));
+  return out;
+}
+
+// The part of the help about `kind`: from its heading to the blank line after it.
+std::string help_section(const std::string& help, const std::string& kind) {
+  const auto at = help.find("\n  " + kind + ": ");
+  if (at == std::string::npos) return "";
+  return help.substr(at, help.find("\n\n", at + 1) - at);
+}
+
+const char* kTwoVms = "name: x\nrealms: {r0: {image: realm-hello}}\nvms: {vm0: {image: compute}}\nsteps:\n";
+
+TEST(StepHelp, every_step_kind_is_listed_with_its_short_form_and_every_field) {
+  const std::string help = rmesim::steps_help();
+  ASSERT_GE(kinds().size(), 15u);
+  for (const auto& k : kinds()) {
+    const rmesim::StepKind* sk = rmesim::find_step_kind(k);
+    ASSERT_NE(sk, nullptr) << k;
+    const std::string section = help_section(help, k);
+    ASSERT_FALSE(section.empty()) << k << " is not in the help";
+    if (sk->scalar) {
+      EXPECT_NE(section.find(k + ": " + sk->scalar), std::string::npos) << k;
+    }
+    for (const auto& f : sk->fields) {
+      EXPECT_NE(section.find("      " + std::string(f.name) + " (" + f.type), std::string::npos) << k << "." << f.name;
+    }
+  }
+}
+
+TEST(StepHelp, every_rmi_command_is_listed_with_its_arguments) {
+  const std::string help = rmesim::steps_help();
+  unsigned commands = 0;
+  for (uint32_t fid = 0xC4000150; fid < 0xC4000190; ++fid) {
+    const std::string name = host::rmi_command_name(fid);
+    if (name.empty()) continue;
+    ++commands;
+    std::string line = "  " + name + ":";
+    for (const char* a : host::rmi_command_args(fid)) line += std::string(" ") + a;
+    EXPECT_NE(help.find(line + "\n"), std::string::npos) << line;
+  }
+  EXPECT_EQ(commands, 23u);
+}
+
+TEST(StepHelp, a_key_outside_a_kinds_declaration_is_refused) {
+  for (const auto& k : kinds()) {
+    const rmesim::StepKind* sk = rmesim::find_step_kind(k);
+    if (sk->fields.empty() || k == "rmi") continue;
+    try {
+      parse_scenario(std::string(kTwoVms) + "  - " + k + ": {undeclared: 1}\n", "bad.yaml", {});
+      ADD_FAILURE() << k << " accepted an undeclared key";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), "steps[0]." + k + ".undeclared") << e.what();
+    }
+  }
+}
+
+TEST(StepHelp, every_declared_field_is_accepted_by_the_loader) {
+  for (const auto& k : kinds()) {
+    for (const auto& f : rmesim::find_step_kind(k)->fields) {
+      // The value may be wrong for the field; the key itself must never be "unknown".
+      const std::string step = k == "rmi" ? "{rmi: RMI_VERSION, version: 0, " + std::string(f.name) + ": 0}"
+                                          : k + ": {" + f.name + ": 0}";
+      try {
+        parse_scenario(std::string(kTwoVms) + "  - " + step + "\n", "x.yaml", {});
+      } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()).find("unknown key"), std::string::npos) << k << "." << f.name << ": " << e.what();
+      }
+    }
+  }
+}
+
+TEST(Scenario, an_rmi_value_that_starts_with_a_digit_or_minus_is_a_number_never_a_page_name) {
+  EXPECT_NO_THROW(parse_scenario(std::string(kTwoVms) + "  - {rmi: RTT_DESTROY, rd: r0, ipa: 0x1000, level: -1}\n", "x.yaml", {}));
+  for (const char* bad : {"0x9000_0000", "18446744073709551616", "-", "-5x", "1e3", "0x"}) {
+    try {
+      parse_scenario(std::string(kTwoVms) + "  - {rmi: RTT_DESTROY, rd: r0, ipa: " + bad + ", level: 3}\n", "x.yaml", {});
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), "steps[0].rmi.ipa") << e.what();
+    }
+  }
+}
+
+TEST(Scenario, one_duration_syntax_for_quantum_pause_and_run) {
+  const auto s = parse_scenario(std::string(kTwoVms) + "  - pause: 1.5us\n  - run: {vm: r0, timeout: 2s}\n", "x.yaml",
+                                {{"platform.quantum", "250ns"}});
+  EXPECT_EQ(s.platform.quantum_ns, 250u);
+  for (const char* bad : {"nans", "infs", "1e300s", "2e19ns", "1e-9ns", "0ns", "1.0000000001s", "3601s", "5 ms", "-1us", ".5us", "5."}) {
+    EXPECT_THROW(parse_scenario(std::string(kTwoVms) + "  - pause: " + bad + "\n", "x.yaml", {}), ConfigError) << bad;
+    EXPECT_THROW(parse_scenario(kValid, "ok.yaml", {{"platform.quantum", bad}}), ConfigError) << bad;
+  }
+}
+
+TEST(Scenario, a_duplicate_key_in_an_override_map_is_refused) {
+  EXPECT_THROW(parse_scenario(kValid, "ok.yaml", {{"platform.gpt", "{pgs: 4KiB, pgs: 64KiB}"}}), ConfigError);
 }
 
 }  // namespace

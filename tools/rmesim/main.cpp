@@ -29,12 +29,15 @@ Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
              [--trace-insn FILE]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
+  rmesim help steps               list every step kind with its fields
   rmesim --help | --version
 
 Commands:
   run       Build the platform the scenario describes, boot it, execute its steps, print a
-            summary and write DIR/stats.json (DIR defaults to out/<scenario name>).
+            summary and write DIR/stats.json (every counter) and DIR/trace.json (a timeline for
+            Perfetto or chrome://tracing); DIR defaults to out/<scenario name>.
   profile   Print each cost: name, value, unit, allowed range, source.
+  help      `help steps`: each step kind, its forms and its fields (type, required, help).
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
              2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
@@ -100,9 +103,20 @@ int run_cli(int argc, char* argv[]) {
     std::cout << "rmesim 0.1 (SystemC " << sc_core::sc_release() << ")\n";
     return kExitOk;
   }
-  if (vm.count("help") || !vm.count("command")) {
-    std::cout << kUsage << "\n" << opts << "\nStep kinds: " << rmesim::known_step_kinds() << "\n";
-    return vm.count("help") ? kExitOk : kExitConfig;
+  // `rmesim help steps` (or --help steps): the step kinds, from the declarations the loader uses.
+  const std::string command = vm.count("command") ? vm["command"].as<std::string>() : "";
+  const auto rest = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  if ((command == "help" && rest == std::vector<std::string>{"steps"}) || (vm.count("help") && command == "steps")) {
+    std::cout << rmesim::steps_help();
+    return kExitOk;
+  }
+  if (command == "help" && !rest.empty()) {
+    std::cerr << "rmesim: help takes nothing or `steps`\n";
+    return kExitConfig;
+  }
+  if (vm.count("help") || !vm.count("command") || command == "help") {
+    std::cout << kUsage << "\n" << opts << "\nStep kinds: " << rmesim::known_step_kinds() << " (rmesim help steps)\n";
+    return vm.count("help") || command == "help" ? kExitOk : kExitConfig;
   }
   const std::string lvl = vm["log-level"].as<std::string>();
   if (lvl == "error") platform::set_log_level(platform::LogLevel::Error);

@@ -111,9 +111,13 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
       w.field("image", st->spec.image).field("memory", st->spec.memory).field("vcpus", st->spec.vcpus);
       w.field("ipa_bits", vm.ipa_bits()).field("first_pe", st->first_pe);
       w.field("stopped", host::to_string(st->stop)).field("stop_detail", st->stop_detail);
-      w.key("result").begin_array();
-      for (uint64_t r : st->result) w.value(r);
-      w.end_array();
+      if (st->result) {
+        w.key("result").begin_array();
+        for (uint64_t r : *st->result) w.value(r);
+        w.end_array();
+      } else {
+        w.key("result").null();
+      }
       if (realms) {
         w.field("state", host::to_string(vm.realm_state()));
         auto it = ctx.rims.find(st->spec.name);
@@ -126,6 +130,9 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
         w.end_object();
         w.key("rec_exits").begin_object();
         for (const auto& [k, v] : const_cast<host::Vm&>(vm).rec_exits()) w.field(k, v);
+        w.end_object();
+        w.key("sync_exits").begin_object();  // RMI_EXIT_SYNC by cause (host::SyncCause)
+        for (const auto& [k, v] : vm.sync_exits()) w.field(k, v);
         w.end_object();
       } else {
         w.field("stage2_faults", vm.runtime_faults());
@@ -322,7 +329,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   if (!s.explicit_steps && !s.vms.empty()) {
     auto add = [&](const std::string& kind, const std::string& text) {
       YAML::Node n = YAML::Load(text);
-      auto st = (*find_step_parser(kind))(s.file, n, "default." + kind);
+      auto st = find_step_kind(kind)->parse(s.file, n, "default." + kind, s);
       st->kind = kind;
       st->where = s.file + ":(default " + kind + ")";
       default_steps.push_back(std::move(st));
@@ -407,7 +414,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
         out << "  " << st->spec.name << (st->spec.realm ? " (realm" : " (vm") << ", " << st->spec.image << ", "
             << (st->spec.memory >> 20) << " MiB, " << st->spec.vcpus << " vCPUs): " << host::to_string(st->stop);
         if (!st->stop_detail.empty()) out << " - " << st->stop_detail;
-        if (st->stop == host::StopReason::SystemOff) out << ", result X1=" << st->result[0];
+        if (st->result) out << ", result X1=" << (*st->result)[0];
         out << "\n";
         if (st->spec.realm) {
           auto it = ctx.rims.find(st->spec.name);
@@ -417,6 +424,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
           out << "    REC exits:";
           for (const auto& [k, v] : st->vm->rec_exits()) out << " " << k << "=" << v;
           out << "\n";
+          if (!st->vm->sync_exits().empty()) {
+            out << "    RMI_EXIT_SYNC by cause:";
+            for (const auto& [k, v] : st->vm->sync_exits()) out << " " << k << "=" << v;
+            out << "\n";
+          }
         }
         std::istringstream lines(st->console);
         for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";

@@ -1,11 +1,14 @@
 #include "scenario.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "host/guest_image.h"
 #include "host/vmm.h"
@@ -24,9 +27,45 @@ void fail(const std::string& file, const YAML::Node& n, const std::string& key, 
   throw platform::ConfigError(file, m.line + 1, m.column + 1, key, what);
 }
 
+// Where `s` stops being UTF-8 text (RFC 3629: no overlongs, surrogates or code points past
+// U+10FFFF; no C0 control but tab and newline, no DEL), or npos.
+static size_t first_bad_byte(const std::string& s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      if ((b < 0x20 && b != '\t' && b != '\n') || b == 0x7F) return i;
+      ++i;
+      continue;
+    }
+    const size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    if (!len || i + len > s.size()) return i;
+    uint32_t cp = b & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return i;
+      cp = cp << 6 | (c & 0x3F);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return i;
+    i += len;
+  }
+  return std::string::npos;
+}
+
 std::string str(const std::string& file, const YAML::Node& n, const std::string& key) {
   if (!n.IsScalar()) fail(file, n, key, "must be a string");
-  return n.Scalar();
+  const std::string& s = n.Scalar();
+  if (const size_t at = first_bad_byte(s); at != std::string::npos)
+    fail(file, n, key, "byte " + std::to_string(at) + " is a control character or not UTF-8 (text is UTF-8, tab and newline allowed)");
+  return s;
+}
+
+std::string name(const std::string& file, const YAML::Node& n, const std::string& key) {
+  const std::string s = str(file, n, key);
+  const bool ok = !s.empty() && s.size() <= 32 && std::isalpha(static_cast<unsigned char>(s[0])) &&
+                  std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+  if (!ok) fail(file, n, key, "'" + s + "' is not a name: a letter, then letters, digits, - or _, at most 32 characters");
+  return s;
 }
 
 uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key) {
@@ -62,6 +101,66 @@ bool boolean(const std::string& file, const YAML::Node& n, const std::string& ke
   if (s == "true" || s == "yes" || s == "on") return true;
   if (s == "false" || s == "no" || s == "off") return false;
   fail(file, n, key, "must be true or false");
+}
+
+uint64_t duration_ns(const std::string& file, const YAML::Node& n, const std::string& key, uint64_t min_ns,
+                     uint64_t max_ns) {
+  const std::string s = str(file, n, key);
+  const std::string range = " (" + std::to_string(min_ns) + " ns to " + std::to_string(max_ns / 1'000'000'000) + " s)";
+  const auto bad = [&](const std::string& why) {
+    fail(file, n, key, "'" + s + "' " + why + ": a duration is an integer or decimal and ns, us, ms or s, such as 500ns, 10us, 1.5ms" + range);
+  };
+  size_t i = 0;
+  const auto digits = [&](std::string& out) { while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) out += s[i++]; };
+  std::string whole, frac;
+  digits(whole);
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    digits(frac);
+    if (frac.empty()) bad("is not a duration");
+  }
+  static const std::map<std::string, uint64_t> units = {{"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000}};
+  const auto unit = units.find(s.substr(i));
+  if (whole.empty() || unit == units.end()) bad("is not a duration");
+  // Exact integer arithmetic: the largest duration allowed is far below 2^64 ns, so anything
+  // with more digits than that is out of range before it could overflow.
+  if (whole.size() > 12) bad("is out of range");
+  uint64_t ns = std::stoull(whole) * unit->second;
+  if (frac.size() > 9) bad("is not a whole number of nanoseconds");
+  uint64_t f = frac.empty() ? 0 : std::stoull(frac), scale = 1;
+  for (size_t k = 0; k < frac.size(); ++k) scale *= 10;
+  if (f * unit->second % scale) bad("is not a whole number of nanoseconds");
+  ns += f * unit->second / scale;
+  if (ns < min_ns || ns > max_ns) bad("is out of range");
+  return ns;
+}
+
+std::string choice(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields,
+                   const char* field) {
+  const auto d = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return std::string(x.name) == field; });
+  if (d == fields.end()) throw std::logic_error(std::string("no declared field ") + field);
+  const std::string v = str(file, n, key);
+  std::stringstream alternatives(d->type);
+  std::string list;
+  for (std::string a; std::getline(alternatives, a, '|');) {
+    if (a == v) return v;
+    list += (list.empty() ? "" : ", ") + a;
+  }
+  fail(file, n, key, "'" + v + "': expected one of " + list);
+}
+
+void only_keys(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields) {
+  if (!n.IsMap()) fail(file, n, key, "must be a map");
+  for (const auto& kv : n) {
+    const std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    if (std::none_of(fields.begin(), fields.end(), [&](const Field& d) { return k == d.name; })) {
+      std::string list;
+      for (const Field& d : fields) list += (list.empty() ? "" : ", ") + std::string(d.name);
+      fail(file, kv.first, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+    }
+  }
+  for (const Field& d : fields)
+    if (d.required && !n[d.name]) fail(file, n, key + "." + d.name, std::string("missing (") + d.type + ": " + d.help + ")");
 }
 
 void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
@@ -112,18 +211,6 @@ uint8_t parse_l0gptsz(const std::string& f, const YAML::Node& n) {
   return it->second;
 }
 
-// A duration such as 10us, 500ns, 1ms (whole nanoseconds).
-uint64_t parse_duration_ns(const std::string& f, const YAML::Node& n, const std::string& key) {
-  const std::string s = yaml::str(f, n, key);
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  const std::string unit(end);
-  const uint64_t mult = unit == "ns" ? 1 : unit == "us" ? 1000 : unit == "ms" ? 1000000 : 0;
-  if (errno || end == s.c_str() || !mult || s[0] == '-') fail(f, n, key, "expected a duration such as 500ns, 10us or 1ms");
-  return v * mult;
-}
-
 void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   yaml::only_keys(f, n, "platform", {"cores", "dram", "gpt", "profile", "monitor_size", "rmm_size", "quantum"});
   auto& p = s.platform;
@@ -137,8 +224,7 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
     if (auto e = p.validate(); e.rfind("platform.dram", 0) == 0) fail(f, n["dram"], "platform.dram", e.substr(15));
   }
   if (n["quantum"]) {
-    p.quantum_ns = parse_duration_ns(f, n["quantum"], "platform.quantum");
-    if (p.quantum_ns < 1 || p.quantum_ns > 1'000'000'000) fail(f, n["quantum"], "platform.quantum", "must be 1ns to 1s");
+    p.quantum_ns = yaml::duration_ns(f, n["quantum"], "platform.quantum", 1, 1'000'000'000);
   }
   if (n["monitor_size"]) p.monitor_size = yaml::size(f, n["monitor_size"], "platform.monitor_size");
   if (n["rmm_size"]) p.rmm_size = yaml::size(f, n["rmm_size"], "platform.rmm_size");
@@ -150,7 +236,12 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
     if (auto e = p.validate(); !e.empty()) fail(f, g, "platform.gpt", e);
   }
   if (n["profile"]) s.profile = yaml::str(f, n["profile"], "platform.profile");
-  if (auto e = p.validate(); !e.empty()) fail(f, n, "platform", e);
+  if (auto e = p.validate(); !e.empty()) {
+    // "platform.rmm_size: why": point at that key when the scenario sets it.
+    const std::string k = e.substr(0, e.find(':'));
+    const YAML::Node at = k.rfind("platform.", 0) == 0 && k.find('.', 9) == std::string::npos ? n[k.substr(9)] : YAML::Node();
+    fail(f, at.IsDefined() && !at.IsNull() ? at : n, k, e.substr(std::min(e.size(), k.size() + 2)));
+  }
 }
 
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
@@ -173,6 +264,25 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
   }
 }
 
+// RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
+// bit, in an IPA space the RMM accepts (RMM 1.0 without LPA2: S2SZ at most 48).
+void check_ipa_layout(const std::string& f, const YAML::Node& n, const std::string& key, const host::VmSpec& v) {
+  const unsigned bits = host::ipa_bits_for(v);
+  const YAML::Node at = n["ipa_bits"] ? n["ipa_bits"] : n;
+  if (bits > 48) fail(f, at, key + ".ipa_bits", "RAM and shared regions need a " + std::to_string(bits) + "-bit IPA space; the most is 48");
+  const uint64_t limit = uint64_t{1} << (v.realm ? bits - 1 : bits);
+  if (v.ram_base + v.memory > limit)
+    fail(f, n["ram_base"] ? n["ram_base"] : at, key + (n["ram_base"] ? ".ram_base" : ".ipa_bits"),
+         "RAM must end below 2^" + std::to_string(v.realm ? bits - 1 : bits) +
+             (v.realm ? ", the unprotected alias bit of the realm's " : ", the end of the VM's ") + std::to_string(bits) + "-bit IPA space");
+  const uint64_t alias = limit;
+  for (size_t i = 0; i < v.shared.size(); ++i)
+    if (v.shared[i].base + v.shared[i].size > alias)
+      fail(f, n["shared"][i], key + ".shared[" + std::to_string(i) + "]",
+           "must end below the unprotected alias bit 2^" + std::to_string(bits - 1) + " of the realm's " + std::to_string(bits) +
+               "-bit IPA space (the realm uses the region at base | 2^" + std::to_string(bits - 1) + ")");
+}
+
 host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::string& key, const std::string& name, bool realm) {
   if (realm)
     yaml::only_keys(f, n, key, {"memory", "vcpus", "image", "args", "ram_base", "populate", "populate_size", "shared",
@@ -183,7 +293,6 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   host::VmSpec v;
   v.name = name;
   v.realm = realm;
-  if (name.empty() || name.find_first_of(". /@") != std::string::npos) fail(f, n, key, "a VM name has no dots, spaces, slashes or @");
   if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a path to a .bin or .elf)");
   v.image = yaml::str(f, n["image"], key + ".image");
   if (n["memory"]) {
@@ -199,6 +308,7 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   if (n["ram_base"]) {
     v.ram_base = yaml::u64(f, n["ram_base"], key + ".ram_base");
     if (v.ram_base & 0x1FFFFF) fail(f, n["ram_base"], key + ".ram_base", "must be 2 MiB aligned");
+    if (v.ram_base > (uint64_t{1} << 48)) fail(f, n["ram_base"], key + ".ram_base", "must be below 2^48 (the largest IPA space)");
   }
   if (const auto a = n["args"]) {
     if (!a.IsSequence() || a.size() > 8) fail(f, a, key + ".args", "must be a list of up to 8 integers (X0..X7)");
@@ -232,7 +342,13 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
       if (!sh[i]["base"] || !sh[i]["size"]) fail(f, sh[i], k, "needs base and size");
       host::SharedRegion r{yaml::u64(f, sh[i]["base"], k + ".base"), yaml::size(f, sh[i]["size"], k + ".size")};
       if ((r.base | r.size) & 0xFFF || r.size == 0) fail(f, sh[i], k, "base and size must be 4 KiB multiples");
+      // Protected IPAs: the realm reaches a region through its alias with the top IPA bit set.
+      if (r.base >= (uint64_t{1} << 47) || r.size > (uint64_t{1} << 47) - r.base)
+        fail(f, sh[i], k, "must lie below 2^47 (a 48-bit IPA space's protected half)");
       if (r.base < v.ram_base + v.memory && v.ram_base < r.base + r.size) fail(f, sh[i], k, "overlaps the realm's RAM");
+      for (size_t j = 0; j < v.shared.size(); ++j)
+        if (r.base < v.shared[j].base + v.shared[j].size && v.shared[j].base < r.base + r.size)
+          fail(f, sh[i], k, "overlaps " + key + ".shared[" + std::to_string(j) + "]");
       v.shared.push_back(r);
     }
   }
@@ -253,12 +369,17 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
     if (r.size() > 64) fail(f, n["rpv"], key + ".rpv", "at most 64 bytes");
     std::copy(r.begin(), r.end(), c.rpv.begin());
   }
-  if (n["sve_vl"]) { c.sve = true; c.sve_vl = static_cast<unsigned>(yaml::u64(f, n["sve_vl"], key + ".sve_vl")); }
-  if (n["pmu_counters"]) { c.pmu = true; c.pmu_counters = static_cast<unsigned>(yaml::u64(f, n["pmu_counters"], key + ".pmu_counters")); }
-  if (n["num_bps"]) c.num_bps = static_cast<unsigned>(yaml::u64(f, n["num_bps"], key + ".num_bps"));
-  if (n["num_wps"]) c.num_wps = static_cast<unsigned>(yaml::u64(f, n["num_wps"], key + ".num_wps"));
-  if (c.num_bps < 1 || c.num_bps > 16) fail(f, n["num_bps"] ? n["num_bps"] : n, key + ".num_bps", "must be 1 to 16");
-  if (c.num_wps < 1 || c.num_wps > 16) fail(f, n["num_wps"] ? n["num_wps"] : n, key + ".num_wps", "must be 1 to 16");
+  // The ranges RMI_FEATURES register 0 can report under RMM 1.0: SVE_VL 4 bits (in units of
+  // 128 bits), PMU_NUM_CTRS 5 bits, NUM_BPS and NUM_WPS 1 to 16.
+  const auto ranged = [&](const char* k, uint64_t lo, uint64_t hi, const char* what) {
+    const uint64_t x = yaml::u64(f, n[k], key + "." + k);
+    if (x < lo || x > hi) fail(f, n[k], key + "." + k, std::string("must be ") + std::to_string(lo) + " to " + std::to_string(hi) + what);
+    return static_cast<unsigned>(x);
+  };
+  if (n["sve_vl"]) { c.sve = true; c.sve_vl = ranged("sve_vl", 0, 15, " (the SVE vector length in 128-bit units, minus 1)"); }
+  if (n["pmu_counters"]) { c.pmu = true; c.pmu_counters = ranged("pmu_counters", 0, 31, " (PMU event counters)"); }
+  if (n["num_bps"]) c.num_bps = ranged("num_bps", 1, 16, " (breakpoints)");
+  if (n["num_wps"]) c.num_wps = ranged("num_wps", 1, 16, " (watchpoints)");
   if (n["ripas"]) {
     const std::string r = yaml::str(f, n["ripas"], key + ".ripas");
     if (r != "accept" && r != "reject") fail(f, n["ripas"], key + ".ripas", "expected accept or reject");
@@ -301,6 +422,7 @@ YAML::Node without_marks(const YAML::Node& n, const std::string& key, size_t& bu
 YAML::Node override_value(const Override& o) {
   if (o.value.empty() || (o.value[0] != '[' && o.value[0] != '{')) return YAML::Node(o.value);
   try {
+    yaml::no_duplicate_keys("--set " + o.key, o.value);
     size_t budget = kMaxOverrideNodes;
     return without_marks(YAML::Load(o.value), o.key, budget);
   } catch (const YAML::Exception& e) {
@@ -347,7 +469,11 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
     yaml::fail(f, n["image"], key + ".image", "no guest image at " + file +
          " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)");
   try {
-    host::load_guest_image(file, v.ram_base, v.memory);
+    host::Vmm::read_image(v);
+  } catch (const host::ImageOutsideRam& e) {
+    // The image's load address is its own (an ELF's segments, the .json beside a binary).
+    yaml::fail(f, n["ram_base"] ? n["ram_base"] : n["memory"] ? n["memory"] : n["image"],
+               key + (n["ram_base"] ? ".ram_base" : n["memory"] ? ".memory" : ".image"), e.what());
   } catch (const platform::ConfigError& e) {
     yaml::fail(f, n["image"], key + ".image", e.what());
   }
@@ -355,6 +481,11 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
   // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule).
   if (v.realm && s.platform.gpt_pgs != gpt::Pgs::K4)
     yaml::fail(f, n, key, "a realm needs platform.gpt.pgs of 4KiB: RMM 1.0 delegates 4 KiB granules, one GPT granule each");
+  check_ipa_layout(f, n, key, v);
+  for (size_t i = 0; i < v.shared.size(); ++i)
+    if (v.shared[i].size >= s.platform.dram_size)
+      yaml::fail(f, n["shared"][i], key + ".shared[" + std::to_string(i) + "]",
+                 "is not smaller than platform.dram: the VMM backs a shared region with host memory");
   unsigned vcpus = 0;
   for (const auto& vm : s.vms) vcpus += vm.vcpus;
   if (vcpus + 1 > s.platform.cores)
@@ -379,6 +510,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
     throw platform::ConfigError(origin, e.mark.is_null() ? 0 : e.mark.line + 1,
                                 e.mark.is_null() ? 0 : e.mark.column + 1, "", e.msg);
   }
+  yaml::no_duplicate_keys(origin, text);
   if (!root.IsMap()) throw platform::ConfigError(origin, 1, 1, "", "a scenario is a YAML map (name, platform, steps, ...)");
   Scenario s;
   s.file = recorded_path(origin);  // outputs name the file the same from any folder
@@ -390,8 +522,10 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "realms", "vms", "steps"});
   if (!root["name"]) throw platform::ConfigError(origin, 1, 1, "name", "missing: every scenario has a name (its output folder)");
   s.name = yaml::str(origin, root["name"], "name");
-  if (s.name.empty() || s.name.find_first_of("/\\ ") != std::string::npos || s.name[0] == '.')
-    fail(origin, root["name"], "name", "must be a plain file name (no spaces or slashes)");
+  // The output folder's name: portable file-name characters only (POSIX), not hidden.
+  if (s.name.empty() || s.name.size() > 64 || s.name[0] == '.' || s.name[0] == '-' ||
+      !std::all_of(s.name.begin(), s.name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }))
+    fail(origin, root["name"], "name", "must be a plain file name: letters, digits, ., - and _, at most 64 characters, not starting with . or -");
   if (root["description"]) s.description = yaml::str(origin, root["description"], "description");
   if (root["seed"]) s.platform.seed = yaml::u64(origin, root["seed"], "seed");
   if (seed) s.platform.seed = *seed;
@@ -403,7 +537,10 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
     if (!list) continue;
     if (!list.IsMap()) fail(origin, list, section, "must be a map of name: {memory, vcpus, image, ...}");
     for (const auto& kv : list) {
-      const std::string name = kv.first.Scalar();
+      const std::string name = yaml::name(origin, kv.first, section);
+      if (is_reserved_name(name))
+        fail(origin, kv.first, std::string(section) + "." + name,
+             "'" + name + "' is a word of the scenario language (" + reserved_names() + "): a VM may not be named so");
       for (const auto& other : s.vms)
         if (other.name == name) fail(origin, kv.first, std::string(section) + "." + name, "a realm or VM with this name exists already");
       const std::string key = std::string(section) + "." + name;
@@ -422,9 +559,17 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
       if (!st.IsMap() || (st.size() != 1 && !rmi_step)) fail(origin, st, key, "a step is a map with exactly one key, its kind (e.g. {delegate: {...}})");
       const auto kv = *st.begin();
       const std::string kind = rmi_step ? "rmi" : kv.first.Scalar();
-      const StepParser* parser = find_step_parser(kind);
-      if (!parser) fail(origin, kv.first, key + "." + kind, "unknown step kind (known: " + known_step_kinds() + ")");
-      auto step = (*parser)(origin, rmi_step ? st : kv.second, key + "." + kind);
+      const StepKind* sk = find_step_kind(kind);
+      if (!sk) fail(origin, kv.first, key + "." + kind, "unknown step kind (known: " + known_step_kinds() + ")");
+      const YAML::Node args = rmi_step ? st : kv.second;
+      // The declared forms: a map of the kind's fields, or its short form (rmi checks its own
+      // keys: they depend on the command).
+      if (args.IsMap() && sk->fields.empty())
+        fail(origin, args, key + "." + kind, std::string("takes ") + sk->scalar + ", not a map (rmesim help steps)");
+      if (!args.IsMap() && !sk->scalar)
+        fail(origin, args, key + "." + kind, "takes a map of its fields (rmesim help steps)");
+      if (args.IsMap() && !rmi_step) yaml::only_keys(origin, args, key + "." + kind, sk->fields);
+      auto step = sk->parse(origin, args, key + "." + kind, s);
       step->kind = kind;
       const auto m = rmi_step ? st.Mark() : kv.first.Mark();
       step->where = m.is_null() || m.line < 0 ? "--set " + key : s.file + ":" + std::to_string(m.line + 1);

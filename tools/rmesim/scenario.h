@@ -59,17 +59,45 @@ Scenario parse_scenario(const std::string& yaml_text, const std::string& origin,
 // "key=value" -> Override; throws ConfigError for a malformed one.
 Override parse_override(const std::string& text);
 
+// One key a scenario map accepts: the declaration that both the loader's key check and
+// `rmesim help steps` read, so a field cannot be accepted without being documented.
+struct Field {
+  const char* name;
+  const char* type;  // what the value is: integer, size, duration, VM, ok|error, ...
+  bool required;
+  const char* help;  // one line
+};
+using Fields = std::vector<Field>;
+
 // Value parsers shared by steps; each throws ConfigError at `n`'s position.
 namespace yaml {
 [[noreturn]] void fail(const std::string& file, const YAML::Node& n, const std::string& key,
                        const std::string& what);
 uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key);
 uint64_t size(const std::string& file, const YAML::Node& n, const std::string& key);  // 2GiB, 4096
+// A string: valid UTF-8 without control characters other than tab and newline (strings reach
+// stats.json, trace.json and the terminal).
 std::string str(const std::string& file, const YAML::Node& n, const std::string& key);
+// A name scenarios refer to (a VM, a granule): a letter, then letters, digits, - or _; at
+// most 32 characters, so it is safe in file names, JSON and messages.
+std::string name(const std::string& file, const YAML::Node& n, const std::string& key);
 bool boolean(const std::string& file, const YAML::Node& n, const std::string& key);
+// The one duration syntax: an integer or decimal number and a unit (ns, us, ms, s), a whole
+// number of nanoseconds from `min_ns` to `max_ns`: 500ns, 10us, 1.5ms, 2s.
+uint64_t duration_ns(const std::string& file, const YAML::Node& n, const std::string& key,
+                     uint64_t min_ns, uint64_t max_ns);
+// The value of an enumerated field: one of the alternatives its declared type lists
+// ("ok|sigbus|not_mapped"), so the help and the check are one declaration.
+std::string choice(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields,
+                   const char* field);
 // Checks that map `n` has only keys from `allowed`.
 void only_keys(const std::string& file, const YAML::Node& n, const std::string& key,
                std::initializer_list<const char*> allowed);
+// Checks that map `n` has only the declared fields, and every required one.
+void only_keys(const std::string& file, const YAML::Node& n, const std::string& key, const Fields& fields);
+// Refuses a map with the same key twice anywhere in the document (yaml-cpp would keep the
+// first silently). Reads the text's events, so aliases are not expanded.
+void no_duplicate_keys(const std::string& file, const std::string& text);
 }  // namespace yaml
 
 }  // namespace rmesim

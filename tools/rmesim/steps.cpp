@@ -9,6 +9,7 @@
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 #include "platform/requester.h"
+#include "platform/time_format.h"
 #include "runner.h"
 #include "vm_steps.h"
 
@@ -79,16 +80,23 @@ struct TransitionStep : Step {
     const uint64_t g = m.granule_size();
     const uint64_t b = base.resolve(c);
     uint64_t ok = 0, first_err = abi_ok();
+    auto& req = c.pe.requester();
+    const sc_core::sc_time start = req.now();
+    sc_core::sc_time first;  // the first transition shatters a fresh contiguous run: show it apart
     for (uint64_t i = 0; i < count; ++i) {
       platform::abi::SmcRegs r;
       r.x[0] = delegate ? platform::abi::kRmmGtsiDelegate : platform::abi::kRmmGtsiUndelegate;
       r.x[1] = b + i * g;
-      m.smc(c.pe.requester(), platform::World::Realm, r);
+      m.smc(req, platform::World::Realm, r);
+      if (i == 0) first = req.now() - start;
       if (r.x[0] == platform::abi::kRmmEl3Ok) ++ok;
       else if (first_err == abi_ok()) first_err = r.x[0];
     }
-    const std::string what = std::string(delegate ? "delegated " : "undelegated ") + std::to_string(ok) +
-                             "/" + std::to_string(count) + " granules from " + hex(b);
+    std::string what = std::string(delegate ? "delegated " : "undelegated ") + std::to_string(ok) +
+                       "/" + std::to_string(count) + " granules from " + hex(b);
+    if (count > 1)
+      what += " (first " + platform::format_time(first) + ", then " +
+              platform::format_time((req.now() - start - first) / static_cast<double>(count - 1)) + " each)";
     c.note(what);
     const std::string got = first_err == abi_ok() ? "ok"
                             : first_err == platform::abi::kRmmEl3BadAddr ? "bad_addr" : "bad_pas";
@@ -133,83 +141,121 @@ struct AccessStep : Step {
   }
 };
 
-std::unique_ptr<Step> parse_phase(const std::string& f, const YAML::Node& n, const std::string& key) {
+const Fields kTransitionFields = {
+    {"base", "address", true, "first granule: a PA or dram+OFFSET"},
+    {"count", "integer", false, "granules from base, 1 to 16777216 (default 1)"},
+    {"expect", "ok|bad_addr|bad_pas", false, "the monitor's answer for every granule (default ok)"},
+};
+const Fields kReadFields = {
+    {"pa", "address", true, "a PA or dram+OFFSET"},
+    {"pas", "secure|non_secure|root|realm", false, "the access's physical address space (default non_secure)"},
+    {"size", "size", false, "bytes, 1 B to 1 MiB (default 8)"},
+    {"expect", "ok|zeros|gpf|gpf_fail|gpf_walk|gpf_address_size|gpf_external_abort|bus_error", false,
+     "the outcome; ok also matches zeros, gpf any GPF (default ok)"},
+};
+Fields with(Fields f, const Field& extra) {
+  f.insert(f.begin() + 3, extra);
+  return f;
+}
+const Fields kWriteFields = with(kReadFields, {"value", "integer", false, "the fill byte, 0 to 255 (default 0)"});
+
+std::unique_ptr<Step> parse_phase(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario&) {
   auto s = std::make_unique<PhaseStep>();
   s->name = yaml::str(f, n, key);
-  if (s->name.empty()) fail(f, n, key, "a phase needs a name");
+  if (s->name.empty() || s->name.size() > 64) fail(f, n, key, "a phase needs a name of 1 to 64 characters");
   return s;
 }
 
 std::unique_ptr<Step> parse_transition(bool delegate, const std::string& f, const YAML::Node& n, const std::string& key) {
-  yaml::only_keys(f, n, key, {"base", "count", "expect"});
   auto s = std::make_unique<TransitionStep>();
   s->delegate = delegate;
-  if (!n["base"]) fail(f, n, key + ".base", "missing");
   s->base = parse_address(f, n["base"], key + ".base");
   if (n["count"]) s->count = yaml::u64(f, n["count"], key + ".count");
   if (s->count == 0 || s->count > (1u << 24)) fail(f, n["count"], key + ".count", "must be 1 to 16777216");
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "bad_addr" && s->expect != "bad_pas")
-      fail(f, n["expect"], key + ".expect", "expected ok, bad_addr or bad_pas");
-  }
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kTransitionFields, "expect");
   return s;
 }
 
 std::unique_ptr<Step> parse_access(bool write, const std::string& f, const YAML::Node& n, const std::string& key) {
-  yaml::only_keys(f, n, key, {"pa", "pas", "size", "value", "expect"});
   auto s = std::make_unique<AccessStep>();
   s->write = write;
-  if (!n["pa"]) fail(f, n, key + ".pa", "missing");
   s->pa = parse_address(f, n["pa"], key + ".pa");
   if (n["pas"]) s->pas = parse_pas(f, n["pas"], key + ".pas");
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > (1u << 20)) fail(f, n["size"], key + ".size", "must be 1 byte to 1 MiB");
   if (n["value"]) {
-    if (!write) fail(f, n["value"], key + ".value", "only a write has a value");
     const uint64_t v = yaml::u64(f, n["value"], key + ".value");
     if (v > 0xFF) fail(f, n["value"], key + ".value", "a fill byte is 0 to 255");
     s->byte = static_cast<uint8_t>(v);
   }
   if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    static const char* kinds[] = {"ok", "zeros", "gpf", "gpf_fail", "gpf_walk", "gpf_address_size",
-                                  "gpf_external_abort", "bus_error"};
-    bool known = false;
-    for (const char* k : kinds) known = known || s->expect == k;
-    if (!known) fail(f, n["expect"], key + ".expect", "expected ok, zeros, gpf, gpf_fail, gpf_walk, gpf_address_size, gpf_external_abort or bus_error");
+    s->expect = yaml::choice(f, n["expect"], key + ".expect", kReadFields, "expect");
     if (write && s->expect == "zeros") fail(f, n["expect"], key + ".expect", "a write cannot expect zeros");
   }
   return s;
 }
 
-const std::map<std::string, StepParser>& registry() {
-  static const std::map<std::string, StepParser> r = {
-      {"phase", parse_phase},
-      {"delegate", [](auto& f, auto& n, auto& k) { return parse_transition(true, f, n, k); }},
-      {"undelegate", [](auto& f, auto& n, auto& k) { return parse_transition(false, f, n, k); }},
-      {"read", [](auto& f, auto& n, auto& k) { return parse_access(false, f, n, k); }},
-      {"write", [](auto& f, auto& n, auto& k) { return parse_access(true, f, n, k); }},
+const std::vector<StepKind>& platform_step_kinds() {
+  static const std::vector<StepKind> r = {
+      {"phase", "NAME", "begin a named phase: a section of stats.json and a slice in trace.json", {}, parse_phase},
+      {"delegate", nullptr, "GPT transitions Non-secure -> Realm through the monitor, as the RMM asks them",
+       kTransitionFields, [](auto& f, auto& n, auto& k, auto&) { return parse_transition(true, f, n, k); }},
+      {"undelegate", nullptr, "GPT transitions Realm -> Non-secure (the granules are scrubbed)", kTransitionFields,
+       [](auto& f, auto& n, auto& k, auto&) { return parse_transition(false, f, n, k); }},
+      {"read", nullptr, "a timed read by PE 0 in a chosen PAS, through its GPC", kReadFields,
+       [](auto& f, auto& n, auto& k, auto&) { return parse_access(false, f, n, k); }},
+      {"write", nullptr, "a timed write (fill) by PE 0 in a chosen PAS, through its GPC", kWriteFields,
+       [](auto& f, auto& n, auto& k, auto&) { return parse_access(true, f, n, k); }},
   };
   return r;
 }
 
+// Both tables in name order, for lookups and listings.
+const std::map<std::string, const StepKind*>& all_kinds() {
+  static const std::map<std::string, const StepKind*> all = [] {
+    std::map<std::string, const StepKind*> m;
+    for (const auto& k : platform_step_kinds()) m[k.name] = &k;
+    for (const auto& k : vm_step_kinds()) m[k.name] = &k;
+    return m;
+  }();
+  return all;
+}
+
 }  // namespace
 
-const StepParser* find_step_parser(const std::string& kind) {
-  auto it = registry().find(kind);
-  if (it != registry().end()) return &it->second;
-  auto vt = vm_step_parsers().find(kind);
-  return vt == vm_step_parsers().end() ? nullptr : &vt->second;
+const StepKind* find_step_kind(const std::string& kind) {
+  auto it = all_kinds().find(kind);
+  return it == all_kinds().end() ? nullptr : it->second;
 }
 
 std::string known_step_kinds() {
-  std::map<std::string, int> all;
-  for (const auto& [k, _] : registry()) all[k];
-  for (const auto& [k, _] : vm_step_parsers()) all[k];
   std::string s;
-  for (const auto& [k, _] : all) s += (s.empty() ? "" : ", ") + k;
+  for (const auto& [k, _] : all_kinds()) s += (s.empty() ? "" : ", ") + k;
   return s;
 }
+
+std::string steps_help() {
+  std::ostringstream o;
+  o << "Step kinds (a scenario's steps: list; each step is {KIND: VALUE}):\n";
+  for (const auto& [name, k] : all_kinds()) {
+    o << "\n  " << name << ": " << k->help << "\n";
+    if (k->scalar) o << "    " << name << ": " << k->scalar << "\n";
+    if (!k->fields.empty()) {
+      o << "    " << name << ": {" ;
+      for (size_t i = 0; i < k->fields.size(); ++i) o << (i ? ", " : "") << k->fields[i].name;
+      o << "}\n";
+    }
+    for (const Field& f : k->fields)
+      o << "      " << f.name << " (" << f.type << (f.required ? ", required" : "") << "): " << f.help << "\n";
+  }
+  o << vm_steps_help();
+  return o.str();
+}
+
+bool is_reserved_name(const std::string& name) {
+  return find_step_kind(name) || name == "all" || name == "dram" || name == "params";
+}
+
+std::string reserved_names() { return "the step kinds, all, dram, params"; }
 
 }  // namespace rmesim

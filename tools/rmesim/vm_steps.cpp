@@ -1,9 +1,13 @@
 #include "vm_steps.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 
 #include "host/kvm.h"
 #include "host/rmi_client.h"
@@ -27,24 +31,53 @@ std::string hex(uint64_t v) {
   return s.str();
 }
 
-bool is_number(const std::string& s) {
-  if (s.empty()) return false;
+// A strict unsigned number: starts with a digit, all of it consumed, in range.
+bool to_u64(const std::string& s, uint64_t& v) {
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   char* end = nullptr;
   errno = 0;
-  std::strtoull(s.c_str(), &end, 0);
-  return !errno && *end == 0 && s[0] != '-';
+  v = std::strtoull(s.c_str(), &end, 0);
+  return !errno && *end == 0;
 }
 
-std::vector<std::string> name_list(const std::string& f, const YAML::Node& n, const std::string& key) {
+const host::VmSpec& vm_named(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc,
+                             const std::string& name) {
+  for (const auto& v : sc.vms)
+    if (v.name == name) return v;
+  std::string known;
+  for (const auto& v : sc.vms) known += (known.empty() ? "" : ", ") + v.name;
+  fail(f, n, key, "no realm or VM named '" + name + "' (" + (known.empty() ? "the scenario has none" : "the scenario has: " + known) + ")");
+}
+
+const host::VmSpec& vm_named(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
+  return vm_named(f, n, key, sc, yaml::str(f, n, key));
+}
+
+// One VM, a list of them, or all.
+std::vector<std::string> name_list(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
+  if (n.IsScalar() && n.Scalar() == "all") return {"all"};
   std::vector<std::string> out;
   if (n.IsSequence()) {
-    for (size_t i = 0; i < n.size(); ++i) out.push_back(yaml::str(f, n[i], key));
+    for (size_t i = 0; i < n.size(); ++i) out.push_back(vm_named(f, n[i], key, sc).name);
   } else {
-    out.push_back(yaml::str(f, n, key));
+    out.push_back(vm_named(f, n, key, sc).name);
   }
   if (out.empty()) fail(f, n, key, "names at least one VM");
   return out;
 }
+
+// An IPA of `vm`: below its IPA size (below the unprotected alias bit when `protected_only`).
+uint64_t vm_ipa(const std::string& f, const YAML::Node& n, const std::string& key, const host::VmSpec& vm,
+                bool protected_only = false) {
+  const uint64_t ipa = yaml::u64(f, n, key);
+  const unsigned bits = host::ipa_bits_for(vm) - (protected_only && vm.realm ? 1 : 0);
+  if (ipa >> bits)
+    fail(f, n, key, hex(ipa) + " is beyond " + vm.name + "'s IPA space: its IPAs are below 2^" + std::to_string(bits) +
+                        (protected_only && vm.realm ? " (the protected half; shared: true sets the top bit)" : ""));
+  return ipa;
+}
+
+constexpr uint64_t kMaxStepNs = 3600'000'000'000;  // an hour of simulated time
 
 std::vector<std::string> expand(RunContext& c, const std::vector<std::string>& names) {
   if (names.size() == 1 && names[0] == "all") {
@@ -55,14 +88,93 @@ std::vector<std::string> expand(RunContext& c, const std::vector<std::string>& n
   return names;
 }
 
-uint64_t duration_ns(const std::string& f, const YAML::Node& n, const std::string& key) {
-  const std::string s = yaml::str(f, n, key);
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  const std::string unit(end);
-  const double mult = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : 0;
-  if (end == s.c_str() || mult == 0 || v <= 0) fail(f, n, key, "expected a duration such as 500us, 20ms or 2s");
-  return static_cast<uint64_t>(v * mult);
+// A page of the host allocator kept under `key`, zeroed when first handed out. User names and
+// the runner's own scratch pages ("#...", a character no name has) share the map, never a key.
+uint64_t scratch_page(RunContext& c, const std::string& key, const std::string& where) {
+  if (auto it = c.granules.find(key); it != c.granules.end()) return it->second;
+  if (!c.kvm) throw RunFailure(where + ": '" + key + "': named granules need the host");
+  auto pa = c.kvm->pages().alloc();
+  if (!pa) throw RunFailure(where + ": out of host memory for granule " + key);
+  std::vector<uint8_t> zero(4096, 0);
+  c.pe.requester().write(*pa, zero.data(), zero.size(), gpt::Pas::NonSecure);
+  c.granules[key] = *pa;
+  return *pa;
+}
+
+// A granule or value a step names (see vm_steps.h), parsed and checked at load.
+struct GranuleRef {
+  enum class Kind : uint8_t { Number, Dram, VmObject, Fresh } kind = Kind::Number;
+  uint64_t value = 0;    // Number; Dram's offset; N of recN; the IPA or GPA of data@ and ram@
+  std::string vm, what;  // VmObject: rd, rtt, pgd, rec, data, ram
+  std::string text;      // as written
+
+  uint64_t resolve(RunContext& c, const std::string& where) const {
+    if (kind == Kind::Number) return value;
+    if (kind == Kind::Dram) return c.soc.config().dram_base + value;
+    if (kind == Kind::Fresh) return scratch_page(c, text, where);
+    if (auto* st = c.vmm ? c.vmm->state(vm) : nullptr) {
+      host::Vm& v = *st->vm;
+      host::Vcpu* cpu = what == "rec" ? v.vcpu(static_cast<unsigned>(value)) : nullptr;
+      uint64_t pa = 0;
+      if (what == "rd" && v.rd()) return v.rd();
+      if (what == "rtt" && v.root_rtt()) return v.root_rtt();
+      if (what == "pgd" && v.nvm_pgd()) return v.nvm_pgd();
+      if (cpu && cpu->rec()) return cpu->rec();
+      if (what == "data" && v.pa_of(value, pa)) return pa;
+      if (what == "ram" && v.user_pa_of(value, pa)) return pa;
+    }
+    throw RunFailure(where + ": '" + text + "' names nothing (yet): is " + vm + " created, and that page mapped?");
+  }
+  std::string shown(uint64_t pa) const { return kind == Kind::Number ? text : text + "(" + hex(pa) + ")"; }
+};
+
+GranuleRef parse_granule(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
+  GranuleRef g;
+  g.text = yaml::str(f, n, key);
+  const std::string& t = g.text;
+  const auto bad = [&](const std::string& why) { fail(f, n, key, "'" + t + "' " + why); };
+  if (!t.empty() && (std::isdigit(static_cast<unsigned char>(t[0])) || t[0] == '-')) {
+    // Negative values go as two's complement, as a host passing a signed level would.
+    char* end = nullptr;
+    errno = 0;
+    if (t[0] == '-') g.value = static_cast<uint64_t>(std::strtoll(t.c_str(), &end, 0));
+    const bool ok = t[0] == '-' ? t.size() > 1 && std::isdigit(static_cast<unsigned char>(t[1])) && !errno && !*end
+                                : to_u64(t, g.value);
+    if (!ok) bad("is not a number: a value that starts with a digit or - is a number (0x80000000, 4096, -1) of 64 bits");
+    return g;
+  }
+  if (t.rfind("dram", 0) == 0 && (t.size() == 4 || t[4] == '+')) {
+    g.kind = GranuleRef::Kind::Dram;
+    if (t.size() > 4 && !to_u64(t.substr(5), g.value)) bad("is not dram+OFFSET with a number as the offset");
+    return g;
+  }
+  const auto dot = t.find('.');
+  const std::string head = t.substr(0, dot);
+  const bool is_vm = std::any_of(sc.vms.begin(), sc.vms.end(), [&](const host::VmSpec& v) { return v.name == head; });
+  if (dot == std::string::npos && !is_vm) {
+    g.kind = GranuleRef::Kind::Fresh;
+    yaml::name(f, n, key);
+    return g;
+  }
+  const host::VmSpec& vm = vm_named(f, n, key, sc, head);
+  g.kind = GranuleRef::Kind::VmObject;
+  g.vm = vm.name;
+  const std::string what = dot == std::string::npos ? "rd" : t.substr(dot + 1);
+  const auto at = what.find('@');
+  const bool addressed = at != std::string::npos;
+  g.what = addressed ? what.substr(0, at) : what.rfind("rec", 0) == 0 ? "rec" : what;
+  const std::string arg = addressed ? what.substr(at + 1) : what.substr(g.what.size());
+  const bool known = ((g.what == "rd" || g.what == "rtt" || g.what == "pgd") && !addressed && arg.empty()) ||
+                     (g.what == "rec" && !addressed && to_u64(arg, g.value)) ||
+                     ((g.what == "data" || g.what == "ram") && addressed && to_u64(arg, g.value));
+  if (!known) bad("is not VM.rd, VM.rtt, VM.recN, VM.pgd, VM.data@IPA or VM.ram@GPA (VM one of the scenario's)");
+  if ((g.what == "rd" || g.what == "rtt" || g.what == "rec") && !vm.realm) bad("names a realm's object, and " + vm.name + " is a normal VM");
+  if (g.what == "pgd" && vm.realm) bad("names a normal VM's stage-2 table, and " + vm.name + " is a realm");
+  if (g.what == "rec" && g.value >= vm.vcpus) bad("is beyond " + vm.name + "'s " + std::to_string(vm.vcpus) + " vCPUs");
+  const unsigned bits = host::ipa_bits_for(vm);
+  if ((g.what == "data" || g.what == "ram") && g.value >> bits)
+    bad("is beyond " + vm.name + "'s " + std::to_string(bits) + "-bit IPA space");
+  return g;
 }
 
 void require_host(RunContext& c, const std::string& where) {
@@ -149,7 +261,8 @@ struct HostAccessStep : Step {
 
 // --- map_page -----------------------------------------------------------------------------
 struct MapPageStep : Step {
-  std::string vm, to;
+  std::string vm;
+  std::optional<GranuleRef> to;
   uint64_t ipa = 0;
   bool shared = false;
   std::string expect = "ok";
@@ -158,11 +271,11 @@ struct MapPageStep : Step {
     auto* st = c.vmm->state(vm);
     if (!st || st->torn_down) throw RunFailure(where + ": map_page: no live VM named " + vm);
     uint64_t target = 0;
-    if (!to.empty()) target = resolve_granule(c, to, where);
+    if (to) target = to->resolve(c, where);
     const uint64_t a = shared ? (ipa | st->vm->unprotected_bit()) : ipa;
-    const int rc = st->vm->map_page(a, to.empty() ? nullptr : &target);
+    const int rc = st->vm->map_page(a, to ? &target : nullptr);
     const std::string got = rc == 0 ? "ok" : "error";
-    c.note("map " + vm + " IPA " + hex(a) + (to.empty() ? "" : " -> " + to + " (" + hex(target) + ")") + ": " +
+    c.note("map " + vm + " IPA " + hex(a) + (to ? " -> " + to->text + " (" + hex(target) + ")" : "") + ": " +
            (rc ? "error " + std::to_string(rc) : "ok"));
     if (got != expect) throw RunFailure(where + ": map_page: expected " + expect + ", got " + got);
   }
@@ -181,7 +294,7 @@ struct DmaStep : Step {
     uint64_t target;
     if (!st->vm->pa_of(ipa, target) && !st->vm->user_pa_of(ipa & ~st->vm->unprotected_bit(), target))
       throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
-    const uint64_t buffer = resolve_granule(c, "dma.buffer", where);
+    const uint64_t buffer = scratch_page(c, "#dma buffer", where);
     auto& dma = c.soc.dma();
     dma.write_reg(platform::DmaEngine::kSrc, write ? buffer : target);
     dma.write_reg(platform::DmaEngine::kDst, write ? target : buffer);
@@ -200,48 +313,62 @@ struct DmaStep : Step {
 };
 
 // --- rmi: a raw RMI call on named granules ------------------------------------------------
+// The fields of RmiRealmParams (REALM_CREATE) and RmiRecParams (REC_CREATE) a step may set,
+// with their offsets in the params granule: one table for the loader, the help and the page.
+struct ParamRow {
+  const char* name;
+  uint64_t offset;
+};
+
+const std::vector<ParamRow>& param_rows(uint32_t fid) {
+  namespace rp = rmi::realm_params;
+  namespace cp = rmi::rec_params;
+  static const std::vector<ParamRow> realm = {
+      {"flags", rp::kFlags}, {"s2sz", rp::kS2sz}, {"sve_vl", rp::kSveVl}, {"num_bps", rp::kNumBps},
+      {"num_wps", rp::kNumWps}, {"pmu_num_ctrs", rp::kPmuNumCtrs}, {"hash_algo", rp::kHashAlgo},
+      {"vmid", rp::kVmid}, {"rtt_base", rp::kRttBase}, {"rtt_level_start", rp::kRttLevelStart},
+      {"rtt_num_start", rp::kRttNumStart}};
+  static const std::vector<ParamRow> rec = [] {
+    static const char* aux[] = {"aux0", "aux1", "aux2",  "aux3",  "aux4",  "aux5",  "aux6",  "aux7",
+                                "aux8", "aux9", "aux10", "aux11", "aux12", "aux13", "aux14", "aux15"};
+    std::vector<ParamRow> r = {{"flags", cp::kFlags}, {"mpidr", cp::kMpidr}, {"pc", cp::kPc}, {"num_aux", cp::kNumAux}};
+    for (uint64_t i = 0; i < 16; ++i) r.push_back({aux[i], cp::kAux + 8 * i});
+    return r;
+  }();
+  return fid == rmi::kRealmCreate ? realm : rec;
+}
+
+Fields param_fields(uint32_t fid) {
+  Fields f;
+  for (const ParamRow& r : param_rows(fid)) f.push_back({r.name, "granule", false, "a field of the params granule"});
+  return f;
+}
+
+uint64_t param_offset(uint32_t fid, const std::string& name) {
+  for (const ParamRow& r : param_rows(fid))
+    if (name == r.name) return r.offset;
+  throw std::logic_error("params field " + name + " passed the loader");
+}
+
 struct RmiStep : Step {
   uint32_t fid = 0;
   std::string command;
-  std::vector<std::pair<std::string, std::string>> args;  // in X1.. order: (name, value text)
-  std::map<std::string, std::string> realm_params, rec_params;
+  std::vector<std::pair<std::string, GranuleRef>> args;  // in X1.. order
+  std::map<std::string, GranuleRef> params;              // REALM_CREATE or REC_CREATE params fields
   bool has_params = false;
   bool expect_any = false;
   rmi::Status expect_status = rmi::Status::Success;
   int expect_index = -1;
 
-  uint64_t value(RunContext& c, const std::string& v) const { return is_number(v) ? std::strtoull(v.c_str(), nullptr, 0) : resolve_granule(c, v, where); }
-
   uint64_t params_page(RunContext& c) const {
-    const uint64_t pa = resolve_granule(c, "params." + where, where);
+    const uint64_t pa = scratch_page(c, "#params " + where, where);
     uint8_t buf[4096] = {};
     auto put = [&](uint64_t off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
     if (fid == rmi::kRealmCreate) {
-      namespace rp = rmi::realm_params;
-      const std::map<std::string, uint64_t> offs = {
-          {"flags", rp::kFlags}, {"s2sz", rp::kS2sz}, {"sve_vl", rp::kSveVl}, {"num_bps", rp::kNumBps},
-          {"num_wps", rp::kNumWps}, {"pmu_num_ctrs", rp::kPmuNumCtrs}, {"hash_algo", rp::kHashAlgo},
-          {"vmid", rp::kVmid}, {"rtt_base", rp::kRttBase}, {"rtt_level_start", rp::kRttLevelStart},
-          {"rtt_num_start", rp::kRttNumStart}};
-      put(rp::kNumBps, 2);
-      put(rp::kNumWps, 2);
-      for (const auto& [k, v] : realm_params) {
-        const int64_t sv = (!v.empty() && v[0] == '-') ? std::strtoll(v.c_str(), nullptr, 0) : 0;
-        put(offs.at(k), (!v.empty() && v[0] == '-') ? static_cast<uint64_t>(sv) : value(c, v));
-      }
-    } else {
-      namespace rp = rmi::rec_params;
-      const std::map<std::string, uint64_t> offs = {{"flags", rp::kFlags}, {"mpidr", rp::kMpidr}, {"pc", rp::kPc},
-                                                    {"num_aux", rp::kNumAux}};
-      for (const auto& [k, v] : rec_params) {
-        if (k.rfind("aux", 0) == 0 && k != "num_aux") {
-          const unsigned i = static_cast<unsigned>(std::stoul(k.substr(3)));
-          put(rp::kAux + 8 * i, value(c, v));
-        } else {
-          put(offs.at(k), value(c, v));
-        }
-      }
+      put(rmi::realm_params::kNumBps, 2);
+      put(rmi::realm_params::kNumWps, 2);
     }
+    for (const auto& [k, v] : params) put(param_offset(fid, k), v.resolve(c, where));
     c.pe.requester().write(pa, buf, sizeof buf, gpt::Pas::NonSecure);
     return pa;
   }
@@ -253,9 +380,9 @@ struct RmiStep : Step {
     std::string shown;
     unsigned i = 1;
     for (const auto& [name, v] : args) {
-      const uint64_t x = (name == "params" && has_params) ? params_page(c) : value(c, v);
+      const uint64_t x = (name == "params" && has_params) ? params_page(c) : v.resolve(c, where);
       regs.x[i++] = x;
-      shown += (shown.empty() ? "" : ", ") + name + "=" + (is_number(v) ? v : v + "(" + hex(x) + ")");
+      shown += (shown.empty() ? "" : ", ") + name + "=" + (name == "params" && has_params ? "params(" + hex(x) + ")" : v.shown(x));
     }
     const host::RmiResult r = c.kvm->rmi().call_regs(regs);
     const std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
@@ -274,7 +401,8 @@ struct CheckStep : Step {
   std::string stopped;
   bool has_result = false;
   uint64_t result = 0;
-  std::map<std::string, uint64_t> min_exits;
+  struct ExitBound { uint64_t count = 0; bool exact = false; };
+  std::map<std::string, ExitBound> exits;  // host::exit_counter_names() -> at least / exactly
   std::map<std::string, uint64_t> faults;  // action -> exact count
   bool check_granules = false;
   uint64_t granules_delegated = 0;
@@ -288,15 +416,16 @@ struct CheckStep : Step {
         if (st->console.find(t) == std::string::npos) bad.push_back("console of " + vm + " lacks \"" + t + "\"");
       if (!stopped.empty() && stopped != host::to_string(st->stop))
         bad.push_back(vm + " is " + host::to_string(st->stop) + ", expected " + stopped);
-      if (has_result && st->result[0] != result)
-        bad.push_back(vm + " result X1 = " + std::to_string(st->result[0]) + ", expected " + std::to_string(result));
-      for (const auto& [name, n] : min_exits) {
-        uint64_t have = 0;
-        auto& e = st->vm->rec_exits();
-        auto& k = st->vm->kvm_exits();
-        if (e.count(name)) have = e.at(name);
-        else if (k.count(name)) have = k.at(name);
-        if (have < n) bad.push_back(vm + " had " + std::to_string(have) + " " + name + " exits, expected at least " + std::to_string(n));
+      auto value = [](uint64_t v) { return hex(v) + " (" + std::to_string(v) + ")"; };
+      if (has_result && !st->result)
+        bad.push_back(vm + " reported no result, expected X1 = " + value(result));
+      else if (has_result && (*st->result)[0] != result)
+        bad.push_back(vm + " result X1 = " + value((*st->result)[0]) + ", expected " + value(result));
+      for (const auto& [name, b] : exits) {
+        const uint64_t have = st->vm->exit_count(name);
+        if (b.exact ? have != b.count : have < b.count)
+          bad.push_back(vm + " had " + std::to_string(have) + " " + name + " exits, expected " +
+                        (b.exact ? "exactly " : "at least ") + std::to_string(b.count));
       }
     }
     for (const auto& [action, n] : faults) {
@@ -322,22 +451,37 @@ struct CheckStep : Step {
 };
 
 // --- parsers ------------------------------------------------------------------------------
-std::unique_ptr<Step> parse_create(bool teardown, const std::string& f, const YAML::Node& n, const std::string& key) {
+// Each kind's fields are declared beside its parser; the loader checks a step's keys against
+// them (and the required ones) before the parser runs.
+std::unique_ptr<Step> parse_create(bool teardown, const std::string& f, const YAML::Node& n, const std::string& key,
+                                   const Scenario& sc) {
   auto s = std::make_unique<CreateStep>();
   s->teardown = teardown;
-  s->names = name_list(f, n, key);
+  s->names = name_list(f, n, key, sc);
   return s;
 }
 
-std::unique_ptr<Step> parse_run(const std::string& f, const YAML::Node& n, const std::string& key) {
+uint64_t step_duration(const std::string& f, const YAML::Node& n, const std::string& key) {
+  return yaml::duration_ns(f, n, key, 1, kMaxStepNs);
+}
+
+const Fields kRunFields = {
+    {"vm", "VM | [VM...] | all", false, "the VMs whose vCPUs run (default all)"},
+    {"vms", "VM | [VM...] | all", false, "the same as vm"},
+    {"until", "stopped | {console: TEXT}", false, "stop when every VM stopped (default) or TEXT appears on a console"},
+    {"timeout", "duration", false, "simulated time limit, 1ns to 3600s (default 1s); reaching it fails the step"},
+    {"for", "duration", false, "run for exactly this long instead of until (1ns to 3600s)"},
+    {"allow_timeout", "bool", false, "reaching the timeout is not a failure"},
+};
+
+std::unique_ptr<Step> parse_run(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<RunStep>();
-  if (n.IsScalar()) {
-    s->names = name_list(f, n, key);
+  if (!n.IsMap()) {
+    s->names = name_list(f, n, key, sc);
     return s;
   }
-  yaml::only_keys(f, n, key, {"vm", "vms", "until", "timeout", "for", "allow_timeout"});
-  if (n["vm"]) s->names = name_list(f, n["vm"], key + ".vm");
-  if (n["vms"]) s->names = name_list(f, n["vms"], key + ".vms");
+  if (n["vm"]) s->names = name_list(f, n["vm"], key + ".vm", sc);
+  if (n["vms"]) s->names = name_list(f, n["vms"], key + ".vms", sc);
   if (const auto u = n["until"]) {
     if (u.IsScalar()) {
       if (u.Scalar() != "stopped") fail(f, u, key + ".until", "expected stopped or {console: TEXT}");
@@ -351,117 +495,122 @@ std::unique_ptr<Step> parse_run(const std::string& f, const YAML::Node& n, const
   if (n["for"]) {
     if (n["until"]) fail(f, n["for"], key + ".for", "use either until or for");
     s->until.kind = host::Vmm::Until::Kind::Time;
-    s->until.timeout = sc_core::sc_time(static_cast<double>(duration_ns(f, n["for"], key + ".for")), sc_core::SC_NS);
+    s->until.timeout = sc_core::sc_time(static_cast<double>(step_duration(f, n["for"], key + ".for")), sc_core::SC_NS);
   }
   if (n["timeout"]) {
     if (n["for"]) fail(f, n["timeout"], key + ".timeout", "use either for or timeout");
-    s->until.timeout = sc_core::sc_time(static_cast<double>(duration_ns(f, n["timeout"], key + ".timeout")), sc_core::SC_NS);
+    s->until.timeout = sc_core::sc_time(static_cast<double>(step_duration(f, n["timeout"], key + ".timeout")), sc_core::SC_NS);
   }
   if (n["allow_timeout"]) s->allow_timeout = yaml::boolean(f, n["allow_timeout"], key + ".allow_timeout");
   return s;
 }
 
-std::unique_ptr<Step> parse_pause(const std::string& f, const YAML::Node& n, const std::string& key) {
+std::unique_ptr<Step> parse_pause(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario&) {
   auto s = std::make_unique<PauseStep>();
-  s->ns = duration_ns(f, n, key);
+  s->ns = step_duration(f, n, key);
   return s;
 }
 
-std::unique_ptr<Step> parse_host_access(bool write, const std::string& f, const YAML::Node& n, const std::string& key) {
-  yaml::only_keys(f, n, key, {"vm", "ipa", "size", "value", "expect"});
+const Fields kHostReadFields = {
+    {"vm", "VM", true, "the VM whose memory the VMM touches"},
+    {"ipa", "integer", true, "guest-physical address, below the VM's IPA size (a realm's unprotected alias for shared memory)"},
+    {"size", "size", false, "bytes, 1 to 4096 (default 8)"},
+    {"expect", "ok|sigbus|not_mapped", false, "the outcome (default ok)"},
+};
+const Fields kHostWriteFields = [] {
+  Fields f = kHostReadFields;
+  f.insert(f.begin() + 3, {"value", "integer", false, "the fill byte, 0 to 255 (default 0)"});
+  return f;
+}();
+
+std::unique_ptr<Step> parse_host_access(bool write, const std::string& f, const YAML::Node& n, const std::string& key,
+                                        const Scenario& sc) {
   auto s = std::make_unique<HostAccessStep>();
   s->write = write;
-  if (!n["vm"] || !n["ipa"]) fail(f, n, key, "needs vm and ipa");
-  s->vm = yaml::str(f, n["vm"], key + ".vm");
-  s->ipa = yaml::u64(f, n["ipa"], key + ".ipa");
+  const host::VmSpec& vm = vm_named(f, n["vm"], key + ".vm", sc);
+  s->vm = vm.name;
+  s->ipa = vm_ipa(f, n["ipa"], key + ".ipa", vm);
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > 4096) fail(f, n["size"], key + ".size", "must be 1 to 4096 bytes");
   if (n["value"]) {
-    if (!write) fail(f, n["value"], key + ".value", "only a write has a value");
     const uint64_t v = yaml::u64(f, n["value"], key + ".value");
     if (v > 255) fail(f, n["value"], key + ".value", "a fill byte is 0 to 255");
     s->value = static_cast<uint8_t>(v);
   }
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "sigbus" && s->expect != "not_mapped")
-      fail(f, n["expect"], key + ".expect", "expected ok, sigbus or not_mapped");
-  }
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kHostReadFields, "expect");
   return s;
 }
 
-std::unique_ptr<Step> parse_map_page(const std::string& f, const YAML::Node& n, const std::string& key) {
-  yaml::only_keys(f, n, key, {"vm", "ipa", "to", "shared", "expect"});
+const Fields kMapPageFields = {
+    {"vm", "VM", true, "the VM whose stage 2 the host changes"},
+    {"ipa", "integer", true, "the IPA to map, below the VM's IPA size (a realm's protected half)"},
+    {"to", "granule", false, "map this page instead of the VM's own (a normal VM; see rmi for granule names)"},
+    {"shared", "bool", false, "a realm's unprotected alias of ipa (RMI_RTT_MAP_UNPROTECTED)"},
+    {"expect", "ok|error", false, "the host's answer (default ok)"},
+};
+
+std::unique_ptr<Step> parse_map_page(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<MapPageStep>();
-  if (!n["vm"] || !n["ipa"]) fail(f, n, key, "needs vm and ipa");
-  s->vm = yaml::str(f, n["vm"], key + ".vm");
-  s->ipa = yaml::u64(f, n["ipa"], key + ".ipa");
-  if (n["to"]) s->to = yaml::str(f, n["to"], key + ".to");
+  const host::VmSpec& vm = vm_named(f, n["vm"], key + ".vm", sc);
+  s->vm = vm.name;
   if (n["shared"]) s->shared = yaml::boolean(f, n["shared"], key + ".shared");
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "error") fail(f, n["expect"], key + ".expect", "expected ok or error");
-  }
+  s->ipa = vm_ipa(f, n["ipa"], key + ".ipa", vm, s->shared);
+  if (n["to"]) s->to = parse_granule(f, n["to"], key + ".to", sc);
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kMapPageFields, "expect");
   return s;
 }
 
-std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const std::string& key) {
-  yaml::only_keys(f, n, key, {"vm", "ipa", "size", "direction", "expect"});
+const Fields kDmaFields = {
+    {"vm", "VM", true, "the VM whose memory the DMA engine reaches"},
+    {"ipa", "integer", true, "the guest page, below the VM's IPA size"},
+    {"size", "size", false, "bytes, 1 to 4096 (default 4096)"},
+    {"direction", "to_guest|from_guest", false, "which way the data goes (default to_guest)"},
+    {"expect", "ok|fault", false, "the engine's status (default ok)"},
+};
+
+std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<DmaStep>();
-  if (!n["vm"] || !n["ipa"]) fail(f, n, key, "needs vm and ipa");
-  s->vm = yaml::str(f, n["vm"], key + ".vm");
-  s->ipa = yaml::u64(f, n["ipa"], key + ".ipa");
+  const host::VmSpec& vm = vm_named(f, n["vm"], key + ".vm", sc);
+  s->vm = vm.name;
+  s->ipa = vm_ipa(f, n["ipa"], key + ".ipa", vm);
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > 4096) fail(f, n["size"], key + ".size", "must be 1 to 4096 bytes");
   if (n["direction"]) {
-    const std::string d = yaml::str(f, n["direction"], key + ".direction");
-    if (d != "to_guest" && d != "from_guest") fail(f, n["direction"], key + ".direction", "expected to_guest or from_guest");
-    s->write = d == "to_guest";
+    s->write = yaml::choice(f, n["direction"], key + ".direction", kDmaFields, "direction") == "to_guest";
   }
-  if (n["expect"]) {
-    s->expect = yaml::str(f, n["expect"], key + ".expect");
-    if (s->expect != "ok" && s->expect != "fault") fail(f, n["expect"], key + ".expect", "expected ok or fault");
-  }
+  if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kDmaFields, "expect");
   return s;
 }
 
-std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const std::string& key) {
+const Fields kRmiFields = {
+    {"rmi", "COMMAND", true, "an RMM 1.0 command (DATA_CREATE or RMI_DATA_CREATE); its arguments sit beside it"},
+    {"expect", "STATUS | {status: STATUS, index: 0..255} | any", false, "the RMM's answer (default RMI_SUCCESS)"},
+};
+
+// A command's keys: rmi, expect and its arguments (granule names or numbers; params a map).
+Fields rmi_fields(uint32_t fid) {
+  Fields f = kRmiFields;
+  for (const char* a : host::rmi_command_args(fid))
+    f.push_back({a, "granule", true, "an argument of the command, X1 onwards in order (rmesim help steps)"});
+  return f;
+}
+
+std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<RmiStep>();
-  if (!n.IsMap() || !n["rmi"]) fail(f, n, key, "expected {rmi: COMMAND, ARG: value, ..., expect: {status, index}}");
   s->command = yaml::str(f, n["rmi"], key);
   s->fid = host::rmi_command_fid(s->command);
   if (!s->fid) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
   s->command = host::rmi_command_name(s->fid);
-  const auto& names = host::rmi_command_args(s->fid);
-  for (const auto& kv : n) {
-    const std::string k = kv.first.Scalar();
-    if (k == "rmi" || k == "expect") continue;
-    bool known = false;
-    for (const char* a : names) known = known || k == a;
-    if (!known) {
-      std::string list;
-      for (const char* a : names) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(f, kv.first, key + "." + k, "not an argument of " + s->command + " (its arguments: " + list + ")");
-    }
-  }
-  for (const char* a : names) {
+  yaml::only_keys(f, n, key, rmi_fields(s->fid));
+  for (const char* a : host::rmi_command_args(s->fid)) {
     const YAML::Node v = n[a];
-    if (!v) fail(f, n, key + "." + a, std::string("missing argument ") + a + " of " + s->command);
-    if (v.IsMap() && std::string(a) == "params") {
+    if (v.IsMap() && std::string(a) == "params" && (s->fid == rmi::kRealmCreate || s->fid == rmi::kRecCreate)) {
       s->has_params = true;
-      const bool realm = s->fid == rmi::kRealmCreate;
-      if (realm)
-        yaml::only_keys(f, v, key + ".params", {"flags", "s2sz", "sve_vl", "num_bps", "num_wps", "pmu_num_ctrs",
-                                                "hash_algo", "vmid", "rtt_base", "rtt_level_start", "rtt_num_start"});
-      else
-        yaml::only_keys(f, v, key + ".params", {"flags", "mpidr", "pc", "num_aux", "aux0", "aux1", "aux2", "aux3",
-                                                "aux4", "aux5", "aux6", "aux7", "aux8", "aux9", "aux10", "aux11",
-                                                "aux12", "aux13", "aux14", "aux15"});
-      for (const auto& p : v) (realm ? s->realm_params : s->rec_params)[p.first.Scalar()] = yaml::str(f, p.second, key + ".params." + p.first.Scalar());
-      s->args.push_back({a, "params"});
-      continue;
+      yaml::only_keys(f, v, key + ".params", param_fields(s->fid));
+      for (const auto& p : v)
+        s->params[p.first.Scalar()] = parse_granule(f, p.second, key + ".params." + p.first.Scalar(), sc);
     }
-    s->args.push_back({a, yaml::str(f, v, key + "." + a)});
+    s->args.push_back({a, s->has_params && std::string(a) == "params" ? GranuleRef{} : parse_granule(f, v, key + "." + a, sc)});
   }
   if (const auto e = n["expect"]) {
     std::string st;
@@ -471,7 +620,11 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
       yaml::only_keys(f, e, key + ".expect", {"status", "index"});
       if (!e["status"]) fail(f, e, key + ".expect", "needs a status");
       st = yaml::str(f, e["status"], key + ".expect.status");
-      if (e["index"]) s->expect_index = static_cast<int>(yaml::u64(f, e["index"], key + ".expect.index"));
+      if (e["index"]) {
+        const uint64_t i = yaml::u64(f, e["index"], key + ".expect.index");
+        if (i > 255) fail(f, e["index"], key + ".expect.index", "must be 0 to 255 (X0 bits [15:8])");
+        s->expect_index = static_cast<int>(i);
+      }
     }
     if (st == "any") s->expect_any = true;
     else if (!host::rmi_status_from_name(st, s->expect_status))
@@ -480,24 +633,54 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   return s;
 }
 
-std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, const std::string& key) {
-  yaml::only_keys(f, n, key, {"vm", "console", "stopped", "result", "exits", "faults", "granules_delegated"});
+// A check.exits key: one of the host's exit counters.
+std::string exit_name(const std::string& f, const YAML::Node& n, const std::string& key) {
+  const std::string name = yaml::str(f, n, key);
+  const auto& known = host::exit_counter_names();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return name;
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  fail(f, n, key + "." + name, "unknown exit '" + name + "' (known: " + list + ")");
+}
+
+// A check.exits count: N or ">=N" (at least N), "==N" (exactly N).
+CheckStep::ExitBound exit_bound(const std::string& f, const YAML::Node& n, const std::string& key) {
+  std::string s = yaml::str(f, n, key);
+  CheckStep::ExitBound b;
+  if (s.rfind("==", 0) == 0 || s.rfind(">=", 0) == 0) {
+    b.exact = s[0] == '=';
+    s.erase(0, 2);
+  }
+  char* end = nullptr;
+  errno = 0;
+  b.count = std::strtoull(s.c_str(), &end, 10);
+  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0])) || errno || *end)
+    fail(f, n, key, "expected a count: N or \">=N\" (at least N), \"==N\" (exactly N)");
+  return b;
+}
+
+const Fields kCheckFields = {
+    {"vm", "VM", false, "the VM the console, stopped, result and exits checks are about"},
+    {"console", "TEXT | [TEXT...]", false, "each text appears on the VM's console"},
+    {"stopped", "running|system_off|system_reset|oops|shutdown|error", false, "why the VM stopped"},
+    {"result", "integer", false, "the result the VM reported (a normal VM: X1 at SYSTEM_OFF; a realm: its result host call)"},
+    {"exits", "{EXIT: N | \">=N\" | \"==N\"}", false, "exit counts: at least N, or exactly N (RMI_EXIT_*, RMI_EXIT_SYNC.<cause>, KVM_EXIT_*)"},
+    {"faults", "{oops|sigbus|guest_abort: count}", false, "exactly this many host faults of each kind"},
+    {"granules_delegated", "integer", false, "granules still delegated, exactly"},
+};
+
+std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<CheckStep>();
-  if (n["vm"]) s->vm = yaml::str(f, n["vm"], key + ".vm");
+  if (n["vm"]) s->vm = vm_named(f, n["vm"], key + ".vm", sc).name;
   if (const auto c = n["console"]) {
     if (c.IsSequence()) for (size_t i = 0; i < c.size(); ++i) s->console.push_back(yaml::str(f, c[i], key + ".console"));
     else s->console.push_back(yaml::str(f, c, key + ".console"));
   }
-  if (n["stopped"]) {
-    s->stopped = yaml::str(f, n["stopped"], key + ".stopped");
-    static const char* ok[] = {"running", "system_off", "system_reset", "oops", "shutdown", "error"};
-    if (std::none_of(std::begin(ok), std::end(ok), [&](const char* k) { return s->stopped == k; }))
-      fail(f, n["stopped"], key + ".stopped", "expected running, system_off, system_reset, oops, shutdown or error");
-  }
+  if (n["stopped"]) s->stopped = yaml::choice(f, n["stopped"], key + ".stopped", kCheckFields, "stopped");
   if (n["result"]) { s->has_result = true; s->result = yaml::u64(f, n["result"], key + ".result"); }
   if (const auto e = n["exits"]) {
-    if (!e.IsMap()) fail(f, e, key + ".exits", "a map of exit name: minimum count");
-    for (const auto& kv : e) s->min_exits[kv.first.Scalar()] = yaml::u64(f, kv.second, key + ".exits." + kv.first.Scalar());
+    if (!e.IsMap()) fail(f, e, key + ".exits", "a map of exit name: count (at least), \">=N\" or \"==N\"");
+    for (const auto& kv : e) s->exits[exit_name(f, kv.first, key + ".exits")] = exit_bound(f, kv.second, key + ".exits." + kv.first.Scalar());
   }
   if (const auto e = n["faults"]) {
     yaml::only_keys(f, e, key + ".faults", {"oops", "sigbus", "guest_abort"});
@@ -507,57 +690,51 @@ std::unique_ptr<Step> parse_check(const std::string& f, const YAML::Node& n, con
     s->check_granules = true;
     s->granules_delegated = yaml::u64(f, n["granules_delegated"], key + ".granules_delegated");
   }
-  if ((!s->console.empty() || !s->stopped.empty() || s->has_result || !s->min_exits.empty()) && s->vm.empty())
+  if ((!s->console.empty() || !s->stopped.empty() || s->has_result || !s->exits.empty()) && s->vm.empty())
     fail(f, n, key, "console, stopped, result and exits need vm");
   return s;
 }
 
 }  // namespace
 
-uint64_t resolve_granule(RunContext& c, const std::string& name, const std::string& where) {
-  if (is_number(name)) return std::strtoull(name.c_str(), nullptr, 0);
-  if (name.rfind("dram+", 0) == 0 && is_number(name.substr(5))) return c.soc.config().dram_base + std::strtoull(name.c_str() + 5, nullptr, 0);
-  const auto dot = name.find('.');
-  const std::string vm_name = name.substr(0, dot);
-  if (c.vmm && c.vmm->state(vm_name) && !(dot == std::string::npos && c.granules.count(name))) {
-    host::Vm& vm = *c.vmm->state(vm_name)->vm;
-    const std::string what = dot == std::string::npos ? "rd" : name.substr(dot + 1);
-    uint64_t pa = 0;
-    if (what == "rd" && vm.rd()) return vm.rd();
-    if (what == "rtt" && vm.root_rtt()) return vm.root_rtt();
-    if (what == "pgd" && vm.nvm_pgd()) return vm.nvm_pgd();
-    if (what.rfind("rec", 0) == 0 && what.size() > 3 && is_number(what.substr(3))) {
-      host::Vcpu* v = vm.vcpu(static_cast<unsigned>(std::stoul(what.substr(3))));
-      if (v && v->rec()) return v->rec();
-    }
-    if (what.rfind("data@", 0) == 0 && is_number(what.substr(5)) && vm.pa_of(std::strtoull(what.c_str() + 5, nullptr, 0), pa)) return pa;
-    if (what.rfind("ram@", 0) == 0 && is_number(what.substr(4)) && vm.user_pa_of(std::strtoull(what.c_str() + 4, nullptr, 0), pa)) return pa;
-    throw RunFailure(where + ": '" + name + "' names nothing (yet): VM.rd, VM.rtt, VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA");
-  }
-  if (auto it = c.granules.find(name); it != c.granules.end()) return it->second;
-  if (!c.kvm) throw RunFailure(where + ": '" + name + "': named granules need the host");
-  auto pa = c.kvm->pages().alloc();
-  if (!pa) throw RunFailure(where + ": out of host memory for granule " + name);
-  std::vector<uint8_t> zero(4096, 0);
-  c.pe.requester().write(*pa, zero.data(), zero.size(), gpt::Pas::NonSecure);
-  c.granules[name] = *pa;
-  return *pa;
-}
-
-const std::map<std::string, StepParser>& vm_step_parsers() {
-  static const std::map<std::string, StepParser> r = {
-      {"create", [](auto& f, auto& n, auto& k) { return parse_create(false, f, n, k); }},
-      {"teardown", [](auto& f, auto& n, auto& k) { return parse_create(true, f, n, k); }},
-      {"run", parse_run},
-      {"pause", parse_pause},
-      {"host_read", [](auto& f, auto& n, auto& k) { return parse_host_access(false, f, n, k); }},
-      {"host_write", [](auto& f, auto& n, auto& k) { return parse_host_access(true, f, n, k); }},
-      {"map_page", parse_map_page},
-      {"dma", parse_dma},
-      {"rmi", parse_rmi},
-      {"check", parse_check},
+const std::vector<StepKind>& vm_step_kinds() {
+  static const std::vector<StepKind> r = {
+      {"create", "VM | [VM...] | all", "KVM_CREATE_VM, memory, image, populate (a realm), vCPUs", {},
+       [](auto& f, auto& n, auto& k, auto& s) { return parse_create(false, f, n, k, s); }},
+      {"teardown", "VM | [VM...] | all", "destroy the VMs; a realm's granules are undelegated", {},
+       [](auto& f, auto& n, auto& k, auto& s) { return parse_create(true, f, n, k, s); }},
+      {"run", "VM | [VM...] | all", "run the VMs' vCPUs until a condition or a time limit", kRunFields, parse_run},
+      {"pause", "DURATION", "the VMM idles for this long (500us, 20ms, 2s; 1ns to 3600s)", {}, parse_pause},
+      {"host_read", nullptr, "the VMM reads guest memory (a GPF on realm memory is SIGBUS)", kHostReadFields,
+       [](auto& f, auto& n, auto& k, auto& s) { return parse_host_access(false, f, n, k, s); }},
+      {"host_write", nullptr, "the VMM writes guest memory", kHostWriteFields,
+       [](auto& f, auto& n, auto& k, auto& s) { return parse_host_access(true, f, n, k, s); }},
+      {"map_page", nullptr, "the host maps a page into the VM's stage 2 (a malicious host may map another's)",
+       kMapPageFields, parse_map_page},
+      {"dma", nullptr, "the DMA engine copies to or from a guest page, checked by its GPC", kDmaFields, parse_dma},
+      {"rmi", nullptr, "a raw RMI call: {rmi: COMMAND, ARG: value, ..., expect: ...}", kRmiFields, parse_rmi},
+      {"check", nullptr, "assertions on what happened; a failed one fails the run (exit 1)", kCheckFields, parse_check},
   };
   return r;
+}
+
+std::string vm_steps_help() {
+  std::ostringstream o;
+  o << "\nrmi commands and their arguments (each a granule: a number, dram+OFFSET, VM, VM.rd, VM.rtt,\n"
+       "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, or any other name for a fresh Non-secure page):\n";
+  for (uint32_t fid = rmi::kVersionFid; fid < rmi::kVersionFid + 0x40; ++fid) {
+    const char* name = host::rmi_command_name(fid);
+    if (!*name) continue;
+    o << "  " << name << ":";
+    for (const char* a : host::rmi_command_args(fid)) o << " " << a;
+    o << "\n";
+  }
+  for (const uint32_t fid : {rmi::kRealmCreate, rmi::kRecCreate}) {
+    o << "  params of " << host::rmi_command_name(fid) << " (a map; unset fields are 0):";
+    for (const Field& p : param_fields(fid)) o << " " << p.name;
+    o << "\n";
+  }
+  return o.str();
 }
 
 }  // namespace rmesim

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/config_error.h"
+
 namespace host {
 
 struct GuestImage {
@@ -18,6 +20,13 @@ struct GuestImage {
   std::vector<uint8_t> bytes;  // the file's contents of every segment; gaps between them zero
   uint64_t entry = 0;          // where vCPU 0 starts
   uint64_t end = 0;            // end of the memory the image occupies (an ELF's bss included)
+};
+
+// A readable image that the VM's RAM does not hold: the VM's ram_base or memory is as much at
+// fault as the image, so the loader names them.
+class ImageOutsideRam : public platform::ConfigError {
+ public:
+  using platform::ConfigError::ConfigError;
 };
 
 // The largest image file read (the shipped ones are about 100 KiB as ELF).
@@ -28,7 +37,8 @@ constexpr uint64_t kMaxGuestImageBytes = 64ull << 20;
 std::string guest_image_file(const std::string& image);
 
 // Reads and checks the image in `file` for a VM whose RAM is [ram_base, ram_base + ram_size).
-// Throws platform::ConfigError naming the file and what is wrong.
+// Throws platform::ConfigError naming the file and what is wrong (ImageOutsideRam: RAM does not
+// hold it).
 GuestImage load_guest_image(const std::string& file, uint64_t ram_base, uint64_t ram_size);
 
 }  // namespace host

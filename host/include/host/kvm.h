@@ -104,13 +104,33 @@ enum class ExitReason : uint8_t {
 };
 const char* to_string(ExitReason r);
 
+// What an RMI_EXIT_SYNC of a realm was, as the host handled it (ESR_EL2.EC and the IPA).
+enum class SyncCause : uint8_t {
+  Wfx,                 // WFI/WFE trapped: the REC waits, the host enters it again
+  MmioRead,            // data abort at an unprotected IPA with no memory: emulated MMIO (the UART)
+  MmioWrite,
+  SharedDataAbort,     // data abort at an unprotected IPA of VMM memory: the host maps it (RTT_MAP_UNPROTECTED)
+  PrivateDataAbort,    // data abort at a protected IPA: private memory faulted in (DATA_CREATE_UNKNOWN)
+  InstructionAbort,    // instruction abort: the page is mapped as for a data abort
+  UnbackedAbort,       // unprotected IPA with nothing behind it (SEA injected), or a fault the host cannot resolve
+  Other,               // another exception class the host only re-enters for
+};
+constexpr unsigned kNumSyncCauses = 8;
+const char* to_string(SyncCause c);  // "mmio_write", ...
+
+// Every exit counter name a Vm keeps (Vm::exit_count): the RMI exit reasons, the KVM exit
+// reasons, and "RMI_EXIT_SYNC.<cause>".
+const std::vector<std::string>& exit_counter_names();
+
 struct KvmRun {
   ExitReason exit_reason = ExitReason::Intr;
   struct { uint64_t phys_addr = 0; uint64_t data = 0; uint32_t len = 0; bool is_write = false; } mmio;
   struct { uint32_t imm = 0; std::array<uint64_t, 31> gprs{}; } hypercall;
   struct { uint32_t fid = 0; std::array<uint64_t, 3> args{}; int64_t ret = 0; } psci;
   struct { uint64_t base = 0, top = 0; bool private_ = false; bool reject = false; } memory_fault;
-  struct { uint32_t type = 0; std::array<uint64_t, 3> data{}; } system_event;  // type 1 SHUTDOWN, 2 RESET
+  // type 1 SHUTDOWN, 2 RESET; data: a normal VM's X1..X3, a realm's rec_exit.gprs[1..3] (0: the RMM
+  // forwards only the FID)
+  struct { uint32_t type = 0; std::array<uint64_t, 3> data{}; } system_event;
   std::string detail;  // a human-readable reason for Shutdown / InternalError
 };
 constexpr uint32_t kSystemEventShutdown = 1, kSystemEventReset = 2;
@@ -275,6 +295,9 @@ class Vm {
   uint64_t runtime_faults() const { return runtime_faults_; }
   std::map<std::string, uint64_t>& rec_exits() { return rec_exits_; }
   std::map<std::string, uint64_t>& kvm_exits() { return kvm_exits_; }
+  const std::map<std::string, uint64_t>& sync_exits() const { return sync_exits_; }  // cause -> count
+  // The count behind any of exit_counter_names() (0 when it never happened).
+  uint64_t exit_count(const std::string& name) const;
   const std::map<std::string, double>& phase_ns() const { return phase_ns_; }
   void add_phase_time(const std::string& phase, const sc_core::sc_time& t);
   uint64_t ns_page_count_for_test() const { return user_pages_.size(); }
@@ -336,7 +359,7 @@ class Vm {
   std::vector<uint64_t> nvm_tables_;  // every stage-2 table page (pgd first)
 
   std::vector<std::pair<uint64_t, uint64_t>> user_pages_;  // VMM memory runs the kernel tracks
-  std::map<std::string, uint64_t> rec_exits_, kvm_exits_;
+  std::map<std::string, uint64_t> rec_exits_, kvm_exits_, sync_exits_;
   std::map<std::string, double> phase_ns_;
 };
 

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <systemc>
 
+#include "host/guest_image.h"
 #include "host/kvm.h"
 
 namespace host {
@@ -19,6 +21,10 @@ namespace host {
 struct SharedRegion {
   uint64_t base = 0, size = 0;  // guest-physical, outside RAM; the realm reaches it unprotected
 };
+
+// RSI_HOST_CALL immediates the VMM answers (guest/runtime/rt.h).
+constexpr uint16_t kHostCallHello = 1;   // gprs[0] = IPA of a shared buffer, gprs[1] its length
+constexpr uint16_t kHostCallResult = 2;  // gprs[0..2] = the realm's result (X1..X3 of SYSTEM_OFF)
 
 struct VmSpec {
   std::string name;
@@ -36,6 +42,10 @@ struct VmSpec {
   bool ripas_reject = false;     // answer RIPAS change requests with REJECT
   std::string host_call_reply = "hello from the host";
 };
+
+// The IPA size KVM_CREATE_VM gets for `spec`: realm_config.ipa_bits, or kvmtool's rule (a realm
+// gets twice the space its RAM and shared regions need, at least 36 bits); a normal VM 39.
+unsigned ipa_bits_for(const VmSpec& spec);
 
 // Why a VM stopped running.
 enum class StopReason : uint8_t { None, SystemOff, SystemReset, Oops, Shutdown, Error };
@@ -81,7 +91,10 @@ class Vmm {
     unsigned threads = 0;                     // vCPU threads inside the current run
     StopReason stop = StopReason::None;
     std::string stop_detail;
-    std::array<uint64_t, 3> result{};         // X1..X3 at SYSTEM_OFF
+    // X1..X3 of SYSTEM_OFF: read from a normal VM's vCPU; a realm's registers are hidden
+    // from the host, so a realm reports them first by host call (kHostCallResult). Empty
+    // until the guest reports.
+    std::optional<std::array<uint64_t, 3>> result;
     bool torn_down = false;
     uint64_t mmio_exits = 0, host_calls = 0, psci_exits = 0, ripas_changes = 0;
   };
@@ -91,6 +104,10 @@ class Vmm {
 
   // Where guest images are looked up by name.
   static std::string image_dir();
+  // The guest image of `spec`, read and checked (guest_image.h: an ELF by its program headers,
+  // a raw binary by the .json beside it) for the VM's RAM. Throws platform::ConfigError naming
+  // the file and what is wrong; ImageOutsideRam if it is readable but RAM does not hold it.
+  static GuestImage read_image(const VmSpec& spec);
 
  private:
   void vcpu_thread(VmState& vs, unsigned index);

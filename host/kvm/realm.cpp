@@ -17,8 +17,6 @@ namespace host {
 
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
-// Bytes one RTT entry maps at `level` (4 KiB granule).
-constexpr uint64_t entry_size(int level) { return uint64_t{1} << (12 + 9 * (3 - level)); }
 
 // Measures simulated time on the current PE into a VM phase.
 struct PhaseTimer {
@@ -169,11 +167,9 @@ int Vm::ensure_created() {
   if (state_ != RealmState::None) return state_ == RealmState::Dead ? -EIO : 0;
   PhaseTimer timer(*this, "create", kvm_.soc());
   cfg_locked_ = true;
-  // Starting level and number of concatenated tables (Linux stage2_pgtable_levels()).
-  const unsigned levels = (ipa_bits_ - 8) / 9;
-  level_start_ = 4 - static_cast<int>(levels);
-  const unsigned cover_bits = 12 + 9 * (4 - level_start_);  // bits one starting-level RTT maps
-  num_root_ = ipa_bits_ > cover_bits ? 1u << (ipa_bits_ - cover_bits) : 1u;
+  const Stage2Geometry geo = stage2_geometry(ipa_bits_);
+  level_start_ = geo.level_start;
+  num_root_ = geo.num_root;
   vmid_ = kvm_.alloc_vmid();
   if (!vmid_) return -ENOSPC;
   auto rd = alloc_page();
@@ -252,7 +248,7 @@ int Vm::init_ripas(uint64_t base, uint64_t top) {
 // RMI_ERROR_RTT naming a shallower level creates the missing parents first.
 int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
   for (int level = std::max(from_level, level_start_ + 1); level <= to_level; ++level) {
-    const uint64_t base = ipa & ~(entry_size(level - 1) - 1);
+    const uint64_t base = ipa & ~(s2_entry_size(level - 1) - 1);
     if (rtts_.count({level, base})) continue;
     auto rtt = alloc_page();
     if (!rtt) return -ENOMEM;

@@ -54,6 +54,17 @@ const char* to_string(StopReason r) {
 
 std::string Vmm::image_dir() { return RMESIM_GUEST_DIR; }
 
+unsigned Vmm::ipa_bits(const VmSpec& spec) {
+  if (!spec.realm) return 39;
+  if (spec.realm_config.ipa_bits) return spec.realm_config.ipa_bits;
+  // kvmtool gives a realm twice the space its RAM needs (at least 36 bits: the guest runtime
+  // identity-maps 16 GiB and its unprotected alias), and room for its shared regions.
+  const uint64_t ram_top = spec.ram_base + spec.memory;
+  unsigned ipa = std::max(35u, std::max(32u, fls64(ram_top - 1)) + 1) + 1;
+  for (const auto& s : spec.shared) ipa = std::max(ipa, fls64(s.base + s.size - 1) + 1);
+  return ipa;
+}
+
 Vmm::Vmm(Kvm& kvm) : kvm_(kvm) {}
 Vmm::~Vmm() = default;
 
@@ -93,13 +104,7 @@ std::string Vmm::create(const VmSpec& spec) {
   vs->image_entry = entry;
   vs->image_bytes = image.size();
   Kvm& k = kvm_;
-  // The IPA size: kvmtool gives a realm twice the space its RAM needs.
-  const uint64_t ram_top = spec.ram_base + spec.memory;
-  // (at least 36 bits: the guest runtime identity-maps 16 GiB and its unprotected alias)
-  unsigned ipa = spec.realm ? std::max(35u, std::max(32u, fls64(ram_top - 1)) + 1) + 1 : 39;
-  if (spec.realm && spec.realm_config.ipa_bits) ipa = spec.realm_config.ipa_bits;
-  for (const auto& s : spec.shared)
-    if (spec.realm && fls64(s.base + s.size - 1) + 1 > ipa && !spec.realm_config.ipa_bits) ipa = fls64(s.base + s.size - 1) + 1;
+  const unsigned ipa = ipa_bits(spec);
   if (spec.realm && !k.check_extension(kCapArmRmi)) return "KVM_CAP_ARM_RMI is not available (no RMM)";
   Vm* vm = k.create_vm((spec.realm ? kVmTypeArmRealm : 0) | ipa, spec.name);
   if (!vm) return "KVM_CREATE_VM failed (IPA size " + std::to_string(ipa) + ")";

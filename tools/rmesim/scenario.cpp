@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "host/memory_need.h"
 #include "host/vmm.h"
 #include "steps.h"
 
@@ -344,6 +345,9 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
     yaml::fail(f, n["vcpus"] ? n["vcpus"] : n, key + ".vcpus",
          "the VMs need " + std::to_string(vcpus + 1) + " cores (the VMM on PE 0 and one PE per vCPU) but platform.cores is " +
              std::to_string(s.platform.cores));
+  // Host memory for every VM so far together (the host would otherwise run out part-way).
+  if (const std::string e = host::check_memory_fits(s.vms, s.platform); !e.empty())
+    yaml::fail(f, n["memory"] ? n["memory"] : n, key + ".memory", e);
 }
 
 Override parse_override(const std::string& text) {

@@ -29,6 +29,7 @@
 namespace platform {
 class Pe;
 class Soc;
+struct SocConfig;
 }  // namespace platform
 
 namespace host {
@@ -56,6 +57,19 @@ constexpr uint32_t kRmiPopulateMeasure = 1u << 0;        // KVM_ARM_RMI_POPULATE
 //       each vCPU's MPIDR.
 enum class AbiVariant : uint8_t { V12, V14 };
 const char* to_string(AbiVariant v);
+
+// The Non-secure DRAM the host kernel's page allocator manages: above the host kernel's own
+// image and data, below the monitor's carve-outs (platform::dram_layout).
+constexpr uint64_t kHostReserved = 16 * 1024 * 1024;
+struct HostPool { uint64_t base = 0, size = 0; };
+HostPool host_pool(const platform::SocConfig& cfg);
+
+// Stage-2 geometry for an IPA size with 4 KiB granules (Linux stage2_pgtable_levels()): the
+// starting level and how many starting-level tables are concatenated.
+struct Stage2Geometry { int level_start = 0; unsigned num_root = 1; };
+Stage2Geometry stage2_geometry(unsigned ipa_bits);
+// Bytes one stage-2 entry maps at `level` (4 KiB granule).
+constexpr uint64_t s2_entry_size(int level) { return uint64_t{1} << (12 + 9 * (3 - level)); }
 
 struct HostOptions {
   AbiVariant abi = AbiVariant::V14;

@@ -91,6 +91,8 @@ class Vmm {
 
   // Where guest images are looked up by name.
   static std::string image_dir();
+  // The IPA size the VMM gives a VM (KVM_CREATE_VM's type).
+  static unsigned ipa_bits(const VmSpec& spec);
 
  private:
   void vcpu_thread(VmState& vs, unsigned index);

@@ -250,6 +250,9 @@ class Vm {
   unsigned num_vcpus() const { return static_cast<unsigned>(vcpus_.size()); }
 
   // Tear the VM down as Linux does (close of the VM fd): every granule undelegated and freed.
+  // What cannot be reclaimed (a granule still in use after its destroy failed, e.g. because
+  // the host's raw RMI calls changed it behind KVM's back) is leaked: leaked_pages() and
+  // warnings() say what and why, and each is logged as a warning.
   void destroy();
   bool destroyed() const { return destroyed_; }
 
@@ -284,7 +287,9 @@ class Vm {
   uint64_t rtt_pages() const { return rtts_.size(); }
   uint64_t shared_pages() const { return shared_.size(); }
   uint64_t delegated_now() const { return delegated_.size(); }
-  uint64_t leaked_pages() const { return leaked_; }
+  uint64_t leaked_pages() const { return leaked_; }  // granules KVM could not undelegate
+  // Every RMI call of KVM's that failed where it must not (as Linux WARNs), with its status.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   uint64_t populated_pages() const { return populated_; }
   uint64_t runtime_faults() const { return runtime_faults_; }
   std::map<std::string, uint64_t>& rec_exits() { return rec_exits_; }
@@ -306,6 +311,9 @@ class Vm {
   int create_rtts(uint64_t ipa, int from_level, int to_level = 3);
   bool delegate_page(uint64_t pa);
   void undelegate_and_free(uint64_t pa, uint64_t pages = 1);
+  // Records and logs a failed RMI call (`arg` names its object); true when `r` failed.
+  bool warn(const RmiResult& r, const char* command, uint64_t arg);
+  void destroy_realm();
   std::optional<uint64_t> alloc_page(uint64_t pages = 1, uint64_t align = PageAllocator::kPage);
   int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags);
   int map_shared(uint64_t ipa);
@@ -343,6 +351,7 @@ class Vm {
   std::map<uint64_t, uint64_t> shared_;                // unprotected IPA -> NS PA
   std::map<uint64_t, bool> delegated_;                 // every PA this VM delegated, still delegated
   uint64_t leaked_ = 0, populated_ = 0, runtime_faults_ = 0;
+  std::vector<std::string> warnings_;
 
   // Normal VM.
   std::unique_ptr<NvmStage2> nvm_s2_;

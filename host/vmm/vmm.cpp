@@ -77,7 +77,21 @@ Vmm::VmState* Vmm::state(const std::string& name) {
   return nullptr;
 }
 
+// kvmtool exits on any error while it builds a VM: its VM fd is closed, so KVM tears down
+// what was made (every granule delegated so far goes back), and its memory is unmapped.
 std::string Vmm::create(const VmSpec& spec) {
+  std::unique_ptr<VmState> vs;
+  const std::string err = build(spec, vs);
+  if (!err.empty()) {
+    if (vs) release(*vs);
+    return err;
+  }
+  next_pe_ += spec.vcpus;
+  vms_.push_back(std::move(vs));
+  return "";
+}
+
+std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   if (state(spec.name)) return "a VM named " + spec.name + " exists already";
   GuestImage img;
   try {
@@ -92,7 +106,7 @@ std::string Vmm::create(const VmSpec& spec) {
   if (next_pe_ + spec.vcpus > cores)
     return "needs " + std::to_string(next_pe_ + spec.vcpus) + " cores (the VMM on PE 0 and one PE per vCPU): set platform.cores";
 
-  auto vs = std::make_unique<VmState>();
+  vs = std::make_unique<VmState>();
   vs->spec = spec;
   vs->first_pe = next_pe_;
   vs->image_entry = entry;
@@ -163,8 +177,6 @@ std::string Vmm::create(const VmSpec& spec) {
     for (const auto& s : spec.shared)
       for (uint64_t off = 0; off < s.size; off += kPage)
         if (int rc = vm->map_page((s.base + off) | vm->unprotected_bit())) return "mapping shared memory failed (" + std::to_string(rc) + ")";
-  next_pe_ += spec.vcpus;
-  vms_.push_back(std::move(vs));
   return "";
 }
 
@@ -367,11 +379,16 @@ std::string Vmm::teardown(const std::string& name) {
   VmState* v = state(name);
   if (!v) return "no VM named " + name;
   if (v->torn_down) return name + " was torn down already";
-  v->vm->destroy();
-  for (auto& [pa, bytes] : v->user_regions) kvm_.user_free(pa, bytes);
-  v->user_regions.clear();
+  release(*v);
   v->torn_down = true;
   return "";
+}
+
+// Closing the VM fd (KVM tears the VM down) and unmapping the VMM's memory.
+void Vmm::release(VmState& v) {
+  if (v.vm) v.vm->destroy();
+  for (auto& [pa, bytes] : v.user_regions) kvm_.user_free(pa, bytes);
+  v.user_regions.clear();
 }
 
 Vmm::AccessResult Vmm::host_access(const std::string& name, uint64_t ipa, bool write, std::vector<uint8_t>& data) {

@@ -125,6 +125,9 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
         w.field("measured", st->spec.measured).field("populate_calls", st->populate_calls);
         w.field("populated_pages", vm.populated_pages()).field("runtime_faults", vm.runtime_faults());
         w.field("leaked_pages", vm.leaked_pages());
+        w.key("warnings").begin_array();
+        for (const auto& e : vm.warnings()) w.value(e);
+        w.end_array();
         w.key("phases_ns").begin_object();
         for (const auto& [k, v] : vm.phase_ns()) w.field(k, v);
         w.end_object();
@@ -152,6 +155,9 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
   w.key("host").begin_object();
   w.field("abi", host::to_string(kvm.options().abi)).field("psci_in_kernel", kvm.options().psci_in_kernel);
   w.field("populate_chunk_pages", kvm.options().populate_chunk_pages);
+  uint64_t leaked = 0;
+  for (const auto& st : vmm.states()) leaked += st->vm->leaked_pages();
+  w.field("leaked_granules", leaked);
   w.key("pages").begin_object();
   w.field("total", kvm.pages().total_pages()).field("peak_used", kvm.pages().peak_used_pages());
   w.field("used_at_end", kvm.pages().used_pages()).field("leaked", kvm.pages().leaked_pages());

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "host/guest_image.h"
+#include "host/memory_need.h"
 #include "host/vmm.h"
 #include "platform/input_file.h"
 #include "paths.h"
@@ -492,6 +493,9 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
     yaml::fail(f, n["vcpus"] ? n["vcpus"] : n, key + ".vcpus",
          "the VMs need " + std::to_string(vcpus + 1) + " cores (the VMM on PE 0 and one PE per vCPU) but platform.cores is " +
              std::to_string(s.platform.cores));
+  // Host memory for every VM so far together (the host would otherwise run out part-way).
+  if (const std::string e = host::check_memory_fits(s.vms, s.platform); !e.empty())
+    yaml::fail(f, n["memory"] ? n["memory"] : n, key + ".memory", e);
 }
 
 Override parse_override(const std::string& text) {

@@ -110,6 +110,8 @@ class Vmm {
   static GuestImage read_image(const VmSpec& spec);
 
  private:
+  std::string build(const VmSpec& spec, std::unique_ptr<VmState>& vs);
+  void release(VmState& vs);
   void vcpu_thread(VmState& vs, unsigned index);
   void emulate_mmio(VmState& vs, KvmRun& run);
   void host_call(VmState& vs, KvmRun& run);

@@ -57,6 +57,8 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   rt_printf("realm-hello: attestation token status %lu length %lu\n", st, token_len);
   if (st != RSI_SUCCESS || token_len == 0) return failed(4, "attestation token");
   print_hex("realm-hello: token head ", token, token_len < 16 ? (unsigned)token_len : 16);
+  // The tail is the realm token's signature: it follows the attestation keys, so the seed.
+  if (token_len >= 16) print_hex("realm-hello: token tail ", token + token_len - 16, 16);
 
   for (unsigned cpu = 1; cpu < ncpus; cpu++) {
     int64_t rc = psci_cpu_on(cpu, (uint64_t)&_secondary_entry, 0x100 + cpu);

@@ -8,25 +8,32 @@
 
 #include "host/guest_trace.h"
 #include "host/kvm.h"
+#include "platform/dram_layout.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
 #include "platform/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
+#include "platform/soc_config.h"
 
 namespace host {
 
-namespace {
-constexpr uint64_t kHostReserved = 16 * 1024 * 1024;  // host kernel image and its own data
-
-uint64_t ns_base(platform::Soc& soc) { return soc.config().dram_base + kHostReserved; }
-uint64_t ns_size(platform::Soc& soc) {
-  const auto& regs = soc.monitor().regions();
-  const uint64_t end = regs.empty() ? soc.config().dram_base + soc.config().dram_size / 2
-                                    : regs.front().base + regs.front().size;
-  return end > ns_base(soc) ? end - ns_base(soc) : 0;
+HostPool host_pool(const platform::SocConfig& cfg) {
+  HostPool p;
+  p.base = cfg.dram_base + kHostReserved;
+  const uint64_t end = platform::dram_layout(cfg).ns_end();
+  p.size = end > p.base ? end - p.base : 0;
+  return p;
 }
-}  // namespace
+
+Stage2Geometry stage2_geometry(unsigned ipa_bits) {
+  Stage2Geometry g;
+  const unsigned levels = (ipa_bits - 8) / 9;
+  g.level_start = 4 - static_cast<int>(levels);
+  const unsigned cover_bits = 12 + 9 * (4 - g.level_start);  // bits one starting-level table maps
+  g.num_root = ipa_bits > cover_bits ? 1u << (ipa_bits - cover_bits) : 1u;
+  return g;
+}
 
 const char* to_string(AbiVariant v) { return v == AbiVariant::V12 ? "v12" : "v14"; }
 
@@ -102,7 +109,8 @@ const char* to_string(RealmState s) {
 }
 
 Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostOptions opt)
-    : soc_(soc), cpu_(cpu), tracer_(tracer), opt_(opt), rmi_(soc), pages_(ns_base(soc), ns_size(soc)),
+    : soc_(soc), cpu_(cpu), tracer_(tracer), opt_(opt), rmi_(soc),
+      pages_(host_pool(soc.config()).base, host_pool(soc.config()).size),
       vmids_(256, false) {
   const auto& p = soc.profile();
   costs_.ioctl = p.duration("host.ioctl");

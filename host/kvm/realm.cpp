@@ -4,11 +4,13 @@
 // series over an RMM 1.0 (see docs in kvm.h).
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/nvm_stage2.h"
+#include "platform/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
@@ -17,8 +19,6 @@ namespace host {
 
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
-// Bytes one RTT entry maps at `level` (4 KiB granule).
-constexpr uint64_t entry_size(int level) { return uint64_t{1} << (12 + 9 * (3 - level)); }
 
 // Measures simulated time on the current PE into a VM phase.
 struct PhaseTimer {
@@ -63,17 +63,34 @@ bool Vm::delegate_page(uint64_t pa) {
   return true;
 }
 
+// Linux leaks a page whose undelegate fails. KVM here first tells a granule that someone
+// undelegated behind its back (Non-secure again: RMI_GRANULE_DELEGATE then UNDELEGATE both
+// succeed, and scrub it) from one still in use (the DELEGATE fails too). Only the latter is
+// leaked, never reused, so that the leak count is the granules left delegated.
 void Vm::undelegate_and_free(uint64_t pa, uint64_t pages) {
   for (uint64_t i = 0; i < pages; ++i) {
     const uint64_t p = pa + i * kPage;
-    if (kvm_.rmi().granule_undelegate(p).ok()) {
+    const RmiResult r = kvm_.rmi().granule_undelegate(p);
+    if (r.ok() || (kvm_.rmi().granule_delegate(p).ok() && kvm_.rmi().granule_undelegate(p).ok())) {
       delegated_.erase(p);
       kvm_.pages().free(p);
     } else {
-      kvm_.pages().leak(p);  // never reuse a page whose state is unknown
+      warn(r, "RMI_GRANULE_UNDELEGATE", p);
+      kvm_.pages().leak(p);
       ++leaked_;
     }
   }
+}
+
+bool Vm::warn(const RmiResult& r, const char* command, uint64_t arg) {
+  if (r.ok()) return false;
+  char a[24];
+  std::snprintf(a, sizeof a, "0x%llx", static_cast<unsigned long long>(arg));
+  std::string w = std::string(command) + "(" + a + ") -> " + rmi::to_string(r.status());
+  if (r.index()) w += " index " + std::to_string(r.index());
+  RMESIM_LOG(platform::LogLevel::Warn, "host.kvm", name_ << ": " << w);
+  warnings_.push_back(std::move(w));
+  return true;
 }
 
 const Vm::Slot* Vm::slot_of(uint64_t gpa) const {
@@ -169,16 +186,20 @@ int Vm::ensure_created() {
   if (state_ != RealmState::None) return state_ == RealmState::Dead ? -EIO : 0;
   PhaseTimer timer(*this, "create", kvm_.soc());
   cfg_locked_ = true;
-  // Starting level and number of concatenated tables (Linux stage2_pgtable_levels()).
-  const unsigned levels = (ipa_bits_ - 8) / 9;
-  level_start_ = 4 - static_cast<int>(levels);
-  const unsigned cover_bits = 12 + 9 * (4 - level_start_);  // bits one starting-level RTT maps
-  num_root_ = ipa_bits_ > cover_bits ? 1u << (ipa_bits_ - cover_bits) : 1u;
+  const Stage2Geometry geo = stage2_geometry(ipa_bits_);
+  level_start_ = geo.level_start;
+  num_root_ = geo.num_root;
   vmid_ = kvm_.alloc_vmid();
-  if (!vmid_) return -ENOSPC;
+  if (!vmid_) { state_ = RealmState::Dead; return -ENOSPC; }
   auto rd = alloc_page();
-  auto pgd = alloc_page(num_root_, num_root_ * kPage);
-  if (!rd || !pgd) return -ENOMEM;
+  auto pgd = rd ? alloc_page(num_root_, num_root_ * kPage) : std::nullopt;
+  if (!pgd) {
+    if (rd) kvm_.pages().free(*rd);
+    kvm_.free_vmid(vmid_);
+    vmid_ = 0;
+    state_ = RealmState::Dead;
+    return -ENOMEM;
+  }
   rd_ = *rd;
   pgd_ = *pgd;
   bool ok = delegate_page(rd_);
@@ -207,7 +228,10 @@ int Vm::ensure_created() {
     ok = false;
   }
   if (!ok) {
-    // Give back what was delegated; the realm never existed.
+    // Give back what was delegated (and the RD and root RTTs' pages); the realm never existed.
+    for (unsigned i = 0; i < num_root_; ++i)
+      if (!delegated_.count(pgd_ + i * kPage)) kvm_.pages().free(pgd_ + i * kPage);
+    if (!delegated_.count(rd_)) kvm_.pages().free(rd_);
     for (auto it = delegated_.begin(); it != delegated_.end();) {
       const uint64_t pa = it->first;
       ++it;
@@ -224,7 +248,10 @@ int Vm::ensure_created() {
   aux_count_ = aux.ok() ? aux.x[1] : 0;
   for (const auto& s : slots_) {
     if (!s.r.guest_memfd) continue;
-    if (int rc = init_ripas(s.r.guest_phys_addr, s.r.guest_phys_addr + s.r.memory_size)) return rc;
+    if (int rc = init_ripas(s.r.guest_phys_addr, s.r.guest_phys_addr + s.r.memory_size)) {
+      destroy_realm();  // the realm exists: take it apart as a teardown does
+      return rc;
+    }
   }
   return 0;
 }
@@ -252,7 +279,7 @@ int Vm::init_ripas(uint64_t base, uint64_t top) {
 // RMI_ERROR_RTT naming a shallower level creates the missing parents first.
 int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
   for (int level = std::max(from_level, level_start_ + 1); level <= to_level; ++level) {
-    const uint64_t base = ipa & ~(entry_size(level - 1) - 1);
+    const uint64_t base = ipa & ~(s2_entry_size(level - 1) - 1);
     if (rtts_.count({level, base})) continue;
     auto rtt = alloc_page();
     if (!rtt) return -ENOMEM;
@@ -411,12 +438,13 @@ int Vm::activate(Vcpu& first) {
   return rc;
 }
 
-// Private pages of [base, top) go back to the host: RMI_DATA_DESTROY, undelegate, free.
+// Private pages of [base, top) go back to the host: RMI_DATA_DESTROY, undelegate, free. A
+// DATA_DESTROY that fails is reported; the undelegate is tried all the same (the page may
+// have been destroyed behind KVM's back) and leaks the page only if it is still in use.
 void Vm::unmap_private_range(uint64_t base, uint64_t top) {
   for (auto it = data_.lower_bound(base); it != data_.end() && it->first < top;) {
-    const RmiResult r = kvm_.rmi().data_destroy(rd_, it->first);
-    if (r.ok()) undelegate_and_free(it->second);
-    else { kvm_.pages().leak(it->second); ++leaked_; }
+    warn(kvm_.rmi().data_destroy(rd_, it->first), "RMI_DATA_DESTROY", it->first);
+    undelegate_and_free(it->second);
     it = data_.erase(it);
   }
 }
@@ -438,58 +466,62 @@ void Vm::oops(const std::string& why) {
   changed_.notify(sc_core::SC_ZERO_TIME);
 }
 
-// kvm_destroy_realm over RMM 1.0, in the order Linux uses: private data (DATA_DESTROY and
-// undelegate) and shared mappings, RTTs bottom-up, RECs (and AUX), the realm, its RD and root
-// RTTs; every page the host delegated is undelegated and freed, or leaked if that fails.
+// Tear the VM down as Linux does when its fd is closed; then say what could not be reclaimed.
 void Vm::destroy() {
   if (destroyed_) return;
   kvm_.charge(kvm_.costs().ioctl);
   PhaseTimer timer(*this, "teardown", kvm_.soc());
   destroyed_ = true;
-  if (realm_ && rd_) {
-    state_ = RealmState::Dying;
-    // Per-call RMI slices only for small realms: a 1 GiB realm is 2^18 DATA_DESTROYs.
-    const bool trace_was = kvm_.rmi().trace_calls();
-    if (data_.size() > 64) kvm_.rmi().set_trace_calls(false);
-    auto& pe = current_pe(kvm_.soc());
-    const sc_core::sc_time start = pe.requester().now();
-    const uint64_t pages = data_.size();
-    unmap_private_range(0, ~uint64_t{0});
-    kvm_.rmi().set_trace_calls(trace_was);
-    auto& t = kvm_.soc().trace();
-    t.slice(t.track(pe.name(), "non_secure"), "unmap private memory", "kvm", start, pe.requester().now() - start,
-            {{"vm", name_}, {"pages", std::to_string(pages)}});
-    for (auto& [ipa, pa] : shared_) kvm_.rmi().rtt_unmap_unprotected(rd_, ipa, 3);
-    shared_.clear();
-    for (int level = 3; level > level_start_; --level) {
-      for (auto it = rtts_.begin(); it != rtts_.end();) {
-        if (it->first.first != level) { ++it; continue; }
-        const RmiResult r = kvm_.rmi().rtt_destroy(rd_, it->first.second, level);
-        if (r.ok()) undelegate_and_free(it->second);
-        else { kvm_.pages().leak(it->second); ++leaked_; }
-        it = rtts_.erase(it);
-      }
-    }
-    for (auto& v : vcpus_) v->destroy_rec();
-    if (kvm_.rmi().realm_destroy(rd_).ok()) {
-      undelegate_and_free(rd_);
-      undelegate_and_free(pgd_, num_root_);
-    } else {
-      leaked_ += 1 + num_root_;
-      kvm_.pages().leak(rd_);
-      kvm_.pages().leak(pgd_, num_root_);
-    }
-    kvm_.free_vmid(vmid_);
-    state_ = RealmState::Dead;
-  } else if (realm_) {
-    state_ = RealmState::Dead;
-  }
+  if (realm_) destroy_realm();
   if (!realm_) {
     for (uint64_t t : nvm_tables_) kvm_.pages().free(t);
     nvm_tables_.clear();
   }
   for (auto& v : vcpus_)
     if (v->run_page_) { kvm_.pages().free(v->run_page_); v->run_page_ = 0; }
+  if (leaked_)
+    RMESIM_LOG(platform::LogLevel::Warn, "host.kvm",
+               name_ << ": teardown leaked " << leaked_ << " granules (still delegated, never reused)");
+}
+
+// kvm_destroy_realm over RMM 1.0, in the order Linux uses: private data (DATA_DESTROY and
+// undelegate) and shared mappings, RTTs bottom-up, RECs (and AUX), the realm, its RD and root
+// RTTs. Unlike Linux, which stops at the first failed RMI of an object and leaks it, every
+// failure is reported (warn) and every granule is still offered back (undelegate_and_free):
+// what someone destroyed behind KVM's back is reclaimed, and only what is still in use leaks.
+void Vm::destroy_realm() {
+  if (!rd_ || state_ == RealmState::Dead) {
+    state_ = RealmState::Dead;
+    return;
+  }
+  state_ = RealmState::Dying;
+  // Per-call RMI slices only for small realms: a 1 GiB realm is 2^18 DATA_DESTROYs.
+  const bool trace_was = kvm_.rmi().trace_calls();
+  if (data_.size() > 64) kvm_.rmi().set_trace_calls(false);
+  auto& pe = current_pe(kvm_.soc());
+  const sc_core::sc_time start = pe.requester().now();
+  const uint64_t pages = data_.size();
+  unmap_private_range(0, ~uint64_t{0});
+  kvm_.rmi().set_trace_calls(trace_was);
+  auto& t = kvm_.soc().trace();
+  t.slice(t.track(pe.name(), "non_secure"), "unmap private memory", "kvm", start, pe.requester().now() - start,
+          {{"vm", name_}, {"pages", std::to_string(pages)}});
+  for (auto& [ipa, pa] : shared_) warn(kvm_.rmi().rtt_unmap_unprotected(rd_, ipa, 3), "RMI_RTT_UNMAP_UNPROTECTED", ipa);
+  shared_.clear();
+  for (int level = 3; level > level_start_; --level) {
+    for (auto it = rtts_.begin(); it != rtts_.end();) {
+      if (it->first.first != level) { ++it; continue; }
+      warn(kvm_.rmi().rtt_destroy(rd_, it->first.second, level), "RMI_RTT_DESTROY", it->first.second);
+      undelegate_and_free(it->second);
+      it = rtts_.erase(it);
+    }
+  }
+  for (auto& v : vcpus_) v->destroy_rec();
+  const bool realm_gone = !warn(kvm_.rmi().realm_destroy(rd_), "RMI_REALM_DESTROY", rd_);
+  undelegate_and_free(rd_);
+  undelegate_and_free(pgd_, num_root_);
+  if (realm_gone) kvm_.free_vmid(vmid_);  // a realm the RMM still holds keeps its VMID
+  state_ = RealmState::Dead;
 }
 
 }  // namespace host

@@ -48,18 +48,26 @@ Vcpu::Vcpu(Vm& vm, unsigned id) : vm_(vm), id_(id), power_on_(id == 0) {
 // the vCPU's registers (RUNNABLE for a vCPU that starts powered on), RMI_REC_CREATE.
 int Vcpu::create_rec() {
   Kvm& kvm = vm_.kvm_;
+  // Every failure gives back what this call delegated: the REC does not exist.
+  auto unwind = [&](int rc) {
+    if (rec_) vm_.undelegate_and_free(rec_);
+    rec_ = 0;
+    for (uint64_t a : aux_) vm_.undelegate_and_free(a);
+    aux_.clear();
+    return rc;
+  };
   auto rec = vm_.alloc_page();
   if (!rec) return -ENOMEM;
   if (!vm_.delegate_page(*rec)) { kvm.pages().free(*rec); return -ENXIO; }
   rec_ = *rec;
   for (uint64_t i = 0; i < vm_.aux_count_ && i < rmi::rec_params::kMaxAux; ++i) {
     auto a = vm_.alloc_page();
-    if (!a) return -ENOMEM;
-    if (!vm_.delegate_page(*a)) { kvm.pages().free(*a); return -ENXIO; }
+    if (!a) return unwind(-ENOMEM);
+    if (!vm_.delegate_page(*a)) { kvm.pages().free(*a); return unwind(-ENXIO); }
     aux_.push_back(*a);
   }
   const uint64_t params = vm_.params_page();
-  if (!params) return -ENOMEM;
+  if (!params) return unwind(-ENOMEM);
   namespace rp = rmi::rec_params;
   uint8_t buf[rp::kSize] = {};
   put64(buf + rp::kFlags, power_on_ ? rp::kFlagRunnable : 0);
@@ -71,31 +79,24 @@ int Vcpu::create_rec() {
   const bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf) &&
                   kvm.rmi().rec_create(vm_.rd_, rec_, params).ok();
   kvm.pages().free(params);
-  if (!ok) {
-    vm_.undelegate_and_free(rec_);
-    rec_ = 0;
-    for (uint64_t a : aux_) vm_.undelegate_and_free(a);
-    aux_.clear();
-    return -ENXIO;
-  }
+  if (!ok) return unwind(-ENXIO);
   auto run = vm_.alloc_page();
-  if (!run) return -ENOMEM;
+  if (!run) {
+    vm_.warn(kvm.rmi().rec_destroy(rec_), "RMI_REC_DESTROY", rec_);
+    return unwind(-ENOMEM);
+  }
   run_page_ = *run;
   kvm.zero(HostAccess::KernelData, &vm_, "RmiRecRun", run_page_, kPage);
   return 0;
 }
 
+// RMI_REC_DESTROY, then the REC and its AUX granules offered back even if it failed (a REC
+// destroyed behind KVM's back leaves them delegated, not in use).
 void Vcpu::destroy_rec() {
   if (!rec_) return;
-  Kvm& kvm = vm_.kvm_;
-  if (kvm.rmi().rec_destroy(rec_).ok()) {
-    vm_.undelegate_and_free(rec_);
-    for (uint64_t a : aux_) vm_.undelegate_and_free(a);
-  } else {
-    kvm.pages().leak(rec_);
-    vm_.leaked_ += 1 + aux_.size();
-    for (uint64_t a : aux_) kvm.pages().leak(a);
-  }
+  vm_.warn(vm_.kvm_.rmi().rec_destroy(rec_), "RMI_REC_DESTROY", rec_);
+  vm_.undelegate_and_free(rec_);
+  for (uint64_t a : aux_) vm_.undelegate_and_free(a);
   rec_ = 0;
   aux_.clear();
 }

@@ -1,15 +1,14 @@
 // The kvmtool-like VMM (see vmm.h).
 #include "host/vmm.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
+#include "host/guest_image.h"
 #include "platform/abi/psci.h"
+#include "platform/config_error.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
@@ -68,27 +67,8 @@ unsigned ipa_bits_for(const VmSpec& spec) {
   return ipa;
 }
 
-std::string Vmm::read_image(const VmSpec& spec, GuestImage& out) {
-  // Where the guest image is: a name in the build tree's guest/ or a path to a .bin.
-  std::string bin = spec.image;
-  if (bin.find('/') == std::string::npos && bin.find(".bin") == std::string::npos) bin = image_dir() + "/" + bin + ".bin";
-  const std::string json = bin.substr(0, bin.size() - 4) + ".json";
-  std::ifstream in(bin, std::ios::binary);
-  if (!in) return "cannot read guest image " + bin + " (built with the guest images: make build)";
-  out.path = bin;
-  out.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  out.load = out.entry = spec.ram_base;
-  try {
-    YAML::Node j = YAML::LoadFile(json);
-    out.load = std::stoull(j["load_address"].as<std::string>(), nullptr, 0);
-    out.entry = std::stoull(j["entry"].as<std::string>(), nullptr, 0);
-  } catch (const std::exception&) {
-    // A raw binary without its description: loaded and entered at the start of RAM.
-  }
-  if (out.load < spec.ram_base || out.load + out.bytes.size() > spec.ram_base + spec.memory)
-    return "the image (" + hex(out.load) + ", " + std::to_string(out.bytes.size()) + " bytes) is outside RAM (" +
-           hex(spec.ram_base) + ", " + std::to_string(spec.memory >> 20) + " MiB)";
-  return "";
+GuestImage Vmm::read_image(const VmSpec& spec) {
+  return load_guest_image(guest_image_file(spec.image), spec.ram_base, spec.memory);
 }
 
 Vmm::VmState* Vmm::state(const std::string& name) {
@@ -97,10 +77,28 @@ Vmm::VmState* Vmm::state(const std::string& name) {
   return nullptr;
 }
 
+// kvmtool exits on any error while it builds a VM: its VM fd is closed, so KVM tears down
+// what was made (every granule delegated so far goes back), and its memory is unmapped.
 std::string Vmm::create(const VmSpec& spec) {
+  std::unique_ptr<VmState> vs;
+  const std::string err = build(spec, vs);
+  if (!err.empty()) {
+    if (vs) release(*vs);
+    return err;
+  }
+  next_pe_ += spec.vcpus;
+  vms_.push_back(std::move(vs));
+  return "";
+}
+
+std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   if (state(spec.name)) return "a VM named " + spec.name + " exists already";
   GuestImage img;
-  if (std::string e = read_image(spec, img); !e.empty()) return e;
+  try {
+    img = read_image(spec);
+  } catch (const platform::ConfigError& e) {
+    return e.what();
+  }
   const std::vector<uint8_t>& image = img.bytes;
   const uint64_t load = img.load, entry = img.entry;
 
@@ -108,7 +106,7 @@ std::string Vmm::create(const VmSpec& spec) {
   if (next_pe_ + spec.vcpus > cores)
     return "needs " + std::to_string(next_pe_ + spec.vcpus) + " cores (the VMM on PE 0 and one PE per vCPU): set platform.cores";
 
-  auto vs = std::make_unique<VmState>();
+  vs = std::make_unique<VmState>();
   vs->spec = spec;
   vs->first_pe = next_pe_;
   vs->image_entry = entry;
@@ -179,8 +177,6 @@ std::string Vmm::create(const VmSpec& spec) {
     for (const auto& s : spec.shared)
       for (uint64_t off = 0; off < s.size; off += kPage)
         if (int rc = vm->map_page((s.base + off) | vm->unprotected_bit())) return "mapping shared memory failed (" + std::to_string(rc) + ")";
-  next_pe_ += spec.vcpus;
-  vms_.push_back(std::move(vs));
   return "";
 }
 
@@ -383,11 +379,16 @@ std::string Vmm::teardown(const std::string& name) {
   VmState* v = state(name);
   if (!v) return "no VM named " + name;
   if (v->torn_down) return name + " was torn down already";
-  v->vm->destroy();
-  for (auto& [pa, bytes] : v->user_regions) kvm_.user_free(pa, bytes);
-  v->user_regions.clear();
+  release(*v);
   v->torn_down = true;
   return "";
+}
+
+// Closing the VM fd (KVM tears the VM down) and unmapping the VMM's memory.
+void Vmm::release(VmState& v) {
+  if (v.vm) v.vm->destroy();
+  for (auto& [pa, bytes] : v.user_regions) kvm_.user_free(pa, bytes);
+  v.user_regions.clear();
 }
 
 Vmm::AccessResult Vmm::host_access(const std::string& name, uint64_t ipa, bool write, std::vector<uint8_t>& data) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
 
 #include "platform/profile.h"
 
@@ -74,21 +73,19 @@ void DmaEngine::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
 }
 
 void DmaEngine::run() {
-  std::vector<uint8_t> buf;
   for (;;) {
     sc_core::wait(start_);
     ++transfers_;
     master_.charge(t_setup_);
-    const uint64_t chunk = 4096;
-    buf.resize(chunk);
+    const uint64_t chunk = kBurstBytes;
     uint64_t done = 0;
     while (done < len_) {
       // Never cross a 4 KiB boundary in one burst, so a fault names the granule it hit.
       const uint64_t n = std::min({chunk - ((src_ + done) & (chunk - 1)), chunk - ((dst_ + done) & (chunk - 1)), len_ - done});
-      AccessStatus st = master_.read(src_ + done, buf.data(), n, pas_);
+      AccessStatus st = master_.read(src_ + done, buf_.data(), n, pas_);
       uint64_t at = src_ + done;
       if (st.ok()) {
-        st = master_.write(dst_ + done, buf.data(), n, pas_);
+        st = master_.write(dst_ + done, buf_.data(), n, pas_);
         at = dst_ + done;
       }
       if (!st.ok()) {

@@ -16,10 +16,6 @@
 
 namespace platform {
 
-namespace {
-uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
-}  // namespace
-
 Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& parent_stats)
     : cfg_(cfg), root_(std::make_unique<RootMemory>()),
       t_world_switch_(profile.duration("smc.world_switch")),
@@ -34,40 +30,14 @@ Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& 
       transitions_refused_(stats_.counter("transitions_refused", "granule transitions refused")),
       tlbi_broadcasts_(stats_.counter("tlbi_broadcasts", "TLBI PA broadcasts to every GPC unit")),
       t_transitions_(stats_.time("transitions", "simulated time in granule transitions")) {
-  gpc_cfg_.pps = cfg.gpt_pps;
-  gpc_cfg_.pgs = cfg.gpt_pgs;
-  gpc_cfg_.l0gptsz = cfg.gpt_l0gptsz;
-  gpc_cfg_.enabled = false;
-  if (auto err = gpc_cfg_.validate(); !err.empty()) throw std::invalid_argument("GPT geometry: " + err);
-
-  // Firmware carve-outs at the top of DRAM, from the top down: the GPT (L0, then the L1
-  // tables below it, each aligned to its size), the RMM, the monitor.
-  const uint64_t dram_end = cfg.dram_base + cfg.dram_size;
-  const uint64_t l0_bytes = gpc_cfg_.l0_table_bytes();
-  const uint64_t l1_bytes = gpt::GptTable::l1_bytes_for(gpc_cfg_, cfg.dram_base, cfg.dram_size);
-  const uint64_t l0_base = align_down(dram_end - l0_bytes, l0_bytes);
-  const uint64_t l1_align = std::max<uint64_t>(gpc_cfg_.l1_table_bytes(), 4096);
-  l1_base_ = l1_bytes ? align_down(l0_base - l1_bytes, l1_align) : l0_base;
-  // The GPT's own region is described at granule level, so it starts on a granule.
-  const uint64_t gpt_base = align_down(l1_base_, gpc_cfg_.granule_size());
-  gpt_bytes_ = dram_end - gpt_base;
-  gpc_cfg_.l0_base = l0_base;
-
-  const uint64_t fw_align = std::max<uint64_t>(2 * MiB, gpc_cfg_.granule_size());
-  const uint64_t rmm_base = align_down(gpt_base - cfg.rmm_size, fw_align);
-  const uint64_t mon_base = align_down(rmm_base - cfg.monitor_size, fw_align);
-  if (mon_base <= cfg.dram_base || mon_base - cfg.dram_base < cfg.dram_size / 2)
-    throw std::invalid_argument("DRAM of " + std::to_string(cfg.dram_size >> 20) +
-                                " MiB is too small for the firmware and a GPT of " +
-                                std::to_string(gpt_bytes_ >> 10) + " KiB with this geometry");
+  // Firmware carve-outs at the top of DRAM (see dram_layout.h).
+  const DramLayout layout = dram_layout(cfg);
+  gpc_cfg_ = layout.gpc;
+  l1_base_ = layout.l1_base;
+  gpt_bytes_ = layout.gpt_bytes;
   delegable_base_ = cfg.dram_base;
-  delegable_end_ = mon_base;
-  regions_ = {
-      {"dram (non-secure, delegable)", cfg.dram_base, mon_base - cfg.dram_base, gpt::Gpi::NonSecure},
-      {"el3 monitor", mon_base, rmm_base - mon_base, gpt::Gpi::Root},
-      {"rmm", rmm_base, gpt_base - rmm_base, gpt::Gpi::Realm},
-      {"gpt", gpt_base, gpt_bytes_, gpt::Gpi::Root},
-  };
+  delegable_end_ = layout.ns_end();
+  regions_ = layout.regions;
 }
 
 Monitor::~Monitor() = default;

@@ -25,11 +25,11 @@ void Pe::post(Job job) {
 void Pe::thread() {
   for (;;) {
     while (jobs_.empty()) sc_core::wait(job_posted_);
-    Job job = std::move(jobs_.front());
+    current_ = std::move(jobs_.front());
     jobs_.pop_front();
     running_ = true;
     try {
-      job(*this);
+      current_(*this);
     } catch (...) {
       // Exceptions must not unwind through the SystemC kernel: keep the error, stop.
       error_ = std::current_exception();
@@ -39,6 +39,7 @@ void Pe::thread() {
       return;
     }
     requester_->sync();  // a finished job's time becomes visible to everyone
+    current_ = nullptr;
     running_ = false;
     job_done_.notify(sc_core::SC_ZERO_TIME);
   }

@@ -67,6 +67,14 @@ check "attack-host-read: ok, 3 SIGBUS, DMA fault, realm done" \
 check "attack-bad-rmi: every expectation holds" \
   '[ $rc = 0 ] && grep -q "RMI_ERROR_RTT index 2" "$work/abr.txt" && [ "$(json $work/abr/stats.json "d[\"granules\"][\"delegated_at_end\"]")" = 0 ]'
 
+# attack-teardown: granules destroyed and reused behind KVM's back; teardown reclaims what it
+# can (the REC and AUX granules, a page undelegated by hand) and reports the 5 it cannot.
+"$bin" run "$scen/attack-teardown.yaml" --out "$work/atd" > "$work/atd.txt" 2> "$work/atd.err"; rc=$?
+check "attack-teardown: 5 granules leaked, reported in the step, stats.json and on stderr" \
+  '[ $rc = 0 ] && [ "$(json $work/atd/stats.json "d[\"host\"][\"leaked_granules\"] == 5 and d[\"granules\"][\"delegated_at_end\"] == 5 and d[\"realms\"][\"r0\"][\"leaked_pages\"] == 5")" = True ] && grep -q "tore down r0, leaked 5 granules: RMI_DATA_DESTROY(0x80000000) -> RMI_ERROR_RTT index 3;.*RMI_REC_DESTROY" "$work/atd.txt" && grep -q "r0: teardown leaked 5 granules" "$work/atd.err" && grep -q "RMI_REALM_DESTROY(0x[0-9a-f]*) -> RMI_ERROR_REALM" "$work/atd.err"'
+check "attack-teardown: the REC and AUX granules destroyed behind KVM's back are reclaimed" \
+  '[ "$(json $work/atd/stats.json "d[\"granules\"][\"census_at_end\"][\"DELEGATED\"] == 0 and d[\"granules\"][\"census_at_end\"][\"REC_AUX\"] == 0")" = True ]'
+
 # realm-and-vm: a realm and normal VMs; guest abort and host oops.
 "$bin" run "$scen/realm-and-vm.yaml" --out "$work/rv" > "$work/rv.txt"; rc=$?
 check "realm-and-vm: realm done, attacker aborted, oops stops vm1 only" \

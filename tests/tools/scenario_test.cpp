@@ -40,11 +40,11 @@ TEST(Scenario, overrides_replace_fields_and_profile_overrides_are_kept_aside) {
   const auto s = parse_scenario(kValid, "ok.yaml",
                                 {{"platform.dram", "1GiB"}, {"seed", "9"}, {"profile.dram.latency", "120"}});
   EXPECT_EQ(s.platform.dram_size, 1ull << 30);
-  EXPECT_EQ(s.seed, 9u);
+  EXPECT_EQ(s.platform.seed, 9u) << "the seed reaches the SoC, which derives the attestation keys from it";
   ASSERT_EQ(s.profile_overrides.size(), 1u);
   EXPECT_EQ(s.profile_overrides[0].key, "dram.latency");
   uint64_t seed = 3;
-  EXPECT_EQ(parse_scenario(kValid, "ok.yaml", {{"seed", "9"}}, &seed).seed, 3u) << "--seed wins";
+  EXPECT_EQ(parse_scenario(kValid, "ok.yaml", {{"seed", "9"}}, &seed).platform.seed, 3u) << "--seed wins";
 }
 
 struct BadCase {
@@ -128,6 +128,45 @@ TEST(Scenario, an_override_may_be_a_flow_list_or_map_and_its_errors_name_the_ove
     EXPECT_EQ(e.key(), "platform.gpt.pgs");
   }
   EXPECT_THROW(parse_scenario(kValid, "ok.yaml", {{"platform.gpt", "{pgs: [}"}}), ConfigError);
+}
+
+}  // namespace
+
+namespace {
+
+// "[&a [x,...], &b [*a,...], ...]": `levels` lists of ten, each made of ten of the one before.
+std::string alias_bomb(int levels) {
+  std::string v = "[&l0 [x,x,x,x,x,x,x,x,x,x]";
+  for (int i = 1; i < levels; ++i) {
+    v += ", &l" + std::to_string(i) + " [";
+    for (int j = 0; j < 10; ++j) v += (j ? ",*l" : "*l") + std::to_string(i - 1);
+    v += "]";
+  }
+  return v + "]";
+}
+
+TEST(Scenario, an_override_that_expands_aliases_past_the_node_cap_is_refused_naming_it) {
+  // Nine levels are 10^9 nodes once expanded: this must end at the cap, not run out of memory.
+  try {
+    parse_scenario(kValid, "ok.yaml", {{"description", alias_bomb(9)}});
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), "--set");
+    EXPECT_EQ(e.key(), "description");
+    EXPECT_NE(std::string(e.what()).find("more than 10000 YAML nodes"), std::string::npos) << e.what();
+  }
+  // Under the cap an alias is plain YAML: it reaches the field, which wants a string.
+  try {
+    parse_scenario(kValid, "ok.yaml", {{"description", alias_bomb(2)}});
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("must be a string"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Scenario, a_scenario_that_is_not_a_regular_file_is_refused_at_load) {
+  EXPECT_THROW(rmesim::load_scenario("/dev/zero", {}), ConfigError);
+  EXPECT_THROW(rmesim::load_scenario("/", {}), ConfigError);
 }
 
 }  // namespace

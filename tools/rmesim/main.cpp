@@ -12,6 +12,7 @@
 #include "platform/config_error.h"
 #include "platform/log.h"
 #include "platform/profile.h"
+#include "paths.h"
 #include "runner.h"
 #include "scenario.h"
 #include "steps.h"
@@ -35,11 +36,12 @@ Commands:
   run       Build the platform the scenario describes, boot it, execute its steps, print a
             summary and write DIR/stats.json (every counter) and DIR/trace.json (a timeline for
             Perfetto or chrome://tracing); DIR defaults to out/<scenario name>.
-  profile   Print each cost: name, value, unit, source.
+  profile   Print each cost: name, value, unit, allowed range, source.
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
 
-Exit status: 0 ok, 1 a step's expectation failed (outputs are still written),
-             2 bad input (scenario, override or profile; nothing is written),
+Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
+             2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
+               nothing is run),
              3 internal error (a simulator bug).
 )";
 
@@ -48,7 +50,8 @@ int cmd_profile(const std::vector<std::string>& args) {
   const auto p = platform::TimingProfile::load(rmesim::resolve_profile_path(name));
   std::cout << "profile " << p.name() << " (" << p.path() << ")\n";
   for (const auto& [n, c] : p.costs())
-    std::cout << "  " << n << " = " << c.value << " " << c.unit << "\n      " << c.help << "\n      source: " << c.source << "\n";
+    std::cout << "  " << n << " = " << c.value << " " << c.unit << " (allowed " << c.min << " to " << c.max << ")\n      "
+              << c.help << "\n      source: " << c.source << "\n";
   return kExitOk;
 }
 
@@ -78,7 +81,7 @@ int run_cli(int argc, char* argv[]) {
       ("out", po::value<std::string>(), "output folder (default out/<scenario name>)")
       ("seed", po::value<std::string>(), "random seed, 0 to 2^64-1 (overrides the scenario's)")
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
-      ("quiet,q", "no summary on stdout")
+      ("quiet,q", "no summary on stdout (errors and failed checks still go to stderr)")
       ("trace-insn", po::value<std::string>(),
        "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
   po::options_description hidden;
@@ -96,6 +99,10 @@ int run_cli(int argc, char* argv[]) {
     std::cerr << "rmesim: " << e.what() << "\n\n" << kUsage << opts;
     return kExitConfig;
   }
+  if (vm.count("version")) {
+    std::cout << "rmesim 0.1 (SystemC " << sc_core::sc_release() << ")\n";
+    return kExitOk;
+  }
   // `rmesim help steps` (or --help steps): the step kinds, from the declarations the loader uses.
   const std::string command = vm.count("command") ? vm["command"].as<std::string>() : "";
   const auto rest = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
@@ -110,10 +117,6 @@ int run_cli(int argc, char* argv[]) {
   if (vm.count("help") || !vm.count("command") || command == "help") {
     std::cout << kUsage << "\n" << opts << "\nStep kinds: " << rmesim::known_step_kinds() << " (rmesim help steps)\n";
     return vm.count("help") || command == "help" ? kExitOk : kExitConfig;
-  }
-  if (vm.count("version")) {
-    std::cout << "rmesim 0.1 (SystemC " << sc_core::sc_release() << ")\n";
-    return kExitOk;
   }
   const std::string lvl = vm["log-level"].as<std::string>();
   if (lvl == "error") platform::set_log_level(platform::LogLevel::Error);
@@ -159,6 +162,8 @@ int run_cli(int argc, char* argv[]) {
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
+    // On stderr whatever -q says: a failed run always says why.
+    if (!r.ok) std::cerr << "rmesim: " << scenario.name << " failed: " << r.failure << "\n";
     return r.ok ? kExitOk : kExitRunFailed;
   } catch (const platform::ConfigError& e) {
     std::cerr << "rmesim: error: " << e.what() << "\n";

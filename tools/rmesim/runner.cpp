@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iomanip>
 
+#include <unistd.h>
+
 #include "cpu/core.h"
 #include "host/guest_trace.h"
 #include "host/kvm.h"
@@ -17,6 +19,7 @@
 #include "platform/sim_context.h"
 #include "platform/time_format.h"
 #include "rmm/rmm.h"
+#include "paths.h"
 #include "steps.h"
 
 namespace rmesim {
@@ -30,11 +33,6 @@ void RunContext::begin_phase(const std::string& name) {
 
 void RunContext::end_phase() {
   if (!phases.empty() && phases.back().end == phases.back().start) phases.back().end = pe.requester().now();
-}
-
-std::string resolve_profile_path(const std::string& p) {
-  if (p.find('/') != std::string::npos || (p.size() > 5 && p.substr(p.size() - 5) == ".yaml")) return p;
-  return std::string(RMESIM_PROFILE_DIR) + "/" + p + ".yaml";
 }
 
 namespace {
@@ -127,6 +125,9 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
         w.field("measured", st->spec.measured).field("populate_calls", st->populate_calls);
         w.field("populated_pages", vm.populated_pages()).field("runtime_faults", vm.runtime_faults());
         w.field("leaked_pages", vm.leaked_pages());
+        w.key("warnings").begin_array();
+        for (const auto& e : vm.warnings()) w.value(e);
+        w.end_array();
         w.key("phases_ns").begin_object();
         for (const auto& [k, v] : vm.phase_ns()) w.field(k, v);
         w.end_object();
@@ -154,6 +155,9 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
   w.key("host").begin_object();
   w.field("abi", host::to_string(kvm.options().abi)).field("psci_in_kernel", kvm.options().psci_in_kernel);
   w.field("populate_chunk_pages", kvm.options().populate_chunk_pages);
+  uint64_t leaked = 0;
+  for (const auto& st : vmm.states()) leaked += st->vm->leaked_pages();
+  w.field("leaked_granules", leaked);
   w.key("pages").begin_object();
   w.field("total", kvm.pages().total_pages()).field("peak_used", kvm.pages().peak_used_pages());
   w.field("used_at_end", kvm.pages().used_pages()).field("leaked", kvm.pages().leaked_pages());
@@ -176,13 +180,13 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.key("scenario").begin_object();
   w.field("name", s.name).field("file", s.file).field("description", s.description);
   w.end_object();
-  w.field("seed", s.seed);
+  w.field("seed", s.platform.seed);
   w.key("engine").begin_object().field("unicorn", cpu::UnicornCpu::engine_version()).end_object();
   w.key("overrides").begin_array();
   for (const auto& o : s.overrides) w.value(o.key + "=" + o.value);
   w.end_array();
   w.key("profile").begin_object();
-  w.field("name", prof.name()).field("file", prof.path());
+  w.field("name", prof.name()).field("file", recorded_path(prof.path()));
   w.key("overrides").begin_object();
   for (const auto& [name, c] : prof.costs()) {
     if (c.override_origin.empty()) continue;
@@ -253,6 +257,19 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   w.end_object();
 }
 
+// Empty when the folder `dir` exists or can be made, and can be written in; else why not.
+// Nothing is made: outputs are checked together before any of them is written.
+std::string folder_problem(const fs::path& dir) {
+  std::error_code ec;
+  fs::path p = dir.empty() ? fs::path(".") : dir;
+  // The nearest part of the path that exists decides: a folder we may write in, or not.
+  while (!fs::exists(p, ec) && p.has_parent_path() && p != p.parent_path()) p = p.parent_path();
+  if (!fs::exists(p, ec)) p = ".";
+  if (!fs::is_directory(p, ec)) return (p == dir ? "not a folder" : p.string() + " is not a folder");
+  if (::access(p.c_str(), W_OK | X_OK) != 0) return "cannot write in " + p.string();
+  return "";
+}
+
 void write_file_atomically(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   const fs::path tmp = path.string() + ".tmp";
@@ -269,7 +286,7 @@ void write_file_atomically(const fs::path& path, const std::string& text) {
 
 RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& out) {
   const auto wall_start = std::chrono::steady_clock::now();
-  auto profile = platform::TimingProfile::load(resolve_profile_path(s.profile));
+  auto profile = platform::TimingProfile::load(s.profile);
   for (const auto& o : s.profile_overrides) profile.set(o.key, o.value, "--set profile." + o.key);
 
   platform::fresh_simulation_context();
@@ -282,11 +299,26 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
   rmm::Rmm rmm(*soc);
   cpu::UnicornCpu cpu(profile, soc->stats());
+  // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
+  // be written is bad input (exit 2), not an error after the run.
+  const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
+  if (auto e = folder_problem(dir); !e.empty())
+    throw platform::ConfigError("--out", 0, 0, dir.string(), e + " (stats.json and trace.json go in this folder)");
+  const fs::path insn_path(opt.trace_insn);
+  if (!opt.trace_insn.empty()) {
+    std::error_code ec;
+    std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path());
+    if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
+  }
+  // Some folders refuse what access() allows (/proc): making them is checked too.
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
   std::ofstream insn_trace;
   if (!opt.trace_insn.empty()) {
-    fs::path p(opt.trace_insn);
-    if (p.has_parent_path()) fs::create_directories(p.parent_path());
-    insn_trace.open(p, std::ios::trunc);
+    if (insn_path.has_parent_path()) fs::create_directories(insn_path.parent_path(), ec);
+    if (ec) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot make its folder: " + ec.message());
+    insn_trace.open(insn_path, std::ios::trunc);
     if (!insn_trace) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot write this file");
     cpu.set_insn_trace(&insn_trace);
   }
@@ -373,7 +405,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   for (unsigned i = 0; i < soc->num_pes(); ++i) g.add(soc->pe(i).gpc().stats());
 
   if (!opt.quiet) {
-    out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.seed << ", profile "
+    out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.platform.seed << ", profile "
         << profile.name() << ", Unicorn " << cpu::UnicornCpu::engine_version() << "\n\n";
     soc->print_memory_map(out);
     out << "\nSteps\n";
@@ -446,7 +478,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   std::ostringstream json, trace_json;
   write_stats_json(json, s, profile, *soc, result, g, ctx, rmm, kvm, vmm, tracer);
   trace.write_json(trace_json);
-  const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
   write_file_atomically(dir / "stats.json", json.str());
   write_file_atomically(dir / "trace.json", trace_json.str());
   if (!opt.quiet) out << "Wrote " << (dir / "stats.json").string() << " and trace.json\n";

@@ -81,9 +81,6 @@ struct RunOptions {
   std::string trace_insn;  // --trace-insn: file for the guest instruction trace (empty: off)
 };
 
-// Resolves a profile name ("default") or path.
-std::string resolve_profile_path(const std::string& name_or_path);
-
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only
 // visible once the platform is built (e.g. a profile override); RunFailure is reported in the
 // result, not thrown.

@@ -4,12 +4,17 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
 
+#include "host/guest_image.h"
+#include "host/memory_need.h"
 #include "host/vmm.h"
+#include "platform/input_file.h"
+#include "paths.h"
 #include "steps.h"
 
 namespace rmesim {
@@ -289,7 +294,7 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   host::VmSpec v;
   v.name = name;
   v.realm = realm;
-  if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a .bin path)");
+  if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a path to a .bin or .elf)");
   v.image = yaml::str(f, n["image"], key + ".image");
   if (n["memory"]) {
     v.memory = yaml::size(f, n["memory"], key + ".memory");
@@ -388,17 +393,25 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   return v;
 }
 
+// The most nodes a --set value may copy into. The copy expands aliases, so an alias bomb
+// ("[&a [x,x], &b [*a,*a], ...]") would grow without bound: it stops here instead.
+constexpr size_t kMaxOverrideNodes = 10000;
+
 // A copy of `n` built node by node, so it carries no position: errors inside it name the --set.
-YAML::Node without_marks(const YAML::Node& n) {
+// `budget` counts down the nodes it may still make.
+YAML::Node without_marks(const YAML::Node& n, const std::string& key, size_t& budget) {
+  if (budget-- == 0)
+    throw platform::ConfigError("--set", 0, 0, key, "the value expands to more than " + std::to_string(kMaxOverrideNodes) +
+                                                       " YAML nodes (aliases count each time they are used)");
   switch (n.Type()) {
     case YAML::NodeType::Sequence: {
       YAML::Node out(YAML::NodeType::Sequence);
-      for (const auto& e : n) out.push_back(without_marks(e));
+      for (const auto& e : n) out.push_back(without_marks(e, key, budget));
       return out;
     }
     case YAML::NodeType::Map: {
       YAML::Node out(YAML::NodeType::Map);
-      for (const auto& kv : n) out[kv.first.Scalar()] = without_marks(kv.second);
+      for (const auto& kv : n) out[kv.first.Scalar()] = without_marks(kv.second, key, budget);
       return out;
     }
     case YAML::NodeType::Scalar: return YAML::Node(n.Scalar());
@@ -411,7 +424,8 @@ YAML::Node override_value(const Override& o) {
   if (o.value.empty() || (o.value[0] != '[' && o.value[0] != '{')) return YAML::Node(o.value);
   try {
     yaml::no_duplicate_keys("--set " + o.key, o.value);
-    return without_marks(YAML::Load(o.value));
+    size_t budget = kMaxOverrideNodes;
+    return without_marks(YAML::Load(o.value), o.key, budget);
   } catch (const YAML::Exception& e) {
     throw platform::ConfigError("--set", 0, 0, o.key, "'" + o.value + "' is not a YAML list or map: " + e.msg);
   }
@@ -447,20 +461,23 @@ void apply_override(YAML::Node root, const Override& o) {
 
 }  // namespace
 
-// What can be known before anything runs: the guest image exists, and every vCPU gets a PE of
-// its own besides the VMM's (PE 0).
+// What can be known before anything runs: the guest image loads (a regular file, ELF or raw, inside
+// the VM's RAM), and every vCPU gets a PE of its own besides the VMM's (PE 0).
 static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& s) {
   const host::VmSpec& v = s.vms.back();
-  const bool named = v.image.find('/') == std::string::npos && v.image.find(".bin") == std::string::npos;
-  const std::string bin = named ? host::Vmm::image_dir() + "/" + v.image + ".bin" : v.image;
-  if (!std::ifstream(bin))
-    yaml::fail(f, n["image"], key + ".image", "no guest image at " + bin +
-         (named ? " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)" : ""));
-  // The image's load address is its own (the .json beside it): RAM must hold it.
-  host::Vmm::GuestImage img;
-  if (const std::string e = host::Vmm::read_image(v, img); !e.empty())
+  const std::string file = host::guest_image_file(v.image);
+  if (file != v.image && !std::ifstream(file))
+    yaml::fail(f, n["image"], key + ".image", "no guest image at " + file +
+         " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)");
+  try {
+    host::Vmm::read_image(v);
+  } catch (const host::ImageOutsideRam& e) {
+    // The image's load address is its own (an ELF's segments, the .json beside a binary).
     yaml::fail(f, n["ram_base"] ? n["ram_base"] : n["memory"] ? n["memory"] : n["image"],
-               key + (n["ram_base"] ? ".ram_base" : n["memory"] ? ".memory" : ".image"), e);
+               key + (n["ram_base"] ? ".ram_base" : n["memory"] ? ".memory" : ".image"), e.what());
+  } catch (const platform::ConfigError& e) {
+    yaml::fail(f, n["image"], key + ".image", e.what());
+  }
   // RMM 1.0 delegates 4 KiB granules, each one GPT granule: the GPT must use 4 KiB granules
   // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule).
   if (v.realm && s.platform.gpt_pgs != gpt::Pgs::K4)
@@ -476,6 +493,9 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
     yaml::fail(f, n["vcpus"] ? n["vcpus"] : n, key + ".vcpus",
          "the VMs need " + std::to_string(vcpus + 1) + " cores (the VMM on PE 0 and one PE per vCPU) but platform.cores is " +
              std::to_string(s.platform.cores));
+  // Host memory for every VM so far together (the host would otherwise run out part-way).
+  if (const std::string e = host::check_memory_fits(s.vms, s.platform); !e.empty())
+    yaml::fail(f, n["memory"] ? n["memory"] : n, key + ".memory", e);
 }
 
 Override parse_override(const std::string& text) {
@@ -497,7 +517,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   yaml::no_duplicate_keys(origin, text);
   if (!root.IsMap()) throw platform::ConfigError(origin, 1, 1, "", "a scenario is a YAML map (name, platform, steps, ...)");
   Scenario s;
-  s.file = origin;
+  s.file = recorded_path(origin);  // outputs name the file the same from any folder
   s.overrides = overrides;
   for (const auto& o : overrides) {
     if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
@@ -511,9 +531,10 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
       !std::all_of(s.name.begin(), s.name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }))
     fail(origin, root["name"], "name", "must be a plain file name: letters, digits, ., - and _, at most 64 characters, not starting with . or -");
   if (root["description"]) s.description = yaml::str(origin, root["description"], "description");
-  if (root["seed"]) s.seed = yaml::u64(origin, root["seed"], "seed");
-  if (seed) s.seed = *seed;
+  if (root["seed"]) s.platform.seed = yaml::u64(origin, root["seed"], "seed");
+  if (seed) s.platform.seed = *seed;
   if (root["platform"]) parse_platform(origin, root["platform"], s);
+  s.profile = resolve_profile_path(s.profile, std::filesystem::path(origin).parent_path().string());
   if (root["host"]) parse_host(origin, root["host"], s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
@@ -555,7 +576,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
       auto step = sk->parse(origin, args, key + "." + kind, s);
       step->kind = kind;
       const auto m = rmi_step ? st.Mark() : kv.first.Mark();
-      step->where = m.is_null() || m.line < 0 ? "--set " + key : origin + ":" + std::to_string(m.line + 1);
+      step->where = m.is_null() || m.line < 0 ? "--set " + key : s.file + ":" + std::to_string(m.line + 1);
       s.steps.push_back(std::move(step));
     }
   }
@@ -563,11 +584,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides, const uint64_t* seed) {
-  std::ifstream in(path);
-  if (!in) throw platform::ConfigError(path, 0, 0, "", "cannot read the scenario file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path, overrides, seed);
+  return parse_scenario(platform::read_input_file(path, kMaxScenarioBytes, "scenario"), path, overrides, seed);
 }
 
 }  // namespace rmesim

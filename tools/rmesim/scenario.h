@@ -34,12 +34,11 @@ struct Override {
 };
 
 struct Scenario {
-  std::string file;
+  std::string file;                           // as outputs name it (paths.h: recorded_path)
   std::string name;
   std::string description;
-  uint64_t seed = 1;
-  platform::SocConfig platform;
-  std::string profile = "default";            // name under platform/profiles/ or a path
+  platform::SocConfig platform;               // with the seed (scenario seed:, --set seed, --seed)
+  std::string profile = "default";            // once loaded, its file (from a name, or a path relative to the scenario)
   std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
   std::vector<Override> overrides;            // every --set, as given
   host::HostOptions host;                     // host: {abi, psci, populate_chunk}
@@ -47,6 +46,9 @@ struct Scenario {
   std::vector<std::unique_ptr<Step>> steps;
   bool explicit_steps = false;                // false: create all, run all, tear all down
 };
+
+// The largest scenario file read (the shipped ones are a few KiB).
+constexpr uint64_t kMaxScenarioBytes = 1 << 20;
 
 // Loads and validates. `seed` (from --seed) wins over the file and --set when given.
 Scenario load_scenario(const std::string& path, const std::vector<Override>& overrides,

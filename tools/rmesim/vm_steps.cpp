@@ -197,7 +197,10 @@ struct CreateStep : Step {
       if (teardown) {
         const std::string e = c.vmm->teardown(n);
         if (!e.empty()) throw RunFailure(where + ": teardown: " + e);
-        c.note("tore down " + n);
+        const host::Vm& vm = *c.vmm->state(n)->vm;
+        std::string why;
+        for (const auto& w : vm.warnings()) why += (why.empty() ? ": " : "; ") + w;
+        c.note("tore down " + n + (vm.leaked_pages() || !why.empty() ? ", leaked " + std::to_string(vm.leaked_pages()) + " granules" + why : ""));
         continue;
       }
       const host::VmSpec* s = spec_of(c, n);

@@ -29,6 +29,7 @@
 namespace platform {
 class Pe;
 class Soc;
+struct SocConfig;
 }  // namespace platform
 
 namespace host {
@@ -56,6 +57,19 @@ constexpr uint32_t kRmiPopulateMeasure = 1u << 0;        // KVM_ARM_RMI_POPULATE
 //       each vCPU's MPIDR.
 enum class AbiVariant : uint8_t { V12, V14 };
 const char* to_string(AbiVariant v);
+
+// The Non-secure DRAM the host kernel's page allocator manages: above the host kernel's own
+// image and data, below the monitor's carve-outs (platform::dram_layout).
+constexpr uint64_t kHostReserved = 16 * 1024 * 1024;
+struct HostPool { uint64_t base = 0, size = 0; };
+HostPool host_pool(const platform::SocConfig& cfg);
+
+// Stage-2 geometry for an IPA size with 4 KiB granules (Linux stage2_pgtable_levels()): the
+// starting level and how many starting-level tables are concatenated.
+struct Stage2Geometry { int level_start = 0; unsigned num_root = 1; };
+Stage2Geometry stage2_geometry(unsigned ipa_bits);
+// Bytes one stage-2 entry maps at `level` (4 KiB granule).
+constexpr uint64_t s2_entry_size(int level) { return uint64_t{1} << (12 + 9 * (3 - level)); }
 
 struct HostOptions {
   AbiVariant abi = AbiVariant::V14;
@@ -256,6 +270,9 @@ class Vm {
   unsigned num_vcpus() const { return static_cast<unsigned>(vcpus_.size()); }
 
   // Tear the VM down as Linux does (close of the VM fd): every granule undelegated and freed.
+  // What cannot be reclaimed (a granule still in use after its destroy failed, e.g. because
+  // the host's raw RMI calls changed it behind KVM's back) is leaked: leaked_pages() and
+  // warnings() say what and why, and each is logged as a warning.
   void destroy();
   bool destroyed() const { return destroyed_; }
 
@@ -290,7 +307,9 @@ class Vm {
   uint64_t rtt_pages() const { return rtts_.size(); }
   uint64_t shared_pages() const { return shared_.size(); }
   uint64_t delegated_now() const { return delegated_.size(); }
-  uint64_t leaked_pages() const { return leaked_; }
+  uint64_t leaked_pages() const { return leaked_; }  // granules KVM could not undelegate
+  // Every RMI call of KVM's that failed where it must not (as Linux WARNs), with its status.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   uint64_t populated_pages() const { return populated_; }
   uint64_t runtime_faults() const { return runtime_faults_; }
   std::map<std::string, uint64_t>& rec_exits() { return rec_exits_; }
@@ -315,6 +334,9 @@ class Vm {
   int create_rtts(uint64_t ipa, int from_level, int to_level = 3);
   bool delegate_page(uint64_t pa);
   void undelegate_and_free(uint64_t pa, uint64_t pages = 1);
+  // Records and logs a failed RMI call (`arg` names its object); true when `r` failed.
+  bool warn(const RmiResult& r, const char* command, uint64_t arg);
+  void destroy_realm();
   std::optional<uint64_t> alloc_page(uint64_t pages = 1, uint64_t align = PageAllocator::kPage);
   int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags);
   int map_shared(uint64_t ipa);
@@ -352,6 +374,7 @@ class Vm {
   std::map<uint64_t, uint64_t> shared_;                // unprotected IPA -> NS PA
   std::map<uint64_t, bool> delegated_;                 // every PA this VM delegated, still delegated
   uint64_t leaked_ = 0, populated_ = 0, runtime_faults_ = 0;
+  std::vector<std::string> warnings_;
 
   // Normal VM.
   std::unique_ptr<NvmStage2> nvm_s2_;

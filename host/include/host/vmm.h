@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "host/guest_image.h"
 #include "host/kvm.h"
 
 namespace host {
@@ -31,7 +32,7 @@ struct VmSpec {
   uint64_t memory = 64 * 1024 * 1024;
   uint64_t ram_base = 0x8000'0000;
   unsigned vcpus = 1;
-  std::string image;             // guest image name (built in guest/) or a path to a .bin
+  std::string image;             // guest image name (built in guest/) or a path to a .bin or .elf (guest_image.h)
   std::vector<uint64_t> args;    // X0.. of vCPU 0
   bool measured = true;          // KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
   uint64_t populate_size = 0;    // bytes from the load address; 0: the image only
@@ -103,17 +104,14 @@ class Vmm {
 
   // Where guest images are looked up by name.
   static std::string image_dir();
-  // The guest image of `spec`: its file, bytes, load address and entry (from the image's .json
-  // description; a raw binary without one loads and starts at the start of RAM). "" or why
-  // it cannot be used (unreadable, or outside RAM).
-  struct GuestImage {
-    std::string path;
-    std::vector<uint8_t> bytes;
-    uint64_t load = 0, entry = 0;
-  };
-  static std::string read_image(const VmSpec& spec, GuestImage& out);
+  // The guest image of `spec`, read and checked (guest_image.h: an ELF by its program headers,
+  // a raw binary by the .json beside it) for the VM's RAM. Throws platform::ConfigError naming
+  // the file and what is wrong; ImageOutsideRam if it is readable but RAM does not hold it.
+  static GuestImage read_image(const VmSpec& spec);
 
  private:
+  std::string build(const VmSpec& spec, std::unique_ptr<VmState>& vs);
+  void release(VmState& vs);
   void vcpu_thread(VmState& vs, unsigned index);
   void emulate_mmio(VmState& vs, KvmRun& run);
   void host_call(VmState& vs, KvmRun& run);

@@ -13,6 +13,7 @@
 // The engine issues its accesses in the PAS of its security attribute (Non-secure for a
 // device owned by the normal world), one granule at a time, and charges its own time.
 #pragma once
+#include <array>
 #include <cstdint>
 
 #include <systemc>
@@ -55,6 +56,10 @@ class DmaEngine : public sc_core::sc_module {
   gpt::Pas pas_;
   uint64_t src_ = 0, dst_ = 0, len_ = 0, status_ = 0, fault_pa_ = 0, fault_info_ = 0, copied_ = 0;
   sc_core::sc_event start_, done_;
+  // One burst's data. A member, not a local of run(): that thread never ends, so what its
+  // stack owns is never freed.
+  static constexpr uint64_t kBurstBytes = 4096;
+  std::array<uint8_t, kBurstBytes> buf_{};
   sc_core::sc_time t_setup_;
   StatGroup stats_;
   Counter& transfers_;

@@ -11,6 +11,7 @@
 #include "gpt/table.h"
 #include <systemc>
 #include "platform/abi/smccc.h"
+#include "platform/dram_layout.h"
 #include "platform/stats.h"
 #include "platform/world.h"
 
@@ -30,13 +31,6 @@ class SmcHandler {
   virtual void handle_smc(Requester& caller, abi::SmcRegs& regs) = 0;
  protected:
   ~SmcHandler() = default;
-};
-
-// A memory region and the GPI the monitor gave it at boot.
-struct MemoryRegion {
-  std::string name;
-  uint64_t base, size;
-  gpt::Gpi gpi;
 };
 
 class Monitor {

@@ -67,6 +67,9 @@ class Pe : public sc_core::sc_module {
   std::unique_ptr<GpcUnit> gpc_;
   std::unique_ptr<Requester> requester_;
   std::deque<Job> jobs_;
+  // The running job, owned here rather than on the thread's stack: a job still blocked when
+  // the simulation ends (its thread never resumes) is freed with the PE.
+  Job current_;
   bool running_ = false;
   bool interrupt_ = false;
   std::exception_ptr error_;

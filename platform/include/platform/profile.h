@@ -1,7 +1,8 @@
 // The timing profile: every cost the models charge is declared once, in a YAML file under
 // platform/profiles/, with its name, unit, value and source (a public figure or a stated
 // assumption). Models look a cost up by name once, at construction, and keep the result;
-// the hot paths never see a string.
+// the hot paths never see a string. Which costs a profile declares, each one's unit and the
+// range of its value are listed once, in profile.cpp (kCostRules), and checked at load.
 #pragma once
 #include <map>
 #include <string>
@@ -18,18 +19,21 @@ class TimingProfile {
     std::string unit;    // ns, us, cycles, MHz, GB/s, count
     double value = 0;
     double declared = 0; // the value in the profile file
+    double min = 0, max = 0;  // the values it may take (in `unit`)
     std::string source;  // where the number comes from
     std::string help;    // what it is
     std::string override_origin;  // empty unless --set changed it
   };
 
-  // Reads a profile; throws ConfigError naming file:line:column and the key on any problem.
+  // Reads a profile (a regular file of at most kMaxFileBytes); throws ConfigError naming
+  // file:line:column and the key on any problem.
   static TimingProfile load(const std::string& path);
+  static constexpr uint64_t kMaxFileBytes = 1 << 20;
   // Parses a profile from text (tests); `origin` stands in for the file name in errors.
   static TimingProfile parse(const std::string& yaml_text, const std::string& origin);
 
   // Overrides one declared cost (--set profile.<name>=<value>); throws ConfigError on an
-  // unknown name or a malformed / negative value.
+  // unknown name, a malformed value or one outside the cost's range.
   void set(const std::string& name, const std::string& value_text, const std::string& origin);
 
   const std::string& name() const { return name_; }

@@ -136,6 +136,7 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
     c->engine.set_tlb_filler([this, ctx](uint64_t va, uint32_t access, uint64_t& pa, uint32_t& perms) {
       return tlb_fill(*ctx, va, access, pa, perms);
     });
+    c->engine.set_regime_observer([ctx]() { ctx->regime_valid = false; });
     // A guest TLBI: the entries it names may be stale now, and Unicorn cannot tell which. The
     // TLB is flushed at once (translated code stays: dropping it under the running block
     // would restart the TLBI for ever, and the guest's page tables change no code).
@@ -162,6 +163,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     c.s2 = &s2;
   }
   load_state(c, st);
+  c.regime_valid = false;
   platform::Requester& req = pe.requester();
   GuestExit exit;
   uint64_t total = 0;
@@ -361,8 +363,15 @@ Stage1Regs UnicornCpu::Impl::stage1_regs(PeContext& c) {
 }
 
 TlbContents::Regime UnicornCpu::Impl::current_regime(PeContext& c) {
-  const Stage1Regs r = stage1_regs(c);
-  return {r.sctlr, r.tcr, r.ttbr0, r.ttbr1, pstate_el(c.engine.pstate()), r.pan};
+  const uint64_t ps = c.engine.pstate();
+  if (!c.regime_valid) {
+    const Stage1Regs r = stage1_regs(c);
+    c.regime = {r.sctlr, r.tcr, r.ttbr0, r.ttbr1, 0, false};
+    c.regime_valid = true;
+  }
+  c.regime.el = pstate_el(ps);
+  c.regime.pan = (ps >> 22) & 1;
+  return c.regime;
 }
 
 bool UnicornCpu::Impl::fetch_insn(PeContext& c, uint64_t va, uint32_t& insn) {

@@ -48,6 +48,10 @@ struct PeContext : platform::GpcUnit::Listener {
   // slice start writes only what changed.
   platform::GuestState held;
   bool held_valid = false;
+  // The translation regime's system registers as of the last fill (the EL and PAN are read at
+  // every fill); stale after a guest MSR to one of them or a state load.
+  TlbContents::Regime regime;
+  bool regime_valid = false;
   uint64_t repeat_pc = ~uint64_t{0};  // fault-loop guard
   unsigned repeats = 0;
   // DRAM the engine has not mapped yet, found by a fill (mapped at the next slice start,

@@ -46,6 +46,9 @@ UnicornEngine::UnicornEngine() {
   check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&UnicornEngine::on_mrs), this, 1, 0,
                     UC_ARM64_INS_MRS),
         "mrs hook");
+  check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&UnicornEngine::on_msr), this, 1, 0,
+                    UC_ARM64_INS_MSR),
+        "msr hook");
   check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&UnicornEngine::on_sys), this, 1, 0,
                     UC_ARM64_INS_SYS),
         "sys hook");
@@ -227,6 +230,16 @@ uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* sel
     return 1;  // skip the instruction's own read
   }
   return 0;
+}
+
+uint32_t UnicornEngine::on_msr(uc_engine*, int, const void* cp, void* self) {
+  auto* e = static_cast<UnicornEngine*>(self);
+  auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
+  // SCTLR_EL1 (3,0,1,0,0), TTBR0/TTBR1/TCR_EL1 (3,0,2,0,0..2).
+  const bool regime = r->op0 == 3 && r->op1 == 0 && r->crm == 0 &&
+                      ((r->crn == 1 && r->op2 == 0) || (r->crn == 2 && r->op2 <= 2));
+  if (regime && e->regime_) e->regime_();
+  return 0;  // the write itself still happens
 }
 
 uint32_t UnicornEngine::on_sys(uc_engine*, int, const void* cp, void* self) {

@@ -105,6 +105,9 @@ class UnicornEngine {
   void set_tlb_filler(TlbFiller f) { filler_ = std::move(f); }
   // Called from inside Unicorn when the guest executes a TLBI (before it completes).
   void set_tlbi_observer(std::function<void()> f) { tlbi_ = std::move(f); }
+  // Called from inside Unicorn before the guest writes SCTLR_EL1, TCR_EL1 or a TTBR (MSR): what
+  // its translation regime is changes.
+  void set_regime_observer(std::function<void()> f) { regime_ = std::move(f); }
   // Per-instruction observer (instruction trace); installs a UC_HOOK_CODE (slow path).
   void set_insn_observer(std::function<void(uint64_t pc)> observer);
 
@@ -116,6 +119,7 @@ class UnicornEngine {
   static void on_intr(uc_engine* uc, uint32_t intno, void* self);
   static bool on_tlb_fill(uc_engine* uc, uint64_t address, int type, void* entry, void* self);
   static uint32_t on_mrs(uc_engine* uc, int reg, const void* cp_reg, void* self);
+  static uint32_t on_msr(uc_engine* uc, int reg, const void* cp_reg, void* self);
   static uint32_t on_sys(uc_engine* uc, int reg, const void* cp_reg, void* self);
   static void on_code(uc_engine* uc, uint64_t address, uint32_t size, void* self);
 
@@ -132,7 +136,7 @@ class UnicornEngine {
   std::function<uint64_t()> counter_;
   std::function<void(uint64_t)> observer_;
   TlbFiller filler_;
-  std::function<void()> tlbi_;
+  std::function<void()> tlbi_, regime_;
   size_t code_hook_ = 0;
   std::map<uint64_t, uint64_t> ram_;  // mapped RAM: start -> end (exclusive)
   bool identity_fill_ = false;        // flush_code: the filler is bypassed, VA == PA

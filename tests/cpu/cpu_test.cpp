@@ -63,6 +63,33 @@ TEST_F(CpuTest, a_guest_that_changes_its_page_tables_and_issues_tlbi_sees_the_ne
   EXPECT_GE(cpu.stats().guest_tlbis.value, 1u);
 }
 
+TEST_F(CpuTest, a_guest_that_switches_ttbr0_to_other_tables_translates_through_them) {
+  // Two table sets: both identity-map GiBs 1..3, and map VA GiB 8 onto IPA GiB 2 (the first)
+  // or IPA GiB 3 (the second). The guest switches TTBR0 (with a new ASID) between two reads.
+  identity_stage1(1, 3);
+  constexpr uint64_t kVa = 0x200100000, kNewIpa = 0xC0100000, kNewPa = 0x84200000;
+  constexpr uint64_t kTables2Ipa = kTablesIpa + 0x1000, kTables2Pa = kTablesPa + 0x1000;
+  auto* l1 = reinterpret_cast<uint64_t*>(dram(kTablesPa));
+  l1[8] = (uint64_t{2} << 30) | (1u << 10) | (3u << 8) | 1;
+  s2.map(kTables2Ipa, kTables2Pa, 4096);
+  auto* l1b = reinterpret_cast<uint64_t*>(dram(kTables2Pa));
+  std::memcpy(l1b, l1, 4096);
+  l1b[8] = (uint64_t{3} << 30) | (1u << 10) | (3u << 8) | 1;
+  s2.map(kDataIpa, kDataPa, 4096);
+  s2.map(kNewIpa, kNewPa, 4096);
+  const uint64_t old_value = 0xa1, new_value = 0xb2;
+  std::memcpy(dram(kDataPa), &old_value, 8);
+  std::memcpy(dram(kNewPa), &new_value, 8);
+  start_at(snippets::s_ttbr_switch);
+  st.x[1] = kVa;
+  st.x[3] = kTables2Ipa | (uint64_t{1} << 48);  // ASID 1
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+  EXPECT_EQ(e.imm, 7);
+  EXPECT_EQ(st.x[2], old_value);
+  EXPECT_EQ(st.x[5], new_value);
+}
+
 TEST_F(CpuTest, svc_is_delivered_to_the_guests_el1_vector_with_esr_elr_spsr) {
   st.vbar_el1 = snippets::s_vectors;
   start_at(snippets::s_svc);

@@ -76,6 +76,16 @@ s_tlbi:
     ldr     x5, [x1]
     hvc     #6
 
+// Reads [x1], switches TTBR0_EL1 to x3 (another ASID, no TLBI) and reads [x1] again into x5,
+// then HVC #7: the second read must use the new tables.
+    .global s_ttbr_switch
+s_ttbr_switch:
+    ldr     x2, [x1]
+    msr     ttbr0_el1, x3
+    isb
+    ldr     x5, [x1]
+    hvc     #7
+
 // Stores x2 to [x1], exits with HVC #5.
     .global s_store
 s_store:

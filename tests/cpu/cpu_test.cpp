@@ -40,54 +40,51 @@ TEST_F(CpuTest, runs_el1_code_with_the_guests_own_stage1_mmu) {
   EXPECT_GT(cpu.stats().fills.value, 0u);
 }
 
-TEST_F(CpuTest, a_guest_that_changes_its_page_tables_and_issues_tlbi_sees_the_new_mapping) {
-  // VA GiB 8 is a 1 GiB block onto IPA GiB 2; the guest repoints it at IPA GiB 3.
-  identity_stage1(1, 3);
-  constexpr uint64_t kVa = 0x200100000, kNewIpa = 0xC0100000, kNewPa = 0x84200000;
-  auto* l1 = reinterpret_cast<uint64_t*>(dram(kTablesPa));
-  l1[8] = (uint64_t{2} << 30) | (1u << 10) | (3u << 8) | 1;
-  s2.map(kDataIpa, kDataPa, 4096);
-  s2.map(kNewIpa, kNewPa, 4096);
-  const uint64_t old_value = 0x01d, new_value = 0x2e3;
-  std::memcpy(dram(kDataPa), &old_value, 8);
-  std::memcpy(dram(kNewPa), &new_value, 8);
-  start_at(snippets::s_tlbi);
-  st.x[1] = kVa;
-  st.x[3] = (uint64_t{3} << 30) | (1u << 10) | (3u << 8) | 1;
+// VA GiB 8 of an identity stage 1 (GiBs 1..3), as a 1 GiB block onto IPA GiB 2 ("old") that
+// the guest changes to IPA GiB 3 ("new"): each holds a different doubleword at offset 1 MiB.
+struct RemapFixture : CpuTest {
+  static constexpr uint64_t kVa = 0x200100000, kNewIpa = 0xC0100000, kNewPa = 0x84200000;
+  static constexpr uint64_t kOldValue = 0x01d, kNewValue = 0x2e3;
+  static uint64_t block(unsigned gib) { return (uint64_t{gib} << 30) | (1u << 10) | (3u << 8) | 1; }
+  uint64_t* l1 = nullptr;
+  void SetUp() override {
+    CpuTest::SetUp();
+    identity_stage1(1, 3);
+    l1 = reinterpret_cast<uint64_t*>(dram(kTablesPa));
+    l1[8] = block(2);
+    s2.map(kDataIpa, kDataPa, 4096);
+    s2.map(kNewIpa, kNewPa, 4096);
+    std::memcpy(dram(kDataPa), &kOldValue, 8);
+    std::memcpy(dram(kNewPa), &kNewValue, 8);
+    st.x[1] = kVa;
+  }
+  // Runs `snippet` to its HVC #imm: x2 read the old translation and x5 the new one.
+  void expect_old_then_new(uint64_t snippet, unsigned imm) {
+    start_at(snippet);
+    GuestExit e = run();
+    ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
+    EXPECT_EQ(e.imm, imm);
+    EXPECT_EQ(st.x[2], kOldValue);
+    EXPECT_EQ(st.x[5], kNewValue);
+  }
+};
+
+TEST_F(RemapFixture, a_guest_that_changes_its_page_tables_and_issues_tlbi_sees_the_new_mapping) {
+  st.x[3] = block(3);
   st.x[4] = kTablesIpa + 8 * 8;  // the descriptor, through the identity map of GiB 2
-  GuestExit e = run();
-  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
-  EXPECT_EQ(e.imm, 6);
-  EXPECT_EQ(st.x[2], old_value);
-  EXPECT_EQ(st.x[5], new_value);
+  expect_old_then_new(snippets::s_tlbi, 6);
   EXPECT_GE(cpu.stats().guest_tlbis.value, 1u);
 }
 
-TEST_F(CpuTest, a_guest_that_switches_ttbr0_to_other_tables_translates_through_them) {
-  // Two table sets: both identity-map GiBs 1..3, and map VA GiB 8 onto IPA GiB 2 (the first)
-  // or IPA GiB 3 (the second). The guest switches TTBR0 (with a new ASID) between two reads.
-  identity_stage1(1, 3);
-  constexpr uint64_t kVa = 0x200100000, kNewIpa = 0xC0100000, kNewPa = 0x84200000;
+TEST_F(RemapFixture, a_guest_that_switches_ttbr0_to_other_tables_translates_through_them) {
+  // A second table set, the same but for VA GiB 8; the guest switches TTBR0 (with a new ASID).
   constexpr uint64_t kTables2Ipa = kTablesIpa + 0x1000, kTables2Pa = kTablesPa + 0x1000;
-  auto* l1 = reinterpret_cast<uint64_t*>(dram(kTablesPa));
-  l1[8] = (uint64_t{2} << 30) | (1u << 10) | (3u << 8) | 1;
   s2.map(kTables2Ipa, kTables2Pa, 4096);
   auto* l1b = reinterpret_cast<uint64_t*>(dram(kTables2Pa));
   std::memcpy(l1b, l1, 4096);
-  l1b[8] = (uint64_t{3} << 30) | (1u << 10) | (3u << 8) | 1;
-  s2.map(kDataIpa, kDataPa, 4096);
-  s2.map(kNewIpa, kNewPa, 4096);
-  const uint64_t old_value = 0xa1, new_value = 0xb2;
-  std::memcpy(dram(kDataPa), &old_value, 8);
-  std::memcpy(dram(kNewPa), &new_value, 8);
-  start_at(snippets::s_ttbr_switch);
-  st.x[1] = kVa;
+  l1b[8] = block(3);
   st.x[3] = kTables2Ipa | (uint64_t{1} << 48);  // ASID 1
-  GuestExit e = run();
-  ASSERT_EQ(e.kind, GuestExitKind::Hvc) << e.reason;
-  EXPECT_EQ(e.imm, 7);
-  EXPECT_EQ(st.x[2], old_value);
-  EXPECT_EQ(st.x[5], new_value);
+  expect_old_then_new(snippets::s_ttbr_switch, 7);
 }
 
 TEST_F(CpuTest, svc_is_delivered_to_the_guests_el1_vector_with_esr_elr_spsr) {

@@ -8,6 +8,9 @@ file(GLOB RMESIM_FETCHED_PC_DIRS ${CMAKE_BINARY_DIR}/deps/*/root/usr/lib/*/pkgco
 foreach(dir ${RMESIM_FETCHED_PC_DIRS})
   set(ENV{PKG_CONFIG_PATH} "${dir}:$ENV{PKG_CONFIG_PATH}")
 endforeach()
+# The library path is cached by pkg_check_modules: drop it so that a build tree configured
+# before the fetch does not keep linking the system's older Unicorn.
+unset(pkgcfg_lib_UNICORN_unicorn CACHE)
 pkg_check_modules(UNICORN IMPORTED_TARGET unicorn>=2.1.1)
 if(NOT UNICORN_FOUND)
   message(FATAL_ERROR "Unicorn 2.1.1 or later is missing. `make deps` fetches Debian 13's libunicorn2t64 "

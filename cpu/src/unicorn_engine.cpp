@@ -21,6 +21,9 @@ void check(uc_err err, const char* what) {
 }  // namespace
 
 UnicornEngine::UnicornEngine() {
+  // The design needs 2.1's TLB-fill hook: refuse an older library found at run time.
+  if (uc_version(nullptr, nullptr) < UC_MAKE_VERSION(2, 1) + (1u << 8))
+    throw std::runtime_error("unicorn: the library loaded is older than 2.1.1 (see README, Quick start)");
   check(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc_), "uc_open");
   // MAX: v8.1+ (LSE, PAN, VHE) for compiled guests; must precede every other call.
   check(uc_ctl_set_cpu_model(uc_, UC_CPU_ARM64_MAX), "cpu model");

@@ -77,5 +77,17 @@ check "realm-and-vm: realm done, attacker aborted, oops stops vm1 only" \
 check "populate-1g: 1 GiB populated, run, torn down" \
   '[ $rc = 0 ] && [ "$(json $work/p1g/stats.json "d[\"realms\"][\"r0\"][\"populated_pages\"] == 262144 and d[\"realms\"][\"r0\"][\"populate_calls\"] == 512 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
+# two-realms: two realms whose PEs delegate and undelegate at once, at quanta from 1 us (the
+# PEs yield inside each other's transitions) to 1 ms. Before the GPT lock this lost GPT updates
+# (exit 3); rmesim checks at the end of every run that the GPT agrees with the RMM.
+waited=0
+for q in 1us 10us 100us 1ms; do
+  "$bin" run "$scen/two-realms.yaml" --out "$work/tr$q" -q --set platform.quantum=$q; rc=$?
+  check "two-realms at quantum $q: both realms done, every granule undelegated" \
+    '[ $rc = 0 ] && [ "$(json $work/tr$q/stats.json "d[\"result\"][\"ok\"] and d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"realms\"][\"r0\"][\"result\"][0] == 0 and d[\"realms\"][\"r1\"][\"result\"][0] == 0")" = True ]'
+  [ $rc = 0 ] && waited=$((waited + $(json "$work/tr$q/stats.json" 'd["stats"]["monitor"]["gpt_lock_wait"]["count"]')))
+done
+check "two-realms: their transitions met at the GPT lock (monitor.gpt_lock_wait)" '[ $waited -gt 0 ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <sstream>
 
 #include "host/kvm.h"
@@ -209,6 +210,8 @@ struct RmiStep : Step {
   bool expect_any = false;
   rmi::Status expect_status = rmi::Status::Success;
   int expect_index = -1;
+  // REC_ENTER only: how long the REC may run before the host's tick takes the PE back.
+  sc_core::sc_time timeout = host::Vmm::Until{}.timeout;  // the run step's default
 
   uint64_t value(RunContext& c, const std::string& v) const { return is_number(v) ? std::strtoull(v.c_str(), nullptr, 0) : resolve_granule(c, v, where); }
 
@@ -246,6 +249,32 @@ struct RmiStep : Step {
     return pa;
   }
 
+  // A REC runs inside REC_ENTER until it exits; one that never does (a guest spinning, a page
+  // destroyed behind it) is stopped as a host's timer tick stops it: at `timeout` the PE takes
+  // an interrupt (Pe::interrupt, as KVM's kick), the CPU ends the run at its slice boundary
+  // and the RMM returns with RMI_EXIT_IRQ.
+  struct HostTick {
+    sc_core::sc_event done;
+    bool armed = true;
+    void cancel() { armed = false; done.notify(); }
+  };
+  std::shared_ptr<HostTick> host_tick(platform::Pe& pe) const {
+    auto tick = std::make_shared<HostTick>();
+    const sc_core::sc_time deadline = pe.requester().now() + timeout;
+    sc_core::sc_spawn([tick, &pe, deadline] {
+      if (!tick->armed) return;  // cancelled before this process first ran
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      sc_core::wait(deadline > now ? deadline - now : sc_core::SC_ZERO_TIME, tick->done);
+      if (tick->armed) pe.interrupt();
+    });
+    return tick;
+  }
+  static std::string exit_reason(RunContext& c, uint64_t run) {
+    uint64_t reason = 0;
+    if (!c.pe.requester().read64(run + rmi::rec_exit::kExitReason, reason, gpt::Pas::NonSecure).ok()) return "";
+    return std::string(" (exit ") + rmi::to_string(static_cast<rmi::ExitReason>(reason & 0xFF)) + ")";
+  }
+
   void execute(RunContext& c) override {
     require_host(c, where);
     platform::abi::SmcRegs regs;
@@ -257,9 +286,11 @@ struct RmiStep : Step {
       regs.x[i++] = x;
       shown += (shown.empty() ? "" : ", ") + name + "=" + (is_number(v) ? v : v + "(" + hex(x) + ")");
     }
+    const auto tick = fid == rmi::kRecEnter ? host_tick(c.pe) : nullptr;
     const host::RmiResult r = c.kvm->rmi().call_regs(regs);
-    const std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
-    c.note(command + "(" + shown + ") -> " + got);
+    if (tick) tick->cancel();
+    std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
+    c.note(command + "(" + shown + ") -> " + got + (tick && r.status() == rmi::Status::Success ? exit_reason(c, regs.x[2]) : ""));
     if (expect_any) return;
     if (r.status() != expect_status || (expect_index >= 0 && static_cast<int>(r.index()) != expect_index))
       throw RunFailure(where + ": " + command + ": expected " + rmi::to_string(expect_status) +
@@ -436,6 +467,10 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   for (const auto& kv : n) {
     const std::string k = kv.first.Scalar();
     if (k == "rmi" || k == "expect") continue;
+    if (k == "timeout" && s->fid == rmi::kRecEnter) {
+      s->timeout = sc_core::sc_time(static_cast<double>(duration_ns(f, kv.second, key + ".timeout")), sc_core::SC_NS);
+      continue;
+    }
     bool known = false;
     for (const char* a : names) known = known || k == a;
     if (!known) {

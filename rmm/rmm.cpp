@@ -1,5 +1,7 @@
 #include "rmm/rmm.h"
 
+#include <algorithm>
+
 #include "core/context.h"
 #include "platform/pe.h"
 #include "platform/soc.h"
@@ -44,6 +46,22 @@ unsigned Rmm::granule_refcount(uint64_t pa) const {
 }
 
 std::vector<uint64_t> Rmm::granule_census() const { return ctx_->granules.census(); }
+
+std::vector<uint64_t> Rmm::gpt_disagreements(platform::Requester& via, size_t limit) const {
+  std::vector<uint64_t> bad;
+  const GranuleTable& g = ctx_->granules;
+  for (uint64_t pa = g.base(); pa < g.base() + g.size() && bad.size() < limit;) {
+    // One walk covers the run of granules its deciding descriptor describes.
+    const gpt::GptWalk w = ctx_->monitor.gpt_lookup(via, pa);
+    const uint64_t end = w.ok() ? std::min(w.range_base + w.range_size, g.base() + g.size()) : pa + kGranuleSize;
+    for (; pa < end && bad.size() < limit; pa += kGranuleSize) {
+      if (!ctx_->monitor.is_delegable(pa)) continue;
+      const gpt::Gpi want = g.state(pa) == GranuleState::Undelegated ? gpt::Gpi::NonSecure : gpt::Gpi::Realm;
+      if (!w.ok() || w.gpi != want) bad.push_back(pa);
+    }
+  }
+  return bad;
+}
 
 std::optional<RealmState> Rmm::realm_state(uint64_t rd) const {
   if (Realm* r = ctx_->realm_at(rd)) return r->state;

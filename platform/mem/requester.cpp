@@ -98,7 +98,7 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
   if (!st.gpf.ok()) ++gpfs_;
   if (st.bus_error) ++bus_errors_;
   qk_.inc(delay);
-  if (sc_core::sc_is_running() && qk_.need_sync()) qk_.sync();
+  if (sc_core::sc_is_running()) sync_if_needed();
   return st;
 }
 

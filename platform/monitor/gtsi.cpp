@@ -28,18 +28,34 @@ void Monitor::tlbi_broadcast_paall(Requester& caller) {
   caller.charge(t_tlbi_);
 }
 
+TimedLock& Monitor::gpt_lock(uint64_t pa) {
+  return gpt_locks_[(pa >> kGptLockBlockShift) - (delegable_base_ >> kGptLockBlockShift)];
+}
+
 uint64_t Monitor::transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to) {
   if (!booted_ || !is_delegable(pa)) {
     ++transitions_refused_;
     RMESIM_LOG(LogLevel::Debug, "soc.monitor", "transition refused: 0x" << std::hex << pa << " not delegable");
     return abi::kRmmEl3BadAddr;
   }
-  root_->via = &caller;
   const sc_core::sc_time start = caller.now();
-  if (table_->granule_gpi(pa) != from) {
+  uint64_t status;
+  {
+    // bit_lock(): from the GPI check to the last TLBI, no other PE changes this block.
+    const TimedLockGuard lock(gpt_lock(pa), caller);
+    status = update_gpt(caller, pa, from, to);
+  }
+  if (status == abi::kRmmEl3Ok) t_transitions_.add(caller.now() - start);
+  return status;
+}
+
+uint64_t Monitor::update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to) {
+  RootMemory mem(caller);
+  gpt::GptTable table(gpc_cfg_, mem);
+  if (const gpt::Gpi now = table.granule_gpi(pa); now != from) {
     ++transitions_refused_;
     RMESIM_LOG(LogLevel::Debug, "soc.monitor", "transition refused: 0x" << std::hex << pa
-               << " is " << gpt::to_string(table_->granule_gpi(pa)) << ", not " << gpt::to_string(from));
+               << " is " << gpt::to_string(now) << ", not " << gpt::to_string(from));
     return abi::kRmmEl3BadPas;
   }
   const uint64_t gsize = granule_size();
@@ -47,23 +63,22 @@ uint64_t Monitor::transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt:
     // Delegate: clean+invalidate the target PAS's lines, flip the GPI, invalidate every GPC
     // cache, then clean+invalidate the lines of the old PAS.
     caller.charge(t_cmo_granule_);
-    table_->set_granule(pa, to);
+    table.set_granule(pa, to);
     tlbi_broadcast_rpa(caller, pa, gsize);
     caller.charge(t_cmo_granule_);
     ++delegates_;
   } else {
     // Undelegate: make the granule inaccessible first so nobody sees the scrub half done,
     // scrub it, clean+invalidate for both PAS, then open it to Non-secure.
-    table_->set_granule(pa, gpt::Gpi::NoAccess);
+    table.set_granule(pa, gpt::Gpi::NoAccess);
     tlbi_broadcast_rpa(caller, pa, gsize);
     if (uint8_t* host = caller.dram_pointer(pa, gsize)) std::memset(host, 0, gsize);
     caller.charge(TimingProfile::transfer(scrub_bytes_per_ns_, gsize));
     caller.charge(t_cmo_granule_ + t_cmo_granule_);
-    table_->set_granule(pa, to);
+    table.set_granule(pa, to);
     tlbi_broadcast_rpa(caller, pa, gsize);
     ++undelegates_;
   }
-  t_transitions_.add(caller.now() - start);
   return abi::kRmmEl3Ok;
 }
 

@@ -17,7 +17,7 @@
 namespace platform {
 
 Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& parent_stats)
-    : cfg_(cfg), root_(std::make_unique<RootMemory>()),
+    : cfg_(cfg),
       t_world_switch_(profile.duration("smc.world_switch")),
       t_tlbi_(profile.duration("tlbi.broadcast")),
       t_cmo_granule_(profile.duration("cache.maint_granule")),
@@ -29,7 +29,9 @@ Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& 
       undelegates_(stats_.counter("undelegates", "granules undelegated (Realm -> NS)")),
       transitions_refused_(stats_.counter("transitions_refused", "granule transitions refused")),
       tlbi_broadcasts_(stats_.counter("tlbi_broadcasts", "TLBI PA broadcasts to every GPC unit")),
-      t_transitions_(stats_.time("transitions", "simulated time in granule transitions")) {
+      t_transitions_(stats_.time("transitions", "simulated time in granule transitions")),
+      t_gpt_lock_wait_(stats_.time("gpt_lock_wait",
+                                   "granule transitions that waited for a GPT lock another PE held, and how long")) {
   // Firmware carve-outs at the top of DRAM (see dram_layout.h).
   const DramLayout layout = dram_layout(cfg);
   gpc_cfg_ = layout.gpc;
@@ -38,6 +40,8 @@ Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& 
   delegable_base_ = cfg.dram_base;
   delegable_end_ = layout.ns_end();
   regions_ = layout.regions;
+  for (uint64_t b = delegable_base_ >> kGptLockBlockShift; b <= (delegable_end_ - 1) >> kGptLockBlockShift; ++b)
+    gpt_locks_.emplace_back(&t_gpt_lock_wait_);
 }
 
 Monitor::~Monitor() = default;
@@ -47,14 +51,14 @@ void Monitor::attach_gpc(GpcUnit& gpc) { gpcs_.push_back(&gpc); }
 void Monitor::boot(Requester& boot_core) {
   if (booted_) throw std::logic_error("monitor: booted twice");
   const sc_core::sc_time start = boot_core.now();
-  root_->via = &boot_core;
-  table_ = std::make_unique<gpt::GptTable>(gpc_cfg_, *root_);
+  RootMemory mem(boot_core);
+  gpt::GptTable table(gpc_cfg_, mem);
   std::vector<gpt::PasRegion> granular{{cfg_.dram_base, cfg_.dram_size, gpt::Gpi::NonSecure}};
   std::vector<gpt::PasRegion> regions;
   for (const auto& r : regions_) regions.push_back({r.base, r.size, r.gpi});
   // Everything outside DRAM (device windows) is an L0 block of GPI ANY: devices do their own
   // filtering, as with TF-A's platform device regions.
-  const std::string err = table_->build(l1_base_, granular, gpt::Gpi::Any, regions);
+  const std::string err = table.build(l1_base_, granular, gpt::Gpi::Any, regions);
   if (!err.empty()) throw std::runtime_error("monitor: building the GPT failed: " + err);
   // gpt_enable(): program GPTBR/GPCCR, invalidate, then enable, on every GPC unit.
   gpc_cfg_.enabled = true;
@@ -96,9 +100,14 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
   caller.charge(t_world_switch_);
 }
 
+gpt::GptWalk Monitor::gpt_lookup(Requester& via, uint64_t pa) {
+  RootMemoryPeek peek(via);
+  return gpt::gpt_walk(gpc_cfg_, pa, gpt::Pas::Root, peek);
+}
+
 gpt::Gpi Monitor::granule_gpi(Requester& via, uint64_t pa) {
-  root_->via = &via;
-  return table_->granule_gpi(pa);
+  const gpt::GptWalk w = gpt_lookup(via, pa);
+  return w.ok() ? w.gpi : gpt::Gpi::NoAccess;
 }
 
 }  // namespace platform

@@ -140,5 +140,17 @@ check "realm-lifecycle: RMI_EXIT_SYNC by cause in stats.json adds up; one UART w
 check "realm-lifecycle summary: RMI_EXIT_SYNC by cause" \
   'grep -q "^    RMI_EXIT_SYNC by cause: mmio_write=[0-9]* private_data_abort=[0-9]* shared_data_abort=1$" "$work/rl.txt"'
 
+# two-realms: two realms whose PEs delegate and undelegate at once, at quanta from 1 us (the
+# PEs yield inside each other's transitions) to 1 ms. Before the GPT lock this lost GPT updates
+# (exit 3); rmesim checks at the end of every run that the GPT agrees with the RMM.
+waited=0
+for q in 1us 10us 100us 1ms; do
+  "$bin" run "$scen/two-realms.yaml" --out "$work/tr$q" -q --set platform.quantum=$q; rc=$?
+  check "two-realms at quantum $q: both realms done, every granule undelegated" \
+    '[ $rc = 0 ] && [ "$(json $work/tr$q/stats.json "d[\"result\"][\"ok\"] and d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"realms\"][\"r0\"][\"result\"][0] == 0 and d[\"realms\"][\"r1\"][\"result\"][0] == 0")" = True ]'
+  [ $rc = 0 ] && waited=$((waited + $(json "$work/tr$q/stats.json" 'd["stats"]["monitor"]["gpt_lock_wait"]["count"]')))
+done
+check "two-realms: their transitions met at the GPT lock (monitor.gpt_lock_wait)" '[ $waited -gt 0 ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -112,5 +112,26 @@ TEST_F(GranuleTest, rmi_stats_count_calls_and_errors_by_status) {
   EXPECT_GT(t->total, sc_core::SC_ZERO_TIME);
 }
 
+// The isolation invariant check: every granule's GPI is what its RMM state says.
+TEST_F(GranuleTest, gpt_disagreements_is_empty_while_the_gpt_follows_the_rmm) {
+  const uint64_t a = delegated(3);
+  EXPECT_EQ(call(rmi::kGranuleUndelegate, {a + G}), rmi::pack(Status::Success));
+  make_realm();
+  EXPECT_TRUE(rmm->gpt_disagreements(req()).empty());
+}
+
+TEST_F(GranuleTest, gpt_disagreements_finds_a_gpi_changed_behind_the_rmm) {
+  const uint64_t a = delegated(2);
+  const uint64_t ns = alloc(2);
+  // Transitions the RMM never made: one granule it owns made Non-secure again, one
+  // UNDELEGATED granule made Realm.
+  f.run([&](platform::Pe& pe) {
+    EXPECT_EQ(f.soc->monitor().gtsi_undelegate(pe.requester(), a + G), platform::abi::kRmmEl3Ok);
+    EXPECT_EQ(f.soc->monitor().gtsi_delegate(pe.requester(), ns + G), platform::abi::kRmmEl3Ok);
+  });
+  EXPECT_EQ(rmm->gpt_disagreements(req()), (std::vector<uint64_t>{a + G, ns + G}));
+  EXPECT_EQ(rmm->gpt_disagreements(req(), 1), (std::vector<uint64_t>{a + G}));
+}
+
 }  // namespace
 }  // namespace rmmtest

@@ -393,6 +393,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
         }
     }
     ctx.end_phase();
+    // The isolation invariant, whatever the steps did: the GPT says what the RMM's granules say.
+    if (const auto bad = rmm.gpt_disagreements(pe.requester()); !bad.empty())
+      throw std::logic_error("the GPT and the RMM's granule states disagree at " + hex_addr(bad.front()) +
+                             (bad.size() > 1 ? " and " + std::to_string(bad.size() - 1) + " more granules" : ""));
   });
   sc_core::sc_start();
   soc->rethrow_job_errors();

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -362,6 +363,8 @@ struct RmiStep : Step {
   bool expect_any = false;
   rmi::Status expect_status = rmi::Status::Success;
   int expect_index = -1;
+  // REC_ENTER only: how long the REC may run before the host's tick takes the PE back.
+  sc_core::sc_time timeout = host::Vmm::Until{}.timeout;  // the run step's default
 
   uint64_t params_page(RunContext& c) const {
     const uint64_t pa = scratch_page(c, "#params " + where, where);
@@ -376,6 +379,32 @@ struct RmiStep : Step {
     return pa;
   }
 
+  // A REC runs inside REC_ENTER until it exits; one that never does (a guest spinning, a page
+  // destroyed behind it) is stopped as a host's timer tick stops it: at `timeout` the PE takes
+  // an interrupt (Pe::interrupt, as KVM's kick), the CPU ends the run at its slice boundary
+  // and the RMM returns with RMI_EXIT_IRQ.
+  struct HostTick {
+    sc_core::sc_event done;
+    bool armed = true;
+    void cancel() { armed = false; done.notify(); }
+  };
+  std::shared_ptr<HostTick> host_tick(platform::Pe& pe) const {
+    auto tick = std::make_shared<HostTick>();
+    const sc_core::sc_time deadline = pe.requester().now() + timeout;
+    sc_core::sc_spawn([tick, &pe, deadline] {
+      if (!tick->armed) return;  // cancelled before this process first ran
+      const sc_core::sc_time now = sc_core::sc_time_stamp();
+      sc_core::wait(deadline > now ? deadline - now : sc_core::SC_ZERO_TIME, tick->done);
+      if (tick->armed) pe.interrupt();
+    });
+    return tick;
+  }
+  static std::string exit_reason(RunContext& c, uint64_t run) {
+    uint64_t reason = 0;
+    if (!c.pe.requester().read64(run + rmi::rec_exit::kExitReason, reason, gpt::Pas::NonSecure).ok()) return "";
+    return std::string(" (exit ") + rmi::to_string(static_cast<rmi::ExitReason>(reason & 0xFF)) + ")";
+  }
+
   void execute(RunContext& c) override {
     require_host(c, where);
     platform::abi::SmcRegs regs;
@@ -387,9 +416,11 @@ struct RmiStep : Step {
       regs.x[i++] = x;
       shown += (shown.empty() ? "" : ", ") + name + "=" + (name == "params" && has_params ? "params(" + hex(x) + ")" : v.shown(x));
     }
+    const auto tick = fid == rmi::kRecEnter ? host_tick(c.pe) : nullptr;
     const host::RmiResult r = c.kvm->rmi().call_regs(regs);
-    const std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
-    c.note(command + "(" + shown + ") -> " + got);
+    if (tick) tick->cancel();
+    std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
+    c.note(command + "(" + shown + ") -> " + got + (tick && r.status() == rmi::Status::Success ? exit_reason(c, regs.x[2]) : ""));
     if (expect_any) return;
     if (r.status() != expect_status || (expect_index >= 0 && static_cast<int>(r.index()) != expect_index))
       throw RunFailure(where + ": " + command + ": expected " + rmi::to_string(expect_status) +
@@ -595,6 +626,9 @@ Fields rmi_fields(uint32_t fid) {
   Fields f = kRmiFields;
   for (const char* a : host::rmi_command_args(fid))
     f.push_back({a, "granule", true, "an argument of the command, X1 onwards in order (rmesim help steps)"});
+  if (fid == rmi::kRecEnter)
+    f.push_back({"timeout", "duration", false,
+                 "the host's tick: the REC runs at most this long, then returns with RMI_EXIT_IRQ (default 1s)"});
   return f;
 }
 
@@ -605,6 +639,8 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   if (!s->fid) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
   s->command = host::rmi_command_name(s->fid);
   yaml::only_keys(f, n, key, rmi_fields(s->fid));
+  if (n["timeout"])
+    s->timeout = sc_core::sc_time(static_cast<double>(step_duration(f, n["timeout"], key + ".timeout")), sc_core::SC_NS);
   for (const char* a : host::rmi_command_args(s->fid)) {
     const YAML::Node v = n[a];
     if (v.IsMap() && std::string(a) == "params" && (s->fid == rmi::kRealmCreate || s->fid == rmi::kRecCreate)) {

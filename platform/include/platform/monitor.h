@@ -3,6 +3,7 @@
 // It runs on the thread of whichever core made the call and charges that core's time.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "platform/abi/smccc.h"
 #include "platform/dram_layout.h"
 #include "platform/stats.h"
+#include "platform/timed_lock.h"
 #include "platform/world.h"
 
 namespace platform {
@@ -53,7 +55,9 @@ class Monitor {
   void smc(Requester& caller, World from, abi::SmcRegs& regs);
 
   // Granule transition service (the RMM-EL3 GTSI, called from Realm). Returns an
-  // RMM-EL3 status (abi::kRmmEl3Ok on success) and never changes state on failure.
+  // RMM-EL3 status (abi::kRmmEl3Ok on success) and never changes state on failure. Atomic
+  // with respect to other PEs: the GPT update and its TLBI run under the lock of the
+  // granule's 512 MiB block (TF-A's GPT bitlock), which a PE may wait for.
   uint64_t gtsi_delegate(Requester& caller, uint64_t pa);
   uint64_t gtsi_undelegate(Requester& caller, uint64_t pa);
 
@@ -62,7 +66,10 @@ class Monitor {
 
   const gpt::GpcConfig& gpc_config() const { return gpc_cfg_; }
   const std::vector<MemoryRegion>& regions() const { return regions_; }
-  // The GPI of a granule as the table in memory says (reads Root memory, untimed).
+  // The GPT as the table in memory says, for observers (tests, reports, consistency checks):
+  // read from DRAM with no time and no GPC check, so it never yields. The walk gives the GPI
+  // of `pa` and the aligned range its deciding descriptor covers. `via` only reaches DRAM.
+  gpt::GptWalk gpt_lookup(Requester& via, uint64_t pa);
   gpt::Gpi granule_gpi(Requester& via, uint64_t pa);
 
   uint64_t granule_size() const { return gpc_cfg_.granule_size(); }
@@ -70,16 +77,21 @@ class Monitor {
 
  private:
   class RootMemory;
+  class RootMemoryPeek;
+  // TF-A's GPT bitlocks: one lock per 512 MiB block (RME_GPT_BITLOCK_BLOCK = 1). A
+  // contiguous L1 descriptor never spans two blocks, so shattering stays under one lock.
+  static constexpr unsigned kGptLockBlockShift = 29;
+  TimedLock& gpt_lock(uint64_t pa);
   void tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size);
   void tlbi_broadcast_paall(Requester& caller);
   uint64_t transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
+  uint64_t update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
 
   const SocConfig& cfg_;
   gpt::GpcConfig gpc_cfg_;
   std::vector<GpcUnit*> gpcs_;
   std::vector<MemoryRegion> regions_;
-  std::unique_ptr<RootMemory> root_;
-  std::unique_ptr<gpt::GptTable> table_;
+  std::deque<TimedLock> gpt_locks_;  // one per 512 MiB of delegable DRAM, from dram_base
   SmcHandler* rmm_ = nullptr;
   Trace* trace_ = nullptr;
   bool booted_ = false;
@@ -97,6 +109,7 @@ class Monitor {
   Counter& transitions_refused_;
   Counter& tlbi_broadcasts_;
   TimeStat& t_transitions_;
+  TimeStat& t_gpt_lock_wait_;
 };
 
 }  // namespace platform

@@ -54,9 +54,14 @@ class Requester : public sc_core::sc_module {
   // The local time of this requester: SystemC time plus what the quantum keeper holds.
   sc_core::sc_time now() const { return qk_.get_current_time(); }
   // Yields to other SystemC processes when the quantum is used up (or unconditionally).
-  void sync_if_needed() { if (qk_.need_sync()) qk_.sync(); }
+  void sync_if_needed() { if (critical_ == 0 && qk_.need_sync()) qk_.sync(); }
   void sync() { qk_.sync(); }
   tlm_utils::tlm_quantumkeeper& quantum_keeper() { return qk_; }
+  // A firmware critical section (a TimedLock held) runs to its end without yielding, as EL3
+  // code with interrupts masked does: accesses inside one leave the time in the quantum
+  // keeper, and the first access after it syncs. Sections nest.
+  void enter_critical() { ++critical_; }
+  void leave_critical() { --critical_; }
 
   GpcUnit& gpc() { return gpc_; }
   uint32_t id() const { return id_; }
@@ -72,6 +77,7 @@ class Requester : public sc_core::sc_module {
   tlm_utils::tlm_quantumkeeper qk_;
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false;
+  unsigned critical_ = 0;
   sc_core::sc_time t_latency_;
   double bytes_per_ns_;
   StatGroup stat_group_;

@@ -66,6 +66,11 @@ class Rmm final : public platform::SmcHandler {
   unsigned granule_refcount(uint64_t pa) const;
   // Granules per state, indexed by GranuleState.
   std::vector<uint64_t> granule_census() const;
+  // The granules of delegable DRAM whose GPI in the GPT is not what their RMM state says
+  // (UNDELEGATED: Non-secure; every other state: Realm), lowest first, at most `limit`.
+  // Empty when the GPT and the RMM agree: the isolation invariant between transitions.
+  // Reads the GPT from DRAM through `via` (Monitor::gpt_lookup: untimed, never yields).
+  std::vector<uint64_t> gpt_disagreements(platform::Requester& via, size_t limit = 16) const;
   std::optional<RealmState> realm_state(uint64_t rd) const;
   // Measurement slot (0 = RIM, 1..4 = REM) of the realm whose RD is at `rd`: 64 bytes, the
   // hash in the first 32 (SHA-256) or 64 (SHA-512).

@@ -151,6 +151,13 @@ for q in 1us 10us 100us 1ms; do
   [ $rc = 0 ] && waited=$((waited + $(json "$work/tr$q/stats.json" 'd["stats"]["monitor"]["gpt_lock_wait"]["count"]')))
 done
 check "two-realms: their transitions met at the GPT lock (monitor.gpt_lock_wait)" '[ $waited -gt 0 ]'
+# Realms with several vCPUs each, running together at a 1 us quantum (CPU_ON and page faults on
+# six PEs interleaved): hung or halted with "cannot read the instruction" under the region
+# scheme; the TLB-fill CPU runs them.
+"$bin" run "$scen/two-realms.yaml" --out "$work/tr3" -q --set platform.quantum=1us --set platform.cores=7 \
+  --set realms.r0.vcpus=3 --set realms.r1.vcpus=3 --set 'realms.r0.args=[3]' --set 'realms.r1.args=[3]'; rc=$?
+check "two-realms with 3 vCPUs each at quantum 1us: both realms done, every granule undelegated" \
+  '[ $rc = 0 ] && [ "$(json $work/tr3/stats.json "d[\"realms\"][\"r0\"][\"result\"][0] == 0 and d[\"realms\"][\"r1\"][\"result\"][0] == 0 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -4,7 +4,9 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMC REQUIRED IMPORTED_TARGET systemc>=2.3.3)
 # Unicorn 2.1.1 comes from Debian 13; on Debian 12 `make deps` unpacks it under build/deps/
 # (tools/fetch-debs), which is searched before the system.
-file(GLOB RMESIM_FETCHED_PC_DIRS ${CMAKE_BINARY_DIR}/deps/*/root/usr/lib/*/pkgconfig)
+# (A build folder of its own, e.g. for the sanitizer build, also finds the default build/'s.)
+file(GLOB RMESIM_FETCHED_PC_DIRS ${CMAKE_SOURCE_DIR}/build/deps/*/root/usr/lib/*/pkgconfig
+     ${CMAKE_BINARY_DIR}/deps/*/root/usr/lib/*/pkgconfig)
 foreach(dir ${RMESIM_FETCHED_PC_DIRS})
   set(ENV{PKG_CONFIG_PATH} "${dir}:$ENV{PKG_CONFIG_PATH}")
 endforeach()
@@ -14,8 +16,8 @@ unset(pkgcfg_lib_UNICORN_unicorn CACHE)
 pkg_check_modules(UNICORN IMPORTED_TARGET unicorn>=2.1.1)
 if(NOT UNICORN_FOUND)
   message(FATAL_ERROR "Unicorn 2.1.1 or later is missing. `make deps` fetches Debian 13's libunicorn2t64 "
-                      "and libunicorn-dev into ${CMAKE_BINARY_DIR}/deps/unicorn (tools/fetch-debs), "
-                      "or install them with apt on a Debian 13 system.")
+                      "and libunicorn-dev into build/deps/unicorn (tools/fetch-debs; `make deps BUILD=DIR` "
+                      "into DIR/deps), or install them with apt on a Debian 13 system.")
 endif()
 message(STATUS "Unicorn ${UNICORN_VERSION} from ${UNICORN_LIBDIR}")
 pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone>=4.0)

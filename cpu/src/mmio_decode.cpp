@@ -1,6 +1,8 @@
 // mmio_decode: see mmio_decode.h.
 #include "mmio_decode.h"
 
+#include <unordered_map>
+
 #include <capstone/capstone.h>
 
 namespace cpu {
@@ -73,36 +75,64 @@ struct Capstone {
 
 }  // namespace
 
-std::optional<uint64_t> access_address(uint32_t insn, uint64_t pc,
-                                       const std::function<uint64_t(unsigned)>& xreg) {
+namespace {
+
+// How a load/store forms its address: base + disp (+ index, extended and shifted). It depends
+// on the instruction word alone, so Capstone decodes each word once (a guest faults on the
+// same few stores again and again: one disassembly with detail costs microseconds).
+struct AddressForm {
+  bool memory = false;  // a memory operand with a general-purpose base register
+  int base = 0, index = -1;
+  int64_t disp = 0;
+  arm64_extender ext = ARM64_EXT_INVALID;
+  unsigned lsl = 0;
+};
+
+AddressForm decode_form(uint32_t insn, uint64_t pc) {
   static Capstone cs;
+  AddressForm f;
   cs_insn* ci = nullptr;
-  size_t n = cs_disasm(cs.handle, reinterpret_cast<const uint8_t*>(&insn), 4, pc, 1, &ci);
-  if (n != 1) return std::nullopt;
-  std::optional<uint64_t> out;
+  const size_t n = cs_disasm(cs.handle, reinterpret_cast<const uint8_t*>(&insn), 4, pc, 1, &ci);
+  if (n != 1) return f;
   const cs_arm64& d = ci->detail->arm64;
   for (unsigned i = 0; i < d.op_count; ++i) {
     const cs_arm64_op& op = d.operands[i];
     if (op.type != ARM64_OP_MEM) continue;
-    int base = xnum(op.mem.base);
-    if (base < 0) break;
-    uint64_t addr = xreg(static_cast<unsigned>(base)) + static_cast<int64_t>(op.mem.disp);
+    f.base = xnum(op.mem.base);
+    if (f.base < 0) break;
+    f.memory = true;
+    f.disp = op.mem.disp;
     if (op.mem.index != ARM64_REG_INVALID) {
-      int idx = xnum(op.mem.index);
-      uint64_t v = idx == 31 ? 0 : xreg(static_cast<unsigned>(idx));
-      switch (op.ext) {
-        case ARM64_EXT_UXTW: v = static_cast<uint32_t>(v); break;
-        case ARM64_EXT_SXTW: v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))); break;
-        default: break;
-      }
-      if (op.shift.type == ARM64_SFT_LSL) v <<= op.shift.value;
-      addr += v;
+      f.index = xnum(op.mem.index);
+      f.ext = op.ext;
+      if (op.shift.type == ARM64_SFT_LSL) f.lsl = op.shift.value;
     }
-    out = addr;
     break;
   }
   cs_free(ci, n);
-  return out;
+  return f;
+}
+
+}  // namespace
+
+std::optional<uint64_t> access_address(uint32_t insn, uint64_t pc,
+                                       const std::function<uint64_t(unsigned)>& xreg) {
+  static std::unordered_map<uint32_t, AddressForm> forms;
+  auto it = forms.find(insn);
+  if (it == forms.end()) it = forms.emplace(insn, decode_form(insn, pc)).first;
+  const AddressForm& f = it->second;
+  if (!f.memory) return std::nullopt;
+  uint64_t addr = xreg(static_cast<unsigned>(f.base)) + static_cast<uint64_t>(f.disp);
+  if (f.index >= 0) {
+    uint64_t v = f.index == 31 ? 0 : xreg(static_cast<unsigned>(f.index));
+    switch (f.ext) {
+      case ARM64_EXT_UXTW: v = static_cast<uint32_t>(v); break;
+      case ARM64_EXT_SXTW: v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))); break;
+      default: break;
+    }
+    addr += v << f.lsl;
+  }
+  return addr;
 }
 
 }  // namespace cpu

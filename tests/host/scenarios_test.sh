@@ -159,5 +159,24 @@ check "two-realms: their transitions met at the GPT lock (monitor.gpt_lock_wait)
 check "two-realms with 3 vCPUs each at quantum 1us: both realms done, every granule undelegated" \
   '[ $rc = 0 ] && [ "$(json $work/tr3/stats.json "d[\"realms\"][\"r0\"][\"result\"][0] == 0 and d[\"realms\"][\"r1\"][\"result\"][0] == 0 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
+# A realm touching 1 GiB page by page: every page a stage-2 fault the host fills in at run time
+# (DATA_CREATE_UNKNOWN). The region scheme stopped slices at its region limit and aborted near a
+# thousand regions; with the TLB fill there is no limit to hit.
+cat > "$work/touch1g.yaml" <<'EOF'
+name: touch-1g
+platform: {cores: 2, dram: 8GiB}
+realms:
+  r0: {memory: 2GiB, vcpus: 1, image: memtouch, args: [1024, 4096]}
+steps:
+  - create: r0
+  - run: {vm: r0, until: stopped, timeout: 60s}
+  - check: {vm: r0, stopped: system_off, console: "memtouch: touched 262144 words"}
+  - teardown: r0
+  - check: {granules_delegated: 0}
+EOF
+"$bin" run "$work/touch1g.yaml" --out "$work/touch1g" -q; rc=$?
+check "a realm touches 1 GiB page by page: 262144 words written and read back, none wrong" \
+  '[ $rc = 0 ] && [ "$(json $work/touch1g/stats.json "d[\"realms\"][\"r0\"][\"result\"][1] == 262144 and d[\"realms\"][\"r0\"][\"result\"][2] == 0 and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] >= 262144")" = True ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

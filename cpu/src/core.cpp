@@ -358,30 +358,29 @@ Stage1Regs UnicornCpu::Impl::stage1_regs(PeContext& c) {
   r.tcr = get(c.engine, kTcrEl1);
   r.ttbr0 = c.engine.reg(UC_ARM64_REG_TTBR0_EL1);
   r.ttbr1 = c.engine.reg(UC_ARM64_REG_TTBR1_EL1);
-  r.pan = (c.engine.pstate() >> 22) & 1;
-  return r;
+  return r;  // PAN is PSTATE's: current_regime() reads it at every fill
 }
 
 TlbContents::Regime UnicornCpu::Impl::current_regime(PeContext& c) {
   const uint64_t ps = c.engine.pstate();
   if (!c.regime_valid) {
-    const Stage1Regs r = stage1_regs(c);
-    c.regime = {r.sctlr, r.tcr, r.ttbr0, r.ttbr1, 0, false};
+    c.regime.s1 = stage1_regs(c);
     c.regime_valid = true;
   }
   c.regime.el = pstate_el(ps);
-  c.regime.pan = (ps >> 22) & 1;
+  c.regime.s1.pan = (ps >> 22) & 1;
   return c.regime;
 }
 
 bool UnicornCpu::Impl::fetch_insn(PeContext& c, uint64_t va, uint32_t& insn) {
   // The page the instruction was just fetched from is in the TLB; otherwise walk again.
-  if (const TlbContents::Entry* e = c.tlb.find(va)) {
+  const TlbContents::Regime regime = current_regime(c);
+  if (const TlbContents::Entry* e = c.tlb.find(va); e && e->regime == regime) {
     std::memcpy(&insn, e->host + (va & (TlbContents::kPage - 1)), 4);
     return true;
   }
   std::optional<GuestExit> ignored;
-  const Stage1Result r = walk(c, va, false, true, ignored);
+  const Stage1Result r = walk(c, regime, va, false, true, ignored);
   Stage2Fill f;
   if (ignored || r.fault != Stage1Result::Fault::None || stage2_fill(c, r.ipa, va, false, true, false, f))
     return false;

@@ -105,7 +105,7 @@ struct UnicornCpu::Impl {
   void trace_insn(PeContext& c, uint64_t pc);
   // The instruction word at a guest VA (through the TLB, or stage 1 and stage 2).
   bool fetch_insn(PeContext& c, uint64_t va, uint32_t& insn);
-  Stage1Regs stage1_regs(PeContext& c);
+  Stage1Regs stage1_regs(PeContext& c);  // the system registers (not PSTATE.PAN)
   TlbContents::Regime current_regime(PeContext& c);
 
   // Before a slice: maps DRAM a fill found, and flushes what invalidations made stale.
@@ -126,7 +126,7 @@ struct UnicornCpu::Impl {
                                                  bool fetch, bool s1ptw, Stage2Fill& out);
   // The guest's stage-1 walk, its table reads through stage 2 and the GPC; a failed table read
   // leaves its exit in `exit`.
-  Stage1Result walk(PeContext& c, uint64_t va, bool write, bool fetch,
+  Stage1Result walk(PeContext& c, const TlbContents::Regime& regime, uint64_t va, bool write, bool fetch,
                     std::optional<platform::GuestExit>& exit);
 };
 

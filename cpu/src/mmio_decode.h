@@ -1,6 +1,6 @@
 // Decoding a faulting data access for the syndrome a hypervisor sees (ESR_EL2.ISS for a data
-// abort: ISV, SAS, SSE, SRT, SF, AR, WnR), and its virtual address when Unicorn does not
-// report it (a fault inside an installed region).
+// abort: ISV, SAS, SSE, SRT, SF, AR, WnR), and its virtual address (Unicorn's TLB filler is
+// told only the page).
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -14,6 +14,9 @@ namespace cpu {
 struct Stage1Regs {
   uint64_t sctlr = 0, tcr = 0, ttbr0 = 0, ttbr1 = 0;
   bool pan = false;  // PSTATE.PAN
+  bool operator==(const Stage1Regs& o) const {
+    return sctlr == o.sctlr && tcr == o.tcr && ttbr0 == o.ttbr0 && ttbr1 == o.ttbr1 && pan == o.pan;
+  }
 };
 
 struct Stage1Result {

@@ -16,6 +16,8 @@
 #include <map>
 #include <set>
 #include <utility>
+
+#include "stage1_walk.h"
 #include <unordered_map>
 
 namespace cpu {
@@ -27,12 +29,9 @@ class TlbContents {
   // The translation regime an entry was filled under: what QEMU does not tag its TLB with
   // (the ASID in TTBRn, the EL, PSTATE.PAN) but flushes on or keeps apart, so an entry is used only under the same one.
   struct Regime {
-    uint64_t sctlr = 0, tcr = 0, ttbr0 = 0, ttbr1 = 0;
+    Stage1Regs s1;
     unsigned el = 0;
-    bool pan = false;
-    bool operator==(const Regime& o) const {
-      return sctlr == o.sctlr && tcr == o.tcr && ttbr0 == o.ttbr0 && ttbr1 == o.ttbr1 && el == o.el && pan == o.pan;
-    }
+    bool operator==(const Regime& o) const { return s1 == o.s1 && el == o.el; }
   };
   struct Entry {
     uint64_t ipa = 0, pa = 0;  // page-aligned

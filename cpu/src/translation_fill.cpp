@@ -96,10 +96,9 @@ std::optional<GuestExit> UnicornCpu::Impl::stage2_fill(PeContext& c, uint64_t ip
   return std::nullopt;
 }
 
-Stage1Result UnicornCpu::Impl::walk(PeContext& c, uint64_t va, bool write, bool fetch,
-                                    std::optional<GuestExit>& exit) {
-  const bool el0 = ((c.engine.pstate() >> 2) & 3) == 0;
-  return stage1_walk(stage1_regs(c), va, write, fetch, el0, [&](uint64_t ipa, uint64_t& d) {
+Stage1Result UnicornCpu::Impl::walk(PeContext& c, const TlbContents::Regime& regime, uint64_t va, bool write,
+                                    bool fetch, std::optional<GuestExit>& exit) {
+  return stage1_walk(regime.s1, va, write, fetch, regime.el == 0, [&](uint64_t ipa, uint64_t& d) {
     const TlbContents::Entry* t = c.tlb.find_table(ipa);
     if (!t) {
       Stage2Fill f;
@@ -144,7 +143,7 @@ bool UnicornCpu::Impl::tlb_fill(PeContext& c, uint64_t va, uint32_t access, uint
     return stop(o);
   };
   std::optional<GuestExit> exit;
-  const Stage1Result w = walk(c, va, write, fetch, exit);
+  const Stage1Result w = walk(c, regime, va, write, fetch, exit);
   if (exit) return is_abort(*exit) ? guest_abort(0x10 | 0x04) : exit_with(*exit);  // SEA on a walk
   if (w.fault != Stage1Result::Fault::None) return guest_abort(w.fsc());  // the guest's own: its EL1 vectors
   Stage2Fill f;

@@ -193,19 +193,15 @@ INSTANTIATE_TEST_SUITE_P(Arm, Stage1WalkTable, ::testing::ValuesIn(rows()),
                          [](const ::testing::TestParamInfo<Row>& i) { return std::string(i.param.name); });
 
 TEST(Stage1Walk, fault_status_codes_carry_the_level) {
-  Stage1Result r;
-  r.fault = Fault::Permission;
-  r.level = 3;
-  EXPECT_EQ(r.fsc(), 0x0fu);
-  r.fault = Fault::Translation;
-  r.level = 0;
-  EXPECT_EQ(r.fsc(), 0x04u);
-  r.fault = Fault::AccessFlag;
-  r.level = 2;
-  EXPECT_EQ(r.fsc(), 0x0au);
-  r.fault = Fault::AddressSize;
-  r.level = 1;
-  EXPECT_EQ(r.fsc(), 0x01u);
+  const struct { Fault fault; int level; uint32_t fsc; } cases[] = {
+      {Fault::Permission, 3, 0x0f}, {Fault::Translation, 0, 0x04}, {Fault::AccessFlag, 2, 0x0a},
+      {Fault::AddressSize, 1, 0x01}, {Fault::TableRead, 3, 0x17}};
+  for (const auto& c : cases) {
+    Stage1Result r;
+    r.fault = c.fault;
+    r.level = c.level;
+    EXPECT_EQ(r.fsc(), c.fsc) << static_cast<int>(c.fault) << " at level " << c.level;
+  }
 }
 
 }  // namespace

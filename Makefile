@@ -8,7 +8,8 @@ BUILD_TYPE ?= RelWithDebInfo
 
 PACKAGES := cmake g++ make pkg-config libsystemc-dev libcapstone-dev \
             libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev \
-            libyaml-cpp-dev libssl-dev libcbor-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3
+            libyaml-cpp-dev libssl-dev libcbor-dev nlohmann-json3-dev libfdt-dev \
+            device-tree-compiler cpio gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3
 
 .PHONY: all deps configure build run test bench clean help
 

@@ -330,6 +330,10 @@ bool UnicornCpu::Impl::deliver_to_guest(PeContext& c, uint64_t type, uint64_t es
   const unsigned el = pstate_el(ps);
   if (el > 1) return false;
   const bool spx = el == 1 && (ps & 1);
+  // An abort's class says where it came from: the "same EL" classes become the "lower EL" ones
+  // for an abort taken from EL0 (EC 0x21 -> 0x20, 0x25 -> 0x24).
+  const uint64_t ec = esr_el1 >> 26;
+  if (el == 0 && (ec == kEcIabtSame || ec == kEcDabtSame)) esr_el1 -= 1ull << 26;
   // Arm ARM D1.10.2: ELR, SPSR, ESR (and FAR) of the target EL; PSTATE = EL1h, DAIF masked;
   // PC = VBAR_EL1 + (current EL with SP_EL0: 0x000, with SP_ELx: 0x200, lower EL: 0x400) + type.
   if (!spx) {  // from SP_EL0 (EL1t or EL0) to SP_EL1

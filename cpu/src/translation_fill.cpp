@@ -177,14 +177,16 @@ bool UnicornCpu::Impl::tlb_fill(PeContext& c, uint64_t va, uint32_t access, uint
 }
 
 uint64_t UnicornCpu::Impl::fault_address(PeContext& c, const SliceStop& s) {
-  const uint64_t pc = c.engine.pc();
-  if (s.fetch) return (pc & ~(kPage - 1)) == s.address ? pc : s.address;
+  // Unicorn reports the start of its own TLB page (1 KiB), not the address that faulted.
+  const uint64_t pc = c.engine.pc(), page = s.address & ~(UnicornEngine::kTlbPage - 1);
+  auto same_page = [&](uint64_t a) { return (a & ~(UnicornEngine::kTlbPage - 1)) == page; };
+  if (s.fetch) return same_page(pc) ? pc : s.address;
   uint32_t insn = 0;
   if (!fetch_insn(c, pc, insn)) return s.address;
   UnicornEngine& e = c.engine;
   const auto a = access_address(insn, pc, [&](unsigned n) { return n == 31 ? e.sp() : e.x(n); });
   // An access that starts in an earlier page faults at the refused page's first byte.
-  return a && (*a & ~(kPage - 1)) == s.address ? *a : s.address;
+  return a && same_page(*a) ? *a : s.address;
 }
 
 std::optional<GuestExit> UnicornCpu::Impl::handle_mem_fault(PeContext& c, const SliceStop& s) {

@@ -18,7 +18,7 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   uint64_t target = a0 ? a0 : 0x80200000ull;
   rt_printf("attacker-nvm: reading 0x%lx\n", target);
   reading = 1;
-  uint64_t v = *(volatile uint64_t*)target;
+  uint64_t v = *(volatile uint64_t*)rt_ipa_to_va(target);
   reading = 0;
   rt_printf("attacker-nvm: read 0x%016lx\n", v);
   (void)a1; (void)a2; (void)a3;

@@ -10,10 +10,10 @@ extern uint8_t __guest_end[];
 
 int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   uint64_t mib = a0 ? a0 : 16, stride = a1 ? a1 : 4096;
-  uint64_t base = a2 ? a2 : (((uint64_t)__guest_end + (1u << 20) - 1) & ~((1ull << 20) - 1));
+  uint64_t base = a2 ? rt_ipa_to_va(a2) : (((uint64_t)__guest_end + (1u << 20) - 1) & ~((1ull << 20) - 1));
   if (stride < 8) stride = 8;
   uint64_t bytes = mib << 20, words = 0;
-  rt_printf("memtouch: %lu MiB at 0x%lx stride %lu\n", mib, base, stride);
+  rt_printf("memtouch: %lu MiB at IPA 0x%lx stride %lu\n", mib, rt_virt_to_ipa((const void*)base), stride);
   for (uint64_t off = 0; off < bytes; off += stride) {
     *(volatile uint64_t*)(base + off) = (off + 1) * 0x9E3779B97F4A7C15ull;
     words++;

@@ -74,11 +74,11 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   }
 
   // Share one page with the host: RIPAS EMPTY, then use it through the unprotected alias.
-  uint64_t ipa = (uint64_t)shared_page, response = 0;
+  uint64_t ipa = rt_virt_to_ipa(shared_page), response = 0;
   st = rsi_ipa_state_set(ipa, ipa + sizeof shared_page, RSI_RIPAS_EMPTY, &response);
   rt_printf("realm-hello: RSI_IPA_STATE_SET status %lu response %lu\n", st, response);
   if (st != RSI_SUCCESS || response != 0) return failed(6, "RSI_IPA_STATE_SET");
-  volatile char* shared = (volatile char*)(ipa | rt_unprotected_bit());
+  volatile char* shared = (volatile char*)rt_ipa_to_va(ipa | rt_unprotected_bit());
   for (unsigned i = 0; i < sizeof kMessage; i++) shared[i] = kMessage[i];
   host_call.imm = RT_HOST_CALL_HELLO;
   host_call.gprs[0] = ipa | rt_unprotected_bit();

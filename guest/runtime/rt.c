@@ -7,7 +7,7 @@ __attribute__((aligned(16))) uint8_t rt_stacks[RT_MAX_CPUS][1u << RT_STACK_SHIFT
 volatile uint64_t rt_svc_count;
 static int is_realm;
 static unsigned ipa_width;
-static volatile uint64_t uart_base = RT_UART_BASE;
+static volatile uint64_t uart_base = RT_UART_BASE;  // physical until the MMU is on
 static __attribute__((aligned(4096))) struct rsi_realm_config realm_config;
 
 // ---- memory helpers (the compiler may emit calls to memset/memcpy) ------------------------
@@ -44,7 +44,7 @@ uint64_t rsi_version(uint64_t* lower, uint64_t* higher) {
 }
 
 uint64_t rsi_realm_config(struct rsi_realm_config* cfg) {
-  struct rt_regs r = {{RSI_REALM_CONFIG, (uint64_t)cfg}};
+  struct rt_regs r = {{RSI_REALM_CONFIG, rt_virt_to_ipa(cfg)}};
   rt_smc(&r);
   return r.x[0];
 }
@@ -68,7 +68,7 @@ uint64_t rsi_attest_token(const uint64_t challenge[8], uint8_t* buf, uint64_t ca
   for (;;) {
     uint64_t offset = 0, status = RSI_INCOMPLETE;
     while (status == RSI_INCOMPLETE && offset < sizeof token_granule) {
-      struct rt_regs r = {{RSI_ATTEST_TOKEN_CONTINUE, (uint64_t)token_granule, offset,
+      struct rt_regs r = {{RSI_ATTEST_TOKEN_CONTINUE, rt_virt_to_ipa(token_granule), offset,
                            sizeof token_granule - offset}};
       rt_smc(&r);
       status = r.x[0];
@@ -97,14 +97,14 @@ uint64_t rsi_ipa_state_set(uint64_t base, uint64_t top, unsigned ripas, uint64_t
 }
 
 uint64_t rsi_host_call(struct rsi_host_call* call) {
-  struct rt_regs r = {{RSI_HOST_CALL, (uint64_t)call}};
+  struct rt_regs r = {{RSI_HOST_CALL, rt_virt_to_ipa(call)}};
   rt_smc(&r);
   return r.x[0];
 }
 
 // ---- PSCI ---------------------------------------------------------------------------------
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context) {
-  struct rt_regs r = {{PSCI_CPU_ON, mpidr, entry, context}};
+  struct rt_regs r = {{PSCI_CPU_ON, mpidr, rt_virt_to_ipa((const void*)entry), context}};
   rt_psci_call(&r);
   return (int64_t)r.x[0];
 }
@@ -148,62 +148,49 @@ void rt_puts(const char* s) {
   while (*s) rt_putc(*s++);
 }
 
-// ---- stage 1: identity map, 4 KiB granule, 48-bit VA, 1 GiB blocks ------------------------
-// GiB 0 (devices, the UART) is Device-nGnRnE; GiBs 1..15 are normal memory. In a realm the
-// same map is repeated at the unprotected alias (IPA | 1 << (ipa_width - 1)).
+// ---- stage 1: the kernel's linear map, 4 KiB granule, 48-bit VA, 1 GiB blocks --------------
+// IPA x is at VA RT_KERNEL_VA + x (TTBR1). GiB 0 (devices, the UART) is Device-nGnRnE;
+// GiBs 1..15 are normal memory. In a realm the same map is repeated at the unprotected alias
+// (IPA | 1 << (ipa_width - 1)). With RT_KERNEL_VA's low 48 bits zero, the TTBR1 table for VA
+// RT_KERNEL_VA + x and an identity TTBR0 table for x are the same table: rt_mmu_on uses it as
+// both for the few instructions that switch to the high VA.
 #define PT_ENTRIES 512
 #define MAP_GIB 16
 static __attribute__((section(".bss.pagetables"), aligned(4096))) uint64_t l0_table[PT_ENTRIES];
 static __attribute__((section(".bss.pagetables"), aligned(4096))) uint64_t l1_tables[4][PT_ENTRIES];
 static unsigned l1_used;
 
-#define DESC_TABLE 3ull
-#define DESC_BLOCK 1ull
-#define DESC_AF (1ull << 10)
-#define DESC_SH_INNER (3ull << 8)
-#define DESC_ATTR(i) ((uint64_t)(i) << 2)
-#define DESC_PXN (1ull << 53)
-#define DESC_UXN (1ull << 54)
+// What rt_mmu_on (start.S) loads, in this order.
+struct rt_mmu_regs { uint64_t mair, tcr, ttbr0_identity, ttbr1, ttbr0_user; };
+struct rt_mmu_regs rt_mmu_regs;
 
-static void map_gib(uint64_t va) {
-  unsigned i0 = (unsigned)((va >> 39) & 511), i1 = (unsigned)((va >> 30) & 511);
+static void map_gib(uint64_t ipa) {
+  unsigned i0 = (unsigned)((ipa >> 39) & 511), i1 = (unsigned)((ipa >> 30) & 511);
   if (!(l0_table[i0] & 1)) {
     if (l1_used == 4) rt_halt();
-    l0_table[i0] = (uint64_t)l1_tables[l1_used++] | DESC_TABLE;
+    l0_table[i0] = (uint64_t)l1_tables[l1_used++] | RT_DESC_TABLE;
   }
-  uint64_t* l1 = (uint64_t*)(l0_table[i0] & 0x0000fffffffff000ull);
-  int device = (va & ~rt_unprotected_bit()) < (1ull << 30);
-  l1[i1] = (va & ~((1ull << 30) - 1)) | DESC_AF | DESC_BLOCK |
-           (device ? (DESC_ATTR(1) | DESC_PXN | DESC_UXN) : (DESC_ATTR(0) | DESC_SH_INNER));
+  uint64_t* l1 = (uint64_t*)(l0_table[i0] & RT_DESC_ADDR_MASK);
+  int device = (ipa & ~rt_unprotected_bit()) < (1ull << 30);
+  l1[i1] = (ipa & ~((1ull << 30) - 1)) | RT_DESC_AF | RT_DESC_BLOCK |
+           (device ? (RT_DESC_ATTR(1) | RT_DESC_PXN | RT_DESC_UXN) : (RT_DESC_ATTR(0) | RT_DESC_SH_INNER));
 }
 
+// Runs with the MMU off: every address here is physical (the code is PC-relative).
 static void build_tables(void) {
   for (uint64_t g = 0; g < MAP_GIB; g++) {
     map_gib(g << 30);
     if (is_realm) map_gib((g << 30) | rt_unprotected_bit());
   }
-}
-
-void rt_mmu_enable(void) {
-  uint64_t mair = 0xffull | (0x00ull << 8);  // attr0 normal WB, attr1 Device-nGnRnE
-  uint64_t tcr = 16ull | (1ull << 8) | (1ull << 10) | (3ull << 12) | (1ull << 23) | (5ull << 32);
-  __asm__ volatile(
-      "msr mair_el1, %0\n"
-      "msr tcr_el1, %1\n"
-      "msr ttbr0_el1, %2\n"
-      "isb\n"
-      "tlbi vmalle1\n"
-      "dsb ish\n"
-      "isb\n"
-      "mrs x9, sctlr_el1\n"
-      "orr x9, x9, #1\n"          // M
-      "orr x9, x9, #(1 << 2)\n"   // C
-      "orr x9, x9, #(1 << 12)\n"  // I
-      "msr sctlr_el1, x9\n"
-      "isb\n"
-      :
-      : "r"(mair), "r"(tcr), "r"((uint64_t)l0_table)
-      : "x9", "memory");
+  rt_mmu_regs.mair = 0xffull | (0x00ull << 8);  // attr0 normal WB, attr1 Device-nGnRnE
+  // TTBR0 and TTBR1: 48-bit VA (T0SZ = T1SZ = 16), 4 KiB granules (TG0 = 0, TG1 = 2), inner
+  // shareable write-back walks; IPS = 48 bits.
+  rt_mmu_regs.tcr = 16ull | (1ull << 8) | (1ull << 10) | (3ull << 12) |
+                    (16ull << 16) | (1ull << 24) | (1ull << 26) | (3ull << 28) | (2ull << 30) |
+                    (5ull << 32);
+  rt_mmu_regs.ttbr0_identity = (uint64_t)l0_table;
+  rt_mmu_regs.ttbr1 = (uint64_t)l0_table;
+  rt_mmu_regs.ttbr0_user = rt_user_tables_init();
 }
 
 unsigned rt_cpu_index(void) {
@@ -216,10 +203,11 @@ unsigned rt_cpu_index(void) {
 __attribute__((weak)) void rt_exception(struct rt_frame* f, uint64_t kind) {
   uint64_t esr = rt_read_esr();
   unsigned ec = (unsigned)(esr >> 26) & 0x3f;
-  if ((kind == 4 || kind == 8) && ec == 0x15) {  // SVC from EL1 or EL0: count and return
+  if (kind == 4 && ec == 0x15) {  // SVC from EL1: count and return
     rt_svc_count++;
     return;
   }
+  if (kind == 8 && rt_user_exception(f, esr)) return;  // from the EL0 program (user.c)
   rt_printf("guest: unhandled exception kind %u esr 0x%lx elr 0x%lx far 0x%lx\n",
             (unsigned)kind, esr, f->elr, rt_read_far());
   psci_system_off(0xdead, esr, f->elr);
@@ -231,7 +219,8 @@ __attribute__((weak)) void secondary_main(unsigned cpu, uint64_t context) {
 }
 
 // ---- entry --------------------------------------------------------------------------------
-void rt_primary_start(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
+// MMU off (start.S): which world, the IPA width, the page tables.
+void rt_early_start(void) {
 #if RT_WORLD == 1
   is_realm = 1;
 #elif RT_WORLD == 2
@@ -243,16 +232,18 @@ void rt_primary_start(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
     if (rsi_realm_config(&realm_config) != RSI_SUCCESS) psci_system_off(0xdead, 1, 0);
     ipa_width = (unsigned)realm_config.ipa_width;
     if (ipa_width < 36 || ipa_width > 48) psci_system_off(0xdead, 2, ipa_width);
-    uart_base = RT_UART_BASE | rt_unprotected_bit();
   }
   build_tables();
-  rt_mmu_enable();
+}
+
+// MMU on, at the high VA (start.S: rt_mmu_on).
+void rt_primary_start(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
+  uart_base = rt_ipa_to_va(RT_UART_BASE | rt_unprotected_bit());
   int rc = main(a0, a1, a2, a3);
   psci_system_off((uint64_t)rc, 0, 0);
 }
 
 void rt_secondary_start(uint64_t context) {
-  rt_mmu_enable();
   secondary_main(rt_cpu_index(), context);
   psci_cpu_off();
 }

@@ -11,6 +11,32 @@
 #define RT_UART_BASE 0x09000000ull  // PL011; for a realm, in the unprotected half of the IPA space
 #define RT_RAM_BASE 0x80000000ull   // the image is loaded here
 
+// The kernel's virtual addresses (TTBR1): IPA x is at RT_KERNEL_VA + x once the MMU is on,
+// and the image is linked there (guest.ld). RT_KERNEL_VA comes from the build (-D).
+#ifndef RT_KERNEL_VA
+#error "RT_KERNEL_VA is defined by guest/CMakeLists.txt"
+#endif
+// The IPA of a pointer: the hypervisor and the RMM take IPAs (RSI, PSCI CPU_ON entry). Before
+// the MMU is on, pointers are already IPAs and come back unchanged.
+static inline uint64_t rt_virt_to_ipa(const void* p) {
+  uint64_t v = (uint64_t)p;
+  return v >= RT_KERNEL_VA ? v - RT_KERNEL_VA : v;
+}
+static inline uint64_t rt_ipa_to_va(uint64_t ipa) { return ipa + RT_KERNEL_VA; }
+
+// Stage-1 descriptor fields (VMSAv8-64, 4 KiB granule).
+#define RT_DESC_TABLE 3ull
+#define RT_DESC_BLOCK 1ull
+#define RT_DESC_PAGE 3ull
+#define RT_DESC_AF (1ull << 10)
+#define RT_DESC_SH_INNER (3ull << 8)
+#define RT_DESC_ATTR(i) ((uint64_t)(i) << 2)
+#define RT_DESC_AP_EL0 (1ull << 6)  // AP[1]: EL0 may access
+#define RT_DESC_AP_RO (1ull << 7)   // AP[2]: read-only
+#define RT_DESC_PXN (1ull << 53)
+#define RT_DESC_UXN (1ull << 54)
+#define RT_DESC_ADDR_MASK 0x0000fffffffff000ull
+
 // ---- SMCCC ------------------------------------------------------------------------------
 struct rt_regs { uint64_t x[18]; };  // X0..X17 in and out (SMCCC 1.2+)
 void rt_smc(struct rt_regs* r);
@@ -95,7 +121,8 @@ int rt_vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
 
 // ---- CPU ----------------------------------------------------------------------------------
 unsigned rt_cpu_index(void);      // MPIDR_EL1.Aff0
-void rt_mmu_enable(void);         // identity stage-1 map (built once by the primary)
+// The MMU is turned on by start.S (rt_mmu_on) before main: kernel code and data at
+// RT_KERNEL_VA + IPA through TTBR1; TTBR0 holds the EL0 tables (user.c).
 void rt_halt(void) __attribute__((noreturn));
 extern void _secondary_entry(void);
 
@@ -105,6 +132,27 @@ struct rt_frame { uint64_t x[31]; uint64_t elr, spsr, pad; };
 // and powers off). Returning resumes at frame->elr.
 void rt_exception(struct rt_frame* f, uint64_t kind);
 extern volatile uint64_t rt_svc_count;
+
+// ---- EL0 programs (user.c) --------------------------------------------------------------
+// An EL0 program is code and data the image puts in sections .user.text and .user.data
+// (RT_USER_TEXT / RT_USER_DATA); the runtime maps them through TTBR0 at RT_USER_VA with the
+// same layout, so their PC-relative code runs there, plus a stack below RT_USER_STACK_TOP.
+// It calls the kernel with SVC (user_syscall.h). RT_USER_VA and RT_USER_STACK_TOP are in
+// the user.c page table's range.
+#define RT_USER_VA 0x400000ull
+#define RT_USER_STACK_TOP 0x600000ull
+#define RT_USER_TEXT __attribute__((section(".user.text"), noinline))
+#define RT_USER_DATA __attribute__((section(".user.data")))
+// Runs `entry` (a function in .user.text) at EL0 with X0 = arg; returns what it passed to
+// the exit syscall, or RT_USER_FAULT | ESR_EL1 if it took an exception other than SVC
+// (rt_user_fault_address() then gives FAR_EL1).
+#define RT_USER_FAULT (1ull << 63)
+uint64_t rt_run_user(void (*entry)(uint64_t), uint64_t arg);
+uint64_t rt_user_fault_address(void);
+uint64_t rt_user_va(const void* kernel_va);  // where the EL0 program sees a .user.* object
+// Called by rt_exception for exceptions from EL0; returns 0 when no EL0 program is running.
+int rt_user_exception(struct rt_frame* f, uint64_t esr);
+uint64_t rt_user_tables_init(void);  // the (empty) TTBR0 tables; called with the MMU off
 
 // Guest entry points.
 int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -84,10 +84,18 @@ GuestImage load_elf(const std::string& file, const std::string& data, uint64_t r
   img.bytes.assign(file_end - img.load, 0);
   for (const auto& ph : loads)
     std::memcpy(img.bytes.data() + (ph.p_paddr - img.load), data.data() + ph.p_offset, ph.p_filesz);
-  img.entry = eh.e_entry;
+  // The CPU starts with its MMU off, so it is entered at a physical address. e_entry is a
+  // virtual address when the image is linked apart from where it loads (a kernel linked in the
+  // TTBR1 half, as guest/runtime and Linux do): the segment that holds it says where it lands.
   bool entry_loaded = false;
-  for (const auto& ph : loads) entry_loaded = entry_loaded || inside(img.entry, 4, ph.p_paddr, ph.p_filesz);
-  if (!entry_loaded) refuse(file, "the entry point " + hex(img.entry) + " is not in a loaded segment");
+  for (const auto& ph : loads) {
+    if (inside(eh.e_entry, 4, ph.p_vaddr, ph.p_filesz)) {
+      img.entry = eh.e_entry - ph.p_vaddr + ph.p_paddr;
+      entry_loaded = true;
+      break;
+    }
+  }
+  if (!entry_loaded) refuse(file, "the entry point " + hex(eh.e_entry) + " is not in a loaded segment");
   return img;
 }
 

@@ -178,5 +178,27 @@ EOF
 check "a realm touches 1 GiB page by page: 262144 words written and read back, none wrong" \
   '[ $rc = 0 ] && [ "$(json $work/touch1g/stats.json "d[\"realms\"][\"r0\"][\"result\"][1] == 262144 and d[\"realms\"][\"r0\"][\"result\"][2] == 0 and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] >= 262144")" = True ]'
 
+# Kernel at a high VA (TTBR1), a program at EL0 (TTBR0): in a realm and in a normal VM. Each
+# guest checks its own EL0 faults (permission at levels 1 and 3, translation at level 2, FAR).
+cat > "$work/el0.yaml" <<'EOF'
+name: el0-user
+platform: {cores: 3, dram: 1GiB}
+realms:
+  r0: {memory: 16MiB, vcpus: 1, image: el0-user, args: [1000]}
+vms:
+  v0: {memory: 16MiB, image: el0-user, args: [1000]}
+steps:
+  - create: [r0, v0]
+  - run: {vms: [r0, v0], until: stopped, timeout: 5s}
+  - check: {vm: r0, stopped: system_off, result: 0, console: "el0-user: hello from EL0"}
+  - check: {vm: v0, stopped: system_off, result: 0, console: "el0-user: all steps passed"}
+  - teardown: [r0, v0]
+EOF
+"$bin" run "$work/el0.yaml" --out "$work/el0" > "$work/el0.txt"; rc=$?
+check "a kernel at a TTBR1 VA runs an EL0 program through TTBR0, in a realm and in a normal VM" \
+  '[ $rc = 0 ] && [ "$(grep -c "| el0-user: all steps passed" "$work/el0.txt")" = 2 ]'
+check "the EL0 program's result reaches the host: sum of squares 1..1000 in X2" \
+  '[ "$(json $work/el0/stats.json "d[\"realms\"][\"r0\"][\"result\"][1] == 333833500")" = True ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

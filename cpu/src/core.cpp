@@ -11,6 +11,7 @@
 #include <unicorn/unicorn.h>
 
 #include "core_impl.h"
+#include "tlbi.h"
 #include "platform/profile.h"
 #include "platform/requester.h"
 
@@ -44,6 +45,7 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
              stat_group_.counter("slices", "uc_emu_start calls"),
              stat_group_.counter("fills", "TLB fills (stage 1 + stage 2 + GPC)"),
              stat_group_.counter("fill_gpfs", "fills refused by the GPC"),
+             stat_group_.counter("stage1_faults", "fills refused by the guest's stage 1 (to its EL1 vectors)"),
              stat_group_.counter("stage2_faults", "exits for unmapped IPAs"),
              stat_group_.counter("mmio_exits", "exits for emulated MMIO accesses"),
              stat_group_.counter("hvc_exits", "HVC exits"),
@@ -137,14 +139,17 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
       return tlb_fill(*ctx, va, access, pa, perms);
     });
     c->engine.set_regime_observer([ctx]() { ctx->regime_valid = false; });
-    // A guest TLBI: the entries it names may be stale now, and Unicorn cannot tell which. The
-    // TLB is flushed at once (translated code stays: dropping it under the running block
-    // would restart the TLBI for ever, and the guest's page tables change no code).
-    c->engine.set_tlbi_observer([this, ctx]() {
+    // A guest TLBI: the entries it names may be stale now. They leave the architectural TLB
+    // at once and, as Unicorn can flush only its whole TLB, so does everything Unicorn holds:
+    // what stays in ours refills without a walk. (Translated code stays: dropping it under the
+    // running block would restart the TLBI for ever, and page tables change no code.)
+    c->engine.set_tlbi_observer([this, ctx](uint32_t op1, uint32_t crm, uint32_t op2, uint64_t xt) {
       ++stats->guest_tlbis;
       ++stats->tlb_flushes;
+      const TlbiScope scope = decode_tlbi(op1, crm, op2, xt);
+      if (scope.by_va) ctx->tlb.invalidate_va(scope.va);
+      else ctx->tlb.invalidate_stage1();
       ctx->engine.flush_tlb();
-      ctx->tlb.flushed(false);
     });
     contexts[i] = std::move(c);
     if (trace) {

@@ -64,6 +64,20 @@ bool TlbContents::invalidate_all() {
   return true;
 }
 
+void TlbContents::invalidate_va(uint64_t va) {
+  auto it = by_va_.find(va & ~(kPage - 1));
+  if (it == by_va_.end()) return;
+  const unsigned shift = it->second.s1_shift;
+  if (shift > 21) {
+    invalidate_stage1();
+    return;
+  }
+  const uint64_t base = va & ~((uint64_t{1} << shift) - 1);
+  for (uint64_t p = base; p < base + (uint64_t{1} << shift); p += kPage) by_va_.erase(p);
+}
+
+void TlbContents::invalidate_stage1() { by_va_.clear(); }
+
 void TlbContents::flushed(bool code) {
   by_va_.clear();
   tables_.clear();

@@ -38,6 +38,7 @@ class TlbContents {
     uint8_t* host = nullptr;   // host view of the PA page
     uint32_t perms = 0;        // Perm bits (unicorn_engine.h) the entry carries
     Regime regime;
+    uint8_t s1_shift = 12;     // log2 of the stage-1 page or block the entry came from
   };
 
   // A fill of `va_page` (the newest fill of a page wins: Unicorn's entry is the newest too).
@@ -53,6 +54,13 @@ class TlbContents {
   bool invalidate_ipa(uint64_t ipa, uint64_t size);
   bool invalidate_pa(uint64_t pa, uint64_t size);
   bool invalidate_all();
+
+  // A guest's TLBI (tlbi.h): drops the stage-1 entries it names at once and keeps the rest
+  // and the walk cache (which holds stage-2 translations of table pages, not descriptors). By
+  // VA, every 4 KiB entry of the stage-1 page or block holding `va` goes (a block larger than
+  // 2 MiB: all entries). The caller flushes the engine's TLB; refills of what stays need no walk.
+  void invalidate_va(uint64_t va);
+  void invalidate_stage1();
 
   bool flush_due() const { return flush_due_; }
   // PA pages whose translated code must be dropped (an invalidation hit code filled from them).

@@ -145,7 +145,10 @@ bool UnicornCpu::Impl::tlb_fill(PeContext& c, uint64_t va, uint32_t access, uint
   std::optional<GuestExit> exit;
   const Stage1Result w = walk(c, regime, va, write, fetch, exit);
   if (exit) return is_abort(*exit) ? guest_abort(0x10 | 0x04) : exit_with(*exit);  // SEA on a walk
-  if (w.fault != Stage1Result::Fault::None) return guest_abort(w.fsc());  // the guest's own: its EL1 vectors
+  if (w.fault != Stage1Result::Fault::None) {  // the guest's own: its EL1 vectors
+    ++stats->stage1_faults;
+    return guest_abort(w.fsc());
+  }
   Stage2Fill f;
   exit = stage2_fill(c, w.ipa, va, write, fetch, false, f);
   if (exit) return is_abort(*exit) ? guest_abort(0x10) : exit_with(*exit);
@@ -170,7 +173,9 @@ bool UnicornCpu::Impl::tlb_fill(PeContext& c, uint64_t va, uint32_t access, uint
   }
   perms = w.perms & f.perms;
   pa = f.pa | piece;
-  c.tlb.record(va & ~(kPage - 1), {w.ipa & ~(kPage - 1), f.pa, f.host, perms, regime});
+  // The stage-1 page or block the entry came from, for TLBIs by VA (tlb_contents.h).
+  const unsigned s1_shift = w.mmu_off ? 12 : w.granule_shift + (3 - w.level) * (w.granule_shift - 3);
+  c.tlb.record(va & ~(kPage - 1), {w.ipa & ~(kPage - 1), f.pa, f.host, perms, regime, static_cast<uint8_t>(s1_shift)});
   ++stats->fills;
   stats->fill_time.add(c.pe->requester().now() - t0);
   return true;

@@ -255,7 +255,7 @@ uint32_t UnicornEngine::on_msr(uc_engine*, int, const void* cp, void* self) {
 uint32_t UnicornEngine::on_sys(uc_engine*, int, const void* cp, void* self) {
   auto* e = static_cast<UnicornEngine*>(self);
   auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
-  if (r->op0 == 1 && r->crn == 8 && e->tlbi_) e->tlbi_();  // TLBI <op>: SYS with op0 1, CRn 8
+  if (r->op0 == 1 && r->crn == 8 && e->tlbi_) e->tlbi_(r->op1, r->crm, r->op2, r->val);  // TLBI <op>, Xt
   return 0;  // the instruction itself still runs
 }
 

@@ -104,7 +104,9 @@ class UnicornEngine {
   using TlbFiller = std::function<bool(uint64_t va_page, uint32_t access, uint64_t& pa, uint32_t& perms)>;
   void set_tlb_filler(TlbFiller f) { filler_ = std::move(f); }
   // Called from inside Unicorn when the guest executes a TLBI (before it completes).
-  void set_tlbi_observer(std::function<void()> f) { tlbi_ = std::move(f); }
+  // A guest TLBI: its op1, CRm, op2 and Xt (tlbi.h decodes them).
+  using TlbiObserver = std::function<void(uint32_t op1, uint32_t crm, uint32_t op2, uint64_t xt)>;
+  void set_tlbi_observer(TlbiObserver f) { tlbi_ = std::move(f); }
   // Called from inside Unicorn before the guest writes SCTLR_EL1, TCR_EL1 or a TTBR (MSR): what
   // its translation regime is changes.
   void set_regime_observer(std::function<void()> f) { regime_ = std::move(f); }
@@ -136,7 +138,8 @@ class UnicornEngine {
   std::function<uint64_t()> counter_;
   std::function<void(uint64_t)> observer_;
   TlbFiller filler_;
-  std::function<void()> tlbi_, regime_;
+  TlbiObserver tlbi_;
+  std::function<void()> regime_;
   size_t code_hook_ = 0;
   std::map<uint64_t, uint64_t> ram_;  // mapped RAM: start -> end (exclusive)
   bool identity_fill_ = false;        // flush_code: the filler is bypassed, VA == PA

@@ -1,7 +1,6 @@
 #include "platform/dram.h"
 
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -17,20 +16,11 @@ Dram::Dram(sc_core::sc_module_name name, uint64_t base, uint64_t size, const Tim
     : sc_module(name), socket("socket"), base_(base), size_(size),
       t_latency_(profile.duration("dram.latency")),
       bytes_per_ns_(profile.bytes_per_ns("dram.bandwidth")) {
-  // A memfd rather than anonymous memory so that other views of the same pages (the CPU's
-  // IPA windows) can be mapped with mmap. MAP_NORESERVE: a 64 GiB DRAM costs only what is
-  // touched.
-  fd_ = memfd_create("rmesim-dram", MFD_CLOEXEC);
-  if (fd_ < 0) throw std::runtime_error(std::string("memfd_create: ") + std::strerror(errno));
-  if (ftruncate(fd_, static_cast<off_t>(size)) != 0) {
-    close(fd_);
-    throw std::runtime_error(std::string("ftruncate DRAM: ") + std::strerror(errno));
-  }
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
-  if (p == MAP_FAILED) {
-    close(fd_);
-    throw std::runtime_error(std::string("mmap DRAM: ") + std::strerror(errno));
-  }
+  // MAP_NORESERVE: a 64 GiB DRAM costs only what is touched. No MADV_HUGEPAGE: with the
+  // kernel's default defrag policy it compacts at first touch (a bare first pass over 512 MiB,
+  // one write per 4 KiB, measured 15.7 us per 4 KiB with it and 6.2 us without).
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::runtime_error(std::string("mmap DRAM: ") + std::strerror(errno));
   mem_ = static_cast<uint8_t*>(p);
   socket.register_b_transport(this, &Dram::b_transport);
   socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
@@ -39,7 +29,6 @@ Dram::Dram(sc_core::sc_module_name name, uint64_t base, uint64_t size, const Tim
 
 Dram::~Dram() {
   if (mem_) munmap(mem_, size_);
-  if (fd_ >= 0) close(fd_);
 }
 
 void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {

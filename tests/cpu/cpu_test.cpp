@@ -76,6 +76,12 @@ TEST_F(RemapFixture, a_guest_that_changes_its_page_tables_and_issues_tlbi_sees_t
   EXPECT_GE(cpu.stats().guest_tlbis.value, 1u);
 }
 
+TEST_F(RemapFixture, a_tlbi_by_va_of_the_remapped_address_makes_the_new_mapping_seen) {
+  st.x[3] = block(3);
+  st.x[4] = kTablesIpa + 8 * 8;
+  expect_old_then_new(snippets::s_tlbi_va, 8);  // the VA comes from Xt: a wrong one keeps the old
+}
+
 TEST_F(RemapFixture, a_guest_that_switches_ttbr0_to_other_tables_translates_through_them) {
   // A second table set, the same but for VA GiB 8; the guest switches TTBR0 (with a new ASID).
   constexpr uint64_t kTables2Ipa = kTablesIpa + 0x1000, kTables2Pa = kTablesPa + 0x1000;
@@ -159,6 +165,7 @@ TEST_F(CpuTest, a_stage1_fault_goes_to_the_guest_with_far_and_dfsc) {
   EXPECT_EQ(st.x[10] >> 26, 0x25u);       // data abort, same EL
   EXPECT_EQ(st.x[10] & 0x3f, 0x05u);      // translation fault, level 1
   EXPECT_EQ(st.x[13], 0xc0001758u);       // FAR_EL1
+  EXPECT_EQ(cpu.stats().stage1_faults.value, 1u);
   EXPECT_EQ(st.x[11], snippets::s_s1fault);
 }
 

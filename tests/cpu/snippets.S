@@ -76,6 +76,19 @@ s_tlbi:
     ldr     x5, [x1]
     hvc     #6
 
+// The same with TLBI VAE1IS of the address in x1 (Xt = VA >> 12): only that translation goes.
+    .global s_tlbi_va
+s_tlbi_va:
+    ldr     x2, [x1]
+    str     x3, [x4]
+    dsb     ishst
+    lsr     x6, x1, #12
+    tlbi    vae1is, x6
+    dsb     ish
+    isb
+    ldr     x5, [x1]
+    hvc     #8
+
 // Reads [x1], switches TTBR0_EL1 to x3 (another ASID, no TLBI) and reads [x1] again into x5,
 // then HVC #7: the second read must use the new tables.
     .global s_ttbr_switch

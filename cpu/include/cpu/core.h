@@ -49,6 +49,7 @@ class UnicornCpu final : public platform::GuestCpu {
     platform::Counter& slices;
     platform::Counter& fills;
     platform::Counter& fill_gpfs;
+    platform::Counter& stage1_faults;
     platform::Counter& stage2_faults;
     platform::Counter& mmio_exits;
     platform::Counter& hvc_exits;

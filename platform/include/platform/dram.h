@@ -1,6 +1,6 @@
-// DRAM: one sparse host mapping of a memfd (untouched memory costs nothing), a TLM target
-// with DMI, timed by the profile's latency and bandwidth. The memfd is public so that the CPU
-// model can map runs of DRAM pages into its own address windows.
+// DRAM: one sparse anonymous host mapping (untouched memory costs nothing), a TLM target with
+// DMI, timed by the profile's latency and bandwidth. The CPU maps the same host memory into
+// its engine once, at the PA (Requester::dram_window).
 #pragma once
 #include <cstdint>
 
@@ -24,9 +24,8 @@ class Dram : public sc_core::sc_module {
   bool contains(uint64_t pa, uint64_t len = 1) const {
     return pa >= base_ && len <= size_ && pa - base_ <= size_ - len;
   }
-  // Host view (for DMI and the CPU's page installs). Offsets into the memfd equal pa - base.
+  // Host view (for DMI and the CPU's engine).
   uint8_t* host(uint64_t pa) const { return mem_ + (pa - base_); }
-  int memfd() const { return fd_; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -34,7 +33,6 @@ class Dram : public sc_core::sc_module {
   unsigned transport_dbg(tlm::tlm_generic_payload& gp);
 
   uint64_t base_, size_;
-  int fd_ = -1;
   uint8_t* mem_ = nullptr;
   sc_core::sc_time t_latency_;
   double bytes_per_ns_;

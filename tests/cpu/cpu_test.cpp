@@ -315,6 +315,36 @@ TEST_F(CpuTest, invalidate_ipa_makes_the_guest_see_the_new_mapping_never_the_old
   EXPECT_EQ(st.x[2], 0u);
 }
 
+TEST_F(CpuTest, a_page_unmapped_and_invalidated_is_reachable_from_no_pe_that_held_it) {
+  // A realm's DATA_DESTROY or RIPAS change: the RMM changes the RTT and invalidates the IPA on
+  // every PE. Both PEs read the page first, so both TLBs hold it.
+  constexpr uint64_t kPa = 0x84300000;
+  uint64_t secret = 0x5ec2e7;
+  std::memcpy(dram(kPa), &secret, 8);
+  s2.map(kDataIpa, kPa, 4096);
+  GuestState pe_state[2];
+  for (unsigned pe = 0; pe < 2; ++pe) {
+    st = GuestState{};
+    start_at(snippets::s_load);
+    st.x[1] = kDataIpa;
+    ASSERT_EQ(run(10'000'000, pe).kind, GuestExitKind::Hvc);
+    EXPECT_EQ(st.x[2], secret);
+    EXPECT_TRUE(cpu.tlb_holds(pe, kDataIpa));
+    pe_state[pe] = st;
+  }
+  s2.unmap(kDataIpa, 4096);
+  cpu.invalidate_ipa(s2, kDataIpa, 4096);
+  for (unsigned pe = 0; pe < 2; ++pe) {
+    SCOPED_TRACE(::testing::Message() << "PE " << pe);
+    st = pe_state[pe];
+    st.x[2] = 0;
+    const GuestExit e = run(10'000'000, pe);  // b s_load; ldr again
+    EXPECT_EQ(e.kind, GuestExitKind::Stage2Abort);
+    EXPECT_EQ(st.x[2], 0u);
+    EXPECT_FALSE(cpu.tlb_holds(pe, kDataIpa));
+  }
+}
+
 TEST_F(CpuTest, after_a_code_page_is_remapped_the_guest_runs_the_new_code_never_the_old) {
   // Two versions of a page of code at the same IPA: "movz x0, #v; hvc #20".
   constexpr uint64_t kCodeIpa2 = 0x80200000, kOld = 0x84400000, kNew = 0x84402000;

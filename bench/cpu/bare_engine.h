@@ -1,7 +1,7 @@
 // The baseline of the guest speed benchmarks: a bare Unicorn engine with one flat RWX region
 // over guest memory and no hooks (optionally one block hook that only counts, the least any
-// deterministic instruction budget costs in Unicorn 2.0.1). Runs a function of a guest image
-// with AArch64 calling convention until it returns to `kReturn` (never executed).
+// deterministic instruction budget costs). Runs a function of a guest image with AArch64
+// calling convention until it returns to `kReturn` (never executed), whole or in slices.
 #pragma once
 #include <cstdint>
 #include <stdexcept>
@@ -40,12 +40,40 @@ class BareEngine {
   }
   uint64_t blocks_counted() const { return counted_; }
 
+  // The same call cut into slices of `blocks` translation blocks (the block hook stops the
+  // engine; needs block_hook), each slice a uc_emu_start from the PC where the last stopped:
+  // with `exits`, through the exits API with `ret` as the one exit; else with `until` = ret.
+  // Returns the number of slices.
+  uint64_t call_sliced(uint64_t fn, uint64_t ret, uint64_t x0, uint64_t x1, uint64_t blocks, bool exits) {
+    if (exits) {
+      uc_ctl_exits_enable(uc_);
+      uc_ctl_set_exits(uc_, &ret, 1);
+    } else {
+      uc_ctl_exits_disable(uc_);
+    }
+    slice_blocks_ = blocks;
+    uc_reg_write(uc_, UC_ARM64_REG_X0, &x0);
+    uc_reg_write(uc_, UC_ARM64_REG_X1, &x1);
+    uc_reg_write(uc_, UC_ARM64_REG_X30, &ret);
+    uint64_t pc = fn, slices = 0;
+    while (pc != ret) {
+      left_ = slice_blocks_;
+      if (uc_emu_start(uc_, pc, exits ? 0 : ret, 0, 0) != UC_ERR_OK) throw std::runtime_error("bare engine: slice failed");
+      uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
+      ++slices;
+    }
+    slice_blocks_ = 0;
+    return slices;
+  }
+
  private:
-  static void on_block(uc_engine*, uint64_t, uint32_t size, void* self) {
-    static_cast<BareEngine*>(self)->counted_ += size / 4;
+  static void on_block(uc_engine* uc, uint64_t, uint32_t size, void* self) {
+    auto* e = static_cast<BareEngine*>(self);
+    e->counted_ += size / 4;
+    if (e->slice_blocks_ && --e->left_ == 0) uc_emu_stop(uc);
   }
   uc_engine* uc_ = nullptr;
-  uint64_t counted_ = 0;
+  uint64_t counted_ = 0, slice_blocks_ = 0, left_ = 0;
 };
 
 }  // namespace bench_cpu

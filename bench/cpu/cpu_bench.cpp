@@ -143,4 +143,28 @@ void BM_LoadStoreLoop(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadStoreLoop)->Arg(10)->Unit(benchmark::kMillisecond)->Iterations(15);
 
+// What restarting a slice costs: the compute loop cut into slices of 64 blocks (512
+// instructions), restarted with the exits API (as UnicornEngine runs) or with an `until`
+// address, against the same loop in one slice; per restart, the fastest of the repeats.
+void BM_SliceRestart(benchmark::State& state) {
+  auto& b = Bench::get();
+  const bool exits = state.range(0) != 0;
+  BareEngine e(kIpa, kSize, b.ram(), true);
+  const uint64_t iters = 2'000'000, fn = guest_images::compute::k_compute_loop;
+  double whole = 1e30, sliced = 1e30;
+  uint64_t slices = 0;
+  for (auto _ : state) {
+    const double a = bench_cpu::thread_seconds();
+    e.call_sliced(fn, kHvcIpa, iters, 7, ~uint64_t{0}, exits);
+    const double m = bench_cpu::thread_seconds();
+    slices = e.call_sliced(fn, kHvcIpa, iters, 7, 64, exits);
+    const double z = bench_cpu::thread_seconds();
+    whole = std::min(whole, m - a);
+    sliced = std::min(sliced, z - m);
+  }
+  state.counters["slices"] = static_cast<double>(slices);
+  state.counters["restart_ns"] = (sliced - whole) / static_cast<double>(slices) * 1e9;
+}
+BENCHMARK(BM_SliceRestart)->ArgName("exits")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->Iterations(7);
+
 }  // namespace

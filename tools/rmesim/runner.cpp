@@ -1,4 +1,4 @@
-#include "runner.h"
+#include "rmesim/runner.h"
 
 #include <chrono>
 #include <sstream>
@@ -20,7 +20,7 @@
 #include "platform/time_format.h"
 #include "rmm/rmm.h"
 #include "paths.h"
-#include "steps.h"
+#include "rmesim/steps.h"
 
 namespace rmesim {
 

@@ -18,7 +18,7 @@
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "rmm/rmm.h"
-#include "runner.h"
+#include "rmesim/runner.h"
 
 namespace rmesim {
 namespace {

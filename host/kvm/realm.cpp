@@ -10,6 +10,8 @@
 #include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/nvm_stage2.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "platform/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"

@@ -4,6 +4,7 @@
 
 #include "host/kvm.h"
 #include "host/nvm_stage2.h"
+#include "host/vm.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "host/kvm.h"
+#include "host/vm.h"
 #include "host/nvm_stage2.h"
 #include "soc_fixture.h"
 

@@ -12,6 +12,8 @@
 #include "cpu/core.h"
 #include "host/guest_trace.h"
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "host/vmm.h"
 #include "platform/config_error.h"
 #include "platform/gpc_unit.h"

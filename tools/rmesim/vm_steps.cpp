@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "host/rmi_client.h"
 #include "host/vmm.h"
 #include "platform/dma_engine.h"

@@ -6,7 +6,7 @@
 
 #include "host/kvm.h"
 #include "host/vm.h"
-#include "host/nvm_stage2.h"
+#include "nvm_stage2.h"
 #include "soc_fixture.h"
 
 namespace {

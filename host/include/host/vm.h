@@ -27,8 +27,6 @@ class Kvm;
 class NvmStage2;
 class Vcpu;
 
-constexpr uint32_t kRmiPopulateMeasure = 1u << 0;        // KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
-
 // Stage-2 geometry for an IPA size with 4 KiB granules (Linux stage2_pgtable_levels()): the
 // starting level and how many starting-level tables are concatenated.
 struct Stage2Geometry { int level_start = 0; unsigned num_root = 1; };
@@ -62,6 +60,7 @@ struct RmiPopulate {
   uint64_t base = 0, size = 0, source_uaddr = 0;
   uint32_t flags = 0, reserved = 0;
 };
+constexpr uint32_t kRmiPopulateMeasure = 1u << 0;  // flags: KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
 
 // Every exit counter name a Vm keeps (Vm::exit_count): the RMI exit reasons, the KVM exit
 // reasons, and "RMI_EXIT_SYNC.<cause>".

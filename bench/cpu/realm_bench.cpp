@@ -22,8 +22,8 @@
 #include "bare_engine.h"
 #include "guest_images/compute.h"
 #include "loops.h"
-#include "runner.h"
-#include "scenario.h"
+#include "rmesim/runner.h"
+#include "rmesim/scenario.h"
 #include "timing.h"
 
 namespace {

@@ -13,8 +13,8 @@
 #include <sstream>
 #include <vector>
 
-#include "runner.h"
-#include "scenario.h"
+#include "rmesim/runner.h"
+#include "rmesim/scenario.h"
 
 namespace {
 

@@ -8,6 +8,8 @@
 
 #include "host/guest_trace.h"
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "platform/dram_layout.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"

@@ -3,7 +3,8 @@
 #include <cerrno>
 
 #include "host/kvm.h"
-#include "host/nvm_stage2.h"
+#include "host/vm.h"
+#include "nvm_stage2.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"

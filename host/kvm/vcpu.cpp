@@ -6,7 +6,9 @@
 
 #include "host/guest_trace.h"
 #include "host/kvm.h"
-#include "host/nvm_stage2.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
+#include "nvm_stage2.h"
 #include "platform/abi/psci.h"
 #include "platform/pe.h"
 #include "platform/requester.h"

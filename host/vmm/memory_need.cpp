@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "host/kvm.h"
+#include "host/vm.h"
 #include "platform/abi/rmi.h"
 #include "platform/dram_layout.h"
 #include "platform/soc_config.h"

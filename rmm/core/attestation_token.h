@@ -15,59 +15,19 @@
 // Maps are written in ascending key order with minimal-length integers (RFC 8949 4.2.1 core
 // deterministic encoding), so the same inputs always give the same bytes.
 //
-// Reproducibility: keys come from a seed, and ECDSA uses deterministic nonces (RFC 6979,
-// HMAC-DRBG from libcrypto's HMAC). OpenSSL 3.0 has no deterministic ECDSA of its own (it
-// arrived in 3.2), so we compute k ourselves and hand k^-1 and r to ECDSA_do_sign_ex, which
-// computes s. Same seed + same claims => byte-identical token.
+// The CBOR encoding is core/cbor.h, the keys and COSE_Sign1 core/signing.h; this file holds the
+// claims and assembles the tokens. Same seed + same claims => byte-identical token.
 #pragma once
 #include <array>
-#include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "core/cbor.h"
 #include "core/measurement.h"
+#include "core/signing.h"
 
 namespace rmm {
-
-using Bytes = std::vector<uint8_t>;
-
-// An ECDSA key pair on a NIST curve, private scalar known, signing deterministically.
-class EcSigningKey {
- public:
-  enum class Curve { P256, P384 };
-
-  // Private scalar d = 1 + (SHA-512("rmesim-key:" || label || ":" || seed) mod (n - 1)).
-  static EcSigningKey from_seed(Curve curve, std::string_view label, const Bytes& seed);
-  // From a big-endian private scalar in [1, n-1] (test vectors); throws std::invalid_argument.
-  static EcSigningKey from_private_scalar(Curve curve, const Bytes& d_big_endian);
-
-  EcSigningKey(EcSigningKey&&) noexcept;
-  EcSigningKey& operator=(EcSigningKey&&) noexcept;
-  ~EcSigningKey();
-
-  Curve curve() const;
-  size_t scalar_size() const;       // 32 (P-256) or 48 (P-384)
-  int cose_alg() const;             // -7 ES256 / -35 ES384
-  Bytes public_point() const;       // SEC1 uncompressed: 0x04 || X || Y
-  Bytes cose_key() const;           // CBOR COSE_Key {1: 2 (EC2), -1: crv, -2: X, -3: Y}
-
-  // ECDSA over a digest the caller computed, nonce per RFC 6979 with HMAC-<digest_algo>.
-  // `digest_md_name` is an OpenSSL digest name ("SHA256", "SHA384", "SHA512").
-  // Returns r || s, each scalar_size() bytes big-endian (the COSE signature format).
-  Bytes sign_digest(const uint8_t* digest, size_t digest_len, const char* digest_md_name) const;
-  // Hashes `msg` with the curve's COSE hash (SHA-256 for ES256, SHA-384 for ES384) and signs.
-  Bytes sign_message(const uint8_t* msg, size_t len) const;
-  // The RFC 6979 nonce alone (exposed for the RFC's test vectors), big-endian scalar_size().
-  Bytes rfc6979_nonce(const uint8_t* digest, size_t digest_len, const char* digest_md_name) const;
-
- private:
-  struct Impl;
-  explicit EcSigningKey(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
-};
 
 // One software component of the platform token (claim 2399 entry).
 struct SwComponent {
@@ -152,7 +112,6 @@ struct AttestationToken {
   static constexpr uint64_t kCcaTokenTag = 399;         // CBOR tag of the CCA token collection
   static constexpr uint64_t kPlatformTokenKey = 44234;  // collection key: platform token
   static constexpr uint64_t kRealmTokenKey = 44241;     // collection key: realm delegated token
-  static constexpr uint64_t kCoseSign1Tag = 18;
   static constexpr const char* kRealmProfile = "tag:arm.com,2023:realm#1.0.0";
 
   // The complete CCA token: the platform's token and a freshly signed realm token.

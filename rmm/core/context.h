@@ -1,6 +1,6 @@
 // The RMM model's state and the services every command handler shares: the granule table,
-// realms and RECs, the platform it runs on (monitor, profile costs, stats), RTT walks with
-// timed reads, Non-secure structure access, granule transitions through the monitor.
+// realms and RECs, the platform it runs on (monitor, profile costs, stats), Non-secure
+// structure access, granule transitions through the monitor. RTT walks are core/s2tt_walk.h.
 // Private to rmm/.
 #pragma once
 #include <array>
@@ -69,16 +69,6 @@ struct RmiCall {
   void out(unsigned i, uint64_t v) { results.x[i] = v; }
 };
 
-// Where an RTT walk stopped.
-struct RttWalk {
-  int level = 0;         // level of the entry reached
-  uint64_t table = 0;    // PA of the RTT that holds it
-  unsigned index = 0;    // its index in that RTT
-  uint64_t desc = 0;
-  s2tt::Entry entry;
-  uint64_t entry_pa() const { return table + 8 * uint64_t{index}; }
-};
-
 class Context {
  public:
   explicit Context(platform::Soc& soc);
@@ -123,20 +113,6 @@ class Context {
   void charge_hash(platform::Requester& req, HashAlgorithm algo, uint64_t bytes);
   void charge_lock(platform::Requester& req, unsigned n = 1);
 
-  // --- RTTs (caller holds the realm's RD lock) ---
-  uint64_t rtt_read(platform::Requester& req, uint64_t entry_pa);
-  void rtt_write(platform::Requester& req, uint64_t entry_pa, uint64_t desc);
-  void rtt_read_table(platform::Requester& req, uint64_t table_pa, std::array<uint64_t, 512>& out);
-  // Walks from the starting level towards `target_level`, following TABLE entries; stops at
-  // `target_level` or at the first entry that is not a table.
-  RttWalk rtt_walk(platform::Requester& req, const Realm& realm, uint64_t ipa, int target_level);
-  // Writes entry `e` where `w` stopped and keeps the RTT's refcount (s2tt::holds_ref) in step.
-  void rtt_set(platform::Requester& req, Realm& realm, const RttWalk& w, const s2tt::Entry& e);
-  // Base IPA of the RTT entry `w` reached, and of the RTT that holds it.
-  uint64_t entry_base(const Realm& realm, const RttWalk& w, uint64_t ipa) const;
-  // The first IPA at or after `ipa` in the RTT where `w` stopped whose entry is live, or the
-  // end of that RTT (RMI_DATA_DESTROY, RMI_RTT_DESTROY, RMI_RTT_UNMAP_UNPROTECTED "top").
-  uint64_t skip_non_live(platform::Requester& req, const Realm& realm, const RttWalk& w, uint64_t ipa);
   // Tells the CPU that [ipa, ipa+size) of this realm changed (and charges the TLBI).
   void invalidate_ipa(platform::Requester& req, Realm& realm, uint64_t ipa, uint64_t size);
 

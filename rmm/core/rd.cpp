@@ -1,6 +1,7 @@
 #include "core/rd.h"
 
 #include "core/context.h"
+#include "core/s2tt_walk.h"
 #include "platform/pe.h"
 
 namespace rmm {
@@ -22,7 +23,7 @@ platform::Stage2Result Realm::translate(platform::Pe& pe, uint64_t ipa) {
   }
   GranuleLocks lock(ctx_.granules);
   lock.lock_sorted({rd});
-  const RttWalk w = ctx_.rtt_walk(pe.requester(), *this, ipa, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(pe.requester(), *this, ipa, s2tt::kPageLevel);
   res.level = static_cast<int8_t>(w.level);
   const uint64_t in_entry = (ipa & ~uint64_t{0xFFF}) & (s2tt::entry_size(w.level) - 1);
   switch (w.entry.type) {

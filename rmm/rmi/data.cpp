@@ -7,6 +7,7 @@
 #include <array>
 
 #include "core/context.h"
+#include "core/s2tt_walk.h"
 #include "platform/requester.h"
 
 namespace rmm {
@@ -44,7 +45,7 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
   if (!r.lpa2 && data >= (uint64_t{1} << 48)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
   // rtt_walk
   if (w.level != s2tt::kPageLevel) return err_rtt(w.level);
   // rtte_state
@@ -67,7 +68,7 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   } else {
     e.type = s2tt::assigned_with(s2tt::ripas_of(w.entry.type));  // RIPAS unchanged
   }
-  ctx.rtt_set(call.req, r, w, e);
+  rtt_set(call.req, ctx.granules, r, w, e);
   ctx.granules.set_state(data, GranuleState::Data);
   return ok();
 }
@@ -88,15 +89,15 @@ uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   // ipa_bound, ipa_align
   if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
   // rtt_walk: a block mapping must be unfolded first (RTT_CREATE); X2 = next live entry.
   if (w.level != s2tt::kPageLevel) {
-    call.out(2, ctx.skip_non_live(call.req, r, w, ipa));
+    call.out(2, skip_non_live(call.req, r, w, ipa));
     return err_rtt(w.level);
   }
   // rtte_state
   if (!s2tt::is_assigned(w.entry.type)) {
-    call.out(2, ctx.skip_non_live(call.req, r, w, ipa));
+    call.out(2, skip_non_live(call.req, r, w, ipa));
     return err_rtt(s2tt::kPageLevel);
   }
   const uint64_t data = w.entry.oa;
@@ -104,7 +105,7 @@ uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   s2tt::Entry e;
   e.type = w.entry.type == s2tt::Type::AssignedEmpty ? s2tt::Type::UnassignedEmpty
                                                      : s2tt::Type::UnassignedDestroyed;
-  ctx.rtt_set(call.req, r, w, e);
+  rtt_set(call.req, ctx.granules, r, w, e);
   ctx.invalidate_ipa(call.req, r, ipa, kGranuleSize);
   // The DATA granule is reached through the RTT, under the RD lock (lock order rule 3).
   ctx.zero_granule(call.req, data);
@@ -112,7 +113,7 @@ uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   RttWalk after = w;
   after.entry = e;
   call.out(1, data);
-  call.out(2, ctx.skip_non_live(call.req, r, after, ipa));
+  call.out(2, skip_non_live(call.req, r, after, ipa));
   return ok();
 }
 

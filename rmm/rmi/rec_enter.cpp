@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/context.h"
+#include "core/s2tt_walk.h"
 #include "platform/guest_cpu.h"
 #include "platform/log.h"
 #include "platform/pe.h"
@@ -51,7 +52,7 @@ void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 s2tt::Ripas ripas_at(Context& ctx, platform::Requester& req, Realm& r, uint64_t ipa) {
   GranuleLocks lock(ctx.granules);
   lock.lock_sorted({r.rd});
-  const RttWalk w = ctx.rtt_walk(req, r, ipa, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(req, r, ipa, s2tt::kPageLevel);
   return s2tt::ripas_of(w.entry.type);
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "core/context.h"
+#include "core/s2tt_walk.h"
 #include "platform/requester.h"
 
 namespace rmm {
@@ -81,7 +82,7 @@ uint64_t rmi_rtt_create(Context& ctx, RmiCall& call) {
   // An RTT's address must fit the descriptor's output address field.
   if (!r.lpa2 && rtt >= (uint64_t{1} << 48)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, static_cast<int>(level) - 1);
+  const RttWalk w = rtt_walk(call.req, r, ipa, static_cast<int>(level) - 1);
   // rtt_walk: the walk must reach the parent level.
   if (w.level != level - 1) return err_rtt(w.level);
   // rtte_state: the parent entry must not already be a table.
@@ -100,7 +101,7 @@ uint64_t rmi_rtt_create(Context& ctx, RmiCall& call) {
   s2tt::Entry table;
   table.type = s2tt::Type::Table;
   table.oa = rtt;
-  ctx.rtt_set(call.req, r, w, table);
+  rtt_set(call.req, ctx.granules, r, w, table);
   return ok();
 }
 
@@ -115,11 +116,11 @@ uint64_t rmi_rtt_destroy(Context& ctx, RmiCall& call) {
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, static_cast<int>(level) - 1);
+  const RttWalk w = rtt_walk(call.req, r, ipa, static_cast<int>(level) - 1);
   // rtt_walk, rtte_state: the walk must reach a TABLE entry at the parent level. The host
   // learns where the next live entry is (X2) so that it can skip empty space on teardown.
   if (w.level != level - 1 || w.entry.type != s2tt::Type::Table) {
-    call.out(2, ctx.skip_non_live(call.req, r, w, ipa));
+    call.out(2, skip_non_live(call.req, r, w, ipa));
     return err_rtt(w.level);
   }
   const uint64_t rtt = w.entry.oa;
@@ -130,14 +131,14 @@ uint64_t rmi_rtt_destroy(Context& ctx, RmiCall& call) {
   }
   s2tt::Entry e;
   e.type = r.in_par(ipa) ? s2tt::Type::UnassignedDestroyed : s2tt::Type::UnassignedNs;
-  ctx.rtt_set(call.req, r, w, e);
+  rtt_set(call.req, ctx.granules, r, w, e);
   ctx.invalidate_ipa(call.req, r, ipa, s2tt::entry_size(w.level));
   ctx.zero_granule(call.req, rtt);
   ctx.granules.set_state(rtt, GranuleState::Delegated);
   RttWalk after = w;
   after.entry = e;
   call.out(1, rtt);
-  call.out(2, ctx.skip_non_live(call.req, r, after, ipa));
+  call.out(2, skip_non_live(call.req, r, after, ipa));
   return ok();
 }
 
@@ -152,21 +153,21 @@ uint64_t rmi_rtt_fold(Context& ctx, RmiCall& call) {
   // level_bound, ipa_align, ipa_bound
   if (!structure_args_valid(r, ipa, level)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, static_cast<int>(level) - 1);
+  const RttWalk w = rtt_walk(call.req, r, ipa, static_cast<int>(level) - 1);
   // rtt_walk
   if (w.level != level - 1) return err_rtt(w.level);
   // rtte_state
   if (w.entry.type != s2tt::Type::Table) return err_rtt(static_cast<int>(level) - 1);
   const uint64_t rtt = w.entry.oa;
   std::array<uint64_t, 512> t;
-  ctx.rtt_read_table(call.req, rtt, t);
+  rtt_read_table(call.req, rtt, t);
   s2tt::Entry folded;
   // rtt_homo: every entry of the same kind (and, for mappings, one contiguous aligned block).
   if (!fold_entry(r, t, static_cast<int>(level), folded)) return err_rtt(static_cast<int>(level));
 
   const unsigned child_refs = ctx.granules.refcount(rtt);
   if (child_refs) ctx.granules.refcount_add(rtt, -static_cast<int>(child_refs));
-  ctx.rtt_set(call.req, r, w, folded);
+  rtt_set(call.req, ctx.granules, r, w, folded);
   ctx.invalidate_ipa(call.req, r, ipa, s2tt::entry_size(w.level));
   ctx.zero_granule(call.req, rtt);
   ctx.granules.set_state(rtt, GranuleState::Delegated);
@@ -186,7 +187,7 @@ uint64_t rmi_rtt_read_entry(Context& ctx, RmiCall& call) {
   if (level < r.start_level || level > s2tt::kPageLevel) return err(rmi::Status::ErrorInput);
   if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, static_cast<int>(level))) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, static_cast<int>(level));
+  const RttWalk w = rtt_walk(call.req, r, ipa, static_cast<int>(level));
   using T = s2tt::Type;
   rmi::RttEntryState state = rmi::RttEntryState::Unassigned;
   uint64_t desc = 0;
@@ -232,12 +233,12 @@ uint64_t rmi_rtt_init_ripas(Context& ctx, RmiCall& call) {
   // realm_state
   if (r.state != RealmState::New) return err(rmi::Status::ErrorRealm);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, base, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(call.req, r, base, s2tt::kPageLevel);
   const uint64_t esz = s2tt::entry_size(w.level);
   // base_level_align: the entry where the walk stopped must start at base.
   if (base & (esz - 1)) return err_rtt(w.level);
   std::array<uint64_t, 512> t;
-  ctx.rtt_read_table(call.req, w.table, t);
+  rtt_read_table(call.req, w.table, t);
   uint64_t addr = base;
   for (unsigned i = w.index; i < s2tt::kEntriesPerTable; ++i) {
     const uint64_t next = addr + esz;
@@ -246,7 +247,7 @@ uint64_t rmi_rtt_init_ripas(Context& ctx, RmiCall& call) {
     if (e.type == s2tt::Type::UnassignedEmpty) {
       s2tt::Entry ram;
       ram.type = s2tt::Type::UnassignedRam;
-      ctx.rtt_write(call.req, w.table + 8 * uint64_t{i}, s2tt::encode(ram, w.level, r.lpa2));
+      rtt_write(call.req, w.table + 8 * uint64_t{i}, s2tt::encode(ram, w.level, r.lpa2));
     } else if (e.type != s2tt::Type::UnassignedRam) {
       break;
     }
@@ -285,12 +286,12 @@ uint64_t rmi_rtt_set_ripas(Context& ctx, RmiCall& call) {
   // base_bound, top_bound: the next chunk of the pending request, not beyond its end.
   if (!rec.ripas.active || base != rec.ripas.addr || top > rec.ripas.top) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, base, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(call.req, r, base, s2tt::kPageLevel);
   const uint64_t esz = s2tt::entry_size(w.level);
   // base_level_align
   if (base & (esz - 1)) return err_rtt(w.level);
   std::array<uint64_t, 512> t;
-  ctx.rtt_read_table(call.req, w.table, t);
+  rtt_read_table(call.req, w.table, t);
   const s2tt::Ripas want = rec.ripas.value;
   uint64_t addr = base;
   for (unsigned i = w.index; i < s2tt::kEntriesPerTable; ++i) {
@@ -305,7 +306,7 @@ uint64_t rmi_rtt_set_ripas(Context& ctx, RmiCall& call) {
       RttWalk at = w;
       at.index = i;
       at.entry = e;
-      ctx.rtt_set(call.req, r, at, n);
+      rtt_set(call.req, ctx.granules, r, at, n);
       // A mapping that becomes EMPTY (valid -> invalid) needs a TLBI; every change is told to
       // the CPU so that installed pages follow the RIPAS.
       ctx.invalidate_ipa(call.req, r, addr, esz);

@@ -1,6 +1,7 @@
 // RMI_RTT_MAP_UNPROTECTED and RMI_RTT_UNMAP_UNPROTECTED (RMM spec 1.0): the host maps its own
 // (Non-secure) memory into the unprotected half of a realm's IPA space, at levels 1 to 3.
 #include "core/context.h"
+#include "core/s2tt_walk.h"
 #include "platform/requester.h"
 
 namespace rmm {
@@ -36,7 +37,7 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   // ipa_align, ipa_bound: level-aligned, inside the IPA space, in the unprotected half.
   if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, lvl);
+  const RttWalk w = rtt_walk(call.req, r, ipa, lvl);
   // rtt_walk
   if (w.level != lvl) return err_rtt(w.level);
   // rtte_state
@@ -45,7 +46,7 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   e.type = s2tt::Type::AssignedNs;
   e.oa = s2tt::decode_oa(desc, lvl, r.lpa2);
   e.ns_attrs = desc & s2tt::host_attr_mask(r.lpa2);
-  ctx.rtt_set(call.req, r, w, e);
+  rtt_set(call.req, ctx.granules, r, w, e);
   return ok();
 }
 
@@ -63,20 +64,20 @@ uint64_t rmi_rtt_unmap_unprotected(Context& ctx, RmiCall& call) {
   // ipa_align, ipa_bound
   if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);
 
-  const RttWalk w = ctx.rtt_walk(call.req, r, ipa, lvl);
+  const RttWalk w = rtt_walk(call.req, r, ipa, lvl);
   // rtt_walk, rtte_state: an ASSIGNED_NS entry at the requested level. X1 tells the host
   // where the next live entry is, on failure too.
   if (w.level != lvl || w.entry.type != s2tt::Type::AssignedNs) {
-    call.out(1, ctx.skip_non_live(call.req, r, w, ipa));
+    call.out(1, skip_non_live(call.req, r, w, ipa));
     return err_rtt(w.level);
   }
   s2tt::Entry e;
   e.type = s2tt::Type::UnassignedNs;
-  ctx.rtt_set(call.req, r, w, e);
+  rtt_set(call.req, ctx.granules, r, w, e);
   ctx.invalidate_ipa(call.req, r, ipa, s2tt::entry_size(lvl));
   RttWalk after = w;
   after.entry = e;
-  call.out(1, ctx.skip_non_live(call.req, r, after, ipa));
+  call.out(1, skip_non_live(call.req, r, after, ipa));
   return ok();
 }
 

@@ -1,5 +1,6 @@
 // RSI_IPA_STATE_SET and RSI_IPA_STATE_GET (RMM spec 1.0): the realm asks the host to change
 // the RIPAS of a range (through RMI_EXIT_RIPAS_CHANGE and RMI_RTT_SET_RIPAS), or reads it.
+#include "core/s2tt_walk.h"
 #include "platform/requester.h"
 #include "rsi/rsi.h"
 
@@ -39,11 +40,11 @@ RsiOutcome rsi_ipa_state_get(RsiCall& call) {
   lock.lock_sorted({call.realm.rd});
   call.ctx.charge_lock(call.req);
   // The RIPAS at base, and how far the same RIPAS runs (up to top).
-  RttWalk w = call.ctx.rtt_walk(call.req, call.realm, base, s2tt::kPageLevel);
+  RttWalk w = rtt_walk(call.req, call.realm, base, s2tt::kPageLevel);
   const s2tt::Ripas ripas = s2tt::ripas_of(w.entry.type);
   uint64_t addr = (base & ~(s2tt::entry_size(w.level) - 1)) + s2tt::entry_size(w.level);
   while (addr < top) {
-    w = call.ctx.rtt_walk(call.req, call.realm, addr, s2tt::kPageLevel);
+    w = rtt_walk(call.req, call.realm, addr, s2tt::kPageLevel);
     if (s2tt::ripas_of(w.entry.type) != ripas) break;
     addr += s2tt::entry_size(w.level);
   }

@@ -1,5 +1,6 @@
 // RSI/PSCI dispatch for SMCs a running REC makes, and helpers shared by the RSI families.
 #include "rsi/rsi.h"
+#include "core/s2tt_walk.h"
 
 #include "platform/abi/psci.h"
 #include "platform/requester.h"
@@ -68,7 +69,7 @@ bool realm_ram_page(RsiCall& call, uint64_t ipa, uint64_t& pa, int& level) {
   GranuleLocks lock(call.ctx.granules);
   lock.lock_sorted({call.realm.rd});
   call.ctx.charge_lock(call.req);
-  const RttWalk w = call.ctx.rtt_walk(call.req, call.realm, ipa, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(call.req, call.realm, ipa, s2tt::kPageLevel);
   level = w.level;
   if (w.entry.type != s2tt::Type::AssignedRam) return false;
   pa = w.entry.oa + ((ipa & ~uint64_t{0xFFF}) & (s2tt::entry_size(w.level) - 1));

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "host/vmm.h"
 #include "platform/abi/psci.h"
 #include "platform/pe.h"

@@ -5,7 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "host/kvm.h"
-#include "host/nvm_stage2.h"
+#include "host/vm.h"
+#include "nvm_stage2.h"
 #include "soc_fixture.h"
 
 namespace {

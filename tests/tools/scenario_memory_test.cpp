@@ -4,7 +4,7 @@
 
 #include "host/kvm.h"
 #include "host/memory_need.h"
-#include "scenario.h"
+#include "rmesim/scenario.h"
 
 using platform::ConfigError;
 using rmesim::parse_scenario;

@@ -1,12 +1,12 @@
 // Scenario loading: strict, and every error names the file, line, column and key.
-#include "scenario.h"
+#include "rmesim/scenario.h"
 
 #include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "host/rmi_client.h"
-#include "steps.h"
+#include "rmesim/steps.h"
 
 using platform::ConfigError;
 using rmesim::Override;

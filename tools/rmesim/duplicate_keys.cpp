@@ -10,7 +10,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
-#include "scenario.h"
+#include "rmesim/scenario.h"
 
 namespace rmesim::yaml {
 namespace {

@@ -13,9 +13,9 @@
 #include "platform/log.h"
 #include "platform/profile.h"
 #include "paths.h"
-#include "runner.h"
-#include "scenario.h"
-#include "steps.h"
+#include "rmesim/runner.h"
+#include "rmesim/scenario.h"
+#include "rmesim/steps.h"
 
 namespace po = boost::program_options;
 

@@ -1,4 +1,4 @@
-#include "runner.h"
+#include "rmesim/runner.h"
 
 #include <chrono>
 #include <sstream>
@@ -12,6 +12,8 @@
 #include "cpu/core.h"
 #include "host/guest_trace.h"
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "host/vmm.h"
 #include "platform/config_error.h"
 #include "platform/gpc_unit.h"
@@ -20,7 +22,7 @@
 #include "platform/time_format.h"
 #include "rmm/rmm.h"
 #include "paths.h"
-#include "steps.h"
+#include "rmesim/steps.h"
 
 namespace rmesim {
 

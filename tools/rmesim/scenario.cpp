@@ -1,4 +1,4 @@
-#include "scenario.h"
+#include "rmesim/scenario.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,7 +15,7 @@
 #include "host/vmm.h"
 #include "platform/input_file.h"
 #include "paths.h"
-#include "steps.h"
+#include "rmesim/steps.h"
 
 namespace rmesim {
 

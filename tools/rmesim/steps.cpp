@@ -1,4 +1,4 @@
-#include "steps.h"
+#include "rmesim/steps.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +10,7 @@
 #include "platform/monitor.h"
 #include "platform/requester.h"
 #include "platform/time_format.h"
-#include "runner.h"
+#include "rmesim/runner.h"
 #include "vm_steps.h"
 
 namespace rmesim {

@@ -11,6 +11,8 @@
 #include <stdexcept>
 
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 #include "host/rmi_client.h"
 #include "host/vmm.h"
 #include "platform/dma_engine.h"
@@ -18,7 +20,7 @@
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "rmm/rmm.h"
-#include "runner.h"
+#include "rmesim/runner.h"
 
 namespace rmesim {
 namespace {

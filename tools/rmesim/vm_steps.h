@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "steps.h"
+#include "rmesim/steps.h"
 
 namespace rmesim {
 

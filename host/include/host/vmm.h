@@ -15,6 +15,8 @@
 
 #include "host/guest_image.h"
 #include "host/kvm.h"
+#include "host/vcpu.h"
+#include "host/vm.h"
 
 namespace host {
 

@@ -9,7 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "scenario.h"
+#include "rmesim/scenario.h"
 
 namespace rmesim {
 

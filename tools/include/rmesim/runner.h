@@ -12,7 +12,7 @@
 
 #include "platform/profile.h"
 #include "platform/soc.h"
-#include "scenario.h"
+#include "rmesim/scenario.h"
 
 namespace host {
 class Kvm;

@@ -7,6 +7,7 @@
 #include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/nvm_stage2.h"
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/psci.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
@@ -69,13 +70,15 @@ int Vcpu::create_rec() {
   const uint64_t params = vm_.params_page();
   if (!params) return unwind(-ENOMEM);
   namespace rp = rmi::rec_params;
-  uint8_t buf[rp::kSize] = {};
-  put64(buf + rp::kFlags, power_on_ ? rp::kFlagRunnable : 0);
-  put64(buf + rp::kMpidr, state_.mpidr & rp::kMpidrMask);
-  put64(buf + rp::kPc, state_.pc);
-  for (unsigned i = 0; i < rp::kNumGprs; ++i) put64(buf + rp::kGprs + 8 * i, state_.x[i]);
-  put64(buf + rp::kNumAux, aux_.size());
-  for (size_t i = 0; i < aux_.size(); ++i) put64(buf + rp::kAux + 8 * i, aux_[i]);
+  const auto& decl = platform::abi::v1_0::kRecParams;
+  uint8_t buf[decl.size] = {};
+  auto put = [&](const char* field, uint64_t v, unsigned i = 0) { platform::abi::put(buf, decl, field, v, i); };
+  put("flags", power_on_ ? rp::kFlagRunnable : 0);
+  put("mpidr", state_.mpidr & rp::kMpidrMask);
+  put("pc", state_.pc);
+  for (unsigned i = 0; i < decl.field("gprs").count; ++i) put("gprs", state_.x[i], i);
+  put("num_aux", aux_.size());
+  for (unsigned i = 0; i < aux_.size(); ++i) put("aux", aux_[i], i);
   const bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf) &&
                   kvm.rmi().rec_create(vm_.rd_, rec_, params).ok();
   kvm.pages().free(params);

@@ -85,5 +85,9 @@ sed 's/{s2sz: 39, num_bps: 2, /{s2sz: 39, /' "$work/typed.yaml" > "$work/nobps.y
 run nobps
 check "a RealmParams without num_bps is refused by the RMM" '[ $rc = 1 ] && grep -q "REALM_CREATE: expected RMI_SUCCESS, got RMI_ERROR_INPUT" "$work/nobps.err"'
 
+"$bin" help steps > "$work/help.txt"
+check "help steps lists result registers" 'grep -q "RMI_RTT_READ_ENTRY: rd ipa level -> walk_level state desc ripas" "$work/help.txt"'
+check "help steps documents typed values" 'grep -q "^Typed values" "$work/help.txt" && grep -q "{u8|u16|u32|u64: N" "$work/help.txt"'
+
 echo "rmi step: $pass passed, $fail failed"
 [ $fail = 0 ]

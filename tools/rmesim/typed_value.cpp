@@ -125,9 +125,9 @@ std::string typed_value_help() {
          "  [0x12, 0x34, ...]                 these bytes\n"
          "  {u8|u16|u32|u64: N | [N, ...]}    little-endian integers\n"
          "  {STRUCT: {FIELD: N, ...}}         a structure by field names, unset fields zero, an array\n"
-         "                                    field a list, a nested one a map; STRUCT is one of\n"
-         "                                    " + struct_names() + " (Rmi/Rsi prefix optional;\n"
-         "                                    `rmesim abi --markdown` lists their fields)\n";
+         "                                    field a list, a nested one a map (`rmesim abi --markdown`\n"
+         "                                    lists the fields); STRUCT, Rmi/Rsi prefix optional, one of:\n"
+         "                                    " + struct_names() + "\n";
 }
 
 }  // namespace rmesim

@@ -836,8 +836,8 @@ std::string vm_steps_help() {
        "   {rmi: RTT_INIT_RIPAS, rd: r0, base: 0x80000000, top: 0x80400000, expect: {status: RMI_SUCCESS, top: 0x80200000}})\n";
   for (const uint32_t fid : {rmi::kRealmCreate, rmi::kRecCreate}) {
     const platform::abi::Struct& d = *params_struct(fid);
-    o << "  params of " << host::rmi_command_name(fid) << " (a map of " << d.name << " fields; unset fields are 0;"
-      << " an array field a list):";
+    o << "  params of " << host::rmi_command_name(fid) << " (a map of " << d.name << " fields; unset fields are 0"
+      << (fid == rmi::kRealmCreate ? " but num_bps and num_wps 2" : "") << "; an array field a list):";
     for (const auto& p : d.fields) o << " " << p.name;
     o << "\n";
   }

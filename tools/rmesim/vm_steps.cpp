@@ -429,7 +429,8 @@ struct RmiStep : Step {
   }
   static std::string exit_reason(RunContext& c, uint64_t run) {
     uint64_t reason = 0;
-    if (!c.pe.requester().read64(run + rmi::rec_exit::kExitReason, reason, gpt::Pas::NonSecure).ok()) return "";
+    constexpr uint64_t kAt = platform::abi::v1_0::kRecRun.nested("exit", "exit_reason").offset;
+    if (!c.pe.requester().read64(run + kAt, reason, gpt::Pas::NonSecure).ok()) return "";
     return std::string(" (exit ") + rmi::to_string(static_cast<rmi::ExitReason>(reason & 0xFF)) + ")";
   }
 

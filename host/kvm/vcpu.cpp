@@ -20,19 +20,9 @@ namespace psci = platform::abi::psci;
 namespace en = rmi::rec_enter;  // flag bits
 
 // RmiRecEnter and RmiRecExit fields, with their declared offsets and sizes in each half.
+namespace in_f = platform::abi::v1_0::rec_enter;
+namespace out_f = platform::abi::v1_0::rec_exit;
 using platform::abi::Field;
-namespace in_f {
-constexpr const platform::abi::Struct& kDecl = platform::abi::v1_0::kRecEnter;
-constexpr Field kFlags = kDecl.field("flags"), kGprs = kDecl.field("gprs");
-}  // namespace in_f
-namespace out_f {
-constexpr const platform::abi::Struct& kDecl = platform::abi::v1_0::kRecExit;
-constexpr Field kExitReason = kDecl.field("exit_reason"), kEsr = kDecl.field("esr"), kFar = kDecl.field("far"),
-                kHpfar = kDecl.field("hpfar"), kGprs = kDecl.field("gprs"), kRipasBase = kDecl.field("ripas_base"),
-                kRipasTop = kDecl.field("ripas_top"), kRipasValue = kDecl.field("ripas_value"),
-                kImm = kDecl.field("imm");
-constexpr uint64_t kAt = platform::abi::v1_0::kRecRun.field("exit").offset;  // in RmiRecRun
-}  // namespace out_f
 constexpr uint64_t kPage = PageAllocator::kPage;
 
 // ESR_EL2 exception classes (Arm ARM D17.2.37).
@@ -287,7 +277,7 @@ int Vcpu::run_realm(KvmRun& run) {
       run.exit_reason = ExitReason::Intr;
       return 0;
     }
-    uint8_t enter[in_f::kDecl.size] = {};
+    uint8_t enter[platform::abi::v1_0::kRecEnter.size] = {};
     platform::abi::put(enter, in_f::kFlags, flags);
     for (unsigned i = 0; i < in_f::kGprs.count; ++i) platform::abi::put(enter, in_f::kGprs, gprs[i], i);
     if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
@@ -312,7 +302,7 @@ int Vcpu::run_realm(KvmRun& run) {
       run.detail = std::string("RMI_REC_ENTER failed: ") + rmi::to_string(r.status());
       return -ENXIO;
     }
-    uint8_t x[out_f::kDecl.size];
+    uint8_t x[platform::abi::v1_0::kRecExit.size];
     if (!kvm.read(HostAccess::KernelData, &vm_, "RmiRecExit", run_page_ + out_f::kAt, x, sizeof x)) {
       run.exit_reason = ExitReason::InternalError;
       run.detail = "cannot read RmiRecExit";

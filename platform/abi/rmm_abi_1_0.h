@@ -158,6 +158,37 @@ static_assert(struct_valid(kRealmParams) && struct_valid(kRecParams) && struct_v
                   struct_valid(kHostCall),
               "1.0 structures: fields in order, inside, not overlapping");
 
+// The fields models touch per call, as constants (a Field: offset, size, count), so the hot
+// paths read them without a name lookup: v1_0::rec_exit::kEsr, v1_0::realm_params::kS2sz.
+namespace realm_params {
+inline constexpr Field kFlags = kRealmParams.field("flags"), kS2sz = kRealmParams.field("s2sz"),
+                       kSveVl = kRealmParams.field("sve_vl"), kNumBps = kRealmParams.field("num_bps"),
+                       kNumWps = kRealmParams.field("num_wps"), kPmuNumCtrs = kRealmParams.field("pmu_num_ctrs"),
+                       kHashAlgo = kRealmParams.field("hash_algo"), kRpv = kRealmParams.field("rpv"),
+                       kVmid = kRealmParams.field("vmid"), kRttBase = kRealmParams.field("rtt_base"),
+                       kRttLevelStart = kRealmParams.field("rtt_level_start"),
+                       kRttNumStart = kRealmParams.field("rtt_num_start");
+}  // namespace realm_params
+namespace rec_params {
+inline constexpr Field kFlags = kRecParams.field("flags"), kPc = kRecParams.field("pc"),
+                       kGprs = kRecParams.field("gprs");
+}  // namespace rec_params
+namespace rec_enter {
+inline constexpr Field kFlags = kRecEnter.field("flags"), kGprs = kRecEnter.field("gprs"),
+                       kGicv3Hcr = kRecEnter.field("gicv3_hcr"), kGicv3Lrs = kRecEnter.field("gicv3_lrs");
+}  // namespace rec_enter
+namespace rec_exit {
+inline constexpr uint64_t kAt = kRecRun.field("exit").offset;  // where RmiRecExit starts in RmiRecRun
+inline constexpr Field kExitReason = kRecExit.field("exit_reason"), kEsr = kRecExit.field("esr"),
+                       kFar = kRecExit.field("far"), kHpfar = kRecExit.field("hpfar"), kGprs = kRecExit.field("gprs"),
+                       kGicv3Hcr = kRecExit.field("gicv3_hcr"), kGicv3Lrs = kRecExit.field("gicv3_lrs"),
+                       kGicv3Misr = kRecExit.field("gicv3_misr"), kGicv3Vmcr = kRecExit.field("gicv3_vmcr"),
+                       kCntpCtl = kRecExit.field("cntp_ctl"), kCntpCval = kRecExit.field("cntp_cval"),
+                       kCntvCtl = kRecExit.field("cntv_ctl"), kCntvCval = kRecExit.field("cntv_cval"),
+                       kRipasBase = kRecExit.field("ripas_base"), kRipasTop = kRecExit.field("ripas_top"),
+                       kRipasValue = kRecExit.field("ripas_value"), kImm = kRecExit.field("imm");
+}  // namespace rec_exit
+
 inline constexpr Spec kSpec{"1.0", "RMM specification DEN0137 1.0-rel0", kRmiCommands, kRsiCommands, kStructs};
 
 }  // namespace platform::abi::v1_0

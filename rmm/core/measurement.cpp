@@ -43,15 +43,8 @@ namespace rmm {
 // and rim.c.)
 // ---------------------------------------------------------------------------------------------
 namespace layout {
-constexpr const platform::abi::Struct& kRealm = platform::abi::v1_0::kRealmParams;
-constexpr platform::abi::Field kRealmFlags = kRealm.field("flags"), kRealmS2sz = kRealm.field("s2sz"),
-                               kRealmSveVl = kRealm.field("sve_vl"), kRealmNumBps = kRealm.field("num_bps"),
-                               kRealmNumWps = kRealm.field("num_wps"),
-                               kRealmPmuNumCtrs = kRealm.field("pmu_num_ctrs"),
-                               kRealmAlgorithm = kRealm.field("hash_algo");
-constexpr const platform::abi::Struct& kRec = platform::abi::v1_0::kRecParams;
-constexpr platform::abi::Field kRecFlags = kRec.field("flags"), kRecPc = kRec.field("pc"),
-                               kRecGprs = kRec.field("gprs");
+namespace realm = platform::abi::v1_0::realm_params;  // the measured fields
+namespace rec = platform::abi::v1_0::rec_params;
 
 constexpr size_t kDescSize = 0x100;
 constexpr size_t kDescType = 0x00, kDescLen = 0x08, kDescRim = 0x10;
@@ -142,17 +135,17 @@ void hash_compute(HashAlgorithm algo, const void* data, size_t len, uint8_t* out
 
 std::optional<RealmParamsMeasured> RealmParamsMeasured::from_granule(const uint8_t* p) {
   using platform::abi::get;
-  auto algo = hash_algorithm_from_raw(get(p, layout::kRealmAlgorithm));
+  auto algo = hash_algorithm_from_raw(get(p, layout::realm::kHashAlgo));
   if (!algo) return std::nullopt;
   RealmParamsMeasured r;
   // Each field with its declared size: the u8 fields sit in 8-byte slots whose padding is not
   // theirs and must not reach the measurement.
-  r.flags = get(p, layout::kRealmFlags);
-  r.s2sz = get(p, layout::kRealmS2sz);
-  r.sve_vl = get(p, layout::kRealmSveVl);
-  r.num_bps = get(p, layout::kRealmNumBps);
-  r.num_wps = get(p, layout::kRealmNumWps);
-  r.pmu_num_ctrs = get(p, layout::kRealmPmuNumCtrs);
+  r.flags = get(p, layout::realm::kFlags);
+  r.s2sz = get(p, layout::realm::kS2sz);
+  r.sve_vl = get(p, layout::realm::kSveVl);
+  r.num_bps = get(p, layout::realm::kNumBps);
+  r.num_wps = get(p, layout::realm::kNumWps);
+  r.pmu_num_ctrs = get(p, layout::realm::kPmuNumCtrs);
   r.algorithm = *algo;
   return r;
 }
@@ -160,9 +153,9 @@ std::optional<RealmParamsMeasured> RealmParamsMeasured::from_granule(const uint8
 RecParamsMeasured RecParamsMeasured::from_granule(const uint8_t* p) {
   RecParamsMeasured r;
   using platform::abi::get;
-  r.flags = get(p, layout::kRecFlags);
-  r.pc = get(p, layout::kRecPc);
-  for (unsigned i = 0; i < r.gprs.size(); ++i) r.gprs[i] = get(p, layout::kRecGprs, i);
+  r.flags = get(p, layout::rec::kFlags);
+  r.pc = get(p, layout::rec::kPc);
+  for (unsigned i = 0; i < r.gprs.size(); ++i) r.gprs[i] = get(p, layout::rec::kGprs, i);
   return r;
 }
 
@@ -173,13 +166,13 @@ void Measurement::init_rim(const RealmParamsMeasured& params) {
   for (auto& s : slots_) s.fill(0);
   std::array<uint8_t, kGranuleSize> measured{};
   using platform::abi::put;
-  put(measured.data(), layout::kRealmFlags, params.flags);
-  put(measured.data(), layout::kRealmS2sz, params.s2sz);
-  put(measured.data(), layout::kRealmSveVl, params.sve_vl);
-  put(measured.data(), layout::kRealmNumBps, params.num_bps);
-  put(measured.data(), layout::kRealmNumWps, params.num_wps);
-  put(measured.data(), layout::kRealmPmuNumCtrs, params.pmu_num_ctrs);
-  put(measured.data(), layout::kRealmAlgorithm, static_cast<uint8_t>(params.algorithm));
+  put(measured.data(), layout::realm::kFlags, params.flags);
+  put(measured.data(), layout::realm::kS2sz, params.s2sz);
+  put(measured.data(), layout::realm::kSveVl, params.sve_vl);
+  put(measured.data(), layout::realm::kNumBps, params.num_bps);
+  put(measured.data(), layout::realm::kNumWps, params.num_wps);
+  put(measured.data(), layout::realm::kPmuNumCtrs, params.pmu_num_ctrs);
+  put(measured.data(), layout::realm::kHashAlgo, static_cast<uint8_t>(params.algorithm));
   hash_compute(algorithm_, measured.data(), measured.size(), slots_[kRimSlot].data());
 }
 
@@ -198,9 +191,9 @@ void Measurement::extend_data(uint64_t ipa, uint64_t flags, const uint8_t* conte
 void Measurement::extend_rec(const RecParamsMeasured& params) {
   std::array<uint8_t, kGranuleSize> measured{};
   using platform::abi::put;
-  put(measured.data(), layout::kRecFlags, params.flags);
-  put(measured.data(), layout::kRecPc, params.pc);
-  for (unsigned i = 0; i < params.gprs.size(); ++i) put(measured.data(), layout::kRecGprs, params.gprs[i], i);
+  put(measured.data(), layout::rec::kFlags, params.flags);
+  put(measured.data(), layout::rec::kPc, params.pc);
+  for (unsigned i = 0; i < params.gprs.size(); ++i) put(measured.data(), layout::rec::kGprs, params.gprs[i], i);
 
   auto desc = descriptor(layout::kDescTypeRec, slots_[kRimSlot], size());
   hash_compute(algorithm_, measured.data(), measured.size(), &desc[layout::kRecContent]);

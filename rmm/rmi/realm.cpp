@@ -9,17 +9,10 @@
 namespace rmm {
 namespace {
 
-// RmiRealmParams, each field read with its declared offset and size.
+// RmiRealmParams: fields with their declared offset and size; the flag bits.
 namespace rp {
-using platform::abi::Field;
-constexpr const platform::abi::Struct& kDecl = platform::abi::v1_0::kRealmParams;
-constexpr Field kFlags = kDecl.field("flags"), kS2sz = kDecl.field("s2sz"), kSveVl = kDecl.field("sve_vl"),
-                kNumBps = kDecl.field("num_bps"), kNumWps = kDecl.field("num_wps"),
-                kPmuNumCtrs = kDecl.field("pmu_num_ctrs"), kHashAlgo = kDecl.field("hash_algo"),
-                kRpv = kDecl.field("rpv"), kVmid = kDecl.field("vmid"), kRttBase = kDecl.field("rtt_base"),
-                kRttLevelStart = kDecl.field("rtt_level_start"), kRttNumStart = kDecl.field("rtt_num_start");
-constexpr uint64_t kFlagLpa2 = rmi::realm_params::kFlagLpa2, kFlagSve = rmi::realm_params::kFlagSve,
-                   kFlagPmu = rmi::realm_params::kFlagPmu;
+using namespace platform::abi::v1_0::realm_params;
+using rmi::realm_params::kFlagLpa2, rmi::realm_params::kFlagSve, rmi::realm_params::kFlagPmu;
 constexpr size_t kSize = platform::abi::v1_0::kRealmParams.size;
 }  // namespace rp
 using platform::abi::get;

@@ -17,28 +17,11 @@ namespace {
 
 namespace en = rmi::rec_enter;  // flag bits
 
-// RmiRecEnter and RmiRecExit (each half of RmiRecRun), every field read or written with its
-// declared offset and size.
-using platform::abi::Field;
+// RmiRecEnter and RmiRecExit (each half of RmiRecRun): fields with their declared offset and size.
+namespace in_f = platform::abi::v1_0::rec_enter;
+namespace out_f = platform::abi::v1_0::rec_exit;
 using platform::abi::get;
 using platform::abi::put;
-namespace in_f {
-constexpr const platform::abi::Struct& kDecl = platform::abi::v1_0::kRecEnter;
-constexpr Field kFlags = kDecl.field("flags"), kGprs = kDecl.field("gprs"), kGicv3Hcr = kDecl.field("gicv3_hcr"),
-                kGicv3Lrs = kDecl.field("gicv3_lrs");
-}  // namespace in_f
-namespace out_f {
-constexpr const platform::abi::Struct& kDecl = platform::abi::v1_0::kRecExit;
-constexpr Field kExitReason = kDecl.field("exit_reason"), kEsr = kDecl.field("esr"), kFar = kDecl.field("far"),
-                kHpfar = kDecl.field("hpfar"), kGprs = kDecl.field("gprs"), kGicv3Hcr = kDecl.field("gicv3_hcr"),
-                kGicv3Lrs = kDecl.field("gicv3_lrs"), kGicv3Misr = kDecl.field("gicv3_misr"),
-                kGicv3Vmcr = kDecl.field("gicv3_vmcr"), kCntpCtl = kDecl.field("cntp_ctl"),
-                kCntpCval = kDecl.field("cntp_cval"), kCntvCtl = kDecl.field("cntv_ctl"),
-                kCntvCval = kDecl.field("cntv_cval"), kRipasBase = kDecl.field("ripas_base"),
-                kRipasTop = kDecl.field("ripas_top"), kRipasValue = kDecl.field("ripas_value"),
-                kImm = kDecl.field("imm");
-constexpr uint64_t kAt = platform::abi::v1_0::kRecRun.field("exit").offset;  // in RmiRecRun
-}  // namespace out_f
 
 // ESR_EL2 fields (Arm ARM D17.2.40).
 constexpr unsigned kEcShift = 26;
@@ -174,7 +157,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   // rec_busy: already running on another PE.
   if (ctx.granules.refcount(rec_pa) != 0) return err(rmi::Status::ErrorRec);
   // run_align, run_bound, run_pas: RmiRecEnter is read from Non-secure memory.
-  std::array<uint8_t, in_f::kDecl.size> enter{};
+  std::array<uint8_t, platform::abi::v1_0::kRecEnter.size> enter{};
   if (!granule_aligned(run_ptr) || !ctx.read_ns(call.req, run_ptr, enter.data(), enter.size()))
     return err(rmi::Status::ErrorInput);
   Rec& rec = *ctx.rec_at(rec_pa);
@@ -310,7 +293,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   call.req.charge(ctx.costs.rec_exit);
 
   // RmiRecExit, written only on success, at its spec offsets.
-  std::array<uint8_t, out_f::kDecl.size> x{};
+  std::array<uint8_t, platform::abi::v1_0::kRecExit.size> x{};
   uint8_t* const e = x.data();
   put(e, out_f::kExitReason, static_cast<uint64_t>(out.reason));
   put(e, out_f::kEsr, out.esr);

@@ -74,6 +74,8 @@ check "the header's static_asserts catch a moved field" \
 "$bin" abi --markdown > "$work/abi.md"; rc=$?
 check "abi --markdown lists RTT_READ_ENTRY's results" '[ $rc = 0 ] && grep -q "| 0xC4000161 | RMI_RTT_READ_ENTRY | rd, ipa, level | walk_level, state, desc, ripas |" "$work/abi.md"'
 check "abi --markdown gives RmiRealmParams.vmid" 'grep -q "| 0x800 | vmid | u16 |" "$work/abi.md"'
+check "docs/rmm-abi-1.0.md is what abi --markdown prints (regenerate: rmesim abi --markdown > docs/rmm-abi-1.0.md)" \
+  'cmp -s "$work/abi.md" "$(dirname "$0")/../../docs/rmm-abi-1.0.md"'
 "$bin" abi --spec 0.5 > /dev/null 2> "$work/err.txt"; rc=$?
 check "an undeclared spec version exits 2 and lists the declared ones" '[ $rc = 2 ] && grep -q "declared: 1.0" "$work/err.txt"'
 "$bin" abi --header --markdown > /dev/null 2>&1; rc=$?

@@ -267,6 +267,9 @@ steps:
   "rmi expect result that is a fresh page|$head
 steps:
   - {rmi: VERSION, version: 0x10000, expect: {lower: g1}}|bad.yaml:6:54|steps[0].rmi.expect.lower"
+  "rmi expect index without its status|$head
+steps:
+  - {rmi: DATA_DESTROY, rd: r0, ipa: 0, expect: {index: 3}}|bad.yaml:6:57|steps[0].rmi.expect.index"
   "rmi expect any with a result|$head
 steps:
   - {rmi: VERSION, version: 0x10000, expect: {status: any, lower: 1}}|bad.yaml:6:46|steps[0].rmi.expect"

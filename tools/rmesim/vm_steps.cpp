@@ -699,6 +699,7 @@ void parse_rmi_expect(const std::string& f, const YAML::Node& e, const std::stri
     }
     st = e["status"] ? yaml::str(f, e["status"], key + ".expect.status") : "RMI_SUCCESS";
     if (e["index"]) {
+      if (!e["status"]) fail(f, e["index"], key + ".expect.index", "an index needs its status (RMI_ERROR_RTT, ...)");
       const uint64_t i = yaml::u64(f, e["index"], key + ".expect.index");
       if (i > 255) fail(f, e["index"], key + ".expect.index", "must be 0 to 255 (X0 bits [15:8])");
       s.expect_index = static_cast<int>(i);

@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
 #include "platform/profile.h"
@@ -89,14 +90,14 @@ void data_create(benchmark::State& state, uint64_t flags) {
     auto& m = b.soc->monitor();
     for (uint64_t g : {rd, rtt, rtt + G, l2, l3, data}) smc(pe, m, rmi::kGranuleDelegate, {g});
     std::array<uint8_t, 4096> p{};
-    auto put = [&](uint64_t off, uint64_t v) { std::memcpy(&p[off], &v, 8); };
-    put(rmi::realm_params::kS2sz, 40);
-    put(rmi::realm_params::kNumBps, 1);
-    put(rmi::realm_params::kNumWps, 1);
-    put(rmi::realm_params::kVmid, my_vmid);
-    put(rmi::realm_params::kRttBase, rtt);
-    put(rmi::realm_params::kRttLevelStart, 1);
-    put(rmi::realm_params::kRttNumStart, 2);
+    auto put = [&](const char* field, uint64_t v) { platform::abi::put(p.data(), platform::abi::v1_0::kRealmParams, field, v); };
+    put("s2sz", 40);
+    put("num_bps", 1);
+    put("num_wps", 1);
+    put("vmid", my_vmid);
+    put("rtt_base", rtt);
+    put("rtt_level_start", 1);
+    put("rtt_num_start", 2);
     pe.requester().write(params, p.data(), p.size(), gpt::Pas::NonSecure);
     p.fill(0x3C);
     pe.requester().write(src, p.data(), p.size(), gpt::Pas::NonSecure);

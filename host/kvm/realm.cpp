@@ -12,6 +12,7 @@
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "nvm_stage2.h"
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
@@ -209,20 +210,21 @@ int Vm::ensure_created() {
   const uint64_t params = ok ? params_page() : 0;
   if (params) {
     namespace rp = rmi::realm_params;
-    uint8_t buf[rp::kSize] = {};
-    auto put = [&](uint64_t off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
-    put(rp::kFlags, (cfg_.sve ? rp::kFlagSve : 0) | (cfg_.pmu ? rp::kFlagPmu : 0));
-    put(rp::kS2sz, ipa_bits_);
-    put(rp::kSveVl, cfg_.sve ? cfg_.sve_vl : 0);
-    put(rp::kNumBps, cfg_.num_bps);
-    put(rp::kNumWps, cfg_.num_wps);
-    put(rp::kPmuNumCtrs, cfg_.pmu ? cfg_.pmu_counters : 0);
-    put(rp::kHashAlgo, static_cast<uint64_t>(cfg_.hash));
-    std::memcpy(buf + rp::kRpv, cfg_.rpv.data(), rp::kRpvSize);
-    put(rp::kVmid, vmid_);
-    put(rp::kRttBase, pgd_);
-    put(rp::kRttLevelStart, static_cast<uint64_t>(static_cast<int64_t>(level_start_)));
-    put(rp::kRttNumStart, num_root_);
+    const auto& decl = platform::abi::v1_0::kRealmParams;
+    uint8_t buf[decl.size] = {};
+    auto put = [&](const char* field, uint64_t v, unsigned i = 0) { platform::abi::put(buf, decl, field, v, i); };
+    put("flags", (cfg_.sve ? rp::kFlagSve : 0) | (cfg_.pmu ? rp::kFlagPmu : 0));
+    put("s2sz", ipa_bits_);
+    put("sve_vl", cfg_.sve ? cfg_.sve_vl : 0);
+    put("num_bps", cfg_.num_bps);
+    put("num_wps", cfg_.num_wps);
+    put("pmu_num_ctrs", cfg_.pmu ? cfg_.pmu_counters : 0);
+    put("hash_algo", static_cast<uint64_t>(cfg_.hash));
+    for (unsigned i = 0; i < cfg_.rpv.size(); ++i) put("rpv", cfg_.rpv[i], i);
+    put("vmid", vmid_);
+    put("rtt_base", pgd_);
+    put("rtt_level_start", static_cast<uint64_t>(static_cast<int64_t>(level_start_)));
+    put("rtt_num_start", num_root_);
     ok = kvm_.write(HostAccess::KernelData, this, "RmiRealmParams", params, buf, sizeof buf) &&
          kvm_.rmi().realm_create(rd_, params).ok();
     kvm_.pages().free(params);

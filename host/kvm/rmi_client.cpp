@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "platform/abi/specs.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
@@ -11,46 +12,6 @@
 
 namespace host {
 namespace {
-
-struct CommandRow {
-  const char* name;
-  uint32_t fid;
-  std::initializer_list<const char*> args;
-};
-
-// RMM 1.0 commands (platform/abi/rmi.h) with their argument names in X1.. order.
-const CommandRow kCommands[] = {
-    {"RMI_VERSION", rmi::kVersionFid, {"version"}},
-    {"RMI_GRANULE_DELEGATE", rmi::kGranuleDelegate, {"addr"}},
-    {"RMI_GRANULE_UNDELEGATE", rmi::kGranuleUndelegate, {"addr"}},
-    {"RMI_DATA_CREATE", rmi::kDataCreate, {"rd", "data", "ipa", "src", "flags"}},
-    {"RMI_DATA_CREATE_UNKNOWN", rmi::kDataCreateUnknown, {"rd", "data", "ipa"}},
-    {"RMI_DATA_DESTROY", rmi::kDataDestroy, {"rd", "ipa"}},
-    {"RMI_REALM_ACTIVATE", rmi::kRealmActivate, {"rd"}},
-    {"RMI_REALM_CREATE", rmi::kRealmCreate, {"rd", "params"}},
-    {"RMI_REALM_DESTROY", rmi::kRealmDestroy, {"rd"}},
-    {"RMI_REC_CREATE", rmi::kRecCreate, {"rd", "rec", "params"}},
-    {"RMI_REC_DESTROY", rmi::kRecDestroy, {"rec"}},
-    {"RMI_REC_ENTER", rmi::kRecEnter, {"rec", "run"}},
-    {"RMI_RTT_CREATE", rmi::kRttCreate, {"rd", "rtt", "ipa", "level"}},
-    {"RMI_RTT_DESTROY", rmi::kRttDestroy, {"rd", "ipa", "level"}},
-    {"RMI_RTT_MAP_UNPROTECTED", rmi::kRttMapUnprotected, {"rd", "ipa", "level", "desc"}},
-    {"RMI_RTT_READ_ENTRY", rmi::kRttReadEntry, {"rd", "ipa", "level"}},
-    {"RMI_RTT_UNMAP_UNPROTECTED", rmi::kRttUnmapUnprotected, {"rd", "ipa", "level"}},
-    {"RMI_PSCI_COMPLETE", rmi::kPsciComplete, {"calling_rec", "target_rec", "status"}},
-    {"RMI_FEATURES", rmi::kFeatures, {"index"}},
-    {"RMI_RTT_FOLD", rmi::kRttFold, {"rd", "ipa", "level"}},
-    {"RMI_REC_AUX_COUNT", rmi::kRecAuxCount, {"rd"}},
-    {"RMI_RTT_INIT_RIPAS", rmi::kRttInitRipas, {"rd", "base", "top"}},
-    {"RMI_RTT_SET_RIPAS", rmi::kRttSetRipas, {"rd", "rec", "base", "top"}},
-};
-static_assert(sizeof kCommands / sizeof kCommands[0] == rmi::kNumCommands, "one row per RMI 1.0 command");
-
-const CommandRow* row_of(uint32_t fid) {
-  for (const auto& r : kCommands)
-    if (r.fid == fid) return &r;
-  return nullptr;
-}
 
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -67,23 +28,15 @@ platform::Pe& current_pe(platform::Soc& soc) {
   throw std::logic_error("host: called outside a PE's thread");
 }
 
+const platform::abi::Command* rmi_command(uint32_t fid) { return platform::abi::kImplemented.rmi_command(fid); }
+
+const platform::abi::Command* rmi_command(const std::string& name) {
+  return platform::abi::find_command(platform::abi::kImplemented.rmi, name, "RMI_");
+}
+
 const char* rmi_command_name(uint32_t fid) {
-  const CommandRow* r = row_of(fid);
-  return r ? r->name : "";
-}
-
-uint32_t rmi_command_fid(const std::string& name) {
-  std::string n = upper(name);
-  if (n.rfind("RMI_", 0) != 0) n = "RMI_" + n;
-  for (const auto& r : kCommands)
-    if (n == r.name) return r.fid;
-  return 0;
-}
-
-const std::initializer_list<const char*>& rmi_command_args(uint32_t fid) {
-  static const std::initializer_list<const char*> none = {};
-  const CommandRow* r = row_of(fid);
-  return r ? r->args : none;
+  const platform::abi::Command* c = rmi_command(fid);
+  return c ? c->name : "";
 }
 
 bool rmi_status_from_name(const std::string& name, rmi::Status& out) {

@@ -9,6 +9,7 @@
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "nvm_stage2.h"
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/psci.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
@@ -18,16 +19,17 @@ namespace host {
 
 namespace {
 namespace psci = platform::abi::psci;
-namespace en = rmi::rec_enter;
-namespace ex = rmi::rec_exit;
+namespace en = rmi::rec_enter;  // flag bits
+
+// RmiRecEnter and RmiRecExit fields, with their declared offsets and sizes in each half.
+namespace in_f = platform::abi::v1_0::rec_enter;
+namespace out_f = platform::abi::v1_0::rec_exit;
+using platform::abi::Field;
 constexpr uint64_t kPage = PageAllocator::kPage;
 
 // ESR_EL2 exception classes (Arm ARM D17.2.37).
 constexpr uint64_t kEcWfx = 0x01, kEcIabtLow = 0x20, kEcIabtCur = 0x21, kEcDabtLow = 0x24, kEcDabtCur = 0x25;
 uint64_t ec_of(uint64_t esr) { return (esr >> 26) & 0x3F; }
-
-uint64_t get64(const uint8_t* p) { uint64_t v; std::memcpy(&v, p, 8); return v; }
-void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 
 bool is_cpu_on(uint32_t fid) { return fid == psci::kCpuOn32 || fid == psci::kCpuOn64; }
 bool is_affinity_info(uint32_t fid) { return fid == psci::kAffinityInfo32 || fid == psci::kAffinityInfo64; }
@@ -71,13 +73,15 @@ int Vcpu::create_rec() {
   const uint64_t params = vm_.params_page();
   if (!params) return unwind(-ENOMEM);
   namespace rp = rmi::rec_params;
-  uint8_t buf[rp::kSize] = {};
-  put64(buf + rp::kFlags, power_on_ ? rp::kFlagRunnable : 0);
-  put64(buf + rp::kMpidr, state_.mpidr & rp::kMpidrMask);
-  put64(buf + rp::kPc, state_.pc);
-  for (unsigned i = 0; i < rp::kNumGprs; ++i) put64(buf + rp::kGprs + 8 * i, state_.x[i]);
-  put64(buf + rp::kNumAux, aux_.size());
-  for (size_t i = 0; i < aux_.size(); ++i) put64(buf + rp::kAux + 8 * i, aux_[i]);
+  const auto& decl = platform::abi::v1_0::kRecParams;
+  uint8_t buf[decl.size] = {};
+  auto put = [&](const char* field, uint64_t v, unsigned i = 0) { platform::abi::put(buf, decl, field, v, i); };
+  put("flags", power_on_ ? rp::kFlagRunnable : 0);
+  put("mpidr", state_.mpidr & rp::kMpidrMask);
+  put("pc", state_.pc);
+  for (unsigned i = 0; i < decl.field("gprs").count; ++i) put("gprs", state_.x[i], i);
+  put("num_aux", aux_.size());
+  for (unsigned i = 0; i < aux_.size(); ++i) put("aux", aux_[i], i);
   const bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf) &&
                   kvm.rmi().rec_create(vm_.rd_, rec_, params).ok();
   kvm.pages().free(params);
@@ -275,9 +279,9 @@ int Vcpu::run_realm(KvmRun& run) {
       run.exit_reason = ExitReason::Intr;
       return 0;
     }
-    uint8_t enter[0x800] = {};
-    put64(enter + en::kFlags, flags);
-    for (unsigned i = 0; i < 31; ++i) put64(enter + en::kGprs + 8 * i, gprs[i]);
+    uint8_t enter[platform::abi::v1_0::kRecEnter.size] = {};
+    platform::abi::put(enter, in_f::kFlags, flags);
+    for (unsigned i = 0; i < in_f::kGprs.count; ++i) platform::abi::put(enter, in_f::kGprs, gprs[i], i);
     if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
       run.exit_reason = ExitReason::InternalError;
       run.detail = "cannot write RmiRecEnter";
@@ -300,17 +304,17 @@ int Vcpu::run_realm(KvmRun& run) {
       run.detail = std::string("RMI_REC_ENTER failed: ") + rmi::to_string(r.status());
       return -ENXIO;
     }
-    uint8_t x[0x800];
-    if (!kvm.read(HostAccess::KernelData, &vm_, "RmiRecExit", run_page_ + ex::kExitReason, x, sizeof x)) {
+    uint8_t x[platform::abi::v1_0::kRecExit.size];
+    if (!kvm.read(HostAccess::KernelData, &vm_, "RmiRecExit", run_page_ + out_f::kAt, x, sizeof x)) {
       run.exit_reason = ExitReason::InternalError;
       run.detail = "cannot read RmiRecExit";
       return -EFAULT;
     }
-    auto at = [&](uint64_t off) { return get64(x + (off - ex::kExitReason)); };
-    const auto reason = static_cast<rmi::ExitReason>(at(ex::kExitReason) & 0xFF);
-    const uint64_t esr = at(ex::kEsr), far = at(ex::kFar), hpfar = at(ex::kHpfar);
+    auto at = [&](const Field& f, unsigned i = 0) { return platform::abi::get(x, f, i); };
+    const auto reason = static_cast<rmi::ExitReason>(at(out_f::kExitReason));
+    const uint64_t esr = at(out_f::kEsr), far = at(out_f::kFar), hpfar = at(out_f::kHpfar);
     std::array<uint64_t, 31> xg;
-    for (unsigned i = 0; i < 31; ++i) xg[i] = at(ex::kGprs + 8 * i);
+    for (unsigned i = 0; i < 31; ++i) xg[i] = at(out_f::kGprs, i);
     std::string exit_name = rmi::to_string(reason);
     ++vm_.rec_exits_[exit_name];
     auto& t = kvm.soc().trace();
@@ -382,9 +386,9 @@ int Vcpu::run_realm(KvmRun& run) {
         continue;
       }
       case rmi::ExitReason::RipasChange:
-        ripas_base_ = at(ex::kRipasBase);
-        ripas_top_ = at(ex::kRipasTop);
-        ripas_value_ = static_cast<uint8_t>(at(ex::kRipasValue) & 0xFF);
+        ripas_base_ = at(out_f::kRipasBase);
+        ripas_top_ = at(out_f::kRipasTop);
+        ripas_value_ = static_cast<uint8_t>(at(out_f::kRipasValue));
         run.exit_reason = ExitReason::MemoryFault;
         run.memory_fault = {ripas_base_, ripas_top_, ripas_value_ == static_cast<uint8_t>(rmi::Ripas::Ram), false};
         pending_ = Pending::Ripas;
@@ -393,7 +397,7 @@ int Vcpu::run_realm(KvmRun& run) {
         return 0;
       case rmi::ExitReason::HostCall:
         run.exit_reason = ExitReason::Hypercall;
-        run.hypercall.imm = static_cast<uint32_t>(at(ex::kImm));
+        run.hypercall.imm = static_cast<uint32_t>(at(out_f::kImm));
         run.hypercall.gprs = xg;
         pending_ = Pending::HostCall;
         ++vm_.kvm_exits_["KVM_EXIT_HYPERCALL"];

@@ -8,21 +8,20 @@
 
 #include <openssl/evp.h>
 
+#include "platform/abi/rmm_abi_1_0.h"
+
 namespace rmm {
 
 // ---------------------------------------------------------------------------------------------
 // Measured structures (RMM spec DEN0137 1.0). Every byte the RIM depends on is laid out here.
 // Integers are little-endian; every structure starts all-zero, so reserved bytes hash as zero.
 //
-// RmiRealmParams (4096 bytes). RMI_REALM_CREATE measures a zero-filled copy carrying only:
-//   0x000 flags (u64)   0x008 s2sz (u64)    0x010 sve_vl (u64)    0x018 num_bps (u64)
-//   0x020 num_wps (u64) 0x028 pmu_num_ctrs (u64)                  0x030 algorithm (u8)
-//   (not measured: 0x400 rpv[64], 0x800 vmid, 0x808 rtt_base, 0x810 rtt_level_start,
-//   0x818 rtt_num_start)
+// RmiRealmParams (4096 bytes; layout in platform/abi/rmm_abi_1_0.h). RMI_REALM_CREATE measures
+// a zero-filled copy carrying only flags, s2sz, sve_vl, num_bps, num_wps, pmu_num_ctrs and
+// hash_algo (not rpv, vmid, rtt_base, rtt_level_start, rtt_num_start).
 //
-// RmiRecParams (4096 bytes). RMI_REC_CREATE hashes a zero-filled copy carrying only:
-//   0x000 flags (u64)   0x200 pc (u64)      0x300 gprs[8] (u64 each, X0..X7)
-//   (not measured: 0x100 mpidr, 0x800 num_aux, 0x808 aux[16])
+// RmiRecParams (4096 bytes). RMI_REC_CREATE hashes a zero-filled copy carrying only flags, pc
+// and gprs[8] (not mpidr, num_aux, aux[16]).
 //
 // RmmMeasurementDescriptorData (0x100 bytes), RMI_DATA_CREATE:
 //   0x00 desc_type = 0 (u8 in an 8-byte field)   0x08 len = 0x100 (u64)
@@ -44,10 +43,8 @@ namespace rmm {
 // and rim.c.)
 // ---------------------------------------------------------------------------------------------
 namespace layout {
-constexpr size_t kRealmFlags = 0x000, kRealmS2sz = 0x008, kRealmSveVl = 0x010,
-                 kRealmNumBps = 0x018, kRealmNumWps = 0x020, kRealmPmuNumCtrs = 0x028,
-                 kRealmAlgorithm = 0x030;
-constexpr size_t kRecFlags = 0x000, kRecPc = 0x200, kRecGprs = 0x300;
+namespace realm = platform::abi::v1_0::realm_params;  // the measured fields
+namespace rec = platform::abi::v1_0::rec_params;
 
 constexpr size_t kDescSize = 0x100;
 constexpr size_t kDescType = 0x00, kDescLen = 0x08, kDescRim = 0x10;
@@ -66,12 +63,6 @@ namespace {
 
 void store_le64(uint8_t* p, uint64_t v) {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-uint64_t load_le64(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
 }
 
 [[noreturn]] void crypto_fatal(const char* what) {
@@ -143,26 +134,28 @@ void hash_compute(HashAlgorithm algo, const void* data, size_t len, uint8_t* out
 }
 
 std::optional<RealmParamsMeasured> RealmParamsMeasured::from_granule(const uint8_t* p) {
-  auto algo = hash_algorithm_from_raw(p[layout::kRealmAlgorithm]);
+  using platform::abi::get;
+  auto algo = hash_algorithm_from_raw(get(p, layout::realm::kHashAlgo));
   if (!algo) return std::nullopt;
   RealmParamsMeasured r;
-  r.flags = load_le64(p + layout::kRealmFlags);
-  // These are u8 fields in 8-byte slots (RmiRealmParams): the padding is not theirs, and must
-  // not reach the measurement.
-  r.s2sz = p[layout::kRealmS2sz];
-  r.sve_vl = p[layout::kRealmSveVl];
-  r.num_bps = p[layout::kRealmNumBps];
-  r.num_wps = p[layout::kRealmNumWps];
-  r.pmu_num_ctrs = p[layout::kRealmPmuNumCtrs];
+  // Each field with its declared size: the u8 fields sit in 8-byte slots whose padding is not
+  // theirs and must not reach the measurement.
+  r.flags = get(p, layout::realm::kFlags);
+  r.s2sz = get(p, layout::realm::kS2sz);
+  r.sve_vl = get(p, layout::realm::kSveVl);
+  r.num_bps = get(p, layout::realm::kNumBps);
+  r.num_wps = get(p, layout::realm::kNumWps);
+  r.pmu_num_ctrs = get(p, layout::realm::kPmuNumCtrs);
   r.algorithm = *algo;
   return r;
 }
 
 RecParamsMeasured RecParamsMeasured::from_granule(const uint8_t* p) {
   RecParamsMeasured r;
-  r.flags = load_le64(p + layout::kRecFlags);
-  r.pc = load_le64(p + layout::kRecPc);
-  for (size_t i = 0; i < r.gprs.size(); ++i) r.gprs[i] = load_le64(p + layout::kRecGprs + 8 * i);
+  using platform::abi::get;
+  r.flags = get(p, layout::rec::kFlags);
+  r.pc = get(p, layout::rec::kPc);
+  for (unsigned i = 0; i < r.gprs.size(); ++i) r.gprs[i] = get(p, layout::rec::kGprs, i);
   return r;
 }
 
@@ -172,13 +165,14 @@ void Measurement::init_rim(const RealmParamsMeasured& params) {
   algorithm_ = params.algorithm;
   for (auto& s : slots_) s.fill(0);
   std::array<uint8_t, kGranuleSize> measured{};
-  store_le64(&measured[layout::kRealmFlags], params.flags);
-  measured[layout::kRealmS2sz] = static_cast<uint8_t>(params.s2sz);
-  measured[layout::kRealmSveVl] = static_cast<uint8_t>(params.sve_vl);
-  measured[layout::kRealmNumBps] = static_cast<uint8_t>(params.num_bps);
-  measured[layout::kRealmNumWps] = static_cast<uint8_t>(params.num_wps);
-  measured[layout::kRealmPmuNumCtrs] = static_cast<uint8_t>(params.pmu_num_ctrs);
-  measured[layout::kRealmAlgorithm] = static_cast<uint8_t>(params.algorithm);
+  using platform::abi::put;
+  put(measured.data(), layout::realm::kFlags, params.flags);
+  put(measured.data(), layout::realm::kS2sz, params.s2sz);
+  put(measured.data(), layout::realm::kSveVl, params.sve_vl);
+  put(measured.data(), layout::realm::kNumBps, params.num_bps);
+  put(measured.data(), layout::realm::kNumWps, params.num_wps);
+  put(measured.data(), layout::realm::kPmuNumCtrs, params.pmu_num_ctrs);
+  put(measured.data(), layout::realm::kHashAlgo, static_cast<uint8_t>(params.algorithm));
   hash_compute(algorithm_, measured.data(), measured.size(), slots_[kRimSlot].data());
 }
 
@@ -196,10 +190,10 @@ void Measurement::extend_data(uint64_t ipa, uint64_t flags, const uint8_t* conte
 
 void Measurement::extend_rec(const RecParamsMeasured& params) {
   std::array<uint8_t, kGranuleSize> measured{};
-  store_le64(&measured[layout::kRecFlags], params.flags);
-  store_le64(&measured[layout::kRecPc], params.pc);
-  for (size_t i = 0; i < params.gprs.size(); ++i)
-    store_le64(&measured[layout::kRecGprs + 8 * i], params.gprs[i]);
+  using platform::abi::put;
+  put(measured.data(), layout::rec::kFlags, params.flags);
+  put(measured.data(), layout::rec::kPc, params.pc);
+  for (unsigned i = 0; i < params.gprs.size(); ++i) put(measured.data(), layout::rec::kGprs, params.gprs[i], i);
 
   auto desc = descriptor(layout::kDescTypeRec, slots_[kRimSlot], size());
   hash_compute(algorithm_, measured.data(), measured.size(), &desc[layout::kRecContent]);

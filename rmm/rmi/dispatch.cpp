@@ -1,11 +1,12 @@
-// RMI dispatch: one table row per v1.0 command (spec name, FID, argument and result register
-// counts, handler, log switch, cost name). An unknown FID in the RMI range gets SMC_UNKNOWN.
+// RMI dispatch: one table row per declared v1.0 command (handler, log switch, cost name; the
+// name and registers come from the declaration). An unknown FID in the RMI range gets SMC_UNKNOWN.
 // Results: X0 = packed status; X1..X<out> = the handler's results (zero unless it set them);
 // every other register keeps its value, as SMCCC v1.2 requires.
 #include <array>
 #include <cctype>
 
 #include "core/context.h"
+#include "platform/abi/specs.h"
 #include "platform/log.h"
 #include "platform/profile.h"
 #include "platform/requester.h"
@@ -14,12 +15,12 @@
 namespace rmm {
 
 using Handler = uint64_t (*)(Context&, RmiCall&);
+using platform::abi::Command;
 
+// The RMM's side of a command: its name, FID and registers are the declaration's
+// (platform/abi/rmm_abi_1_0.h); this row adds the handler, the log switch and the cost.
 struct Row {
-  const char* name;
   uint32_t fid;
-  uint8_t in;        // arguments in X1..X<in>
-  uint8_t out;       // results in X1..X<out>
   Handler handler;
   bool log;          // per-command log switch (Debug level)
   const char* cost;  // fixed cost charged on entry (profile name)
@@ -28,50 +29,53 @@ struct Row {
 namespace {
 
 constexpr Row kRows[] = {
-    {"RMI_VERSION", rmi::kVersionFid, 1, 2, rmi_version, true, "rmm.rmi_dispatch"},
-    {"RMI_GRANULE_DELEGATE", rmi::kGranuleDelegate, 1, 0, rmi_granule_delegate, false, "rmm.rmi_dispatch"},
-    {"RMI_GRANULE_UNDELEGATE", rmi::kGranuleUndelegate, 1, 0, rmi_granule_undelegate, false, "rmm.rmi_dispatch"},
-    {"RMI_DATA_CREATE", rmi::kDataCreate, 5, 0, rmi_data_create, false, "rmm.rmi_dispatch"},
-    {"RMI_DATA_CREATE_UNKNOWN", rmi::kDataCreateUnknown, 3, 0, rmi_data_create_unknown, false, "rmm.rmi_dispatch"},
-    {"RMI_DATA_DESTROY", rmi::kDataDestroy, 2, 2, rmi_data_destroy, false, "rmm.rmi_dispatch"},
-    {"RMI_REALM_ACTIVATE", rmi::kRealmActivate, 1, 0, rmi_realm_activate, true, "rmm.rmi_dispatch"},
-    {"RMI_REALM_CREATE", rmi::kRealmCreate, 2, 0, rmi_realm_create, true, "rmm.rmi_dispatch"},
-    {"RMI_REALM_DESTROY", rmi::kRealmDestroy, 1, 0, rmi_realm_destroy, true, "rmm.rmi_dispatch"},
-    {"RMI_REC_CREATE", rmi::kRecCreate, 3, 0, rmi_rec_create, true, "rmm.rmi_dispatch"},
-    {"RMI_REC_DESTROY", rmi::kRecDestroy, 1, 0, rmi_rec_destroy, true, "rmm.rmi_dispatch"},
-    {"RMI_REC_ENTER", rmi::kRecEnter, 2, 0, rmi_rec_enter, false, "rmm.rmi_dispatch"},
-    {"RMI_RTT_CREATE", rmi::kRttCreate, 4, 0, rmi_rtt_create, false, "rmm.rmi_dispatch"},
-    {"RMI_RTT_DESTROY", rmi::kRttDestroy, 3, 2, rmi_rtt_destroy, false, "rmm.rmi_dispatch"},
-    {"RMI_RTT_MAP_UNPROTECTED", rmi::kRttMapUnprotected, 4, 0, rmi_rtt_map_unprotected, false, "rmm.rmi_dispatch"},
-    {"RMI_RTT_READ_ENTRY", rmi::kRttReadEntry, 3, 4, rmi_rtt_read_entry, false, "rmm.rmi_dispatch"},
-    {"RMI_RTT_UNMAP_UNPROTECTED", rmi::kRttUnmapUnprotected, 3, 1, rmi_rtt_unmap_unprotected, false, "rmm.rmi_dispatch"},
-    {"RMI_PSCI_COMPLETE", rmi::kPsciComplete, 3, 0, rmi_psci_complete, true, "rmm.rmi_dispatch"},
-    {"RMI_FEATURES", rmi::kFeatures, 1, 1, rmi_features, true, "rmm.rmi_dispatch"},
-    {"RMI_RTT_FOLD", rmi::kRttFold, 3, 1, rmi_rtt_fold, false, "rmm.rmi_dispatch"},
-    {"RMI_REC_AUX_COUNT", rmi::kRecAuxCount, 1, 1, rmi_rec_aux_count, true, "rmm.rmi_dispatch"},
-    {"RMI_RTT_INIT_RIPAS", rmi::kRttInitRipas, 3, 1, rmi_rtt_init_ripas, false, "rmm.rmi_dispatch"},
-    {"RMI_RTT_SET_RIPAS", rmi::kRttSetRipas, 4, 1, rmi_rtt_set_ripas, false, "rmm.rmi_dispatch"},
+    {rmi::kVersionFid, rmi_version, true, "rmm.rmi_dispatch"},
+    {rmi::kGranuleDelegate, rmi_granule_delegate, false, "rmm.rmi_dispatch"},
+    {rmi::kGranuleUndelegate, rmi_granule_undelegate, false, "rmm.rmi_dispatch"},
+    {rmi::kDataCreate, rmi_data_create, false, "rmm.rmi_dispatch"},
+    {rmi::kDataCreateUnknown, rmi_data_create_unknown, false, "rmm.rmi_dispatch"},
+    {rmi::kDataDestroy, rmi_data_destroy, false, "rmm.rmi_dispatch"},
+    {rmi::kRealmActivate, rmi_realm_activate, true, "rmm.rmi_dispatch"},
+    {rmi::kRealmCreate, rmi_realm_create, true, "rmm.rmi_dispatch"},
+    {rmi::kRealmDestroy, rmi_realm_destroy, true, "rmm.rmi_dispatch"},
+    {rmi::kRecCreate, rmi_rec_create, true, "rmm.rmi_dispatch"},
+    {rmi::kRecDestroy, rmi_rec_destroy, true, "rmm.rmi_dispatch"},
+    {rmi::kRecEnter, rmi_rec_enter, false, "rmm.rmi_dispatch"},
+    {rmi::kRttCreate, rmi_rtt_create, false, "rmm.rmi_dispatch"},
+    {rmi::kRttDestroy, rmi_rtt_destroy, false, "rmm.rmi_dispatch"},
+    {rmi::kRttMapUnprotected, rmi_rtt_map_unprotected, false, "rmm.rmi_dispatch"},
+    {rmi::kRttReadEntry, rmi_rtt_read_entry, false, "rmm.rmi_dispatch"},
+    {rmi::kRttUnmapUnprotected, rmi_rtt_unmap_unprotected, false, "rmm.rmi_dispatch"},
+    {rmi::kPsciComplete, rmi_psci_complete, true, "rmm.rmi_dispatch"},
+    {rmi::kFeatures, rmi_features, true, "rmm.rmi_dispatch"},
+    {rmi::kRttFold, rmi_rtt_fold, false, "rmm.rmi_dispatch"},
+    {rmi::kRecAuxCount, rmi_rec_aux_count, true, "rmm.rmi_dispatch"},
+    {rmi::kRttInitRipas, rmi_rtt_init_ripas, false, "rmm.rmi_dispatch"},
+    {rmi::kRttSetRipas, rmi_rtt_set_ripas, false, "rmm.rmi_dispatch"},
 };
 
 constexpr unsigned kRange = rmi::kFidLast - rmi::kFidFirst + 1;
+constexpr const platform::abi::Spec& kAbi = platform::abi::kImplemented;
 
-// The table covers every v1.0 command once, inside the RMI range, with sane register counts.
+// One row per declared command, each command once, and handlers take what fits in X1..X6
+// and return what fits in X1..X4 (RmiCall's registers).
 constexpr bool rows_valid() {
-  constexpr unsigned n = sizeof(kRows) / sizeof(kRows[0]);
-  if (n != rmi::kNumCommands) return false;
-  for (unsigned i = 0; i < n; ++i) {
-    if (!rmi::is_rmi_fid(kRows[i].fid) || kRows[i].in > 6 || kRows[i].out > 4) return false;
-    for (unsigned j = i + 1; j < n; ++j)
-      if (kRows[i].fid == kRows[j].fid) return false;
+  if (sizeof(kRows) / sizeof(kRows[0]) != kAbi.rmi.count) return false;
+  for (const Command& c : kAbi.rmi) {
+    unsigned n = 0;
+    for (const Row& r : kRows) n += r.fid == c.fid;
+    if (n != 1 || c.args.size() > 6 || c.results.size() > 4) return false;
   }
   return true;
 }
-static_assert(rows_valid(), "RMI dispatch table must list each v1.0 command once, within 0xC4000150..0xC400018F");
+static_assert(rows_valid(), "RMI dispatch table must have one row for each declared command");
 
 }  // namespace
 
 struct Slot {
   const Row* row = nullptr;
+  const Command* command = nullptr;  // the declaration: name, registers
+  uint8_t out = 0;                   // results in X1..X<out>
   CommandStats* stats = nullptr;
   sc_core::sc_time cost;
 };
@@ -87,7 +91,9 @@ void rmi_dispatch_init(Context& ctx) {
   for (const Row& row : kRows) {
     Slot& s = st->slots[row.fid - rmi::kFidFirst];
     s.row = &row;
-    std::string name = row.name + 4;  // "VERSION", ...
+    s.command = kAbi.rmi_command(row.fid);
+    s.out = static_cast<uint8_t>(s.command->results.size());
+    std::string name = s.command->name + 4;  // "VERSION", ...
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     s.stats = &ctx.add_command_stats("rmi_" + name);
     s.cost = ctx.soc.profile().duration(row.cost);
@@ -112,12 +118,12 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   RmiCall call{req, args, results};
   const uint64_t x0 = row.handler(ctx, call);
   regs.x[0] = x0;
-  for (unsigned i = 1; i <= row.out; ++i) regs.x[i] = results.x[i];
+  for (unsigned i = 1; i <= slot->out; ++i) regs.x[i] = results.x[i];
   slot->stats->count(x0);
   slot->stats->time.add(req.now() - start);
   if (row.log)
     RMESIM_LOG(platform::LogLevel::Debug, "soc.rmm",
-               row.name << "(0x" << std::hex << a1 << ", 0x" << a2 << ") -> "
+               slot->command->name << "(0x" << std::hex << a1 << ", 0x" << a2 << ") -> "
                         << rmi::to_string(rmi::status_of(x0)) << std::dec << " index "
                         << rmi::index_of(x0));
 }

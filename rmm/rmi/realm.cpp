@@ -3,48 +3,49 @@
 #include <cstring>
 
 #include "core/context.h"
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/requester.h"
 
 namespace rmm {
 namespace {
 
-uint64_t le64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
+// RmiRealmParams: fields with their declared offset and size; the flag bits.
+namespace rp {
+using namespace platform::abi::v1_0::realm_params;
+using rmi::realm_params::kFlagLpa2, rmi::realm_params::kFlagSve, rmi::realm_params::kFlagPmu;
+constexpr size_t kSize = platform::abi::v1_0::kRealmParams.size;
+}  // namespace rp
+using platform::abi::get;
 
 // RealmParamsSupported / the parameter checks of REALM_CREATE that do not involve other
 // granules. All fail with RMI_ERROR_INPUT (params_supp, params_valid).
 bool params_supported(const Context& ctx, const uint8_t* p) {
-  namespace rp = rmi::realm_params;
   namespace f = rmi::feat0;
-  const uint64_t flags = le64(p + rp::kFlags);
+  const uint64_t flags = get(p, rp::kFlags);
   const bool lpa2 = flags & rp::kFlagLpa2;
   if (flags & ~(rp::kFlagLpa2 | rp::kFlagSve | rp::kFlagPmu)) return false;  // reserved bits
   if (lpa2 && !f::field(ctx.features0, f::kLpa2Shift)) return false;
   if ((flags & rp::kFlagSve) && !f::field(ctx.features0, f::kSveEnShift)) return false;
   if ((flags & rp::kFlagPmu) && !f::field(ctx.features0, f::kPmuEnShift)) return false;
-  const uint64_t s2sz = p[rp::kS2sz];
+  const uint64_t s2sz = get(p, rp::kS2sz);
   const uint64_t max_s2sz = std::min<uint64_t>(f::field(ctx.features0, f::kS2szShift, f::kS2szWidth),
                                                lpa2 ? 52 : 48);
   if (s2sz < 32 || s2sz > max_s2sz) return false;
-  if ((flags & rp::kFlagSve) && p[rp::kSveVl] > f::field(ctx.features0, f::kSveVlShift, f::kSveVlWidth))
+  if ((flags & rp::kFlagSve) && get(p, rp::kSveVl) > f::field(ctx.features0, f::kSveVlShift, f::kSveVlWidth))
     return false;
-  const uint64_t bps = p[rp::kNumBps], wps = p[rp::kNumWps];
+  const uint64_t bps = get(p, rp::kNumBps), wps = get(p, rp::kNumWps);
   if (bps == 0 || bps > f::field(ctx.features0, f::kNumBpsShift, f::kNumBpsWidth)) return false;
   if (wps == 0 || wps > f::field(ctx.features0, f::kNumWpsShift, f::kNumWpsWidth)) return false;
   if ((flags & rp::kFlagPmu) &&
-      p[rp::kPmuNumCtrs] > f::field(ctx.features0, f::kPmuNumCtrsShift, f::kPmuNumCtrsWidth))
+      get(p, rp::kPmuNumCtrs) > f::field(ctx.features0, f::kPmuNumCtrsShift, f::kPmuNumCtrsWidth))
     return false;
-  if (!hash_algorithm_from_raw(p[rp::kHashAlgo])) return false;
+  if (!hash_algorithm_from_raw(get(p, rp::kHashAlgo))) return false;
   return true;
 }
 
 }  // namespace
 
 uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
-  namespace rp = rmi::realm_params;
   const uint64_t rd = call.arg(1), params_ptr = call.arg(2);
   // rd_align, rd_bound
   if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
@@ -53,11 +54,11 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
   std::array<uint8_t, rp::kSize> p{};
   const bool params_aligned = granule_aligned(params_ptr);
   const bool params_read = params_aligned && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
-  const uint64_t rtt_base = le64(&p[rp::kRttBase]);
-  const int64_t sl = static_cast<int64_t>(le64(&p[rp::kRttLevelStart]));
-  const uint64_t num_start = le64(&p[rp::kRttNumStart]);
-  const bool lpa2 = le64(&p[rp::kFlags]) & rp::kFlagLpa2;
-  const unsigned s2sz = p[rp::kS2sz];
+  const uint64_t rtt_base = get(p.data(), rp::kRttBase);
+  const int64_t sl = static_cast<int64_t>(get(p.data(), rp::kRttLevelStart));
+  const uint64_t num_start = get(p.data(), rp::kRttNumStart);
+  const bool lpa2 = get(p.data(), rp::kFlags) & rp::kFlagLpa2;
+  const unsigned s2sz = static_cast<unsigned>(get(p.data(), rp::kS2sz));
 
   // Lock rd and, when the parameters name a plausible set of starting-level RTTs, those too:
   // all named granules in ascending PA order.
@@ -93,21 +94,22 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
   for (uint64_t i = 0; i < roots; ++i)
     if (ctx.granules.state(rtt_base + i * kGranuleSize) != GranuleState::Delegated)
       return err(rmi::Status::ErrorInput);
-  // vmid_valid: in range and not used by another realm.
-  const uint64_t vmid = le64(&p[rp::kVmid]) & 0xFFFF;
-  if (le64(&p[rp::kVmid]) > 0xFFFF || ctx.vmids.in_use(vmid)) return err(rmi::Status::ErrorInput);
+  // vmid_valid: not used by another realm (a u16 field: nothing else to be out of range).
+  const uint64_t vmid = get(p.data(), rp::kVmid);
+  if (ctx.vmids.in_use(vmid)) return err(rmi::Status::ErrorInput);
 
   // --- Success: nothing above changed any state. ---
   auto realm = std::make_unique<Realm>(ctx, rd);
-  realm->flags = le64(&p[rp::kFlags]);
+  realm->flags = get(p.data(), rp::kFlags);
   realm->s2sz = s2sz;
   realm->lpa2 = lpa2;
-  realm->sve_vl = p[rp::kSveVl];
-  realm->num_bps = p[rp::kNumBps];
-  realm->num_wps = p[rp::kNumWps];
-  realm->pmu_num_ctrs = p[rp::kPmuNumCtrs];
-  realm->algorithm = *hash_algorithm_from_raw(p[rp::kHashAlgo]);
-  std::memcpy(realm->rpv.data(), &p[rp::kRpv], rp::kRpvSize);
+  realm->sve_vl = static_cast<uint8_t>(get(p.data(), rp::kSveVl));
+  realm->num_bps = static_cast<uint8_t>(get(p.data(), rp::kNumBps));
+  realm->num_wps = static_cast<uint8_t>(get(p.data(), rp::kNumWps));
+  realm->pmu_num_ctrs = static_cast<uint8_t>(get(p.data(), rp::kPmuNumCtrs));
+  realm->algorithm = *hash_algorithm_from_raw(get(p.data(), rp::kHashAlgo));
+  static_assert(sizeof realm->rpv == rp::kRpv.count, "the RD keeps the whole RPV");
+  std::memcpy(realm->rpv.data(), &p[rp::kRpv.offset], rp::kRpv.count);
   realm->vmid = static_cast<uint16_t>(vmid);
   realm->rtt_base = rtt_base;
   realm->start_level = static_cast<int>(sl);

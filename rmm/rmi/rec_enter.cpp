@@ -6,6 +6,7 @@
 
 #include "core/context.h"
 #include "core/s2tt_walk.h"
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/guest_cpu.h"
 #include "platform/log.h"
 #include "platform/pe.h"
@@ -15,8 +16,13 @@
 namespace rmm {
 namespace {
 
-namespace en = rmi::rec_enter;
-namespace ex = rmi::rec_exit;
+namespace en = rmi::rec_enter;  // flag bits
+
+// RmiRecEnter and RmiRecExit (each half of RmiRecRun): fields with their declared offset and size.
+namespace in_f = platform::abi::v1_0::rec_enter;
+namespace out_f = platform::abi::v1_0::rec_exit;
+using platform::abi::get;
+using platform::abi::put;
 
 // ESR_EL2 fields (Arm ARM D17.2.40).
 constexpr unsigned kEcShift = 26;
@@ -39,14 +45,6 @@ uint64_t ec_of(uint64_t esr) { return (esr & kEcMask) >> kEcShift; }
 constexpr uint64_t kNonEmulatedMask = kEcMask | kIl | kFscMask;
 // ... and of an access it emulates (plus the access size, direction, register width).
 constexpr uint64_t kEmulatedMask = kNonEmulatedMask | kIsv | kSasMask | kSf | kWnr;
-
-
-uint64_t le64(const uint8_t* p) {
-  uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-void put64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
 
 // The RIPAS of a protected IPA (for abort handling), under the RD lock.
 s2tt::Ripas ripas_at(Context& ctx, platform::Requester& req, Realm& r, uint64_t ipa) {
@@ -160,7 +158,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   // rec_busy: already running on another PE.
   if (ctx.granules.refcount(rec_pa) != 0) return err(rmi::Status::ErrorRec);
   // run_align, run_bound, run_pas: RmiRecEnter is read from Non-secure memory.
-  std::array<uint8_t, 0x800> enter{};
+  std::array<uint8_t, platform::abi::v1_0::kRecEnter.size> enter{};
   if (!granule_aligned(run_ptr) || !ctx.read_ns(call.req, run_ptr, enter.data(), enter.size()))
     return err(rmi::Status::ErrorInput);
   Rec& rec = *ctx.rec_at(rec_pa);
@@ -172,13 +170,13 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   if (!rec.runnable) return err(rmi::Status::ErrorRec);
   // rec_psci: a PSCI request waits for RMI_PSCI_COMPLETE.
   if (rec.psci.pending) return err(rmi::Status::ErrorRec);
-  const uint64_t flags = le64(&enter[en::kFlags]);
+  const uint64_t flags = get(enter.data(), in_f::kFlags);
   // rec_gic: only the permitted ICH_HCR bits; no HW interrupts in the list registers.
-  const uint64_t hcr = le64(&enter[en::kGicv3Hcr]);
+  const uint64_t hcr = get(enter.data(), in_f::kGicv3Hcr);
   if (hcr & ~rmi::kGicv3HcrAllowed) return err(rmi::Status::ErrorRec);
   std::array<uint64_t, rmi::rec_run::kNumLrs> lrs{};
   for (unsigned i = 0; i < rmi::rec_run::kNumLrs; ++i) {
-    lrs[i] = le64(&enter[en::kGicv3Lrs + 8 * i]);
+    lrs[i] = get(enter.data(), in_f::kGicv3Lrs, i);
     if (i < ctx.num_lrs && (lrs[i] & rmi::kGicv3LrHw)) return err(rmi::Status::ErrorRec);
   }
   // rec_sea: SEA injection only after a data abort at an unprotected IPA.
@@ -197,7 +195,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   locks.release();
   platform::Pe& pe = ctx.pe_of(call.req);
   std::array<uint64_t, 31> egprs;
-  for (unsigned i = 0; i < 31; ++i) egprs[i] = le64(&enter[en::kGprs + 8 * i]);
+  for (unsigned i = 0; i < 31; ++i) egprs[i] = get(enter.data(), in_f::kGprs, i);
 
   // Complete what the last exit left open.
   if (flags & en::kFlagInjectSea) {
@@ -296,26 +294,26 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   call.req.charge(ctx.costs.rec_exit);
 
   // RmiRecExit, written only on success, at its spec offsets.
-  std::array<uint8_t, 0x800> x{};
-  auto at = [&](uint64_t off) { return &x[off - ex::kExitReason]; };
-  put64(at(ex::kExitReason), static_cast<uint64_t>(out.reason));
-  put64(at(ex::kEsr), out.esr);
-  put64(at(ex::kFar), out.far);
-  put64(at(ex::kHpfar), out.hpfar);
-  for (unsigned i = 0; i < 31; ++i) put64(at(ex::kGprs + 8 * i), out.gprs[i]);
-  put64(at(ex::kGicv3Hcr), rec.gic.hcr);
-  for (unsigned i = 0; i < rmi::rec_run::kNumLrs; ++i) put64(at(ex::kGicv3Lrs + 8 * i), rec.gic.lrs[i]);
-  put64(at(ex::kGicv3Misr), rec.gic.misr);
-  put64(at(ex::kGicv3Vmcr), rec.gic.vmcr);
-  put64(at(ex::kCntpCtl), rec.state.cntp_ctl);
-  put64(at(ex::kCntpCval), rec.state.cntp_cval);
-  put64(at(ex::kCntvCtl), rec.state.cntv_ctl);
-  put64(at(ex::kCntvCval), rec.state.cntv_cval);
-  put64(at(ex::kRipasBase), out.ripas_base);
-  put64(at(ex::kRipasTop), out.ripas_top);
-  *at(ex::kRipasValue) = out.ripas_value;
-  put64(at(ex::kImm), out.imm);
-  ctx.write_ns(call.req, run_ptr + ex::kExitReason, x.data(), x.size());
+  std::array<uint8_t, platform::abi::v1_0::kRecExit.size> x{};
+  uint8_t* const e = x.data();
+  put(e, out_f::kExitReason, static_cast<uint64_t>(out.reason));
+  put(e, out_f::kEsr, out.esr);
+  put(e, out_f::kFar, out.far);
+  put(e, out_f::kHpfar, out.hpfar);
+  for (unsigned i = 0; i < 31; ++i) put(e, out_f::kGprs, out.gprs[i], i);
+  put(e, out_f::kGicv3Hcr, rec.gic.hcr);
+  for (unsigned i = 0; i < rmi::rec_run::kNumLrs; ++i) put(e, out_f::kGicv3Lrs, rec.gic.lrs[i], i);
+  put(e, out_f::kGicv3Misr, rec.gic.misr);
+  put(e, out_f::kGicv3Vmcr, rec.gic.vmcr);
+  put(e, out_f::kCntpCtl, rec.state.cntp_ctl);
+  put(e, out_f::kCntpCval, rec.state.cntp_cval);
+  put(e, out_f::kCntvCtl, rec.state.cntv_ctl);
+  put(e, out_f::kCntvCval, rec.state.cntv_cval);
+  put(e, out_f::kRipasBase, out.ripas_base);
+  put(e, out_f::kRipasTop, out.ripas_top);
+  put(e, out_f::kRipasValue, out.ripas_value);
+  put(e, out_f::kImm, out.imm);
+  ctx.write_ns(call.req, run_ptr + out_f::kAt, x.data(), x.size());
 
   locks.lock_sorted({rec_pa});
   ctx.granules.refcount_add(rec_pa, -1);

@@ -2,7 +2,11 @@
 #include "rsi/rsi.h"
 #include "core/s2tt_walk.h"
 
+#include <cctype>
+#include <string>
+
 #include "platform/abi/psci.h"
+#include "platform/abi/specs.h"
 #include "platform/requester.h"
 
 namespace rmm {
@@ -10,24 +14,43 @@ namespace {
 
 namespace psci = platform::abi::psci;
 
+// The RMM's side of an RSI command: the handler (name and registers are the declaration's).
 struct RsiRow {
-  const char* name;
   uint32_t fid;
   RsiOutcome (*handler)(RsiCall&);
 };
 
 constexpr RsiRow kRsiRows[] = {
-    {"rsi_version", rsi::kVersionFid, rsi_version},
-    {"rsi_features", rsi::kFeatures, rsi_features},
-    {"rsi_measurement_read", rsi::kMeasurementRead, rsi_measurement_read},
-    {"rsi_measurement_extend", rsi::kMeasurementExtend, rsi_measurement_extend},
-    {"rsi_attestation_token_init", rsi::kAttestationTokenInit, rsi_attestation_token_init},
-    {"rsi_attestation_token_continue", rsi::kAttestationTokenContinue, rsi_attestation_token_continue},
-    {"rsi_realm_config", rsi::kRealmConfig, rsi_realm_config},
-    {"rsi_ipa_state_set", rsi::kIpaStateSet, rsi_ipa_state_set},
-    {"rsi_ipa_state_get", rsi::kIpaStateGet, rsi_ipa_state_get},
-    {"rsi_host_call", rsi::kHostCall, rsi_host_call},
+    {rsi::kVersionFid, rsi_version},
+    {rsi::kFeatures, rsi_features},
+    {rsi::kMeasurementRead, rsi_measurement_read},
+    {rsi::kMeasurementExtend, rsi_measurement_extend},
+    {rsi::kAttestationTokenInit, rsi_attestation_token_init},
+    {rsi::kAttestationTokenContinue, rsi_attestation_token_continue},
+    {rsi::kRealmConfig, rsi_realm_config},
+    {rsi::kIpaStateSet, rsi_ipa_state_set},
+    {rsi::kIpaStateGet, rsi_ipa_state_get},
+    {rsi::kHostCall, rsi_host_call},
 };
+
+constexpr bool rows_cover_declaration() {
+  const auto& decl = platform::abi::kImplemented.rsi;
+  if (sizeof kRsiRows / sizeof kRsiRows[0] != decl.count) return false;
+  for (const auto& c : decl) {
+    unsigned n = 0;
+    for (const RsiRow& r : kRsiRows) n += r.fid == c.fid;
+    if (n != 1) return false;
+  }
+  return true;
+}
+static_assert(rows_cover_declaration(), "one RSI handler for each declared command");
+
+// "rsi_version" from RSI_VERSION: the stats name.
+std::string stats_name(uint32_t fid) {
+  std::string n = platform::abi::kImplemented.rsi_command(fid)->name;
+  for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return n;
+}
 
 const RsiRow* find_row(uint32_t fid) {
   for (const auto& r : kRsiRows)
@@ -38,7 +61,7 @@ const RsiRow* find_row(uint32_t fid) {
 }  // namespace
 
 void rsi_stats_init(Context& ctx) {
-  for (const auto& r : kRsiRows) ctx.rsi_stats[r.fid] = &ctx.add_command_stats(r.name);
+  for (const auto& r : kRsiRows) ctx.rsi_stats[r.fid] = &ctx.add_command_stats(stats_name(r.fid));
   ctx.rsi_stats[0] = &ctx.add_command_stats("psci");
 }
 

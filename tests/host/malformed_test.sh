@@ -260,6 +260,59 @@ steps:
   "a read has no value|$head
 steps:
   - read: {pa: 0, value: 1}|bad.yaml:6:19|steps[0].read.value"
+  # rmi results by their declared names; params fields by their declared sizes.
+  "rmi expect of a result the command does not return|$head
+steps:
+  - {rmi: RTT_READ_ENTRY, rd: r0, ipa: 0, level: 3, expect: {status: RMI_SUCCESS, topp: 0}}|bad.yaml:6:83|steps[0].rmi.expect.topp"
+  "rmi expect result that is a fresh page|$head
+steps:
+  - {rmi: VERSION, version: 0x10000, expect: {lower: g1}}|bad.yaml:6:54|steps[0].rmi.expect.lower"
+  "rmi expect index without its status|$head
+steps:
+  - {rmi: DATA_DESTROY, rd: r0, ipa: 0, expect: {index: 3}}|bad.yaml:6:57|steps[0].rmi.expect.index"
+  "rmi expect any with a result|$head
+steps:
+  - {rmi: VERSION, version: 0x10000, expect: {status: any, lower: 1}}|bad.yaml:6:46|steps[0].rmi.expect"
+  "rmi params value wider than its field|$head
+steps:
+  - {rmi: REALM_CREATE, rd: g1, params: {s2sz: 256}}|bad.yaml:6:48|steps[0].rmi.params.s2sz"
+  "rmi params array given one value|$head
+steps:
+  - {rmi: REC_CREATE, rd: r0, rec: g1, params: {gprs: 5}}|bad.yaml:6:55|steps[0].rmi.params.gprs"
+  "rmi params aux beyond the 16|$head
+steps:
+  - {rmi: REC_CREATE, rd: r0, rec: g1, params: {aux16: 5}}|bad.yaml:6:49|steps[0].rmi.params.aux16"
+  # Typed write values.
+  "write value of an unknown type|$head
+steps:
+  - write: {pa: 0, value: {u128: 1}}|bad.yaml:6:28|steps[0].write.value.u128"
+  "write struct with an unknown field|$head
+steps:
+  - write: {pa: 0, value: {RealmParams: {s2szz: 40}}}|bad.yaml:6:42|steps[0].write.value.RealmParams.s2szz"
+  "write u16 of 65536|$head
+steps:
+  - write: {pa: 0, value: {u16: 65536}}|bad.yaml:6:33|steps[0].write.value.u16"
+  "write byte list with 256|$head
+steps:
+  - write: {pa: 0, value: [1, 256]}|bad.yaml:6:31|steps[0].write.value[1]"
+  "write size that disagrees with its typed value|$head
+steps:
+  - write: {pa: 0, size: 4, value: {u64: 1}}|bad.yaml:6:26|steps[0].write.size"
+  "write negative into an unsigned field|$head
+steps:
+  - write: {pa: 0, value: {RecParams: {pc: -4}}}|bad.yaml:6:44|steps[0].write.value.RecParams.pc"
+  "write array longer than its field|$head
+steps:
+  - write: {pa: 0, value: {RecParams: {gprs: [1, 2, 3, 4, 5, 6, 7, 8, 9]}}}|bad.yaml:6:46|steps[0].write.value.RecParams.gprs"
+  "host_write value with two types|$head
+steps:
+  - host_write: {vm: r0, ipa: 0x80000000, value: {u8: 1, u16: 2}}|bad.yaml:6:50|steps[0].host_write.value"
+  "write nested struct field that does not fit|$head
+steps:
+  - write: {pa: 0, value: {RecRun: {exit: {imm: 65536}}}}|bad.yaml:6:49|steps[0].write.value.RecRun.exit.imm"
+  "write empty byte list|$head
+steps:
+  - write: {pa: 0, value: []}|bad.yaml:6:27|steps[0].write.value"
 )
 for c in "${cases[@]}"; do
   IFS='|' read -r name text where key <<< "$c"

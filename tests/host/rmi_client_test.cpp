@@ -1,4 +1,4 @@
-// The RMI command table the host and raw RMI steps use: names, FIDs, argument lists.
+// The RMI commands the host and raw RMI steps take from the declaration: names, FIDs, arguments.
 #include <gtest/gtest.h>
 
 #include "host/rmi_client.h"
@@ -18,19 +18,24 @@ TEST(RmiCommands, names_and_fids_round_trip_for_every_command) {
   for (uint32_t fid : fids) {
     const std::string name = host::rmi_command_name(fid);
     ASSERT_FALSE(name.empty()) << std::hex << fid;
-    EXPECT_EQ(host::rmi_command_fid(name), fid);
-    EXPECT_EQ(host::rmi_command_fid(name.substr(4)), fid) << "without the RMI_ prefix";
+    ASSERT_NE(host::rmi_command(name), nullptr) << name;
+    EXPECT_EQ(host::rmi_command(name)->fid, fid);
+    ASSERT_NE(host::rmi_command(name.substr(4)), nullptr) << "without the RMI_ prefix";
+    EXPECT_EQ(host::rmi_command(name.substr(4))->fid, fid);
   }
-  EXPECT_EQ(host::rmi_command_fid("data_create"), rmi::kDataCreate);
-  EXPECT_EQ(host::rmi_command_fid("NO_SUCH_COMMAND"), 0u);
+  ASSERT_NE(host::rmi_command("data_create"), nullptr);
+  EXPECT_EQ(host::rmi_command("data_create")->fid, rmi::kDataCreate);
+  EXPECT_EQ(host::rmi_command("NO_SUCH_COMMAND"), nullptr);
+  EXPECT_EQ(host::rmi_command("RSI_VERSION"), nullptr) << "an RSI command is not an RMI one";
 }
 
 TEST(RmiCommands, argument_lists_follow_the_register_order) {
-  const auto& a = host::rmi_command_args(rmi::kDataCreate);
-  std::vector<std::string> v(a.begin(), a.end());
+  const auto& a = host::rmi_command(rmi::kDataCreate)->args;
+  std::vector<std::string> v;
+  for (unsigned i = 0; i < a.size(); ++i) v.emplace_back(a[i]);
   EXPECT_EQ(v, (std::vector<std::string>{"rd", "data", "ipa", "src", "flags"}));
-  EXPECT_EQ(host::rmi_command_args(rmi::kRttSetRipas).size(), 4u);
-  EXPECT_EQ(host::rmi_command_args(0xC4000156).size(), 0u);  // unused FID
+  EXPECT_EQ(host::rmi_command(rmi::kRttSetRipas)->args.size(), 4u);
+  EXPECT_EQ(host::rmi_command(0xC4000156), nullptr);  // unused FID
 }
 
 TEST(RmiCommands, statuses_parse_with_or_without_prefix) {

@@ -133,7 +133,7 @@ TEST_F(RealmTest, realm_create_rtt_align_rtt_state_and_alias_fail_input) {
   EXPECT_RMI_FAIL(call(rmi::kRealmCreate, {a.rtt_base + G, ap}), Status::ErrorInput, 0);
 }
 
-TEST_F(RealmTest, realm_create_vmid_valid_fails_input_when_in_use_or_too_wide) {
+TEST_F(RealmTest, realm_create_vmid_valid_fails_input_when_in_use) {
   make_realm();  // VMID 1
   RealmParams p;
   p.rtt_base = delegated(2, 2 * G);
@@ -141,13 +141,24 @@ TEST_F(RealmTest, realm_create_vmid_valid_fails_input_when_in_use_or_too_wide) {
     const uint64_t rd_ = delegated(), pp_ = ns_page(p.bytes());
     EXPECT_RMI_FAIL(call(rmi::kRealmCreate, {rd_, pp_}), Status::ErrorInput, 0);
   }
-  p.vmid = 0x10000;
-  {
-    const uint64_t rd_ = delegated(), pp_ = ns_page(p.bytes());
-    EXPECT_RMI_FAIL(call(rmi::kRealmCreate, {rd_, pp_}), Status::ErrorInput, 0);
-  }
   p.vmid = 2;
   EXPECT_RMI_OK(call(rmi::kRealmCreate, {delegated(), ns_page(p.bytes())}));
+}
+
+// vmid is a u16 (TF-RMM: unsigned short at 0x800): the slot's other six bytes are padding, so
+// VMID 1 with junk above it is VMID 1, in use.
+TEST_F(RealmTest, realm_create_reads_vmid_as_its_declared_u16) {
+  make_realm();  // VMID 1
+  RealmParams p;
+  p.rtt_base = delegated(2, 2 * G);
+  auto b = p.bytes();
+  b[rmi::realm_params::kVmid + 2] = 0x5A;
+  {
+    const uint64_t rd_ = delegated(), pp_ = ns_page(b);
+    EXPECT_RMI_FAIL(call(rmi::kRealmCreate, {rd_, pp_}), Status::ErrorInput, 0);
+  }
+  b[rmi::realm_params::kVmid] = 3;
+  EXPECT_RMI_OK(call(rmi::kRealmCreate, {delegated(), ns_page(b)}));
 }
 
 TEST_F(RealmTest, realm_activate_moves_new_to_active_and_realm_state_fails_realm_after) {

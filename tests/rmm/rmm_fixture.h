@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "platform/abi/rmi.h"
+#include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/smccc.h"
 #include "platform/requester.h"
 #include "rmm/rmm.h"
@@ -36,21 +37,23 @@ struct RealmParams {
   uint64_t rtt_base = 0;
   int64_t rtt_level_start = 1;
   uint64_t rtt_num_start = 2;
+  // Encoded through the declared layout (platform/abi/rmm_abi_1_0.h).
   std::array<uint8_t, 4096> bytes() const {
+    const auto& d = platform::abi::v1_0::kRealmParams;
     std::array<uint8_t, 4096> b{};
-    auto put = [&](uint64_t off, uint64_t v) { std::memcpy(&b[off], &v, 8); };
-    put(rmi::realm_params::kFlags, flags);
-    put(rmi::realm_params::kS2sz, s2sz);
-    put(rmi::realm_params::kSveVl, sve_vl);
-    put(rmi::realm_params::kNumBps, num_bps);
-    put(rmi::realm_params::kNumWps, num_wps);
-    put(rmi::realm_params::kPmuNumCtrs, pmu_num_ctrs);
-    put(rmi::realm_params::kHashAlgo, hash_algo);
-    std::memcpy(&b[rmi::realm_params::kRpv], rpv.data(), 64);
-    put(rmi::realm_params::kVmid, vmid);
-    put(rmi::realm_params::kRttBase, rtt_base);
-    put(rmi::realm_params::kRttLevelStart, static_cast<uint64_t>(rtt_level_start));
-    put(rmi::realm_params::kRttNumStart, rtt_num_start);
+    auto put = [&](const char* field, uint64_t v) { platform::abi::put(b.data(), d.field(field), v); };
+    put("flags", flags);
+    put("s2sz", s2sz);
+    put("sve_vl", sve_vl);
+    put("num_bps", num_bps);
+    put("num_wps", num_wps);
+    put("pmu_num_ctrs", pmu_num_ctrs);
+    put("hash_algo", hash_algo);
+    for (unsigned i = 0; i < rpv.size(); ++i) platform::abi::put(b.data(), d.field("rpv"), rpv[i], i);
+    put("vmid", vmid);
+    put("rtt_base", rtt_base);
+    put("rtt_level_start", static_cast<uint64_t>(rtt_level_start));
+    put("rtt_num_start", rtt_num_start);
     return b;
   }
 };
@@ -63,14 +66,15 @@ struct RecParams {
   std::vector<uint64_t> aux;
   uint64_t num_aux_override = ~uint64_t{0};
   std::array<uint8_t, 4096> bytes() const {
+    const auto& d = platform::abi::v1_0::kRecParams;
     std::array<uint8_t, 4096> b{};
-    auto put = [&](uint64_t off, uint64_t v) { std::memcpy(&b[off], &v, 8); };
-    put(rmi::rec_params::kFlags, flags);
-    put(rmi::rec_params::kMpidr, mpidr);
-    put(rmi::rec_params::kPc, pc);
-    for (unsigned i = 0; i < 8; ++i) put(rmi::rec_params::kGprs + 8 * i, gprs[i]);
-    put(rmi::rec_params::kNumAux, num_aux_override != ~uint64_t{0} ? num_aux_override : aux.size());
-    for (size_t i = 0; i < aux.size() && i < 16; ++i) put(rmi::rec_params::kAux + 8 * i, aux[i]);
+    auto put = [&](const char* field, uint64_t v, unsigned i = 0) { platform::abi::put(b.data(), d.field(field), v, i); };
+    put("flags", flags);
+    put("mpidr", mpidr);
+    put("pc", pc);
+    for (unsigned i = 0; i < 8; ++i) put("gprs", gprs[i], i);
+    put("num_aux", num_aux_override != ~uint64_t{0} ? num_aux_override : aux.size());
+    for (unsigned i = 0; i < aux.size() && i < 16; ++i) put("aux", aux[i], i);
     return b;
   }
 };

@@ -207,7 +207,7 @@ TEST(StepHelp, every_step_kind_is_listed_with_its_short_form_and_every_field) {
   }
 }
 
-TEST(StepHelp, every_rmi_command_is_listed_with_its_arguments) {
+TEST(StepHelp, every_rmi_command_is_listed_with_its_arguments_and_results) {
   const std::string help = rmesim::steps_help();
   unsigned commands = 0;
   for (uint32_t fid = 0xC4000150; fid < 0xC4000190; ++fid) {
@@ -215,7 +215,11 @@ TEST(StepHelp, every_rmi_command_is_listed_with_its_arguments) {
     if (name.empty()) continue;
     ++commands;
     std::string line = "  " + name + ":";
-    for (const char* a : host::rmi_command_args(fid)) line += std::string(" ") + a;
+    const auto& args = host::rmi_command(fid)->args;
+    for (unsigned i = 0; i < args.size(); ++i) line += " " + std::string(args[i]);
+    const auto& results = host::rmi_command(fid)->results;
+    if (results.size()) line += " ->";
+    for (unsigned i = 0; i < results.size(); ++i) line += " " + std::string(results[i]);
     EXPECT_NE(help.find(line + "\n"), std::string::npos) << line;
   }
   EXPECT_EQ(commands, 23u);

@@ -9,6 +9,8 @@
 
 #include <systemc>
 
+#include "abi_doc.h"
+#include "platform/abi/specs.h"
 #include "platform/config_error.h"
 #include "platform/log.h"
 #include "platform/profile.h"
@@ -30,6 +32,8 @@ Usage:
              [--trace-insn FILE]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
+  rmesim abi [--spec 1.0] [--header|--markdown]
+                                  the RMI/RSI ABI declaration: a C header or a reference table
   rmesim --help | --version
 
 Commands:
@@ -38,6 +42,10 @@ Commands:
             Perfetto or chrome://tracing); DIR defaults to out/<scenario name>.
   profile   Print each cost: name, value, unit, allowed range, source.
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
+  abi       Every RMI and RSI command (FID, argument and result registers) and structure (each
+            field's offset, size, meaning) of one RMM spec version, from the declaration the
+            simulator runs on: --header a C header with static_assert(offsetof) lines, --markdown
+            (the default) a reference table.
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
              2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
@@ -52,6 +60,24 @@ int cmd_profile(const std::vector<std::string>& args) {
   for (const auto& [n, c] : p.costs())
     std::cout << "  " << n << " = " << c.value << " " << c.unit << " (allowed " << c.min << " to " << c.max << ")\n      "
               << c.help << "\n      source: " << c.source << "\n";
+  return kExitOk;
+}
+
+int cmd_abi(const po::variables_map& vm) {
+  const std::string version = vm["spec"].as<std::string>();
+  const platform::abi::Spec* spec = platform::abi::find_spec(version);
+  if (!spec) {
+    std::string known;
+    for (const auto* s : platform::abi::kSpecs) known += (known.empty() ? "" : ", ") + std::string(s->version);
+    std::cerr << "rmesim: abi: no declaration of spec '" << version << "' (declared: " << known << ")\n";
+    return kExitConfig;
+  }
+  if (vm.count("header") && vm.count("markdown")) {
+    std::cerr << "rmesim: abi: --header or --markdown, not both\n";
+    return kExitConfig;
+  }
+  if (vm.count("header")) rmesim::print_abi_header(*spec, std::cout);
+  else rmesim::print_abi_markdown(*spec, std::cout);
   return kExitOk;
 }
 
@@ -83,7 +109,11 @@ int run_cli(int argc, char* argv[]) {
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
       ("quiet,q", "no summary on stdout (errors and failed checks still go to stderr)")
       ("trace-insn", po::value<std::string>(),
-       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
+       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow")
+      ("spec", po::value<std::string>()->default_value(platform::abi::kImplemented.version),
+       "abi: the RMM spec version whose declaration to print")
+      ("header", "abi: print a C header (structures, static_assert(offsetof), FIDs)")
+      ("markdown", "abi: print a markdown reference table (the default)");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -132,8 +162,15 @@ int run_cli(int argc, char* argv[]) {
   const auto args = vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
   try {
     if (cmd == "profile") return cmd_profile(args);
+    if (cmd == "abi") {
+      if (!args.empty()) {
+        std::cerr << "rmesim: abi takes only options (--spec, --header, --markdown)\n";
+        return kExitConfig;
+      }
+      return cmd_abi(vm);
+    }
     if (cmd != "run") {
-      std::cerr << "rmesim: unknown command '" << cmd << "' (run, profile; see --help)\n";
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, profile, abi; see --help)\n";
       return kExitConfig;
     }
     if (args.size() != 1) {

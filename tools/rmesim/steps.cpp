@@ -11,6 +11,7 @@
 #include "platform/requester.h"
 #include "platform/time_format.h"
 #include "rmesim/runner.h"
+#include "typed_value.h"
 #include "vm_steps.h"
 
 namespace rmesim {
@@ -112,12 +113,14 @@ struct AccessStep : Step {
   gpt::Pas pas = gpt::Pas::NonSecure;
   uint64_t size = 8;
   uint8_t byte = 0;
+  std::vector<uint8_t> data;  // a typed value's bytes (empty: fill with `byte`)
   std::string expect = "ok";
   void execute(RunContext& c) override {
     const uint64_t a = pa.resolve(c);
     std::vector<uint8_t> buf(size, byte);
     auto& r = c.pe.requester();
-    const auto st = write ? r.fill(a, byte, size, pas) : r.read(a, buf.data(), size, pas);
+    const auto st = write ? (data.empty() ? r.fill(a, byte, size, pas) : r.write(a, data.data(), size, pas))
+                          : r.read(a, buf.data(), size, pas);
     std::string got;
     if (st.bus_error) got = "bus_error";
     else if (!st.gpf.ok()) got = std::string("gpf_") + to_snake(gpt::to_string(st.gpf.kind));
@@ -157,7 +160,8 @@ Fields with(Fields f, const Field& extra) {
   f.insert(f.begin() + 3, extra);
   return f;
 }
-const Fields kWriteFields = with(kReadFields, {"value", "integer", false, "the fill byte, 0 to 255 (default 0)"});
+const Fields kWriteFields = with(kReadFields, {"value", "integer | typed value", false,
+                                              "the fill byte, 0 to 255 (default 0), or a typed value (below) whose size is the write's"});
 
 std::unique_ptr<Step> parse_phase(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario&) {
   auto s = std::make_unique<PhaseStep>();
@@ -176,6 +180,27 @@ std::unique_ptr<Step> parse_transition(bool delegate, const std::string& f, cons
   return s;
 }
 
+}  // namespace
+
+std::vector<uint8_t> write_value(const std::string& f, const YAML::Node& n, const std::string& key, uint64_t& size,
+                                 uint8_t& fill) {
+  const YAML::Node v = n["value"];
+  if (v.IsScalar()) {
+    const uint64_t b = yaml::u64(f, v, key + ".value");
+    if (b > 0xFF) fail(f, v, key + ".value", "a fill byte is 0 to 255 (or a typed value: rmesim help steps)");
+    fill = static_cast<uint8_t>(b);
+    return {};
+  }
+  std::vector<uint8_t> data = parse_typed_value(f, v, key + ".value");
+  if (n["size"] && size != data.size())
+    fail(f, n["size"], key + ".size", "the value is " + std::to_string(data.size()) + " bytes: leave size out or make it " +
+                                          std::to_string(data.size()));
+  size = data.size();
+  return data;
+}
+
+namespace {
+
 std::unique_ptr<Step> parse_access(bool write, const std::string& f, const YAML::Node& n, const std::string& key) {
   auto s = std::make_unique<AccessStep>();
   s->write = write;
@@ -183,11 +208,7 @@ std::unique_ptr<Step> parse_access(bool write, const std::string& f, const YAML:
   if (n["pas"]) s->pas = parse_pas(f, n["pas"], key + ".pas");
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > (1u << 20)) fail(f, n["size"], key + ".size", "must be 1 byte to 1 MiB");
-  if (n["value"]) {
-    const uint64_t v = yaml::u64(f, n["value"], key + ".value");
-    if (v > 0xFF) fail(f, n["value"], key + ".value", "a fill byte is 0 to 255");
-    s->byte = static_cast<uint8_t>(v);
-  }
+  if (n["value"]) s->data = write_value(f, n, key, s->size, s->byte);
   if (n["expect"]) {
     s->expect = yaml::choice(f, n["expect"], key + ".expect", kReadFields, "expect");
     if (write && s->expect == "zeros") fail(f, n["expect"], key + ".expect", "a write cannot expect zeros");
@@ -249,6 +270,7 @@ std::string steps_help() {
       o << "      " << f.name << " (" << f.type << (f.required ? ", required" : "") << "): " << f.help << "\n";
   }
   o << vm_steps_help();
+  o << typed_value_help();
   return o.str();
 }
 

@@ -15,12 +15,14 @@
 #include "host/vm.h"
 #include "host/rmi_client.h"
 #include "host/vmm.h"
+#include "platform/abi/specs.h"
 #include "platform/dma_engine.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "rmm/rmm.h"
 #include "rmesim/runner.h"
+#include "rmesim/steps.h"
 
 namespace rmesim {
 namespace {
@@ -247,10 +249,11 @@ struct HostAccessStep : Step {
   std::string vm;
   uint64_t ipa = 0, size = 8;
   uint8_t value = 0;
+  std::vector<uint8_t> typed;  // a typed value's bytes (empty: fill with `value`)
   std::string expect = "ok";  // ok | sigbus | not_mapped
   void execute(RunContext& c) override {
     require_host(c, where);
-    std::vector<uint8_t> data(size, value);
+    std::vector<uint8_t> data = typed.empty() ? std::vector<uint8_t>(size, value) : typed;
     const auto r = c.vmm->host_access(vm, ipa, write, data);
     const std::string got = r == host::Vmm::AccessResult::Ok ? "ok" : r == host::Vmm::AccessResult::Sigbus ? "sigbus" : "not_mapped";
     std::string what = std::string("VMM ") + (write ? "writes " : "reads ") + std::to_string(size) + " B of " + vm +
@@ -319,65 +322,90 @@ struct DmaStep : Step {
 };
 
 // --- rmi: a raw RMI call on named granules ------------------------------------------------
-// The fields of RmiRealmParams (REALM_CREATE) and RmiRecParams (REC_CREATE) a step may set,
-// with their offsets in the params granule: one table for the loader, the help and the page.
-struct ParamRow {
-  const char* name;
-  uint64_t offset;
+// REALM_CREATE's and REC_CREATE's params may be a map of RmiRealmParams / RmiRecParams fields
+// (the declaration's names, offsets and sizes); the step writes them into a fresh page.
+const platform::abi::Struct* params_struct(uint32_t fid) {
+  if (fid == rmi::kRealmCreate) return &platform::abi::v1_0::kRealmParams;
+  if (fid == rmi::kRecCreate) return &platform::abi::v1_0::kRecParams;
+  return nullptr;
+}
+
+// One element of a params field: a granule or number, checked against the field's size.
+struct ParamValue {
+  const platform::abi::Field* field;
+  unsigned index;
+  GranuleRef value;
 };
 
-const std::vector<ParamRow>& param_rows(uint32_t fid) {
-  namespace rp = rmi::realm_params;
-  namespace cp = rmi::rec_params;
-  static const std::vector<ParamRow> realm = {
-      {"flags", rp::kFlags}, {"s2sz", rp::kS2sz}, {"sve_vl", rp::kSveVl}, {"num_bps", rp::kNumBps},
-      {"num_wps", rp::kNumWps}, {"pmu_num_ctrs", rp::kPmuNumCtrs}, {"hash_algo", rp::kHashAlgo},
-      {"vmid", rp::kVmid}, {"rtt_base", rp::kRttBase}, {"rtt_level_start", rp::kRttLevelStart},
-      {"rtt_num_start", rp::kRttNumStart}};
-  static const std::vector<ParamRow> rec = [] {
-    static const char* aux[] = {"aux0", "aux1", "aux2",  "aux3",  "aux4",  "aux5",  "aux6",  "aux7",
-                                "aux8", "aux9", "aux10", "aux11", "aux12", "aux13", "aux14", "aux15"};
-    std::vector<ParamRow> r = {{"flags", cp::kFlags}, {"mpidr", cp::kMpidr}, {"pc", cp::kPc}, {"num_aux", cp::kNumAux}};
-    for (uint64_t i = 0; i < 16; ++i) r.push_back({aux[i], cp::kAux + 8 * i});
-    return r;
-  }();
-  return fid == rmi::kRealmCreate ? realm : rec;
+// The old spelling of an aux element, "aux3": still accepted.
+bool old_aux_name(const std::string& name, unsigned& index) {
+  uint64_t i = 0;
+  if (name.rfind("aux", 0) != 0 || name.size() < 4 || !to_u64(name.substr(3), i) || i >= rmi::rec_params::kMaxAux)
+    return false;
+  index = static_cast<unsigned>(i);
+  return true;
 }
 
-Fields param_fields(uint32_t fid) {
-  Fields f;
-  for (const ParamRow& r : param_rows(fid)) f.push_back({r.name, "granule", false, "a field of the params granule"});
-  return f;
-}
-
-uint64_t param_offset(uint32_t fid, const std::string& name) {
-  for (const ParamRow& r : param_rows(fid))
-    if (name == r.name) return r.offset;
-  throw std::logic_error("params field " + name + " passed the loader");
+std::vector<ParamValue> parse_params(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc,
+                                     const platform::abi::Struct& decl) {
+  if (!n.IsMap()) fail(f, n, key, std::string("a map of ") + decl.name + " fields (or a granule)");
+  std::vector<ParamValue> out;
+  auto one = [&](const platform::abi::Field& field, unsigned i, const YAML::Node& v, const std::string& k) {
+    GranuleRef g = parse_granule(f, v, k, sc);
+    if (g.kind == GranuleRef::Kind::Number && !platform::abi::fits(field, g.value))
+      fail(f, v, k, g.text + " does not fit " + field.name + " (" + std::to_string(field.size) + " B)");
+    out.push_back({&field, i, g});
+  };
+  for (const auto& kv : n) {
+    const std::string name = kv.first.Scalar();
+    const std::string k = key + "." + name;
+    unsigned aux = 0;
+    if (old_aux_name(name, aux)) {
+      one(decl.field("aux"), aux, kv.second, k);
+      continue;
+    }
+    const platform::abi::Field* field = decl.find(name);
+    if (!field) {
+      std::string known;
+      for (const auto& x : decl.fields) known += (known.empty() ? "" : ", ") + std::string(x.name);
+      fail(f, kv.first, k, "unknown key (" + std::string(decl.name) + " fields: " + known + ")");
+    }
+    if (field->count == 1) {
+      one(*field, 0, kv.second, k);
+    } else if (!kv.second.IsSequence() || kv.second.size() > field->count) {
+      fail(f, kv.second, k, std::string(field->name) + " is an array of " + std::to_string(field->count) + ": a list of at most that many");
+    } else {
+      for (size_t i = 0; i < kv.second.size(); ++i)
+        one(*field, static_cast<unsigned>(i), kv.second[i], k + "[" + std::to_string(i) + "]");
+    }
+  }
+  return out;
 }
 
 struct RmiStep : Step {
   uint32_t fid = 0;
   std::string command;
   std::vector<std::pair<std::string, GranuleRef>> args;  // in X1.. order
-  std::map<std::string, GranuleRef> params;              // REALM_CREATE or REC_CREATE params fields
+  std::vector<ParamValue> params;                        // REALM_CREATE or REC_CREATE params fields
   bool has_params = false;
   bool expect_any = false;
   rmi::Status expect_status = rmi::Status::Success;
   int expect_index = -1;
+  std::vector<std::pair<unsigned, GranuleRef>> expect_results;  // X<n> == a number or a granule's PA
+  const platform::abi::Command* decl = nullptr;
   // REC_ENTER only: how long the REC may run before the host's tick takes the PE back.
   sc_core::sc_time timeout = host::Vmm::Until{}.timeout;  // the run step's default
 
   uint64_t params_page(RunContext& c) const {
     const uint64_t pa = scratch_page(c, "#params " + where, where);
-    uint8_t buf[4096] = {};
-    auto put = [&](uint64_t off, uint64_t v) { std::memcpy(buf + off, &v, 8); };
-    if (fid == rmi::kRealmCreate) {
-      put(rmi::realm_params::kNumBps, 2);
-      put(rmi::realm_params::kNumWps, 2);
+    const platform::abi::Struct& d = *params_struct(fid);
+    std::vector<uint8_t> buf(d.size, 0);
+    if (fid == rmi::kRealmCreate) {  // what a host without an opinion asks for
+      platform::abi::put(buf.data(), d, "num_bps", 2);
+      platform::abi::put(buf.data(), d, "num_wps", 2);
     }
-    for (const auto& [k, v] : params) put(param_offset(fid, k), v.resolve(c, where));
-    c.pe.requester().write(pa, buf, sizeof buf, gpt::Pas::NonSecure);
+    for (const ParamValue& p : params) platform::abi::put(buf.data(), *p.field, p.value.resolve(c, where), p.index);
+    c.pe.requester().write(pa, buf.data(), buf.size(), gpt::Pas::NonSecure);
     return pa;
   }
 
@@ -403,7 +431,8 @@ struct RmiStep : Step {
   }
   static std::string exit_reason(RunContext& c, uint64_t run) {
     uint64_t reason = 0;
-    if (!c.pe.requester().read64(run + rmi::rec_exit::kExitReason, reason, gpt::Pas::NonSecure).ok()) return "";
+    constexpr uint64_t kAt = platform::abi::v1_0::kRecRun.nested("exit", "exit_reason").offset;
+    if (!c.pe.requester().read64(run + kAt, reason, gpt::Pas::NonSecure).ok()) return "";
     return std::string(" (exit ") + rmi::to_string(static_cast<rmi::ExitReason>(reason & 0xFF)) + ")";
   }
 
@@ -422,11 +451,21 @@ struct RmiStep : Step {
     const host::RmiResult r = c.kvm->rmi().call_regs(regs);
     if (tick) tick->cancel();
     std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
-    c.note(command + "(" + shown + ") -> " + got + (tick && r.status() == rmi::Status::Success ? exit_reason(c, regs.x[2]) : ""));
+    std::string results;  // every result register by its declared name
+    for (unsigned k = 0; k < decl->results.size(); ++k)
+      results += " " + std::string(decl->results[k]) + "=" + hex(regs.x[k + 1]);
+    c.note(command + "(" + shown + ") -> " + got + results +
+           (tick && r.status() == rmi::Status::Success ? exit_reason(c, regs.x[2]) : ""));
     if (expect_any) return;
     if (r.status() != expect_status || (expect_index >= 0 && static_cast<int>(r.index()) != expect_index))
       throw RunFailure(where + ": " + command + ": expected " + rmi::to_string(expect_status) +
                        (expect_index >= 0 ? " index " + std::to_string(expect_index) : "") + ", got " + got);
+    std::string bad;
+    for (const auto& [reg, ref] : expect_results)
+      if (const uint64_t want = ref.resolve(c, where); regs.x[reg] != want)
+        bad += (bad.empty() ? "" : ", ") + std::string(decl->results[reg - 1]) + " (X" + std::to_string(reg) + ") " +
+               hex(regs.x[reg]) + ", expected " + hex(want);
+    if (!bad.empty()) throw RunFailure(where + ": " + command + ": " + bad);
   }
 };
 
@@ -555,7 +594,8 @@ const Fields kHostReadFields = {
 };
 const Fields kHostWriteFields = [] {
   Fields f = kHostReadFields;
-  f.insert(f.begin() + 3, {"value", "integer", false, "the fill byte, 0 to 255 (default 0)"});
+  f.insert(f.begin() + 3, {"value", "integer | typed value", false,
+                           "the fill byte, 0 to 255 (default 0), or a typed value (below) whose size is the write's"});
   return f;
 }();
 
@@ -569,9 +609,8 @@ std::unique_ptr<Step> parse_host_access(bool write, const std::string& f, const 
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > 4096) fail(f, n["size"], key + ".size", "must be 1 to 4096 bytes");
   if (n["value"]) {
-    const uint64_t v = yaml::u64(f, n["value"], key + ".value");
-    if (v > 255) fail(f, n["value"], key + ".value", "a fill byte is 0 to 255");
-    s->value = static_cast<uint8_t>(v);
+    s->typed = write_value(f, n, key, s->size, s->value);
+    if (s->size > 4096) fail(f, n["value"], key + ".value", "must be 1 to 4096 bytes");
   }
   if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kHostReadFields, "expect");
   return s;
@@ -620,57 +659,84 @@ std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const
 
 const Fields kRmiFields = {
     {"rmi", "COMMAND", true, "an RMM 1.0 command (DATA_CREATE or RMI_DATA_CREATE); its arguments sit beside it"},
-    {"expect", "STATUS | {status: STATUS, index: 0..255} | any", false, "the RMM's answer (default RMI_SUCCESS)"},
+    {"expect", "STATUS | {status: STATUS, index: 0..255, RESULT: value, ...} | any", false,
+     "the RMM's answer (default RMI_SUCCESS); RESULT: a result register by its name (the list below), a number or a VM's granule"},
 };
 
 // A command's keys: rmi, expect and its arguments (granule names or numbers; params a map).
-Fields rmi_fields(uint32_t fid) {
+Fields rmi_fields(const platform::abi::Command& c) {
   Fields f = kRmiFields;
-  for (const char* a : host::rmi_command_args(fid))
-    f.push_back({a, "granule", true, "an argument of the command, X1 onwards in order (rmesim help steps)"});
-  if (fid == rmi::kRecEnter)
+  static std::map<std::string, std::string> names;  // Field holds const char*: keep the names alive
+  for (unsigned i = 0; i < c.args.size(); ++i) {
+    const std::string& a = names.emplace(std::string(c.args[i]), std::string(c.args[i])).first->second;
+    f.push_back({a.c_str(), "granule", true, "an argument of the command, X1 onwards in order (rmesim help steps)"});
+  }
+  if (c.fid == rmi::kRecEnter)
     f.push_back({"timeout", "duration", false,
                  "the host's tick: the REC runs at most this long, then returns with RMI_EXIT_IRQ (default 1s)"});
   return f;
 }
 
+// The expect map: status and index (X0), then any result register by its declared name.
+void parse_rmi_expect(const std::string& f, const YAML::Node& e, const std::string& key, const Scenario& sc, RmiStep& s) {
+  std::string st;
+  if (e.IsScalar()) {
+    st = e.Scalar();
+  } else {
+    if (!e.IsMap()) fail(f, e, key + ".expect", "a status, any, or a map {status: STATUS, index: N, RESULT: value}");
+    for (const auto& kv : e) {
+      const std::string name = kv.first.Scalar();
+      const std::string k = key + ".expect." + name;
+      if (name == "status" || name == "index") continue;
+      const unsigned reg = s.decl->results.reg_of(name);
+      if (!reg) {
+        std::string known;
+        for (unsigned i = 0; i < s.decl->results.size(); ++i) known += ", " + std::string(s.decl->results[i]);
+        fail(f, kv.first, k, "unknown key (" + std::string(s.decl->name) + " returns: status, index" + known + ")");
+      }
+      const GranuleRef v = parse_granule(f, kv.second, k, sc);
+      if (v.kind == GranuleRef::Kind::Fresh)
+        fail(f, kv.second, k, "expected a number (-1, 0x80200000) or a VM's granule (r0.rd, r0.data@IPA)");
+      s.expect_results.push_back({reg, v});
+    }
+    st = e["status"] ? yaml::str(f, e["status"], key + ".expect.status") : "RMI_SUCCESS";
+    if (e["index"]) {
+      if (!e["status"]) fail(f, e["index"], key + ".expect.index", "an index needs its status (RMI_ERROR_RTT, ...)");
+      const uint64_t i = yaml::u64(f, e["index"], key + ".expect.index");
+      if (i > 255) fail(f, e["index"], key + ".expect.index", "must be 0 to 255 (X0 bits [15:8])");
+      s.expect_index = static_cast<int>(i);
+    }
+  }
+  if (st == "any" && (!s.expect_results.empty() || s.expect_index >= 0))
+    fail(f, e, key + ".expect", "any expects nothing: leave out index and results");
+  if (st == "any") s.expect_any = true;
+  else if (!host::rmi_status_from_name(st, s.expect_status))
+    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMI_SUCCESS, RMI_ERROR_INPUT, RMI_ERROR_REALM, RMI_ERROR_REC, RMI_ERROR_RTT, any)");
+}
+
 std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<RmiStep>();
   s->command = yaml::str(f, n["rmi"], key);
-  s->fid = host::rmi_command_fid(s->command);
-  if (!s->fid) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
-  s->command = host::rmi_command_name(s->fid);
-  yaml::only_keys(f, n, key, rmi_fields(s->fid));
+  s->decl = host::rmi_command(s->command);
+  if (!s->decl) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
+  s->fid = s->decl->fid;
+  s->command = s->decl->name;
+  yaml::only_keys(f, n, key, rmi_fields(*s->decl));
   if (n["timeout"])
     s->timeout = sc_core::sc_time(static_cast<double>(step_duration(f, n["timeout"], key + ".timeout")), sc_core::SC_NS);
-  for (const char* a : host::rmi_command_args(s->fid)) {
+  for (unsigned i = 0; i < s->decl->args.size(); ++i) {
+    const std::string a(s->decl->args[i]);
     const YAML::Node v = n[a];
-    if (v.IsMap() && std::string(a) == "params" && (s->fid == rmi::kRealmCreate || s->fid == rmi::kRecCreate)) {
+    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid) : nullptr;
+    if (v.IsMap() && ps) {
       s->has_params = true;
-      yaml::only_keys(f, v, key + ".params", param_fields(s->fid));
-      for (const auto& p : v)
-        s->params[p.first.Scalar()] = parse_granule(f, p.second, key + ".params." + p.first.Scalar(), sc);
-    }
-    s->args.push_back({a, s->has_params && std::string(a) == "params" ? GranuleRef{} : parse_granule(f, v, key + "." + a, sc)});
-  }
-  if (const auto e = n["expect"]) {
-    std::string st;
-    if (e.IsScalar()) {
-      st = e.Scalar();
+      s->params = parse_params(f, v, key + ".params", sc, *ps);
+      s->args.push_back({a, GranuleRef{}});
     } else {
-      yaml::only_keys(f, e, key + ".expect", {"status", "index"});
-      if (!e["status"]) fail(f, e, key + ".expect", "needs a status");
-      st = yaml::str(f, e["status"], key + ".expect.status");
-      if (e["index"]) {
-        const uint64_t i = yaml::u64(f, e["index"], key + ".expect.index");
-        if (i > 255) fail(f, e["index"], key + ".expect.index", "must be 0 to 255 (X0 bits [15:8])");
-        s->expect_index = static_cast<int>(i);
-      }
+      s->args.push_back({a, parse_granule(f, v, key + "." + a, sc)});
     }
-    if (st == "any") s->expect_any = true;
-    else if (!host::rmi_status_from_name(st, s->expect_status))
-      fail(f, e, key + ".expect", "unknown status '" + st + "' (RMI_SUCCESS, RMI_ERROR_INPUT, RMI_ERROR_REALM, RMI_ERROR_REC, RMI_ERROR_RTT, any)");
   }
+  if (const auto e = n["expect"]) parse_rmi_expect(f, e, key, sc, *s);
   return s;
 }
 
@@ -763,16 +829,20 @@ std::string vm_steps_help() {
   std::ostringstream o;
   o << "\nrmi commands and their arguments (each a granule: a number, dram+OFFSET, VM, VM.rd, VM.rtt,\n"
        "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, or any other name for a fresh Non-secure page):\n";
-  for (uint32_t fid = rmi::kVersionFid; fid < rmi::kVersionFid + 0x40; ++fid) {
-    const char* name = host::rmi_command_name(fid);
-    if (!*name) continue;
-    o << "  " << name << ":";
-    for (const char* a : host::rmi_command_args(fid)) o << " " << a;
+  for (const platform::abi::Command& c : platform::abi::kImplemented.rmi) {
+    o << "  " << c.name << ":";
+    for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
+    if (c.results.size()) o << " ->";
+    for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
     o << "\n";
   }
+  o << "  (after ->: the result registers X1.., which the step reports and `expect` may assert by name:\n"
+       "   {rmi: RTT_INIT_RIPAS, rd: r0, base: 0x80000000, top: 0x80400000, expect: {status: RMI_SUCCESS, top: 0x80200000}})\n";
   for (const uint32_t fid : {rmi::kRealmCreate, rmi::kRecCreate}) {
-    o << "  params of " << host::rmi_command_name(fid) << " (a map; unset fields are 0):";
-    for (const Field& p : param_fields(fid)) o << " " << p.name;
+    const platform::abi::Struct& d = *params_struct(fid);
+    o << "  params of " << host::rmi_command_name(fid) << " (a map of " << d.name << " fields; unset fields are 0"
+      << (fid == rmi::kRealmCreate ? " but num_bps and num_wps 2" : "") << "; an array field a list):";
+    for (const auto& p : d.fields) o << " " << p.name;
     o << "\n";
   }
   return o.str();

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "platform/abi/abi.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
 
@@ -23,12 +24,12 @@ namespace rmi = platform::abi::rmi;
 // The PE whose SystemC thread is running (every model job runs on one).
 platform::Pe& current_pe(platform::Soc& soc);
 
+// The declaration (platform/abi/rmm_abi_1_0.h) of the RMI command the host speaks, by FID or
+// by name ("DATA_CREATE" or "RMI_DATA_CREATE", any case); nullptr when there is none.
+const platform::abi::Command* rmi_command(uint32_t fid);
+const platform::abi::Command* rmi_command(const std::string& name);
 // Command name ("RMI_DATA_CREATE") of a function ID, or "" when not an RMI 1.0 command.
 const char* rmi_command_name(uint32_t fid);
-// FID of a command name, accepting "DATA_CREATE" or "RMI_DATA_CREATE"; 0 when unknown.
-uint32_t rmi_command_fid(const std::string& name);
-// Argument names of a command in X1.. order (e.g. {"rd", "data", "ipa", "src", "flags"}).
-const std::initializer_list<const char*>& rmi_command_args(uint32_t fid);
 // Status by name ("RMI_ERROR_RTT" or "ERROR_RTT"); false when unknown.
 bool rmi_status_from_name(const std::string& name, rmi::Status& out);
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -30,6 +31,11 @@ const StepKind* find_step_kind(const std::string& kind);
 std::string known_step_kinds();
 // Every kind with its forms and fields, for `rmesim help steps`.
 std::string steps_help();
+
+// A write step's `value` (n["value"]): a fill byte (returns no bytes, sets `fill`) or a typed
+// value (typed_value.h), whose size becomes `size`; a size given beside it must agree.
+std::vector<uint8_t> write_value(const std::string& file, const YAML::Node& n, const std::string& key, uint64_t& size,
+                                 uint8_t& fill);
 
 // Words of the scenario language a VM may not be named: step kinds, `all`, `dram`, `params`.
 bool is_reserved_name(const std::string& name);

@@ -9,6 +9,7 @@
 #include "host/guest_image.h"
 #include "platform/abi/psci.h"
 #include "platform/config_error.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
@@ -22,9 +23,7 @@ namespace host {
 namespace {
 namespace psci = platform::abi::psci;
 constexpr uint64_t kPage = PageAllocator::kPage;
-constexpr uint64_t kUartBase = 0x0900'0000, kUartSize = 0x1000;
-constexpr uint64_t kUartDr = 0x00, kUartFr = 0x18;
-constexpr uint64_t kUartFrTxfe = 0x80, kUartFrRxfe = 0x10;
+namespace map = platform::memory_map;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 unsigned fls64(uint64_t v) {
@@ -172,6 +171,11 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
       for (size_t a = 0; a < spec.args.size() && a < 8; ++a) v->regs().x[a] = spec.args[a];
   }
   vs->runs.resize(spec.vcpus);
+  if (spec.uart) {
+    VmState* v = vs.get();
+    v->uart.enable_for_console();
+    v->uart.tx = [this, v](char c) { console_char(*v, c); };
+  }
   // Shared regions are mapped up front (RMI_RTT_MAP_UNPROTECTED), once the realm exists.
   if (spec.realm)
     for (const auto& s : spec.shared)
@@ -190,23 +194,35 @@ void Vmm::stop_vm(VmState& vs, StopReason r, const std::string& detail) {
   changed_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void Vmm::console_char(VmState& vs, char c) {
+  vs.console += c;
+  if (c == '\n') {
+    vs.line.clear();
+    changed_.notify(sc_core::SC_ZERO_TIME);
+  } else {
+    vs.line += c;
+  }
+}
+
 void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
   ++vs.mmio_exits;
   const uint64_t a = run.mmio.phys_addr;
-  if (vs.spec.uart && a >= kUartBase && a < kUartBase + kUartSize) {
-    const uint64_t off = a - kUartBase;
-    if (run.mmio.is_write && off == kUartDr) {
-      const char c = static_cast<char>(run.mmio.data & 0xFF);
-      vs.console += c;
-      if (c == '\n') {
-        vs.line.clear();
-        changed_.notify(sc_core::SC_ZERO_TIME);
-      } else {
-        vs.line += c;
-      }
-    } else if (!run.mmio.is_write) {
-      run.mmio.data = off == kUartFr ? (kUartFrTxfe | kUartFrRxfe) : 0;
+  if (vs.spec.uart && a >= map::kUart0Base && a < map::kUart0Base + map::kUart0Size) {
+    // The access as the PL011 model takes it: a TLM generic payload at the register offset.
+    tlm::tlm_generic_payload gp;
+    uint64_t data = run.mmio.data;
+    gp.set_command(run.mmio.is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(a - map::kUart0Base);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+    gp.set_data_length(run.mmio.len);
+    gp.set_streaming_width(run.mmio.len);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    vs.uart.b_transport(gp, delay);
+    if (!gp.is_response_ok()) {
+      data = 0;  // kvmtool's policy for what no device answers: reads as zero, writes ignored
+      vs.events.push_back("bad UART access (" + std::to_string(run.mmio.len) + " bytes) at " + hex(a));
     }
+    if (!run.mmio.is_write) run.mmio.data = data;
     return;
   }
   // Nothing there: reads as zero, writes ignored (kvmtool warns and carries on).

@@ -15,6 +15,8 @@ json() { python3 -c "import json,sys; d=json.load(open('$1')); print(eval(sys.ar
 check "realm-lifecycle runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/rl.txt"'
 check "realm-lifecycle console: hello, CPU 1, host call reply, done" \
   'grep -q "| realm-hello: done" "$work/rl.txt" && grep -q "cpu 1 ran with context 0x101" "$work/rl.txt" && grep -q "host wrote \"hello from the host\"" "$work/rl.txt"'
+check "realm-lifecycle: the PL011 console goes to console-r0.txt, as in stats.json" \
+  '[ "$(json $work/rl/stats.json "d[\"guest\"][\"console\"][\"r0\"] == open(\"$work/rl/console-r0.txt\").read() and \"realm-hello: done\" in d[\"guest\"][\"console\"][\"r0\"]")" = True ]'
 check "realm-lifecycle exit reasons seen" \
   '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_PSCI\"] >= 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_HOST_CALL\"] == 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_RIPAS_CHANGE\"] == 1 and d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] > 100")" = True ]'
 check "realm-lifecycle: every granule undelegated, no host fault" \
@@ -26,8 +28,8 @@ check "realm phases measured" \
 check "trace.json has RMI, RSI, guest slices on per-PE world tracks" \
   'grep -q "\"RMI_REC_ENTER\"" "$work/rl/trace.json" && grep -q "\"RSI_HOST_CALL\"" "$work/rl/trace.json" && grep -q "\"cat\":\"guest\"" "$work/rl/trace.json" && grep -q "soc.pe1" "$work/rl/trace.json"'
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl2" -q; rc=$?
-check "same scenario and seed: byte-identical stats.json and trace.json" \
-  '[ $rc = 0 ] && cmp -s "$work/rl/stats.json" "$work/rl2/stats.json" && cmp -s "$work/rl/trace.json" "$work/rl2/trace.json"'
+check "same scenario and seed: byte-identical stats.json, trace.json and console" \
+  '[ $rc = 0 ] && cmp -s "$work/rl/stats.json" "$work/rl2/stats.json" && cmp -s "$work/rl/trace.json" "$work/rl2/trace.json" && cmp -s "$work/rl/console-r0.txt" "$work/rl2/console-r0.txt"'
 rim1=$(json "$work/rl/stats.json" 'd["realms"]["r0"]["rim"]')
 rim2=$(json "$work/rl2/stats.json" 'd["realms"]["r0"]["rim"]')
 check "RIM equal for identical runs" '[ -n "$rim1" ] && [ "$rim1" = "$rim2" ]'

@@ -484,7 +484,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   trace.write_json(trace_json);
   write_file_atomically(dir / "stats.json", json.str());
   write_file_atomically(dir / "trace.json", trace_json.str());
-  if (!opt.quiet) out << "Wrote " << (dir / "stats.json").string() << " and trace.json\n";
+  for (const auto& st : vmm.states()) write_file_atomically(dir / ("console-" + st->spec.name + ".txt"), st->console);
+  if (!opt.quiet)
+    out << "Wrote " << (dir / "stats.json").string() << ", trace.json" << (vmm.states().empty() ? "" : " and console-<vm>.txt")
+        << "\n";
   return result;
 }
 

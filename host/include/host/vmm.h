@@ -15,6 +15,7 @@
 
 #include "host/guest_image.h"
 #include "host/kvm.h"
+#include "platform/devices/pl011/pl011.h"
 
 namespace host {
 
@@ -85,7 +86,8 @@ class Vmm {
     uint64_t user_mem = 0;                    // RAM backing (VMM memory)
     std::vector<std::pair<uint64_t, uint64_t>> user_regions;  // (pa, bytes) to free
     uint64_t image_entry = 0, image_bytes = 0, populate_calls = 0;
-    std::string console, line;
+    platform::Pl011 uart;                     // the VM's console, emulated here as kvmtool does
+    std::string console, line;                // everything the UART sent; the line in progress
     std::vector<std::string> events;          // host calls, PSCI, RIPAS decisions, faults
     std::vector<KvmRun> runs;                 // one kvm_run per vCPU
     unsigned threads = 0;                     // vCPU threads inside the current run
@@ -114,6 +116,7 @@ class Vmm {
   void release(VmState& vs);
   void vcpu_thread(VmState& vs, unsigned index);
   void emulate_mmio(VmState& vs, KvmRun& run);
+  void console_char(VmState& vs, char c);
   void host_call(VmState& vs, KvmRun& run);
   void psci(VmState& vs, Vcpu& vcpu, KvmRun& run);
   void stop_vm(VmState& vs, StopReason r, const std::string& detail);

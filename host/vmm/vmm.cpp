@@ -6,8 +6,10 @@
 #include <cstring>
 #include <sstream>
 
+#include "host/device_tree.h"
 #include "host/guest_image.h"
 #include "platform/abi/psci.h"
+#include "platform/abi/rmi.h"
 #include "platform/config_error.h"
 #include "platform/memory_map.h"
 #include "platform/pe.h"
@@ -23,6 +25,7 @@ namespace host {
 namespace {
 namespace psci = platform::abi::psci;
 constexpr uint64_t kPage = PageAllocator::kPage;
+constexpr uint64_t MiB = 1024 * 1024;
 namespace map = platform::memory_map;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
@@ -150,25 +153,58 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   if (!k.write(HostAccess::UserData, vm, "image load", img_pa, image.data(), image.size()))
     return "SIGBUS while loading the image";
   k.charge_memcpy(image.size());
+  const uint64_t populate_base = load & ~(kPage - 1);
+  const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), kPage) - populate_base;
+  std::vector<std::pair<uint64_t, uint64_t>> populate{
+      {populate_base, std::min(populate_base + align_up(want, kPage), spec.ram_base + spec.memory)}};
+
+  // The device tree, where kvmtool puts it: 2 MiB below the top of the RAM's first 256 MiB
+  // (Linux wants it in lowmem), in X0 at entry.
+  DeviceTreeSpec dt;
+  dt.realm = spec.realm;
+  for (unsigned i = 0; i < spec.vcpus; ++i) dt.mpidrs.push_back(platform::abi::rmi::rec_params::index_to_mpidr(i));
+  dt.ram_base = spec.ram_base;
+  dt.ram_size = spec.memory;
+  dt.device_alias = spec.realm ? uint64_t{1} << (ipa - 1) : 0;
+  dt.uart = spec.uart;
+  dt.args = spec.args;
+  vs->dtb = build_device_tree(dt);
+  const uint64_t lowmem_top = spec.ram_base + std::min<uint64_t>(spec.memory, 256 * MiB);
+  vs->dtb_ipa = lowmem_top >= spec.ram_base + 2 * MiB ? lowmem_top - 2 * MiB : spec.ram_base;
+  if (vs->dtb_ipa < img.end || vs->dtb_ipa + vs->dtb.size() > spec.ram_base + spec.memory)
+    return "RAM (" + std::to_string(spec.memory >> 20) + " MiB) leaves no room for the device tree at " + hex(vs->dtb_ipa) +
+           " above the image (ends at " + hex(img.end) + ")";
+  if (!k.write(HostAccess::UserData, vm, "device tree load", *mem + (vs->dtb_ipa - spec.ram_base), vs->dtb.data(),
+               vs->dtb.size()))
+    return "SIGBUS while loading the device tree";
+  k.charge_memcpy(vs->dtb.size());
+  populate.emplace_back(vs->dtb_ipa, align_up(vs->dtb_ipa + vs->dtb.size(), kPage));
+
   if (spec.realm) {
-    // KVM_ARM_RMI_POPULATE, looped until the kernel has done everything.
-    RmiPopulate p;
-    p.base = load & ~(kPage - 1);
-    const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), kPage) - p.base;
-    p.size = std::min(align_up(want, kPage), spec.ram_base + spec.memory - p.base);
-    p.source_uaddr = *mem + (p.base - spec.ram_base);
-    p.flags = spec.measured ? kRmiPopulateMeasure : 0;
-    while (p.size) {
-      ++vs->populate_calls;
-      if (int rc = vm->rmi_populate(p)) return "KVM_ARM_RMI_POPULATE failed (" + std::to_string(rc) + ") at " + hex(p.base);
+    // KVM_ARM_RMI_POPULATE of each range (overlaps merged), looped until the kernel has done
+    // everything.
+    std::sort(populate.begin(), populate.end());
+    std::vector<std::pair<uint64_t, uint64_t>> merged;
+    for (const auto& r : populate)
+      if (!merged.empty() && r.first <= merged.back().second) merged.back().second = std::max(merged.back().second, r.second);
+      else merged.push_back(r);
+    for (const auto& [base, top] : merged) {
+      RmiPopulate p;
+      p.base = base;
+      p.size = top - base;
+      p.source_uaddr = *mem + (p.base - spec.ram_base);
+      p.flags = spec.measured ? kRmiPopulateMeasure : 0;
+      while (p.size) {
+        ++vs->populate_calls;
+        if (int rc = vm->rmi_populate(p)) return "KVM_ARM_RMI_POPULATE failed (" + std::to_string(rc) + ") at " + hex(p.base);
+      }
     }
   }
   for (unsigned i = 0; i < spec.vcpus; ++i) {
     Vcpu* v = vm->create_vcpu(i);
     if (!v) return "KVM_CREATE_VCPU " + std::to_string(i) + " failed";
     v->regs().pc = entry;
-    if (i == 0)
-      for (size_t a = 0; a < spec.args.size() && a < 8; ++a) v->regs().x[a] = spec.args[a];
+    if (i == 0) v->regs().x[0] = vs->dtb_ipa;  // the arm64 boot protocol; X1..X3 stay 0
   }
   vs->runs.resize(spec.vcpus);
   if (spec.uart) {

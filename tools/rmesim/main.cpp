@@ -27,7 +27,7 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
-             [--trace-insn FILE]
+             [--trace-insn FILE] [--dump-dtb FILE]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim --help | --version
@@ -40,7 +40,7 @@ Commands:
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
-             2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
+             2 bad input (scenario, override, profile, guest image, --out, --trace-insn or --dump-dtb;
                nothing is run),
              3 internal error (a simulator bug).
 )";
@@ -83,7 +83,10 @@ int run_cli(int argc, char* argv[]) {
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
       ("quiet,q", "no summary on stdout (errors and failed checks still go to stderr)")
       ("trace-insn", po::value<std::string>(),
-       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
+       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow")
+      ("dump-dtb", po::value<std::string>(),
+       "write the device tree the VMM gave each VM to this file (FILE for the first VM, FILE-<vm> for the others); "
+       "`dtc -I dtb FILE` decodes it");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -161,6 +164,7 @@ int run_cli(int argc, char* argv[]) {
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
+    if (vm.count("dump-dtb")) ro.dump_dtb = vm["dump-dtb"].as<std::string>();
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
     // On stderr whatever -q says: a failed run always says why.
     if (!r.ok) std::cerr << "rmesim: " << scenario.name << " failed: " << r.failure << "\n";

@@ -310,6 +310,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path());
     if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
   }
+  if (!opt.dump_dtb.empty()) {
+    std::error_code dec;
+    const fs::path p(opt.dump_dtb);
+    std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path());
+    if (!e.empty()) throw platform::ConfigError("--dump-dtb", 0, 0, opt.dump_dtb, e);
+  }
   // Some folders refuse what access() allows (/proc): making them is checked too.
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -485,6 +491,11 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   write_file_atomically(dir / "stats.json", json.str());
   write_file_atomically(dir / "trace.json", trace_json.str());
   for (const auto& st : vmm.states()) write_file_atomically(dir / ("console-" + st->spec.name + ".txt"), st->console);
+  for (size_t i = 0; !opt.dump_dtb.empty() && i < vmm.states().size(); ++i) {
+    const auto& st = vmm.states()[i];
+    write_file_atomically(fs::absolute(i == 0 ? opt.dump_dtb : opt.dump_dtb + "-" + st->spec.name),
+                          std::string(st->dtb.begin(), st->dtb.end()));
+  }
   if (!opt.quiet)
     out << "Wrote " << (dir / "stats.json").string() << ", trace.json" << (vmm.states().empty() ? "" : " and console-<vm>.txt")
         << "\n";

@@ -34,7 +34,7 @@ struct VmSpec {
   uint64_t ram_base = 0x8000'0000;
   unsigned vcpus = 1;
   std::string image;             // guest image name (built in guest/) or a path to a .bin or .elf (guest_image.h)
-  std::vector<uint64_t> args;    // X0.. of vCPU 0
+  std::vector<uint64_t> args;    // rmesim guests' parameters, in the device tree's /chosen/rmesim,args
   bool measured = true;          // KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
   uint64_t populate_size = 0;    // bytes from the load address; 0: the image only
   std::vector<SharedRegion> shared;
@@ -86,6 +86,8 @@ class Vmm {
     uint64_t user_mem = 0;                    // RAM backing (VMM memory)
     std::vector<std::pair<uint64_t, uint64_t>> user_regions;  // (pa, bytes) to free
     uint64_t image_entry = 0, image_bytes = 0, populate_calls = 0;
+    std::vector<uint8_t> dtb;                 // the device tree vCPU 0 finds at dtb_ipa (X0)
+    uint64_t dtb_ipa = 0;
     platform::Pl011 uart;                     // the VM's console, emulated here as kvmtool does
     std::string console, line;                // everything the UART sent; the line in progress
     std::vector<std::string> events;          // host calls, PSCI, RIPAS decisions, faults

@@ -11,6 +11,7 @@
 #include "platform/abi/psci.h"
 #include "platform/abi/rmi.h"
 #include "platform/config_error.h"
+#include "platform/input_file.h"
 #include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
@@ -18,6 +19,9 @@
 
 #ifndef RMESIM_GUEST_DIR
 #define RMESIM_GUEST_DIR "guest"
+#endif
+#ifndef RMESIM_LINUX_DIR
+#define RMESIM_LINUX_DIR "linux"
 #endif
 
 namespace host {
@@ -54,6 +58,7 @@ const char* to_string(StopReason r) {
 }
 
 std::string Vmm::image_dir() { return RMESIM_GUEST_DIR; }
+std::string Vmm::linux_dir() { return RMESIM_LINUX_DIR; }
 
 Vmm::Vmm(Kvm& kvm) : kvm_(kvm) {}
 Vmm::~Vmm() = default;
@@ -113,6 +118,7 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   vs->first_pe = next_pe_;
   vs->image_entry = entry;
   vs->image_bytes = image.size();
+  vs->image = GuestImage{img.load, {}, img.entry, img.end, img.arm64_image, img.text_offset, img.image_size, img.flags};
   Kvm& k = kvm_;
   const unsigned ipa = ipa_bits_for(spec);
   if (spec.realm && !k.check_extension(kCapArmRmi)) return "KVM_CAP_ARM_RMI is not available (no RMM)";
@@ -168,12 +174,35 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   dt.device_alias = spec.realm ? uint64_t{1} << (ipa - 1) : 0;
   dt.uart = spec.uart;
   dt.args = spec.args;
-  vs->dtb = build_device_tree(dt);
+  dt.bootargs = spec.bootargs;
   const uint64_t lowmem_top = spec.ram_base + std::min<uint64_t>(spec.memory, 256 * MiB);
   vs->dtb_ipa = lowmem_top >= spec.ram_base + 2 * MiB ? lowmem_top - 2 * MiB : spec.ram_base;
+  // The initrd just below the device tree, 4-byte aligned (kvmtool's INITRD_ALIGN).
+  std::string initrd;
+  if (!spec.initrd.empty()) {
+    try {
+      initrd = platform::read_input_file(guest_image_file(spec.initrd), spec.memory, "initrd");
+    } catch (const platform::ConfigError& e) {
+      return e.what();
+    }
+    vs->initrd_bytes = initrd.size();
+    vs->initrd_ipa = vs->dtb_ipa > initrd.size() + 4 ? (vs->dtb_ipa - initrd.size() - 4 + 3) & ~uint64_t{3} : 0;
+    if (vs->initrd_ipa < img.end)
+      return "RAM (" + std::to_string(spec.memory >> 20) + " MiB) leaves no room for the initrd (" + std::to_string(initrd.size()) +
+             " bytes) between the image (ends at " + hex(img.end) + ") and the device tree at " + hex(vs->dtb_ipa);
+    dt.initrd_start = vs->initrd_ipa;
+    dt.initrd_end = vs->initrd_ipa + initrd.size();
+  }
+  vs->dtb = build_device_tree(dt);
   if (vs->dtb_ipa < img.end || vs->dtb_ipa + vs->dtb.size() > spec.ram_base + spec.memory)
     return "RAM (" + std::to_string(spec.memory >> 20) + " MiB) leaves no room for the device tree at " + hex(vs->dtb_ipa) +
            " above the image (ends at " + hex(img.end) + ")";
+  if (!initrd.empty()) {
+    if (!k.write(HostAccess::UserData, vm, "initrd load", *mem + (vs->initrd_ipa - spec.ram_base), initrd.data(), initrd.size()))
+      return "SIGBUS while loading the initrd";
+    k.charge_memcpy(initrd.size());
+    populate.emplace_back(vs->initrd_ipa & ~(kPage - 1), align_up(vs->initrd_ipa + initrd.size(), kPage));
+  }
   if (!k.write(HostAccess::UserData, vm, "device tree load", *mem + (vs->dtb_ipa - spec.ram_base), vs->dtb.data(),
                vs->dtb.size()))
     return "SIGBUS while loading the device tree";

@@ -109,6 +109,17 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
       const host::Vm& vm = *st->vm;
       w.key(st->spec.name).begin_object();
       w.field("image", st->spec.image).field("memory", st->spec.memory).field("vcpus", st->spec.vcpus);
+      if (st->image.arm64_image) {
+        // The Linux kernel: its Image header, where the VMM put it, and the Debian packages it came from.
+        w.key("linux").begin_object();
+        w.field("text_offset", st->image.text_offset).field("image_size", st->image.image_size).field("flags", st->image.flags);
+        w.field("load", st->image.load).field("dtb", st->dtb_ipa).field("initrd", st->initrd_ipa).field("initrd_bytes", st->initrd_bytes);
+        w.key("packages").begin_array();
+        std::ifstream versions(host::Vmm::linux_dir() + "/versions.txt");
+        for (std::string line; std::getline(versions, line);) w.value(line);
+        w.end_array();
+        w.end_object();
+      }
       w.field("ipa_bits", vm.ipa_bits()).field("first_pe", st->first_pe);
       w.field("stopped", host::to_string(st->stop)).field("stop_detail", st->stop_detail);
       if (st->result) {

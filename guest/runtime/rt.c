@@ -7,7 +7,7 @@ __attribute__((aligned(16))) uint8_t rt_stacks[RT_MAX_CPUS][1u << RT_STACK_SHIFT
 volatile uint64_t rt_svc_count;
 static int is_realm;
 static unsigned ipa_width;
-static volatile uint64_t uart_base;  // the PL011 of the device tree (a realm: its unprotected alias)
+static volatile uint64_t uart_base;  // the device tree's PL011 (a realm: at its unprotected alias)
 static __attribute__((aligned(4096))) struct rsi_realm_config realm_config;
 
 // ---- memory helpers (the compiler may emit calls to memset/memcpy) ------------------------
@@ -255,7 +255,7 @@ void rt_primary_start(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   // The boot protocol: X0 is the device tree (read once RAM is mapped as normal memory).
   (void)a1, (void)a2, (void)a3;
   if (!rt_dt_init(a0)) psci_system_off(0xdead, 3, a0);
-  uart_base = rt_dt_reg("arm,pl011", 0);
+  uart_base = rt_dt_reg("arm,pl011", 0) | rt_unprotected_bit();  // a realm: the host's side
   uint64_t args[4] = {0, 0, 0, 0};
   rt_dt_chosen_u64s("rmesim,args", args, 4);
   int rc = main(args[0], args[1], args[2], args[3]);

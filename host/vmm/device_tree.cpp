@@ -69,8 +69,7 @@ std::string node(const char* name, uint64_t addr) {
 
 std::vector<uint8_t> build_device_tree(const DeviceTreeSpec& spec) {
   Writer w;
-  const uint64_t gicd = map::kGicdBase | spec.device_alias, gicr = map::kGicrBase | spec.device_alias;
-  const uint64_t uart = map::kUart0Base | spec.device_alias;
+  const uint64_t gicd = map::kGicdBase, gicr = map::kGicrBase, uart = map::kUart0Base;
   w.begin("");
   w.str("compatible", "linux,dummy-virt");
   w.u32("#address-cells", 2);

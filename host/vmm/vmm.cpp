@@ -171,7 +171,6 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   for (unsigned i = 0; i < spec.vcpus; ++i) dt.mpidrs.push_back(platform::abi::rmi::rec_params::index_to_mpidr(i));
   dt.ram_base = spec.ram_base;
   dt.ram_size = spec.memory;
-  dt.device_alias = spec.realm ? uint64_t{1} << (ipa - 1) : 0;
   dt.uart = spec.uart;
   dt.args = spec.args;
   dt.bootargs = spec.bootargs;

@@ -28,7 +28,7 @@ class GuestImageTest : public CpuFixture {
   std::array<uint64_t, 3> host_result{};  // gprs[0..2] of the last host call
 
   // The image at the start of RAM and, 2 MiB below its top, the device tree the VMM would
-  // build (the UART at the realm's unprotected alias), whose IPA is X0.
+  // build, whose IPA is X0.
   void boot_image(const char* path, uint64_t a0 = 0, uint64_t a1 = 0) {
     load(read_file(path), kRamIpa, kRamPa, kRamSize);
     s2.mmio(0x09000000 | unprotected_bit, 4096);
@@ -37,7 +37,6 @@ class GuestImageTest : public CpuFixture {
     dt.mpidrs = {0, 1};
     dt.ram_base = kRamIpa;
     dt.ram_size = kRamSize;
-    dt.device_alias = unprotected_bit;
     dt.args = {a0, a1};
     const auto dtb = host::build_device_tree(dt);
     const uint64_t dtb_off = kRamSize - (2 << 20);

@@ -34,6 +34,11 @@ deps:
 	@# Unicorn 2.1.1 is in Debian 13: fetched into $(BUILD)/deps/ unless the system has it.
 	@pkg-config --atleast-version=2.1.1 unicorn 2>/dev/null || \
 	  tools/fetch-debs $(BUILD)/deps/unicorn trixie $$(dpkg --print-architecture) libunicorn2t64 libunicorn-dev
+	@# The Linux guest (Debian's arm64 kernel + a busybox initramfs) into $(BUILD)/linux/. Optional:
+	@# without it the Linux tests are skipped. Offline: RMESIM_LINUX_DEBS="kernel.deb busybox.deb".
+	@# Once fetched, this only re-packs the initramfs (guest/linux/init may have changed).
+	@tools/fetch-linux $(BUILD)/linux || \
+	  echo "make deps: the Linux guest was not fetched (see above); the Linux tests will be skipped"
 
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)

@@ -28,3 +28,18 @@ find_package(benchmark REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(yaml-cpp REQUIRED)   # target: yaml-cpp
 find_package(Threads REQUIRED)
+# libfdt (Debian libfdt-dev): through pkg-config where it ships a libfdt.pc (Debian 13), by
+# its header and library otherwise (Debian 12 ships none).
+pkg_check_modules(LIBFDT IMPORTED_TARGET libfdt)
+if(LIBFDT_FOUND)
+  add_library(rmesim_libfdt ALIAS PkgConfig::LIBFDT)
+else()
+  find_path(LIBFDT_INCLUDE_DIR libfdt.h)
+  find_library(LIBFDT_LIBRARY fdt)
+  if(NOT LIBFDT_INCLUDE_DIR OR NOT LIBFDT_LIBRARY)
+    message(FATAL_ERROR "libfdt not found: install Debian's libfdt-dev (make deps)")
+  endif()
+  add_library(rmesim_libfdt INTERFACE IMPORTED)
+  target_include_directories(rmesim_libfdt INTERFACE ${LIBFDT_INCLUDE_DIR})
+  target_link_libraries(rmesim_libfdt INTERFACE ${LIBFDT_LIBRARY})
+endif()

@@ -7,7 +7,7 @@ __attribute__((aligned(16))) uint8_t rt_stacks[RT_MAX_CPUS][1u << RT_STACK_SHIFT
 volatile uint64_t rt_svc_count;
 static int is_realm;
 static unsigned ipa_width;
-static volatile uint64_t uart_base = RT_UART_BASE;  // physical until the MMU is on
+static volatile uint64_t uart_base;  // the device tree's PL011 (a realm: at its unprotected alias)
 static __attribute__((aligned(4096))) struct rsi_realm_config realm_config;
 
 // ---- memory helpers (the compiler may emit calls to memset/memcpy) ------------------------
@@ -139,9 +139,15 @@ void psci_system_off(uint64_t r1, uint64_t r2, uint64_t r3) {
   rt_halt();
 }
 
-// ---- console: PL011 data register only (the VMM's UART never reports a full FIFO) ---------
+// ---- console: the PL011's UARTDR, once UARTFR.TXFF says the FIFO has room -----------------
+#define UARTDR 0x000
+#define UARTFR 0x018
+#define UARTFR_TXFF (1u << 5)
 void rt_putc(char c) {
-  *(volatile uint32_t*)(uintptr_t)uart_base = (uint8_t)c;
+  if (!uart_base) return;  // no UART in the device tree
+  while (*(volatile uint32_t*)(uintptr_t)(uart_base + UARTFR) & UARTFR_TXFF) {
+  }
+  *(volatile uint32_t*)(uintptr_t)(uart_base + UARTDR) = (uint8_t)c;
 }
 
 void rt_puts(const char* s) {
@@ -238,8 +244,13 @@ void rt_early_start(void) {
 
 // MMU on, at the high VA (start.S: rt_mmu_on).
 void rt_primary_start(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
-  uart_base = rt_ipa_to_va(RT_UART_BASE | rt_unprotected_bit());
-  int rc = main(a0, a1, a2, a3);
+  // The boot protocol: X0 is the device tree's IPA (read once RAM is mapped as normal memory).
+  (void)a1, (void)a2, (void)a3;
+  if (!rt_dt_init(rt_ipa_to_va(a0))) psci_system_off(0xdead, 3, a0);
+  uart_base = rt_ipa_to_va(rt_dt_reg("arm,pl011", 0) | rt_unprotected_bit());  // a realm: the host's side
+  uint64_t args[4] = {0, 0, 0, 0};
+  rt_dt_chosen_u64s("rmesim,args", args, 4);
+  int rc = main(args[0], args[1], args[2], args[3]);
   psci_system_off((uint64_t)rc, 0, 0);
 }
 

@@ -7,8 +7,7 @@
 
 #define RT_MAX_CPUS 8
 
-// Guest IPA layout (see guest/README.md).
-#define RT_UART_BASE 0x09000000ull  // PL011; for a realm, in the unprotected half of the IPA space
+// Guest IPA layout (see guest/README.md). Devices are where the device tree says.
 #define RT_RAM_BASE 0x80000000ull   // the image is loaded here
 
 // The kernel's virtual addresses (TTBR1): IPA x is at RT_KERNEL_VA + x once the MMU is on,
@@ -113,6 +112,15 @@ void psci_cpu_off(void) __attribute__((noreturn));
 // them by RSI_HOST_CALL(RT_HOST_CALL_RESULT).
 void psci_system_off(uint64_t r1, uint64_t r2, uint64_t r3) __attribute__((noreturn));
 
+// ---- device tree (fdt.c): the DTB whose IPA the VMM passes in X0 ------------------------
+int rt_dt_init(uint64_t dtb);     // 1 if dtb points at a flattened device tree in RAM
+int rt_dt_present(void);
+// Base address of the index-th reg range of the first node compatible with `compatible`
+// (e.g. "arm,pl011", "arm,gic-v3"), or 0.
+uint64_t rt_dt_reg(const char* compatible, unsigned index);
+// Up to max 64-bit values of /chosen's property `prop`; returns how many.
+unsigned rt_dt_chosen_u64s(const char* prop, uint64_t* out, unsigned max);
+
 // ---- console ------------------------------------------------------------------------------
 void rt_putc(char c);
 void rt_puts(const char* s);
@@ -154,7 +162,8 @@ uint64_t rt_user_va(const void* kernel_va);  // where the EL0 program sees a .us
 int rt_user_exception(struct rt_frame* f, uint64_t esr);
 uint64_t rt_user_tables_init(void);  // the (empty) TTBR0 tables; called with the MMU off
 
-// Guest entry points.
+// Guest entry points. main's parameters are /chosen/rmesim,args of the device tree (a
+// scenario's `args:`), missing ones 0.
 int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3);
 void secondary_main(unsigned cpu, uint64_t context);  // weak default: CPU_OFF
 

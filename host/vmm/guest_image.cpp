@@ -3,7 +3,9 @@
 #include <elf.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <fstream>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -99,6 +101,45 @@ GuestImage load_elf(const std::string& file, const std::string& data, uint64_t r
   return img;
 }
 
+// The arm64 Linux boot image header (Documentation/arch/arm64/booting.rst), 64 bytes.
+struct Arm64ImageHeader {
+  uint32_t code0, code1;
+  uint64_t text_offset;  // where in a 2 MiB-aligned region the image goes
+  uint64_t image_size;   // bytes from the load address the kernel occupies (bss included); 0: pre-3.17
+  uint64_t flags;        // bit 0 big endian, bits 2:1 page size, bit 3 placement anywhere
+  uint64_t res2, res3, res4;
+  uint32_t magic, res5;
+};
+static_assert(sizeof(Arm64ImageHeader) == 64);
+constexpr uint32_t kArm64ImageMagic = 0x644d5241;  // "ARM\x64"
+constexpr uint64_t k2MiB = 2 << 20;
+
+bool is_arm64_image(const std::string& data) {
+  uint32_t magic;
+  if (data.size() < sizeof(Arm64ImageHeader)) return false;
+  std::memcpy(&magic, data.data() + offsetof(Arm64ImageHeader, magic), 4);
+  return magic == kArm64ImageMagic;
+}
+
+// Placed as kvmtool does: at RAM's first 2 MiB boundary + text_offset, entered at its start.
+GuestImage load_arm64_image(const std::string& file, const std::string& data, uint64_t ram_base, uint64_t ram_size) {
+  Arm64ImageHeader h;
+  std::memcpy(&h, data.data(), sizeof h);
+  if (h.flags & 1) refuse(file, "a big-endian arm64 Image (header flags bit 0)");
+  GuestImage img;
+  img.arm64_image = true;
+  img.text_offset = h.image_size ? h.text_offset : 0x80000;  // booting.rst: older kernels
+  img.image_size = h.image_size;
+  img.flags = h.flags;
+  img.bytes.assign(data.begin(), data.end());
+  img.load = img.entry = ((ram_base + k2MiB - 1) & ~(k2MiB - 1)) + img.text_offset;
+  const uint64_t span = std::max<uint64_t>(h.image_size, data.size());
+  if (!inside(img.load, span, ram_base, ram_size))
+    refuse_outside_ram(file, "the kernel (" + hex(span) + " bytes at " + hex(img.load) + ") does not fit", ram_base, ram_size);
+  img.end = img.load + span;
+  return img;
+}
+
 GuestImage load_raw(const std::string& file, const std::string& data, uint64_t ram_base, uint64_t ram_size) {
   GuestImage img;
   img.bytes.assign(data.begin(), data.end());
@@ -124,12 +165,17 @@ GuestImage load_raw(const std::string& file, const std::string& data, uint64_t r
 
 std::string guest_image_file(const std::string& image) {
   const bool path = image.find('/') != std::string::npos || ends_with(image, ".bin") || ends_with(image, ".elf");
-  return path ? image : Vmm::image_dir() + "/" + image + ".bin";
+  if (path) return image;
+  const std::string shipped = Vmm::image_dir() + "/" + image + ".bin";
+  if (std::ifstream(shipped).good()) return shipped;
+  return Vmm::linux_dir() + "/" + image;  // a file of the fetched Linux guest (vmlinuz, initramfs.cpio)
 }
 
 GuestImage load_guest_image(const std::string& file, uint64_t ram_base, uint64_t ram_size) {
   const std::string data = platform::read_input_file(file, kMaxGuestImageBytes, "guest image");
-  return is_elf(data) ? load_elf(file, data, ram_base, ram_size) : load_raw(file, data, ram_base, ram_size);
+  if (is_elf(data)) return load_elf(file, data, ram_base, ram_size);
+  if (is_arm64_image(data)) return load_arm64_image(file, data, ram_base, ram_size);
+  return load_raw(file, data, ram_base, ram_size);
 }
 
 }  // namespace host

@@ -6,9 +6,13 @@
 #include <cstring>
 #include <sstream>
 
+#include "host/device_tree.h"
 #include "host/guest_image.h"
 #include "platform/abi/psci.h"
+#include "platform/abi/rmi.h"
 #include "platform/config_error.h"
+#include "platform/input_file.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
@@ -16,15 +20,17 @@
 #ifndef RMESIM_GUEST_DIR
 #define RMESIM_GUEST_DIR "guest"
 #endif
+#ifndef RMESIM_LINUX_DIR
+#define RMESIM_LINUX_DIR "linux"
+#endif
 
 namespace host {
 
 namespace {
 namespace psci = platform::abi::psci;
 constexpr uint64_t kPage = PageAllocator::kPage;
-constexpr uint64_t kUartBase = 0x0900'0000, kUartSize = 0x1000;
-constexpr uint64_t kUartDr = 0x00, kUartFr = 0x18;
-constexpr uint64_t kUartFrTxfe = 0x80, kUartFrRxfe = 0x10;
+constexpr uint64_t MiB = 1024 * 1024;
+namespace map = platform::memory_map;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 unsigned fls64(uint64_t v) {
@@ -52,6 +58,7 @@ const char* to_string(StopReason r) {
 }
 
 std::string Vmm::image_dir() { return RMESIM_GUEST_DIR; }
+std::string Vmm::linux_dir() { return RMESIM_LINUX_DIR; }
 
 Vmm::Vmm(Kvm& kvm) : kvm_(kvm) {}
 Vmm::~Vmm() = default;
@@ -111,6 +118,7 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   vs->first_pe = next_pe_;
   vs->image_entry = entry;
   vs->image_bytes = image.size();
+  vs->image = GuestImage{img.load, {}, img.entry, img.end, img.arm64_image, img.text_offset, img.image_size, img.flags};
   Kvm& k = kvm_;
   const unsigned ipa = ipa_bits_for(spec);
   if (spec.realm && !k.check_extension(kCapArmRmi)) return "KVM_CAP_ARM_RMI is not available (no RMM)";
@@ -151,27 +159,87 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   if (!k.write(HostAccess::UserData, vm, "image load", img_pa, image.data(), image.size()))
     return "SIGBUS while loading the image";
   k.charge_memcpy(image.size());
+  const uint64_t populate_base = load & ~(kPage - 1);
+  const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), kPage) - populate_base;
+  std::vector<std::pair<uint64_t, uint64_t>> populate{
+      {populate_base, std::min(populate_base + align_up(want, kPage), spec.ram_base + spec.memory)}};
+
+  // The device tree, where kvmtool puts it: 2 MiB below the top of the RAM's first 256 MiB
+  // (Linux wants it in lowmem), in X0 at entry.
+  DeviceTreeSpec dt;
+  dt.realm = spec.realm;
+  for (unsigned i = 0; i < spec.vcpus; ++i) dt.mpidrs.push_back(platform::abi::rmi::rec_params::index_to_mpidr(i));
+  dt.ram_base = spec.ram_base;
+  dt.ram_size = spec.memory;
+  dt.uart = spec.uart;
+  dt.args = spec.args;
+  dt.bootargs = spec.bootargs;
+  const uint64_t lowmem_top = spec.ram_base + std::min<uint64_t>(spec.memory, 256 * MiB);
+  vs->dtb_ipa = lowmem_top >= spec.ram_base + 2 * MiB ? lowmem_top - 2 * MiB : spec.ram_base;
+  // The initrd just below the device tree, 4-byte aligned (kvmtool's INITRD_ALIGN).
+  std::string initrd;
+  if (!spec.initrd.empty()) {
+    try {
+      initrd = platform::read_input_file(guest_image_file(spec.initrd), spec.memory, "initrd");
+    } catch (const platform::ConfigError& e) {
+      return e.what();
+    }
+    vs->initrd_bytes = initrd.size();
+    vs->initrd_ipa = vs->dtb_ipa > initrd.size() + 4 ? (vs->dtb_ipa - initrd.size() - 4 + 3) & ~uint64_t{3} : 0;
+    if (vs->initrd_ipa < img.end)
+      return "RAM (" + std::to_string(spec.memory >> 20) + " MiB) leaves no room for the initrd (" + std::to_string(initrd.size()) +
+             " bytes) between the image (ends at " + hex(img.end) + ") and the device tree at " + hex(vs->dtb_ipa);
+    dt.initrd_start = vs->initrd_ipa;
+    dt.initrd_end = vs->initrd_ipa + initrd.size();
+  }
+  vs->dtb = build_device_tree(dt);
+  if (vs->dtb_ipa < img.end || vs->dtb_ipa + vs->dtb.size() > spec.ram_base + spec.memory)
+    return "RAM (" + std::to_string(spec.memory >> 20) + " MiB) leaves no room for the device tree at " + hex(vs->dtb_ipa) +
+           " above the image (ends at " + hex(img.end) + ")";
+  if (!initrd.empty()) {
+    if (!k.write(HostAccess::UserData, vm, "initrd load", *mem + (vs->initrd_ipa - spec.ram_base), initrd.data(), initrd.size()))
+      return "SIGBUS while loading the initrd";
+    k.charge_memcpy(initrd.size());
+    populate.emplace_back(vs->initrd_ipa & ~(kPage - 1), align_up(vs->initrd_ipa + initrd.size(), kPage));
+  }
+  if (!k.write(HostAccess::UserData, vm, "device tree load", *mem + (vs->dtb_ipa - spec.ram_base), vs->dtb.data(),
+               vs->dtb.size()))
+    return "SIGBUS while loading the device tree";
+  k.charge_memcpy(vs->dtb.size());
+  populate.emplace_back(vs->dtb_ipa, align_up(vs->dtb_ipa + vs->dtb.size(), kPage));
+
   if (spec.realm) {
-    // KVM_ARM_RMI_POPULATE, looped until the kernel has done everything.
-    RmiPopulate p;
-    p.base = load & ~(kPage - 1);
-    const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), kPage) - p.base;
-    p.size = std::min(align_up(want, kPage), spec.ram_base + spec.memory - p.base);
-    p.source_uaddr = *mem + (p.base - spec.ram_base);
-    p.flags = spec.measured ? kRmiPopulateMeasure : 0;
-    while (p.size) {
-      ++vs->populate_calls;
-      if (int rc = vm->rmi_populate(p)) return "KVM_ARM_RMI_POPULATE failed (" + std::to_string(rc) + ") at " + hex(p.base);
+    // KVM_ARM_RMI_POPULATE of each range (overlaps merged), looped until the kernel has done
+    // everything.
+    std::sort(populate.begin(), populate.end());
+    std::vector<std::pair<uint64_t, uint64_t>> merged;
+    for (const auto& r : populate)
+      if (!merged.empty() && r.first <= merged.back().second) merged.back().second = std::max(merged.back().second, r.second);
+      else merged.push_back(r);
+    for (const auto& [base, top] : merged) {
+      RmiPopulate p;
+      p.base = base;
+      p.size = top - base;
+      p.source_uaddr = *mem + (p.base - spec.ram_base);
+      p.flags = spec.measured ? kRmiPopulateMeasure : 0;
+      while (p.size) {
+        ++vs->populate_calls;
+        if (int rc = vm->rmi_populate(p)) return "KVM_ARM_RMI_POPULATE failed (" + std::to_string(rc) + ") at " + hex(p.base);
+      }
     }
   }
   for (unsigned i = 0; i < spec.vcpus; ++i) {
     Vcpu* v = vm->create_vcpu(i);
     if (!v) return "KVM_CREATE_VCPU " + std::to_string(i) + " failed";
     v->regs().pc = entry;
-    if (i == 0)
-      for (size_t a = 0; a < spec.args.size() && a < 8; ++a) v->regs().x[a] = spec.args[a];
+    if (i == 0) v->regs().x[0] = vs->dtb_ipa;  // the arm64 boot protocol; X1..X3 stay 0
   }
   vs->runs.resize(spec.vcpus);
+  if (spec.uart) {
+    VmState* v = vs.get();
+    v->uart.enable_for_console();
+    v->uart.tx = [this, v](char c) { console_char(*v, c); };
+  }
   // Shared regions are mapped up front (RMI_RTT_MAP_UNPROTECTED), once the realm exists.
   if (spec.realm)
     for (const auto& s : spec.shared)
@@ -190,23 +258,35 @@ void Vmm::stop_vm(VmState& vs, StopReason r, const std::string& detail) {
   changed_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void Vmm::console_char(VmState& vs, char c) {
+  vs.console += c;
+  if (c == '\n') {
+    vs.line.clear();
+    changed_.notify(sc_core::SC_ZERO_TIME);
+  } else {
+    vs.line += c;
+  }
+}
+
 void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
   ++vs.mmio_exits;
   const uint64_t a = run.mmio.phys_addr;
-  if (vs.spec.uart && a >= kUartBase && a < kUartBase + kUartSize) {
-    const uint64_t off = a - kUartBase;
-    if (run.mmio.is_write && off == kUartDr) {
-      const char c = static_cast<char>(run.mmio.data & 0xFF);
-      vs.console += c;
-      if (c == '\n') {
-        vs.line.clear();
-        changed_.notify(sc_core::SC_ZERO_TIME);
-      } else {
-        vs.line += c;
-      }
-    } else if (!run.mmio.is_write) {
-      run.mmio.data = off == kUartFr ? (kUartFrTxfe | kUartFrRxfe) : 0;
+  if (vs.spec.uart && a >= map::kUart0Base && a < map::kUart0Base + map::kUart0Size) {
+    // The access as the PL011 model takes it: a TLM generic payload at the register offset.
+    tlm::tlm_generic_payload gp;
+    uint64_t data = run.mmio.data;
+    gp.set_command(run.mmio.is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(a - map::kUart0Base);
+    gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+    gp.set_data_length(run.mmio.len);
+    gp.set_streaming_width(run.mmio.len);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    vs.uart.b_transport(gp, delay);
+    if (!gp.is_response_ok()) {
+      data = 0;  // kvmtool's policy for what no device answers: reads as zero, writes ignored
+      vs.events.push_back("bad UART access (" + std::to_string(run.mmio.len) + " bytes) at " + hex(a));
     }
+    if (!run.mmio.is_write) run.mmio.data = data;
     return;
   }
   // Nothing there: reads as zero, writes ignored (kvmtool warns and carries on).

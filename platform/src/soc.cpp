@@ -9,6 +9,7 @@
 #include "mem/interconnect.h"
 #include "platform/dma_engine.h"
 #include "platform/dram.h"
+#include "platform/memory_map.h"
 
 namespace platform {
 
@@ -17,9 +18,9 @@ namespace {
 // accesses to a reserved window fail with a bus error.
 struct DeviceWindow { const char* name; uint64_t base, size; };
 constexpr DeviceWindow kDeviceWindows[] = {
-    {"gicv3 (distributor + redistributors)", 0x0800'0000, 0x0100'0000},
-    {"pl011 uart0", 0x0900'0000, 0x1000},
-    {"smmuv3", 0x0905'0000, 0x2'0000},
+    {"gicv3 (distributor + redistributors)", memory_map::kGicWindowBase, memory_map::kGicWindowSize},
+    {"pl011 uart0", memory_map::kUart0Base, memory_map::kUart0Size},
+    {"smmuv3", memory_map::kSmmuBase, memory_map::kSmmuSize},
 };
 }  // namespace
 

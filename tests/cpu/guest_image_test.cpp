@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cpu_fixture.h"
+#include "host/device_tree.h"
 #include "guest_images/attacker_nvm.h"
 #include "guest_images/compute.h"
 #include "guest_images/memtouch.h"
@@ -26,12 +27,22 @@ class GuestImageTest : public CpuFixture {
   uint64_t smc_count = 0;
   std::array<uint64_t, 3> host_result{};  // gprs[0..2] of the last host call
 
+  // The image at the start of RAM and, 2 MiB below its top, the device tree the VMM would
+  // build, whose IPA is X0.
   void boot_image(const char* path, uint64_t a0 = 0, uint64_t a1 = 0) {
     load(read_file(path), kRamIpa, kRamPa, kRamSize);
     s2.mmio(0x09000000 | unprotected_bit, 4096);
+    host::DeviceTreeSpec dt;
+    dt.realm = realm;
+    dt.mpidrs = {0, 1};
+    dt.ram_base = kRamIpa;
+    dt.ram_size = kRamSize;
+    dt.args = {a0, a1};
+    const auto dtb = host::build_device_tree(dt);
+    const uint64_t dtb_off = kRamSize - (2 << 20);
+    std::memcpy(dram(kRamPa + dtb_off), dtb.data(), dtb.size());
     st.pc = kRamIpa;
-    st.x[0] = a0;
-    st.x[1] = a1;
+    st.x[0] = kRamIpa + dtb_off;
   }
 
   // Answers RSI for a realm run (a stub of the RMM): just enough for realm-hello.

@@ -171,4 +171,38 @@ TEST(GuestImage, only_an_image_ram_does_not_hold_is_outside_ram) {
   }
 }
 
+// An arm64 Linux Image (Documentation/arch/arm64/booting.rst): 64-byte header with the magic
+// "ARM\x64" at 0x38, then `body` bytes.
+std::string write_arm64_image(uint64_t text_offset, uint64_t image_size, uint64_t flags, size_t body = 0x1000) {
+  std::string d(64 + body, '\x5a');
+  auto put64 = [&](size_t off, uint64_t v) { std::memcpy(&d[off], &v, 8); };
+  put64(0x08, text_offset);
+  put64(0x10, image_size);
+  put64(0x18, flags);
+  const uint32_t magic = 0x644d5241;
+  std::memcpy(&d[0x38], &magic, 4);
+  const std::string path = ::testing::TempDir() + "guest_image_test.Image";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << d;
+  return path;
+}
+
+TEST(GuestImage, an_arm64_image_loads_at_the_2mib_boundary_plus_text_offset_with_its_header_fields) {
+  const GuestImage img = load_guest_image(write_arm64_image(0x10000, 0x200000, 0xa), kRam + 0x1000, kRamSize - 0x1000);
+  EXPECT_TRUE(img.arm64_image);
+  EXPECT_EQ(img.load, kRam + 0x200000 + 0x10000);  // RAM's first 2 MiB boundary + text_offset
+  EXPECT_EQ(img.entry, img.load);
+  EXPECT_EQ(img.end, img.load + 0x200000);         // image_size: the kernel's bss included
+  EXPECT_EQ(img.text_offset, 0x10000u);
+  EXPECT_EQ(img.image_size, 0x200000u);
+  EXPECT_EQ(img.flags, 0xau);
+  EXPECT_EQ(img.bytes.size(), 64u + 0x1000);
+  // image_size 0: a kernel before 3.17, whose text_offset is 0x80000 whatever the field says.
+  EXPECT_EQ(load_guest_image(write_arm64_image(0x1234, 0, 0), kRam, kRamSize).load, kRam + 0x80000);
+}
+
+TEST(GuestImage, a_big_endian_or_too_large_arm64_image_is_refused) {
+  EXPECT_NE(refusal(write_arm64_image(0, 0x200000, 1)).find("big-endian"), std::string::npos);
+  EXPECT_THROW(load_guest_image(write_arm64_image(0, 0x2000000, 0xa), kRam, 0x1000000), host::ImageOutsideRam);
+}
+
 }  // namespace

@@ -22,6 +22,10 @@ cases=(
 realms:
   r0:
     memory: 64MiB|bad.yaml:4|realms.r0.image"
+  "initrd that does not exist|$head
+    initrd: /nonexistent/initramfs.cpio|bad.yaml:5|realms.r0.initrd"
+  "bootargs not a string|$head
+    bootargs: [console=ttyAMA0]|bad.yaml:5|realms.r0.bootargs"
   "bad populate mode|$head
     populate: sometimes|bad.yaml:5|realms.r0.populate"
   "zero vCPUs|$head

@@ -15,6 +15,8 @@ json() { python3 -c "import json,sys; d=json.load(open('$1')); print(eval(sys.ar
 check "realm-lifecycle runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/rl.txt"'
 check "realm-lifecycle console: hello, CPU 1, host call reply, done" \
   'grep -q "| realm-hello: done" "$work/rl.txt" && grep -q "cpu 1 ran with context 0x101" "$work/rl.txt" && grep -q "host wrote \"hello from the host\"" "$work/rl.txt"'
+check "realm-lifecycle: the PL011 console goes to console-r0.txt, as in stats.json" \
+  '[ "$(json $work/rl/stats.json "d[\"guest\"][\"console\"][\"r0\"] == open(\"$work/rl/console-r0.txt\").read() and \"realm-hello: done\" in d[\"guest\"][\"console\"][\"r0\"]")" = True ]'
 check "realm-lifecycle exit reasons seen" \
   '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_PSCI\"] >= 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_HOST_CALL\"] == 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_RIPAS_CHANGE\"] == 1 and d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] > 100")" = True ]'
 check "realm-lifecycle: every granule undelegated, no host fault" \
@@ -26,8 +28,8 @@ check "realm phases measured" \
 check "trace.json has RMI, RSI, guest slices on per-PE world tracks" \
   'grep -q "\"RMI_REC_ENTER\"" "$work/rl/trace.json" && grep -q "\"RSI_HOST_CALL\"" "$work/rl/trace.json" && grep -q "\"cat\":\"guest\"" "$work/rl/trace.json" && grep -q "soc.pe1" "$work/rl/trace.json"'
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl2" -q; rc=$?
-check "same scenario and seed: byte-identical stats.json and trace.json" \
-  '[ $rc = 0 ] && cmp -s "$work/rl/stats.json" "$work/rl2/stats.json" && cmp -s "$work/rl/trace.json" "$work/rl2/trace.json"'
+check "same scenario and seed: byte-identical stats.json, trace.json and console" \
+  '[ $rc = 0 ] && cmp -s "$work/rl/stats.json" "$work/rl2/stats.json" && cmp -s "$work/rl/trace.json" "$work/rl2/trace.json" && cmp -s "$work/rl/console-r0.txt" "$work/rl2/console-r0.txt"'
 rim1=$(json "$work/rl/stats.json" 'd["realms"]["r0"]["rim"]')
 rim2=$(json "$work/rl2/stats.json" 'd["realms"]["r0"]["rim"]')
 check "RIM equal for identical runs" '[ -n "$rim1" ] && [ "$rim1" = "$rim2" ]'
@@ -51,7 +53,20 @@ check "--trace-insn writes realm instructions with their disassembly" \
 
 # Four RECs on four PEs: CPU_ON of each secondary, AFFINITY_INFO until it is off, CPU_OFF.
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/smp" --set platform.cores=5 --set realms.r0.vcpus=4 \
-  --set 'realms.r0.args=[4]' > "$work/smp.txt"; rc=$?
+  --set 'realms.r0.args=[4]' --dump-dtb "$work/smp/r0.dtb" > "$work/smp.txt"; rc=$?
+# The 4-vCPU realm's device tree, decoded by dtc: 4 CPUs with PSCI over SMC, the GIC's
+# distributor and 4 redistributors, the timer PPIs 13/14/11/10, the PL011 (at its IPA: the
+# realm adds the alias bit itself), memory, chosen with the guest's args.
+dtc -I dtb -O dts "$work/smp/r0.dtb" > "$work/smp/r0.dts" 2> "$work/smp/dtc.err"; dtc_rc=$?
+dts_has() { grep -qF -- "$1" "$work/smp/r0.dts"; }
+check "4-vCPU realm: its DTB decodes with dtc to the expected nodes" \
+  '[ $dtc_rc = 0 ] && [ ! -s "$work/smp/dtc.err" ] && [ "$(grep -c "enable-method = \"psci\"" "$work/smp/r0.dts")" = 4 ] &&
+   dts_has "cpu@3 {" && ! dts_has "cpu@4" && dts_has "method = \"smc\";" && dts_has "compatible = \"arm,psci-1.0" &&
+   dts_has "intc@8000000 {" && dts_has "compatible = \"arm,gic-v3\";" &&
+   dts_has "reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0x80000>;" &&
+   dts_has "compatible = \"arm,armv8-timer\";" && dts_has "interrupts = <0x01 0x0d 0x04 0x01 0x0e 0x04 0x01 0x0b 0x04 0x01 0x0a 0x04>;" &&
+   dts_has "pl011@9000000 {" && dts_has "reg = <0x00 0x9000000 0x00 0x1000>;" && dts_has "stdout-path = \"/pl011@9000000\";" &&
+   dts_has "memory@80000000 {" && dts_has "reg = <0x00 0x80000000 0x00 0x4000000>;" && dts_has "rmesim,args = <0x00 0x04>;"'
 check "4 RECs: every secondary brought up with CPU_ON, ran, and powered off" \
   '[ $rc = 0 ] && (for c in 1 2 3; do grep -q "CPU_ON $c -> 0" "$work/smp.txt" && grep -q "cpu $c ran with context 0x10$c and is off" "$work/smp.txt" || exit 1; done)'
 check "4 RECs ran on four PEs besides the VMM's" \
@@ -76,7 +91,11 @@ check "attack-teardown: the REC and AUX granules destroyed behind KVM's back are
   '[ "$(json $work/atd/stats.json "d[\"granules\"][\"census_at_end\"][\"DELEGATED\"] == 0 and d[\"granules\"][\"census_at_end\"][\"REC_AUX\"] == 0")" = True ]'
 
 # realm-and-vm: a realm and normal VMs; guest abort and host oops.
-"$bin" run "$scen/realm-and-vm.yaml" --out "$work/rv" > "$work/rv.txt"; rc=$?
+"$bin" run "$scen/realm-and-vm.yaml" --out "$work/rv" --dump-dtb "$work/rv/dtb" > "$work/rv.txt"; rc=$?
+check "realm-and-vm: a normal VM's DTB has PSCI over HVC and the PL011 at its IPA; the realm's over SMC" \
+  'dtc -I dtb -O dts "$work/rv/dtb-vm0" 2> /dev/null | grep -q "method = \"hvc\";" &&
+   dtc -I dtb -O dts "$work/rv/dtb-vm0" 2> /dev/null | grep -q "pl011@9000000 {" &&
+   dtc -I dtb -O dts "$work/rv/dtb" 2> /dev/null | grep -q "method = \"smc\";"'
 check "realm-and-vm: realm done, attacker aborted, oops stops vm1 only" \
   '[ $rc = 0 ] && [ "$(json $work/rv/stats.json "d[\"faults\"][\"host_oops\"] == 1 and d[\"faults\"][\"guest_abort\"] == 1 and d[\"vms\"][\"vm0\"][\"result\"][0] == 0xab and d[\"vms\"][\"vm1\"][\"stopped\"] == \"oops\" and d[\"realms\"][\"r0\"][\"result\"][0] == 0")" = True ]'
 
@@ -134,11 +153,12 @@ for bound in '"==3"' '5' '">=5"'; do
     '[ $rc = 1 ] && grep -q "exits2.yaml:7 .*checks hold" "$work/exits.txt" && grep -q "Result: FAILED: .*exits2.yaml:8: check failed: r0 had 4 RMI_EXIT_PSCI exits, expected $want" "$work/exits.txt"'
 done
 
-# RMI_EXIT_SYNC broken down by cause: the causes add up, one MMIO write per console byte.
-check "realm-lifecycle: RMI_EXIT_SYNC by cause in stats.json adds up; one UART write per console byte" \
-  '[ "$(json $work/rl/stats.json "sum(d[\"realms\"][\"r0\"][\"sync_exits\"].values()) == d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_SYNC\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_write\"] == len(d[\"guest\"][\"console\"][\"r0\"]) == d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] > 0")" = True ]'
+# RMI_EXIT_SYNC broken down by cause: the causes add up; per console byte one UARTFR read
+# (room in the FIFO?) and one UARTDR write.
+check "realm-lifecycle: RMI_EXIT_SYNC by cause in stats.json adds up; a UART read and write per console byte" \
+  '[ "$(json $work/rl/stats.json "sum(d[\"realms\"][\"r0\"][\"sync_exits\"].values()) == d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_SYNC\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_write\"] == d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_read\"] == len(d[\"guest\"][\"console\"][\"r0\"]) == d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] / 2 and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] > 0")" = True ]'
 check "realm-lifecycle summary: RMI_EXIT_SYNC by cause" \
-  'grep -q "^    RMI_EXIT_SYNC by cause: mmio_write=[0-9]* private_data_abort=[0-9]* shared_data_abort=1$" "$work/rl.txt"'
+  'grep -q "^    RMI_EXIT_SYNC by cause: mmio_read=[0-9]* mmio_write=[0-9]* private_data_abort=[0-9]* shared_data_abort=1$" "$work/rl.txt"'
 
 # two-realms: two realms whose PEs delegate and undelegate at once, at quanta from 1 us (the
 # PEs yield inside each other's transitions) to 1 ms. Before the GPT lock this lost GPT updates

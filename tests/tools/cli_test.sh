@@ -53,7 +53,7 @@ check "geometry overrides run" '[ $rc = 0 ] && grep -q "\"granule_bytes\": 65536
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/s1b" -q --seed 1; rc1b=$?
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/s2" -q --seed 2; rc2=$?
 tail_of() { grep -o 'token tail [0-9a-f]*' "$1/stats.json"; }
-check "the seed drives the attestation keys: two seeds give different realm tokens" '[ $rc1$rc2 = 00 ] && [ -n "$(tail_of "$work/s1")" ] && [ "$(tail_of "$work/s1")" != "$(tail_of "$work/s2")" ] && ! cmp -s "$work/s1/trace.json" "$work/s2/trace.json"'
+check "the seed drives the attestation keys: two seeds give different realm tokens" '[ $rc1$rc2 = 00 ] && [ -n "$(tail_of "$work/s1")" ] && [ "$(tail_of "$work/s1")" != "$(tail_of "$work/s2")" ] && ! cmp -s "$work/s1/stats.json" "$work/s2/stats.json"'
 check "the same seed twice gives byte-identical outputs" '[ $rc1b = 0 ] && cmp -s "$work/s1/stats.json" "$work/s1b/stats.json" && cmp -s "$work/s1/trace.json" "$work/s1b/trace.json"'
 
 # Outputs do not depend on the working directory or on how a path is spelt: shipped files are
@@ -168,6 +168,11 @@ printf 'name: bad-count\nrealms: {r0: {image: realm-hello}}\nsteps:\n  - check: 
 "$bin" run "$work/badcount.yaml" --out "$work/i" 2> "$work/i.err"; rc=$?
 check "an exit count that is not N, >=N or ==N exits 2 at load" \
   '[ $rc = 2 ] && grep -q "badcount.yaml:4:44: .steps\[0\].check.exits.RMI_EXIT_PSCI.: expected a count" "$work/i.err" && [ ! -e "$work/i" ]'
+
+echo > "$work/afile"
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/dd" -q --dump-dtb "$work/afile/r0.dtb" 2> "$work/dd.err"; rc=$?
+check "a --dump-dtb file that cannot be written exits 2 before the run" \
+  '[ $rc = 2 ] && grep -q "dump-dtb: .*afile/r0.dtb.: not a folder" "$work/dd.err" && [ ! -e "$work/dd" ]'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

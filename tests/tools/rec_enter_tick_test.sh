@@ -21,7 +21,7 @@ realms:
   r0: {memory: 16MiB, vcpus: 1, image: $1, args: $2}
 steps:
   - create: r0
-  - run: {vm: r0, for: 1ms}
+  - run: {vm: r0, for: 3ms}
   - {rmi: REC_ENTER, rec: r0.rec0, run: s1$3}
   - teardown: r0
   - check: {granules_delegated: 0}

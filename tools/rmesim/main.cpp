@@ -29,7 +29,7 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
-             [--trace-insn FILE]
+             [--trace-insn FILE] [--dump-dtb FILE]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim abi [--spec 1.0] [--header|--markdown]
@@ -48,7 +48,7 @@ Commands:
             (the default) a reference table.
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
-             2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
+             2 bad input (scenario, override, profile, guest image, --out, --trace-insn or --dump-dtb;
                nothing is run),
              3 internal error (a simulator bug).
 )";
@@ -113,7 +113,10 @@ int run_cli(int argc, char* argv[]) {
       ("spec", po::value<std::string>()->default_value(platform::abi::kImplemented.version),
        "abi: the RMM spec version whose declaration to print")
       ("header", "abi: print a C header (structures, static_assert(offsetof), FIDs)")
-      ("markdown", "abi: print a markdown reference table (the default)");
+      ("markdown", "abi: print a markdown reference table (the default)")
+      ("dump-dtb", po::value<std::string>(),
+       "write the device tree the VMM gave each VM to this file (FILE for the first VM, FILE-<vm> for the others); "
+       "`dtc -I dtb FILE` decodes it");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -198,6 +201,7 @@ int run_cli(int argc, char* argv[]) {
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
+    if (vm.count("dump-dtb")) ro.dump_dtb = vm["dump-dtb"].as<std::string>();
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
     // On stderr whatever -q says: a failed run always says why.
     if (!r.ok) std::cerr << "rmesim: " << scenario.name << " failed: " << r.failure << "\n";

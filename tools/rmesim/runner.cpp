@@ -111,6 +111,17 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
       const host::Vm& vm = *st->vm;
       w.key(st->spec.name).begin_object();
       w.field("image", st->spec.image).field("memory", st->spec.memory).field("vcpus", st->spec.vcpus);
+      if (st->image.arm64_image) {
+        // The Linux kernel: its Image header, where the VMM put it, and the Debian packages it came from.
+        w.key("linux").begin_object();
+        w.field("text_offset", st->image.text_offset).field("image_size", st->image.image_size).field("flags", st->image.flags);
+        w.field("load", st->image.load).field("dtb", st->dtb_ipa).field("initrd", st->initrd_ipa).field("initrd_bytes", st->initrd_bytes);
+        w.key("packages").begin_array();
+        std::ifstream versions(host::Vmm::linux_dir() + "/versions.txt");
+        for (std::string line; std::getline(versions, line);) w.value(line);
+        w.end_array();
+        w.end_object();
+      }
       w.field("ipa_bits", vm.ipa_bits()).field("first_pe", st->first_pe);
       w.field("stopped", host::to_string(st->stop)).field("stop_detail", st->stop_detail);
       if (st->result) {
@@ -312,6 +323,12 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path());
     if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
   }
+  if (!opt.dump_dtb.empty()) {
+    std::error_code dec;
+    const fs::path p(opt.dump_dtb);
+    std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path());
+    if (!e.empty()) throw platform::ConfigError("--dump-dtb", 0, 0, opt.dump_dtb, e);
+  }
   // Some folders refuse what access() allows (/proc): making them is checked too.
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -486,7 +503,15 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   trace.write_json(trace_json);
   write_file_atomically(dir / "stats.json", json.str());
   write_file_atomically(dir / "trace.json", trace_json.str());
-  if (!opt.quiet) out << "Wrote " << (dir / "stats.json").string() << " and trace.json\n";
+  for (const auto& st : vmm.states()) write_file_atomically(dir / ("console-" + st->spec.name + ".txt"), st->console);
+  for (size_t i = 0; !opt.dump_dtb.empty() && i < vmm.states().size(); ++i) {
+    const auto& st = vmm.states()[i];
+    write_file_atomically(fs::absolute(i == 0 ? opt.dump_dtb : opt.dump_dtb + "-" + st->spec.name),
+                          std::string(st->dtb.begin(), st->dtb.end()));
+  }
+  if (!opt.quiet)
+    out << "Wrote " << (dir / "stats.json").string() << ", trace.json" << (vmm.states().empty() ? "" : " and console-<vm>.txt")
+        << "\n";
   return result;
 }
 

@@ -288,14 +288,16 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   if (realm)
     yaml::only_keys(f, n, key, {"memory", "vcpus", "image", "args", "ram_base", "populate", "populate_size", "shared",
                                 "devices", "ipa_bits", "hash", "rpv", "sve_vl", "pmu_counters", "num_bps", "num_wps",
-                                "ripas", "host_call_reply"});
+                                "ripas", "host_call_reply", "initrd", "bootargs"});
   else
-    yaml::only_keys(f, n, key, {"memory", "vcpus", "image", "args", "ram_base", "devices"});
+    yaml::only_keys(f, n, key, {"memory", "vcpus", "image", "args", "ram_base", "devices", "initrd", "bootargs"});
   host::VmSpec v;
   v.name = name;
   v.realm = realm;
   if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a path to a .bin or .elf)");
   v.image = yaml::str(f, n["image"], key + ".image");
+  if (n["initrd"]) v.initrd = yaml::str(f, n["initrd"], key + ".initrd");
+  if (n["bootargs"]) v.bootargs = yaml::str(f, n["bootargs"], key + ".bootargs");
   if (n["memory"]) {
     v.memory = yaml::size(f, n["memory"], key + ".memory");
     if (v.memory < (1u << 20) || v.memory > (64ull << 30) || (v.memory & 0xFFF))
@@ -468,7 +470,11 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
   const std::string file = host::guest_image_file(v.image);
   if (file != v.image && !std::ifstream(file))
     yaml::fail(f, n["image"], key + ".image", "no guest image at " + file +
-         " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them)");
+         " (shipped images: realm-hello, memtouch, compute, attacker-nvm; make build builds them; "
+         "Debian's vmlinuz and initramfs.cpio: make deps fetches them)");
+  if (!v.initrd.empty() && !std::ifstream(host::guest_image_file(v.initrd)))
+    yaml::fail(f, n["initrd"], key + ".initrd", "no initrd at " + host::guest_image_file(v.initrd) +
+         " (initramfs.cpio: make deps builds it)");
   try {
     host::Vmm::read_image(v);
   } catch (const host::ImageOutsideRam& e) {

@@ -17,6 +17,7 @@
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
+#include "platform/devices/pl011/pl011.h"
 
 namespace host {
 
@@ -34,8 +35,10 @@ struct VmSpec {
   uint64_t memory = 64 * 1024 * 1024;
   uint64_t ram_base = 0x8000'0000;
   unsigned vcpus = 1;
-  std::string image;             // guest image name (built in guest/) or a path to a .bin or .elf (guest_image.h)
-  std::vector<uint64_t> args;    // X0.. of vCPU 0
+  std::string image;             // guest image name (built in guest/), a Linux Image, or a path (guest_image.h)
+  std::string initrd;            // an initramfs loaded below the device tree, as kvmtool does ("" none)
+  std::string bootargs;          // /chosen/bootargs (the kernel command line)
+  std::vector<uint64_t> args;    // rmesim guests' parameters, in the device tree's /chosen/rmesim,args
   bool measured = true;          // KVM_ARM_RMI_POPULATE_FLAGS_MEASURE
   uint64_t populate_size = 0;    // bytes from the load address; 0: the image only
   std::vector<SharedRegion> shared;
@@ -87,7 +90,12 @@ class Vmm {
     uint64_t user_mem = 0;                    // RAM backing (VMM memory)
     std::vector<std::pair<uint64_t, uint64_t>> user_regions;  // (pa, bytes) to free
     uint64_t image_entry = 0, image_bytes = 0, populate_calls = 0;
-    std::string console, line;
+    std::vector<uint8_t> dtb;                 // the device tree vCPU 0 finds at dtb_ipa (X0)
+    uint64_t dtb_ipa = 0;
+    uint64_t initrd_ipa = 0, initrd_bytes = 0;
+    GuestImage image;                         // what was loaded (its bytes released after the load)
+    platform::Pl011 uart;                     // the VM's console, emulated here as kvmtool does
+    std::string console, line;                // everything the UART sent; the line in progress
     std::vector<std::string> events;          // host calls, PSCI, RIPAS decisions, faults
     std::vector<KvmRun> runs;                 // one kvm_run per vCPU
     unsigned threads = 0;                     // vCPU threads inside the current run
@@ -104,8 +112,9 @@ class Vmm {
   const std::vector<std::unique_ptr<VmState>>& states() const { return vms_; }
   Kvm& kvm() { return kvm_; }
 
-  // Where guest images are looked up by name.
+  // Where guest images are looked up by name; where the fetched Linux guest's files are.
   static std::string image_dir();
+  static std::string linux_dir();
   // The guest image of `spec`, read and checked (guest_image.h: an ELF by its program headers,
   // a raw binary by the .json beside it) for the VM's RAM. Throws platform::ConfigError naming
   // the file and what is wrong; ImageOutsideRam if it is readable but RAM does not hold it.
@@ -116,6 +125,7 @@ class Vmm {
   void release(VmState& vs);
   void vcpu_thread(VmState& vs, unsigned index);
   void emulate_mmio(VmState& vs, KvmRun& run);
+  void console_char(VmState& vs, char c);
   void host_call(VmState& vs, KvmRun& run);
   void psci(VmState& vs, Vcpu& vcpu, KvmRun& run);
   void stop_vm(VmState& vs, StopReason r, const std::string& detail);

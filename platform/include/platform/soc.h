@@ -9,6 +9,7 @@
 
 #include <systemc>
 
+#include "platform/memory_map.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
 #include "platform/profile.h"
@@ -37,7 +38,7 @@ class Soc : public sc_core::sc_module {
   // The DMA engine: a Non-secure bus master with its own GPC unit, programmed through its
   // MMIO window at dma_base().
   DmaEngine& dma() { return *dma_; }
-  static constexpr uint64_t dma_base() { return 0x0907'0000; }
+  static constexpr uint64_t dma_base() { return memory_map::kDmaBase; }
   StatGroup& stats() { return stats_; }
   // The run's trace (trace.json): models add slices on their PE's tracks.
   Trace& trace() { return trace_; }

@@ -79,6 +79,7 @@ struct RunOptions {
   std::string out_dir;   // where stats.json goes
   bool quiet = false;    // no summary on stdout
   std::string trace_insn;  // --trace-insn: file for the guest instruction trace (empty: off)
+  std::string dump_dtb;    // --dump-dtb: file for the first VM's device tree, FILE-<vm> for others
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

@@ -6,7 +6,7 @@
 
 #include "platform/abi/smccc.h"
 #include "platform/gpc_unit.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/sim_context.h"
 #include "platform/soc.h"

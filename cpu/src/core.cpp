@@ -11,7 +11,7 @@
 #include <unicorn/unicorn.h>
 
 #include "core_impl.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 
 namespace cpu {

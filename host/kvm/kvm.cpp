@@ -11,7 +11,7 @@
 #include "platform/dram_layout.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "platform/soc_config.h"

@@ -10,7 +10,7 @@
 #include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/nvm_stage2.h"
-#include "platform/log.h"
+#include "sim/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"

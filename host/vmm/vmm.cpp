@@ -8,7 +8,7 @@
 
 #include "host/guest_image.h"
 #include "platform/abi/psci.h"
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 

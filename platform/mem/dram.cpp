@@ -9,7 +9,7 @@
 #include <string>
 
 #include "platform/pas_extension.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 

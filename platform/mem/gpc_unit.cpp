@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "platform/pas_extension.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 

@@ -5,7 +5,7 @@
 
 #include "platform/gpc_unit.h"
 #include "platform/pas_extension.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 

@@ -5,9 +5,9 @@
 
 #include "monitor/root_memory.h"
 #include "platform/gpc_unit.h"
-#include "platform/log.h"
+#include "sim/log.h"
 #include "platform/monitor.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 
 namespace platform {

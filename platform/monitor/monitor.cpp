@@ -7,12 +7,12 @@
 
 #include "monitor/root_memory.h"
 #include "platform/gpc_unit.h"
-#include "platform/log.h"
-#include "platform/profile.h"
+#include "sim/log.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc_config.h"
-#include "platform/time_format.h"
-#include "platform/trace.h"
+#include "sim/time_format.h"
+#include "sim/trace.h"
 
 namespace platform {
 

@@ -6,7 +6,7 @@
 #include "platform/guest_cpu.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 

@@ -20,7 +20,7 @@
 #include "core/vmid.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 class GuestCpu;

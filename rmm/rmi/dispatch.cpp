@@ -6,8 +6,8 @@
 #include <cctype>
 
 #include "core/context.h"
-#include "platform/log.h"
-#include "platform/profile.h"
+#include "sim/log.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 

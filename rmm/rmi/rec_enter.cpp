@@ -6,7 +6,7 @@
 
 #include "core/context.h"
 #include "platform/guest_cpu.h"
-#include "platform/log.h"
+#include "sim/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "rsi/rsi.h"

@@ -9,9 +9,9 @@
 
 #include <systemc>
 
-#include "platform/config_error.h"
-#include "platform/log.h"
-#include "platform/profile.h"
+#include "sim/config_error.h"
+#include "sim/log.h"
+#include "sim/profile.h"
 #include "paths.h"
 #include "runner.h"
 #include "scenario.h"

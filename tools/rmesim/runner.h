@@ -10,7 +10,7 @@
 
 #include <systemc>
 
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/soc.h"
 #include "scenario.h"
 

@@ -22,7 +22,7 @@
 
 #include "gpt/pas.h"
 #include "platform/requester.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 

@@ -15,7 +15,7 @@
 
 #include "gpt/check.h"
 #include "gpt/config.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 

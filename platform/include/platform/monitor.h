@@ -13,7 +13,7 @@
 #include <systemc>
 #include "platform/abi/smccc.h"
 #include "platform/dram_layout.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 #include "platform/timed_lock.h"
 #include "platform/world.h"
 

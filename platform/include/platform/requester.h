@@ -12,7 +12,7 @@
 
 #include "gpt/check.h"
 #include "gpt/pas.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 

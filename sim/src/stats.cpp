@@ -1,8 +1,8 @@
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 #include <algorithm>
 
-#include "platform/json.h"
+#include "sim/json.h"
 
 namespace platform {
 

@@ -1,4 +1,4 @@
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 #include <cerrno>
 #include <cmath>
@@ -8,8 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "platform/config_error.h"
-#include "platform/input_file.h"
+#include "sim/config_error.h"
+#include "sim/input_file.h"
 
 namespace platform {
 namespace {

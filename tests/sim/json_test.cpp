@@ -1,10 +1,10 @@
-#include "platform/json.h"
+#include "sim/json.h"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 TEST(JsonWriter, writes_nested_values_in_order_with_escapes) {
   std::ostringstream os;
@@ -29,7 +29,7 @@ TEST(StatGroup, counters_and_children_come_out_in_registration_order) {
   EXPECT_EQ(root.find_counter("child.x"), nullptr);
 }
 
-#include "platform/trace.h"
+#include "sim/trace.h"
 
 TEST(Trace, keeps_a_bounded_number_of_events_per_track_and_says_how_many_it_elided) {
   platform::Trace t;

@@ -1,4 +1,4 @@
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <regex>
 #include <sstream>
 
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 
 using platform::ConfigError;
 using platform::TimingProfile;

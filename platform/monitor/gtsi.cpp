@@ -73,8 +73,8 @@ uint64_t Monitor::update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt:
     table.set_granule(pa, gpt::Gpi::NoAccess);
     tlbi_broadcast_rpa(caller, pa, gsize);
     if (uint8_t* host = caller.dram_pointer(pa, gsize)) std::memset(host, 0, gsize);
-    caller.charge(TimingProfile::transfer(scrub_bytes_per_ns_, gsize));
-    caller.charge(t_cmo_granule_ + t_cmo_granule_);
+    caller.charge(scrub_, gsize);
+    caller.charge(t_cmo_granule_, 2);
     table.set_granule(pa, to);
     tlbi_broadcast_rpa(caller, pa, gsize);
     ++undelegates_;

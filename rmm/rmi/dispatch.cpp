@@ -73,7 +73,7 @@ static_assert(rows_valid(), "RMI dispatch table must list each v1.0 command once
 struct Slot {
   const Row* row = nullptr;
   CommandStats* stats = nullptr;
-  sc_core::sc_time cost;
+  platform::TimedCost cost;
 };
 
 // The per-RMM dispatch state: FID-indexed slots with the row, its stats and its cost.
@@ -87,10 +87,8 @@ void rmi_dispatch_init(Context& ctx) {
   for (const Row& row : kRows) {
     Slot& s = st->slots[row.fid - rmi::kFidFirst];
     s.row = &row;
-    std::string name = row.name + 4;  // "VERSION", ...
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    s.stats = &ctx.add_command_stats("rmi_" + name);
-    s.cost = ctx.soc.profile().duration(row.cost);
+    s.stats = &ctx.add_command_stats(row.name + 4, ctx.rmi_stats);  // "VERSION", ...
+    s.cost = ctx.soc.profile().charge(row.cost);
   }
 }
 
@@ -102,7 +100,7 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
     return;
   }
   const Row& row = *slot->row;
-  const sc_core::sc_time start = req.now();
+  const platform::CostMeter meter(req.ledger(), req.now());
   req.charge(slot->cost);
   // Handlers read X1..X<in> as passed and write results X1..X<out>, which start at zero.
   platform::abi::SmcRegs args = regs;
@@ -113,8 +111,7 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   const uint64_t x0 = row.handler(ctx, call);
   regs.x[0] = x0;
   for (unsigned i = 1; i <= row.out; ++i) regs.x[i] = results.x[i];
-  slot->stats->count(x0);
-  slot->stats->time.add(req.now() - start);
+  slot->stats->count(x0, meter, req);
   if (row.log)
     RMESIM_LOG(platform::LogLevel::Debug, "soc.rmm",
                row.name << "(0x" << std::hex << a1 << ", 0x" << a2 << ") -> "

@@ -1,6 +1,8 @@
 // RSI/PSCI dispatch for SMCs a running REC makes, and helpers shared by the RSI families.
 #include "rsi/rsi.h"
 
+#include <cctype>
+
 #include "platform/abi/psci.h"
 #include "platform/requester.h"
 
@@ -37,13 +39,17 @@ const RsiRow* find_row(uint32_t fid) {
 }  // namespace
 
 void rsi_stats_init(Context& ctx) {
-  for (const auto& r : kRsiRows) ctx.rsi_stats[r.fid] = &ctx.add_command_stats(r.name);
-  ctx.rsi_stats[0] = &ctx.add_command_stats("psci");
+  for (const auto& r : kRsiRows) {
+    std::string name = r.name + 4;  // "version", ... as the spec writes it: "VERSION"
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    ctx.rsi_stats[r.fid] = &ctx.add_command_stats(name, ctx.rsi_stats_group);
+  }
+  ctx.rsi_stats[0] = &ctx.add_command_stats("PSCI", ctx.rsi_stats_group);
 }
 
 RsiOutcome rsi_handle(RsiCall& call) {
   const uint32_t fid = static_cast<uint32_t>(call.arg(0));
-  const sc_core::sc_time start = call.req.now();
+  const platform::CostMeter meter(call.req.ledger(), call.req.now());
   call.req.charge(call.ctx.costs.rsi_dispatch);
   RsiOutcome o;
   CommandStats* st = nullptr;
@@ -57,10 +63,7 @@ RsiOutcome rsi_handle(RsiCall& call) {
     call.ret(0, platform::abi::kSmcUnknown);  // SMCCC: not supported
     o = RsiOutcome::Resume;
   }
-  if (st) {
-    st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0]);
-    st->time.add(call.req.now() - start);
-  }
+  if (st) st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0], meter, call.req);
   return o;
 }
 

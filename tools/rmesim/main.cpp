@@ -83,7 +83,11 @@ int run_cli(int argc, char* argv[]) {
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
       ("quiet,q", "no summary on stdout (errors and failed checks still go to stderr)")
       ("trace-insn", po::value<std::string>(),
-       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
+       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow")
+      ("stats-format", po::value<std::string>()->default_value("values"),
+       "stats.json's tree: values, or described (each statistic as {value, unit, desc})")
+      ("host-seconds", "stats.json gives the host seconds of each phase and command too (they differ from run to run)")
+      ("stats-text", "the summary lists every non-zero statistic of the tree");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -158,6 +162,12 @@ int run_cli(int argc, char* argv[]) {
     }
     const auto scenario = rmesim::load_scenario(args[0], overrides, have_seed ? &seed : nullptr);
     rmesim::RunOptions ro;
+    const std::string format = vm["stats-format"].as<std::string>();
+    if (format != "values" && format != "described")
+      throw platform::ConfigError("--stats-format", 0, 0, format, "must be values or described");
+    ro.stats.described = format == "described";
+    ro.stats.host_seconds = vm.count("host-seconds");
+    ro.stats_text = vm.count("stats-text");
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();

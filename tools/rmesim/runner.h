@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,7 @@
 #include <systemc>
 
 #include "sim/profile.h"
+#include "sim/stats_json.h"
 #include "platform/soc.h"
 #include "scenario.h"
 
@@ -33,6 +35,7 @@ class RunFailure : public std::runtime_error {
 struct Phase {
   std::string name;
   sc_core::sc_time start, end;
+  platform::Breakdown time;  // on the stepping PE, by cost
 };
 
 struct StepRecord {
@@ -55,6 +58,7 @@ class RunContext {
   std::vector<Phase> phases;
   std::vector<StepRecord> steps;
   std::string current_outcome;
+  std::optional<platform::CostMeter> phase_meter;  // of the open phase
 
   // The software stack above the platform (null when a scenario runs without one).
   rmm::Rmm* rmm = nullptr;
@@ -79,6 +83,8 @@ struct RunOptions {
   std::string out_dir;   // where stats.json goes
   bool quiet = false;    // no summary on stdout
   std::string trace_insn;  // --trace-insn: file for the guest instruction trace (empty: off)
+  platform::StatsJsonOptions stats;  // --stats-format, --host-seconds
+  bool stats_text = false;  // --stats-text: every non-zero statistic in the summary
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

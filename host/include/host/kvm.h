@@ -25,6 +25,8 @@
 #include "host/page_allocator.h"
 #include "host/rmi_client.h"
 #include "platform/guest_cpu.h"
+#include "sim/cost_ledger.h"
+#include "sim/stats.h"
 
 namespace platform {
 class Pe;
@@ -199,7 +201,7 @@ class Kvm {
   bool zero(HostAccess k, Vm* vm, const std::string& ctx, uint64_t pa, uint64_t len);
 
   // Host time for work the models charge by name (host.* costs in the timing profile).
-  void charge(const sc_core::sc_time& t);
+  void charge(const platform::TimedCost& c);
   void charge_memcpy(uint64_t bytes);
 
   platform::Soc& soc() { return soc_; }
@@ -219,8 +221,8 @@ class Kvm {
 
   // Costs (host.* in the profile).
   struct Costs {
-    sc_core::sc_time ioctl, page_alloc, exit_handling, user_exit, s2_fault;
-    double memcpy_bytes_per_ns = 10;
+    platform::TimedCost ioctl, page_alloc, exit_handling, user_exit, s2_fault;
+    platform::RateCost memcpy;
   };
   const Costs& costs() const { return costs_; }
 
@@ -234,6 +236,9 @@ class Kvm {
   RmiClient rmi_;
   PageAllocator pages_;
   Costs costs_;
+  platform::StatGroup stats_;  // soc.host
+  // A new VM's stats group: its name, or "name#N" for the Nth VM of that name.
+  std::string vm_stats_name(const std::string& vm_name) const;
   bool rmi_ok_ = false;
   uint64_t features0_ = 0;
   std::vector<std::unique_ptr<Vm>> vms_;
@@ -317,8 +322,14 @@ class Vm {
   const std::map<std::string, uint64_t>& sync_exits() const { return sync_exits_; }  // cause -> count
   // The count behind any of exit_counter_names() (0 when it never happened).
   uint64_t exit_count(const std::string& name) const;
-  const std::map<std::string, double>& phase_ns() const { return phase_ns_; }
-  void add_phase_time(const std::string& phase, const sc_core::sc_time& t);
+  // soc.host.<vm>: this VM's statistics.
+  const platform::StatGroup& stats() const { return stats_; }
+  // Where the simulated time of each realm lifecycle phase went (soc.host.<vm>.phases).
+  struct Phases {
+    explicit Phases(platform::StatGroup& g);
+    platform::Breakdown &create, &populate, &rec_create, &activate, &teardown;
+  };
+  Phases& phases() { return phases_; }
   uint64_t ns_page_count_for_test() const { return user_pages_.size(); }
 
  private:
@@ -383,7 +394,9 @@ class Vm {
 
   std::vector<std::pair<uint64_t, uint64_t>> user_pages_;  // VMM memory runs the kernel tracks
   std::map<std::string, uint64_t> rec_exits_, kvm_exits_, sync_exits_;
-  std::map<std::string, double> phase_ns_;
+  platform::StatGroup stats_;
+  platform::StatGroup phase_stats_{"phases", &stats_};
+  Phases phases_{phase_stats_};
 };
 
 class Vcpu {

@@ -98,8 +98,8 @@ class Monitor {
   uint64_t delegable_base_ = 0, delegable_end_ = 0;
   uint64_t l1_base_ = 0, gpt_bytes_ = 0;
 
-  sc_core::sc_time t_world_switch_, t_tlbi_, t_cmo_granule_;
-  double scrub_bytes_per_ns_;
+  TimedCost t_world_switch_, t_tlbi_, t_cmo_granule_;
+  RateCost scrub_;
 
   StatGroup stats_;
   Counter& smcs_;

@@ -17,7 +17,7 @@
 #include "guest_images/compute.h"
 #include "loops.h"
 #include "platform/guest_cpu.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/sim_context.h"
 #include "platform/soc.h"

@@ -6,7 +6,7 @@
 
 #include "platform/abi/smccc.h"
 #include "platform/gpc_unit.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/sim_context.h"
 #include "platform/soc.h"
@@ -42,7 +42,7 @@ void BM_GpcCheckWarm(benchmark::State& state) {
   auto& b = Bench::get();
   b.run([&](Pe& pe) {
     const uint64_t base = b.soc->config().dram_base;
-    sc_core::sc_time d;
+    platform::Delay d;
     uint64_t i = 0;
     for (auto _ : state) {
       // 64 granules in turn: all stay in the cache.
@@ -63,7 +63,7 @@ void BM_GpcCheckColdWalk(benchmark::State& state) {
     r.x[0] = abi::kRmmGtsiDelegate;
     r.x[1] = base;
     b.soc->monitor().smc(pe.requester(), World::Realm, r);
-    sc_core::sc_time d;
+    platform::Delay d;
     uint64_t i = 0;
     for (auto _ : state) {
       const uint64_t pa = base + 0x1000 + ((i++ & 255) << 12);

@@ -10,7 +10,7 @@
 #include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/sim_context.h"
 #include "platform/soc.h"

@@ -12,7 +12,7 @@
 
 #include "core_impl.h"
 #include "tlbi.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 
 namespace cpu {
@@ -59,9 +59,9 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
              stat_group_.time("fill_time", "simulated time of translation fills")} {
   double mhz = profile.number("core.clock");
   double cpi = profile.number("core.cpi");
-  impl_->costs.insn = sc_core::sc_time(cpi * 1000.0 / mhz, sc_core::SC_NS);
-  impl_->costs.fill = profile.duration("cpu.fill");
-  impl_->costs.exception_entry = profile.duration("cpu.exception_entry");
+  impl_->costs.insn = {platform::TimingProfile::cost_id("core.cpi"), sc_core::sc_time(cpi * 1000.0 / mhz, sc_core::SC_NS)};
+  impl_->costs.fill = profile.charge("cpu.fill");
+  impl_->costs.exception_entry = profile.charge("cpu.exception_entry");
   impl_->costs.counter_mhz = profile.number("cpu.counter_frequency");
   impl_->costs.max_slice = static_cast<uint64_t>(profile.number("cpu.max_slice"));
   impl_->stats = &stats_;
@@ -132,7 +132,7 @@ PeContext& UnicornCpu::Impl::context(platform::Pe& pe) {
     PeContext* ctx = c.get();
     Costs* k = &costs;
     c->engine.set_counter_source([ctx, k]() {
-      sc_core::sc_time t = ctx->pe->requester().now() + k->insn * static_cast<double>(ctx->engine.slice_executed());
+      sc_core::sc_time t = ctx->pe->requester().now() + k->insn.time * static_cast<double>(ctx->engine.slice_executed());
       return static_cast<uint64_t>(t.to_seconds() * k->counter_mhz * 1e6);
     });
     c->engine.set_tlb_filler([this, ctx](uint64_t va, uint32_t access, uint64_t& pa, uint32_t& perms) {
@@ -202,7 +202,7 @@ GuestExit UnicornCpu::Impl::run(platform::Pe& pe, GuestState& st, platform::Stag
     total += n;
     stats->instructions += n;
     ++stats->slices;
-    req.charge(costs.insn * static_cast<double>(n));
+    req.charge(costs.insn, static_cast<double>(n));
     std::optional<GuestExit> out;
     if (debug_) std::fprintf(stderr, "cpu%u: stop kind %d intno %u addr 0x%llx write %d fetch %d pc 0x%llx n %llu\n", c.index, int(stop.kind), stop.intno, (unsigned long long)stop.address, stop.write, stop.fetch, (unsigned long long)c.engine.pc(), (unsigned long long)n);
     switch (stop.kind) {
@@ -250,7 +250,7 @@ uint64_t UnicornCpu::Impl::slice_fit(platform::Requester& req) const {
   sc_core::sc_time left = quantum > local ? quantum - local : sc_core::SC_ZERO_TIME;
   const sc_core::sc_time idle = sc_core::sc_time_to_pending_activity();
   if (idle > local && idle - local > left) left = idle - local;
-  const double fit = left / costs.insn;
+  const double fit = left / costs.insn.time;
   return fit >= static_cast<double>(kNoLimit) ? kNoLimit : static_cast<uint64_t>(fit);
 }
 

@@ -30,9 +30,9 @@ constexpr uint64_t kEsrIl = 1ull << 25;
 constexpr uint64_t esr(uint32_t ec, uint64_t iss) { return uint64_t{ec} << 26 | kEsrIl | iss; }
 
 struct Costs {
-  sc_core::sc_time insn;             // core.cpi / core.clock
-  sc_core::sc_time fill;             // cpu.fill: TLB refill bookkeeping beyond walk + GPC
-  sc_core::sc_time exception_entry;  // cpu.exception_entry: taking an exception (guest or EL2)
+  platform::TimedCost insn;             // core.cpi / core.clock (charged as core.cpi)
+  platform::TimedCost fill;             // cpu.fill: TLB refill bookkeeping beyond walk + GPC
+  platform::TimedCost exception_entry;  // cpu.exception_entry: taking an exception (guest or EL2)
   double counter_mhz = 1000;         // cpu.counter_frequency
   uint64_t max_slice = 100000;       // cpu.max_slice: the longest slice between time syncs
 };

@@ -73,9 +73,10 @@ std::optional<GuestExit> UnicornCpu::Impl::stage2_fill(PeContext& c, uint64_t ip
   }
   // The GPC on the stage-2 output, with the PAS the stage-2 entry gives (GPC priority after
   // the stage-2 walk, as in the architecture's translate-then-check order).
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  platform::Delay delay;
   const gpt::GpcResult g = pe.gpc().check(r.pa, kPage, r.pas, delay);
-  pe.requester().charge(delay + costs.fill);
+  delay.add(costs.fill);
+  pe.requester().charge(delay);
   if (!g.ok()) {
     x.kind = GuestExitKind::Gpf;
     x.gpf = g;

@@ -13,7 +13,7 @@
 #include "platform/dram_layout.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "platform/soc_config.h"
@@ -113,14 +113,14 @@ const char* to_string(RealmState s) {
 Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostOptions opt)
     : soc_(soc), cpu_(cpu), tracer_(tracer), opt_(opt), rmi_(soc),
       pages_(host_pool(soc.config()).base, host_pool(soc.config()).size),
-      vmids_(256, false) {
+      stats_("host", &soc.stats()), vmids_(256, false) {
   const auto& p = soc.profile();
-  costs_.ioctl = p.duration("host.ioctl");
-  costs_.page_alloc = p.duration("host.page_alloc");
-  costs_.exit_handling = p.duration("host.exit_handling");
-  costs_.user_exit = p.duration("host.user_exit");
-  costs_.s2_fault = p.duration("host.s2_fault");
-  costs_.memcpy_bytes_per_ns = p.bytes_per_ns("host.memcpy");
+  costs_.ioctl = p.charge("host.ioctl");
+  costs_.page_alloc = p.charge("host.page_alloc");
+  costs_.exit_handling = p.charge("host.exit_handling");
+  costs_.user_exit = p.charge("host.user_exit");
+  costs_.s2_fault = p.charge("host.s2_fault");
+  costs_.memcpy = p.rate("host.memcpy");
   vmids_[0] = true;  // VMID 0 is the host's
 }
 
@@ -189,13 +189,17 @@ void Kvm::user_free(uint64_t pa, uint64_t bytes) {
   pages_.free(pa, (bytes + PageAllocator::kPage - 1) / PageAllocator::kPage);
 }
 
+std::string Kvm::vm_stats_name(const std::string& vm_name) const {
+  unsigned same = 0;
+  for (const auto& vm : vms_) same += vm->name() == vm_name;
+  return same ? vm_name + "#" + std::to_string(same + 1) : vm_name;
+}
+
 void Kvm::kick(unsigned pe_index) { soc_.pe(pe_index).interrupt(); }
 
-void Kvm::charge(const sc_core::sc_time& t) { current_pe(soc_).requester().charge(t); }
+void Kvm::charge(const platform::TimedCost& c) { current_pe(soc_).requester().charge(c); }
 
-void Kvm::charge_memcpy(uint64_t bytes) {
-  charge(platform::TimingProfile::transfer(costs_.memcpy_bytes_per_ns, bytes));
-}
+void Kvm::charge_memcpy(uint64_t bytes) { charge(costs_.memcpy.of(bytes)); }
 
 bool Kvm::access(HostAccess kind, Vm* vm, const std::string& context, bool write, uint64_t pa, void* buf,
                  uint64_t len) {

@@ -13,7 +13,7 @@
 #include "host/vm.h"
 #include "nvm_stage2.h"
 #include "platform/abi/rmm_abi_1_0.h"
-#include "platform/log.h"
+#include "sim/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
@@ -23,20 +23,19 @@ namespace host {
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
 
-// Measures simulated time on the current PE into a VM phase.
+// Measures the simulated time on the current PE of one lifecycle phase, by cost.
 struct PhaseTimer {
-  Vm& vm;
-  std::string phase;
+  platform::Breakdown& phase;
   platform::Requester& req;
-  sc_core::sc_time start;
-  PhaseTimer(Vm& v, std::string p, platform::Soc& soc)
-      : vm(v), phase(std::move(p)), req(current_pe(soc).requester()), start(req.now()) {}
-  ~PhaseTimer() { vm.add_phase_time(phase, req.now() - start); }
+  platform::CostMeter meter;
+  PhaseTimer(platform::Breakdown& p, platform::Soc& soc)
+      : phase(p), req(current_pe(soc).requester()), meter(req.ledger(), req.now()) {}
+  ~PhaseTimer() { meter.stop(phase, req.ledger(), req.now()); }
 };
 }  // namespace
 
 Vm::Vm(Kvm& kvm, std::string name, bool realm, unsigned ipa_bits)
-    : kvm_(kvm), name_(std::move(name)), realm_(realm), ipa_bits_(ipa_bits) {
+    : kvm_(kvm), name_(std::move(name)), realm_(realm), ipa_bits_(ipa_bits), stats_(kvm.vm_stats_name(name_), &kvm.stats_) {
   cfg_.ipa_bits = ipa_bits;
   if (!realm_) {
     nvm_s2_ = std::make_unique<NvmStage2>(*this);
@@ -51,9 +50,12 @@ Vm::Vm(Kvm& kvm, std::string name, bool realm, unsigned ipa_bits)
 
 Vm::~Vm() = default;
 
-void Vm::add_phase_time(const std::string& phase, const sc_core::sc_time& t) {
-  phase_ns_[phase] += t.to_seconds() * 1e9;
-}
+Vm::Phases::Phases(platform::StatGroup& g)
+    : create(g.breakdown("create", "RMI_REALM_CREATE and what it needs (RD, root RTTs, VMID)")),
+      populate(g.breakdown("populate", "KVM_ARM_RMI_POPULATE: initial image and memory")),
+      rec_create(g.breakdown("rec_create", "RECs: RMI_REC_CREATE with their AUX granules")),
+      activate(g.breakdown("activate", "RMI_REALM_ACTIVATE")),
+      teardown(g.breakdown("teardown", "destroying the realm and undelegating its granules")) {}
 
 std::optional<uint64_t> Vm::alloc_page(uint64_t pages, uint64_t align) {
   kvm_.charge(kvm_.costs().page_alloc);
@@ -187,7 +189,7 @@ uint64_t Vm::params_page() {
 // RMI_REALM_CREATE, RMI_REC_AUX_COUNT, then the initial RIPAS of every private memory region.
 int Vm::ensure_created() {
   if (state_ != RealmState::None) return state_ == RealmState::Dead ? -EIO : 0;
-  PhaseTimer timer(*this, "create", kvm_.soc());
+  PhaseTimer timer(phases_.create, kvm_.soc());
   cfg_locked_ = true;
   const Stage2Geometry geo = stage2_geometry(ipa_bits_);
   level_start_ = geo.level_start;
@@ -383,7 +385,7 @@ int Vm::rmi_populate(RmiPopulate& a) {
   if (!s || !s->r.guest_memfd || a.base + a.size > s->r.guest_phys_addr + s->r.memory_size) return -EINVAL;
   if (state_ != RealmState::None && state_ != RealmState::New) return -EBUSY;  // only before the first run
   if (int rc = ensure_created()) return rc;
-  PhaseTimer timer(*this, "populate", kvm_.soc());
+  PhaseTimer timer(phases_.populate, kvm_.soc());
   auto& pe = current_pe(kvm_.soc());
   const sc_core::sc_time start = pe.requester().now();
   // Per-call RMI slices for the first pages only: a 1 GiB populate is 2^18 pages.
@@ -422,7 +424,7 @@ int Vm::activate(Vcpu& first) {
   int rc = ensure_created();
   if (rc == 0 && state_ != RealmState::New) rc = -EINVAL;
   if (rc == 0) {
-    PhaseTimer timer(*this, "rec_create", kvm_.soc());
+    PhaseTimer timer(phases_.rec_create, kvm_.soc());
     std::vector<Vcpu*> order;
     for (auto& v : vcpus_) order.push_back(v.get());
     if (kvm_.options().abi == AbiVariant::V14)  // the MPIDR-to-REC link is the vCPU's MPIDR
@@ -433,7 +435,7 @@ int Vm::activate(Vcpu& first) {
       if ((rc = v->create_rec())) break;
   }
   if (rc == 0) {
-    PhaseTimer timer(*this, "activate", kvm_.soc());
+    PhaseTimer timer(phases_.activate, kvm_.soc());
     rc = kvm_.rmi().realm_activate(rd_).ok() ? 0 : -ENXIO;
   }
   if (rc == 0) state_ = RealmState::Active;
@@ -474,7 +476,7 @@ void Vm::oops(const std::string& why) {
 void Vm::destroy() {
   if (destroyed_) return;
   kvm_.charge(kvm_.costs().ioctl);
-  PhaseTimer timer(*this, "teardown", kvm_.soc());
+  PhaseTimer timer(phases_.teardown, kvm_.soc());
   destroyed_ = true;
   if (realm_) destroy_realm();
   if (!realm_) {

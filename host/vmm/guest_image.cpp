@@ -11,8 +11,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "host/vmm.h"
-#include "platform/config_error.h"
-#include "platform/input_file.h"
+#include "sim/config_error.h"
+#include "sim/input_file.h"
 
 namespace host {
 

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cstring>
 
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, Requester& master, gpt::Pas pas,
                      const TimingProfile& profile, StatGroup& parent_stats)
     : sc_module(name), regs("regs"), master_(master), pas_(pas),
-      t_setup_(profile.duration("dma.setup")),
+      t_setup_(profile.charge("dma.setup")),
       stats_(std::string(basename()), &parent_stats),
       transfers_(stats_.counter("transfers", "DMA transfers started")),
       bytes_(stats_.counter("bytes", "bytes copied")),

@@ -8,14 +8,14 @@
 #include <string>
 
 #include "platform/pas_extension.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 
 Dram::Dram(sc_core::sc_module_name name, uint64_t base, uint64_t size, const TimingProfile& profile)
     : sc_module(name), socket("socket"), base_(base), size_(size),
-      t_latency_(profile.duration("dram.latency")),
-      bytes_per_ns_(profile.bytes_per_ns("dram.bandwidth")) {
+      latency_(profile.charge("dram.latency")),
+      bandwidth_(profile.rate("dram.bandwidth")) {
   // MAP_NORESERVE: a 64 GiB DRAM costs only what is touched. No MADV_HUGEPAGE: with the
   // kernel's default defrag policy it compacts at first touch (a bare first pass over 512 MiB,
   // one write per 4 KiB, measured 15.7 us per 4 KiB with it and 6.2 us without).
@@ -40,8 +40,13 @@ void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   }
   if (gp.is_read()) std::memcpy(gp.get_data_ptr(), mem_ + off, len);
   else if (gp.is_write()) std::memcpy(mem_ + off, gp.get_data_ptr(), len);
-  delay += TimingProfile::transfer(bytes_per_ns_, len);
-  if (gp.is_read()) delay += t_latency_;  // writes are posted: see Requester::access
+  // Writes are posted: see Requester::access.
+  Delay here;
+  here.add(bandwidth_.of(len));
+  if (gp.is_read()) here.add(latency_);
+  delay += here.total();
+  if (auto* ext = gp.get_extension<PasExtension>(); ext && ext->costs)
+    for (const auto& p : here) ext->costs->add({p.id, sc_core::sc_time::from_value(p.ps)});
   gp.set_dmi_allowed(true);
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -51,8 +56,8 @@ bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
   dmi.set_start_address(0);
   dmi.set_end_address(size_ - 1);
   dmi.allow_read_write();
-  dmi.set_read_latency(t_latency_);
-  dmi.set_write_latency(t_latency_);
+  dmi.set_read_latency(latency_.time);
+  dmi.set_write_latency(latency_.time);
   return true;
 }
 

@@ -3,14 +3,14 @@
 #include <cstring>
 
 #include "platform/pas_extension.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 
 GpcUnit::GpcUnit(sc_core::sc_module_name name, uint32_t requester_id, const TimingProfile& profile,
                  StatGroup& parent_stats)
     : sc_module(name), in("in"), out("out"), requester_id_(requester_id),
-      t_hit_(profile.duration("gpc.cache_hit")), t_walk_level_(profile.duration("gpt.walk_level")),
+      t_hit_(profile.charge("gpc.cache_hit")), t_walk_level_(profile.charge("gpt.walk_level")),
       stat_group_("gpc", &parent_stats),
       stats_{stat_group_.counter("checks", "granule protection checks"),
              stat_group_.counter("cache_hits", "checks answered from the GPC cache"),
@@ -70,7 +70,7 @@ void GpcUnit::count_fault(gpt::GpfKind kind) {
   }
 }
 
-gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, sc_core::sc_time& delay) {
+gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, Delay& delay) {
   ++stats_.checks;
   gpt::GpcResult r;
   r.pa = pa;
@@ -91,14 +91,14 @@ gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, sc_core::sc_tim
   }
   if (hit) {
     ++stats_.cache_hits;
-    delay += t_hit_;
+    delay.add(t_hit_);
     r.gpi = hit->gpi;
     r.level = hit->level;
   } else {
     ++stats_.walks;
-    walk_delay_ = sc_core::SC_ZERO_TIME;
+    walk_reads_ = 0;
     const gpt::GptWalk w = gpt::gpt_walk(geometry_, pa, pas, *this);
-    delay += walk_delay_;
+    if (walk_reads_) delay.add(t_walk_level_ * walk_reads_);
     r.level = w.level;
     r.gpi = w.gpi;
     if (w.fault != gpt::GpfKind::None) {
@@ -123,7 +123,7 @@ gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, sc_core::sc_tim
   return r;
 }
 
-gpt::GpcResult GpcUnit::check(uint64_t pa, uint64_t len, gpt::Pas pas, sc_core::sc_time& delay) {
+gpt::GpcResult GpcUnit::check(uint64_t pa, uint64_t len, gpt::Pas pas, Delay& delay) {
   const uint64_t gsize = uint64_t{1} << p_;
   const uint64_t end = pa + (len ? len : 1);
   gpt::GpcResult r;
@@ -137,7 +137,7 @@ gpt::GpcResult GpcUnit::check(uint64_t pa, uint64_t len, gpt::Pas pas, sc_core::
 
 bool GpcUnit::read_descriptor(uint64_t pa, uint64_t& value) {
   ++stats_.descriptor_reads;
-  walk_delay_ += t_walk_level_;
+  ++walk_reads_;
   if (!gpt_dmi_valid_ || pa < gpt_dmi_.get_start_address() || pa + 8 - 1 > gpt_dmi_.get_end_address()) {
     tlm::tlm_generic_payload gp;
     gp.set_address(pa);
@@ -170,7 +170,12 @@ bool GpcUnit::read_descriptor(uint64_t pa, uint64_t& value) {
 void GpcUnit::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   PasExtension* ext = gp.get_extension<PasExtension>();
   const gpt::Pas pas = ext ? ext->pas : gpt::Pas::NonSecure;
-  const gpt::GpcResult r = check(gp.get_address(), gp.get_data_length(), pas, delay);
+  // The check's time, by cost, goes where the requester asked (PasExtension::costs).
+  Delay local;
+  Delay& costs = ext && ext->costs ? *ext->costs : local;
+  const sc_core::sc_time before = costs.total();
+  const gpt::GpcResult r = check(gp.get_address(), gp.get_data_length(), pas, costs);
+  delay += costs.total() - before;
   if (!r.ok()) {
     if (ext) ext->gpf = r;
     gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);

@@ -5,15 +5,15 @@
 
 #include "platform/gpc_unit.h"
 #include "platform/pas_extension.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 namespace platform {
 
 Requester::Requester(sc_core::sc_module_name name, uint32_t id, GpcUnit& gpc,
                      const TimingProfile& profile, StatGroup& parent_stats)
     : sc_module(name), socket("socket"), id_(id), gpc_(gpc),
-      t_latency_(profile.duration("dram.latency")),
-      bytes_per_ns_(profile.bytes_per_ns("dram.bandwidth")),
+      latency_(profile.charge("dram.latency")),
+      bandwidth_(profile.rate("dram.bandwidth")),
       stat_group_("mem", &parent_stats),
       reads_(stat_group_.counter("reads", "memory reads")),
       writes_(stat_group_.counter("writes", "memory writes (including fills)")),
@@ -56,7 +56,7 @@ uint8_t* Requester::dram_window(uint64_t pa, uint64_t& base, uint64_t& size) {
 AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, gpt::Pas pas,
                                uint8_t byte) {
   AccessStatus st;
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  Delay delay;
   if (op == Op::Read) ++reads_; else ++writes_;
   uint8_t* host = len ? dram_pointer(pa, len) : nullptr;
   if (host) {
@@ -70,8 +70,8 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
       }
       // Reads wait for the data; writes are posted (store buffers, write-back caches), so
       // they cost only their share of bandwidth.
-      delay += TimingProfile::transfer(bytes_per_ns_, len);
-      if (op == Op::Read) delay += t_latency_;
+      delay.add(bandwidth_.of(len));
+      if (op == Op::Read) delay.add(latency_);
       bytes_ += len;
     }
   } else {
@@ -82,6 +82,7 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
     PasExtension ext;
     ext.pas = pas;
     ext.requester = id_;
+    ext.costs = &delay;
     gp.set_extension(&ext);
     gp.set_command(op == Op::Read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     gp.set_address(pa);
@@ -89,15 +90,18 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
     gp.set_data_length(static_cast<unsigned>(len));
     gp.set_streaming_width(static_cast<unsigned>(len));
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    socket->b_transport(gp, delay);
+    sc_core::sc_time annotated = sc_core::SC_ZERO_TIME;
+    socket->b_transport(gp, annotated);
     gp.clear_extension(&ext);
+    // What a target annotated without naming a cost (a device model) is its own category.
+    if (annotated > delay.total()) delay.add({kCostDevice, annotated - delay.total()});
     st.gpf = ext.gpf;
     st.bus_error = st.gpf.ok() && !gp.is_response_ok();
     if (gp.is_response_ok()) bytes_ += len;
   }
   if (!st.gpf.ok()) ++gpfs_;
   if (st.bus_error) ++bus_errors_;
-  qk_.inc(delay);
+  charge(delay);
   if (sc_core::sc_is_running()) sync_if_needed();
   return st;
 }

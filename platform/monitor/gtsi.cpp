@@ -5,9 +5,9 @@
 
 #include "monitor/root_memory.h"
 #include "platform/gpc_unit.h"
-#include "platform/log.h"
+#include "sim/log.h"
 #include "platform/monitor.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 
 namespace platform {
@@ -73,8 +73,8 @@ uint64_t Monitor::update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt:
     table.set_granule(pa, gpt::Gpi::NoAccess);
     tlbi_broadcast_rpa(caller, pa, gsize);
     if (uint8_t* host = caller.dram_pointer(pa, gsize)) std::memset(host, 0, gsize);
-    caller.charge(TimingProfile::transfer(scrub_bytes_per_ns_, gsize));
-    caller.charge(t_cmo_granule_ + t_cmo_granule_);
+    caller.charge(scrub_, gsize);
+    caller.charge(t_cmo_granule_, 2);
     table.set_granule(pa, to);
     tlbi_broadcast_rpa(caller, pa, gsize);
     ++undelegates_;

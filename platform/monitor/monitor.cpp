@@ -7,21 +7,21 @@
 
 #include "monitor/root_memory.h"
 #include "platform/gpc_unit.h"
-#include "platform/log.h"
-#include "platform/profile.h"
+#include "sim/log.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc_config.h"
-#include "platform/time_format.h"
-#include "platform/trace.h"
+#include "sim/time_format.h"
+#include "sim/trace.h"
 
 namespace platform {
 
 Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& parent_stats)
     : cfg_(cfg),
-      t_world_switch_(profile.duration("smc.world_switch")),
-      t_tlbi_(profile.duration("tlbi.broadcast")),
-      t_cmo_granule_(profile.duration("cache.maint_granule")),
-      scrub_bytes_per_ns_(profile.bytes_per_ns("scrub.bandwidth")),
+      t_world_switch_(profile.charge("smc.world_switch")),
+      t_tlbi_(profile.charge("tlbi.broadcast")),
+      t_cmo_granule_(profile.charge("cache.maint_granule")),
+      scrub_(profile.rate("scrub.bandwidth")),
       stats_("monitor", &parent_stats),
       smcs_(stats_.counter("smcs", "SMCs taken to EL3")),
       smcs_unknown_(stats_.counter("smcs_unknown", "SMCs with a function ID nobody handles")),

@@ -1,6 +1,6 @@
 #include "platform/pe.h"
 
-#include "platform/log.h"
+#include "sim/log.h"
 
 namespace platform {
 

@@ -40,7 +40,7 @@ void TimedLock::acquire(Requester& req) {
   const sc_core::sc_time floor = sc_core::sc_is_running() ? sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
   while (!busy_.empty() && busy_.begin()->second <= floor) busy_.erase(busy_.begin());
   const sc_core::sc_time start = first_fit(busy_, req.now(), sc_core::SC_ZERO_TIME);
-  if (start > req.now()) req.charge(start - req.now());
+  if (start > req.now()) req.charge({kCostLockWait, start - req.now()});
   held_ = true;
   arrived_at_ = arrived;
   acquired_at_ = req.now();
@@ -52,7 +52,7 @@ void TimedLock::release(Requester& req) {
   // Place the section where it fits; a PE that ran ahead may hold a period it overlaps.
   const sc_core::sc_time length = req.now() - acquired_at_;
   const sc_core::sc_time start = first_fit(busy_, acquired_at_, length);
-  if (start > acquired_at_) req.charge(start - acquired_at_);
+  if (start > acquired_at_) req.charge({kCostLockWait, start - acquired_at_});
   // Add [start, start + length), merged with the periods it touches.
   sc_core::sc_time lo = start, hi = start + length;
   auto it = busy_.upper_bound(lo);

@@ -6,7 +6,7 @@
 #include "platform/guest_cpu.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 
@@ -16,7 +16,8 @@ CommandStats::CommandStats(const std::string& name, platform::StatGroup& parent)
     : group(name, &parent),
       calls(group.counter("calls", "commands called")),
       other_status(group.counter("other_status", "RSI/PSCI results other than success")),
-      time(group.time("time", "simulated time in the command")) {
+      latency(group.histogram("latency", "ns", "simulated time of one call")),
+      time(group.breakdown("time", "simulated time in the command, by cost")) {
   for (unsigned s = 0; s < rmi::kNumStatus; ++s) {
     const auto st = static_cast<rmi::Status>(s);
     std::string n = s == 0 ? "success" : rmi::to_string(st) + 4;  // "ERROR_INPUT"...
@@ -25,10 +26,12 @@ CommandStats::CommandStats(const std::string& name, platform::StatGroup& parent)
   }
 }
 
-void CommandStats::count(uint64_t x0) {
+void CommandStats::count(uint64_t x0, const platform::CostMeter& meter, const platform::Requester& req) {
   ++calls;
   const unsigned s = x0 & 0xFF;
   if (x0 >> 16 == 0 && s < rmi::kNumStatus) ++*by_status[s]; else ++other_status;
+  meter.stop(time, req.ledger(), req.now());
+  latency.sample((req.now() - meter.start()).value() / 1000);
 }
 
 Context::Context(platform::Soc& s)
@@ -36,15 +39,15 @@ Context::Context(platform::Soc& s)
       granules(s.config().dram_base, s.config().dram_size),
       stats("rmm", &s.stats()) {
   const auto& p = s.profile();
-  costs.rmi_dispatch = p.duration("rmm.rmi_dispatch");
-  costs.rsi_dispatch = p.duration("rmm.rsi_dispatch");
-  costs.granule_lock = p.duration("rmm.granule_lock");
-  costs.rec_enter = p.duration("rmm.rec_enter");
-  costs.rec_exit = p.duration("rmm.rec_exit");
-  costs.tlbi_ipa = p.duration("rmm.tlbi_ipa");
-  costs.attest_sign = p.duration("rmm.attest_sign");
-  costs.sha256_bytes_per_ns = p.bytes_per_ns("rmm.sha256");
-  costs.sha512_bytes_per_ns = p.bytes_per_ns("rmm.sha512");
+  costs.rmi_dispatch = p.charge("rmm.rmi_dispatch");
+  costs.rsi_dispatch = p.charge("rmm.rsi_dispatch");
+  costs.granule_lock = p.charge("rmm.granule_lock");
+  costs.rec_enter = p.charge("rmm.rec_enter");
+  costs.rec_exit = p.charge("rmm.rec_exit");
+  costs.tlbi_ipa = p.charge("rmm.tlbi_ipa");
+  costs.attest_sign = p.charge("rmm.attest_sign");
+  costs.sha256 = p.rate("rmm.sha256");
+  costs.sha512 = p.rate("rmm.sha512");
 
   namespace f = rmi::feat0;
   features0 = (uint64_t{52} << f::kS2szShift) | (uint64_t{1} << f::kLpa2Shift) |
@@ -56,8 +59,8 @@ Context::Context(platform::Soc& s)
 
 Context::~Context() = default;
 
-CommandStats& Context::add_command_stats(const std::string& name) {
-  command_stats.emplace_back(name, stats);
+CommandStats& Context::add_command_stats(const std::string& name, platform::StatGroup& family) {
+  command_stats.emplace_back(name, family);
   return command_stats.back();
 }
 
@@ -111,12 +114,11 @@ bool Context::write_ns(platform::Requester& req, uint64_t pa, const void* src, u
 }
 
 void Context::charge_hash(platform::Requester& req, HashAlgorithm algo, uint64_t bytes) {
-  const double bpn = algo == HashAlgorithm::Sha512 ? costs.sha512_bytes_per_ns : costs.sha256_bytes_per_ns;
-  req.charge(platform::TimingProfile::transfer(bpn, bytes));
+  req.charge(algo == HashAlgorithm::Sha512 ? costs.sha512 : costs.sha256, bytes);
 }
 
 void Context::charge_lock(platform::Requester& req, unsigned n) {
-  req.charge(costs.granule_lock * static_cast<double>(n));
+  req.charge(costs.granule_lock, static_cast<double>(n));
 }
 
 void Context::invalidate_ipa(platform::Requester& req, Realm& realm, uint64_t ipa, uint64_t size) {

@@ -20,7 +20,7 @@
 #include "core/vmid.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 class GuestCpu;
@@ -38,26 +38,29 @@ namespace rmi = platform::abi::rmi;
 
 // Costs the RMM charges itself (memory traffic is timed by the requester). Looked up once.
 struct Costs {
-  sc_core::sc_time rmi_dispatch;   // rmm.rmi_dispatch: RMI entry, dispatch and return
-  sc_core::sc_time rsi_dispatch;   // rmm.rsi_dispatch: RSI/PSCI call handled in the RMM
-  sc_core::sc_time granule_lock;   // rmm.granule_lock: one lock acquire + release
-  sc_core::sc_time rec_enter;      // rmm.rec_enter: restore a REC's context and ERET
-  sc_core::sc_time rec_exit;       // rmm.rec_exit: save a REC's context on an exit
-  sc_core::sc_time tlbi_ipa;       // rmm.tlbi_ipa: TLBI IPAS2E1IS + DSB after an RTT change
-  sc_core::sc_time attest_sign;    // rmm.attest_sign: one ES384 realm token signature
-  double sha256_bytes_per_ns = 1;  // rmm.sha256
-  double sha512_bytes_per_ns = 1;  // rmm.sha512
+  platform::TimedCost rmi_dispatch;   // rmm.rmi_dispatch: RMI entry, dispatch and return
+  platform::TimedCost rsi_dispatch;   // rmm.rsi_dispatch: RSI/PSCI call handled in the RMM
+  platform::TimedCost granule_lock;   // rmm.granule_lock: one lock acquire + release
+  platform::TimedCost rec_enter;      // rmm.rec_enter: restore a REC's context and ERET
+  platform::TimedCost rec_exit;       // rmm.rec_exit: save a REC's context on an exit
+  platform::TimedCost tlbi_ipa;       // rmm.tlbi_ipa: TLBI IPAS2E1IS + DSB after an RTT change
+  platform::TimedCost attest_sign;    // rmm.attest_sign: one ES384 realm token signature
+  platform::RateCost sha256;          // rmm.sha256
+  platform::RateCost sha512;          // rmm.sha512
 };
 
-// Statistics of one command: calls, results by status, simulated time.
+// Statistics of one command (soc.rmm.rmi.DATA_CREATE): calls, results by status, latency, and
+// where its simulated time went by cost.
 struct CommandStats {
   CommandStats(const std::string& name, platform::StatGroup& parent);
   platform::StatGroup group;
   platform::Counter& calls;
   std::array<platform::Counter*, rmi::kNumStatus> by_status{};
   platform::Counter& other_status;   // RSI/PSCI results that are not RMI statuses
-  platform::TimeStat& time;
-  void count(uint64_t x0);
+  platform::Histogram& latency;      // ns per call
+  platform::Breakdown& time;
+  // One call that returned `x0`, measured from `meter` to the requester's time now.
+  void count(uint64_t x0, const platform::CostMeter& meter, const platform::Requester& req);
 };
 
 // The registers of one RMI call, on the PE that made it.
@@ -79,6 +82,8 @@ class Context {
   GranuleTable granules;
   Costs costs;
   platform::StatGroup stats;
+  platform::StatGroup rmi_stats{"rmi", &stats};  // one group per RMI command
+  platform::StatGroup rsi_stats_group{"rsi", &stats};  // one per RSI command, and PSCI
   std::deque<CommandStats> command_stats;   // stable addresses
   std::unordered_map<uint32_t, CommandStats*> rsi_stats;  // by RSI/PSCI function ID
   VmidSet vmids;
@@ -91,7 +96,8 @@ class Context {
   unsigned max_bps = 6, max_wps = 4;
   std::unique_ptr<DispatchTable, void (*)(DispatchTable*)> dispatch{nullptr, nullptr};
 
-  CommandStats& add_command_stats(const std::string& name);
+  // `name` as the spec writes it without its prefix: "DATA_CREATE" in `family`.
+  CommandStats& add_command_stats(const std::string& name, platform::StatGroup& family);
 
   // PaIsDelegable: DRAM the monitor lets the host delegate (outside firmware carve-outs).
   bool pa_delegable(uint64_t pa) const;

@@ -7,8 +7,8 @@
 
 #include "core/context.h"
 #include "platform/abi/specs.h"
-#include "platform/log.h"
-#include "platform/profile.h"
+#include "sim/log.h"
+#include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 
@@ -77,7 +77,7 @@ struct Slot {
   const Command* command = nullptr;  // the declaration: name, registers
   uint8_t out = 0;                   // results in X1..X<out>
   CommandStats* stats = nullptr;
-  sc_core::sc_time cost;
+  platform::TimedCost cost;
 };
 
 // The per-RMM dispatch state: FID-indexed slots with the row, its stats and its cost.
@@ -93,10 +93,8 @@ void rmi_dispatch_init(Context& ctx) {
     s.row = &row;
     s.command = kAbi.rmi_command(row.fid);
     s.out = static_cast<uint8_t>(s.command->results.size());
-    std::string name = s.command->name + 4;  // "VERSION", ...
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    s.stats = &ctx.add_command_stats("rmi_" + name);
-    s.cost = ctx.soc.profile().duration(row.cost);
+    s.stats = &ctx.add_command_stats(s.command->name + 4, ctx.rmi_stats);  // "VERSION", ...
+    s.cost = ctx.soc.profile().charge(row.cost);
   }
 }
 
@@ -108,7 +106,7 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
     return;
   }
   const Row& row = *slot->row;
-  const sc_core::sc_time start = req.now();
+  const platform::CostMeter meter(req.ledger(), req.now());
   req.charge(slot->cost);
   // Handlers read X1..X<in> as passed and write results X1..X<out>, which start at zero.
   platform::abi::SmcRegs args = regs;
@@ -119,8 +117,7 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   const uint64_t x0 = row.handler(ctx, call);
   regs.x[0] = x0;
   for (unsigned i = 1; i <= slot->out; ++i) regs.x[i] = results.x[i];
-  slot->stats->count(x0);
-  slot->stats->time.add(req.now() - start);
+  slot->stats->count(x0, meter, req);
   if (row.log)
     RMESIM_LOG(platform::LogLevel::Debug, "soc.rmm",
                slot->command->name << "(0x" << std::hex << a1 << ", 0x" << a2 << ") -> "

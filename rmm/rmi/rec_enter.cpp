@@ -8,7 +8,7 @@
 #include "core/s2tt_walk.h"
 #include "platform/abi/rmm_abi_1_0.h"
 #include "platform/guest_cpu.h"
-#include "platform/log.h"
+#include "sim/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "rsi/rsi.h"

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <string>
 
+#include <cctype>
+
 #include "platform/abi/psci.h"
 #include "platform/abi/specs.h"
 #include "platform/requester.h"
@@ -45,13 +47,6 @@ constexpr bool rows_cover_declaration() {
 }
 static_assert(rows_cover_declaration(), "one RSI handler for each declared command");
 
-// "rsi_version" from RSI_VERSION: the stats name.
-std::string stats_name(uint32_t fid) {
-  std::string n = platform::abi::kImplemented.rsi_command(fid)->name;
-  for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return n;
-}
-
 const RsiRow* find_row(uint32_t fid) {
   for (const auto& r : kRsiRows)
     if (r.fid == fid) return &r;
@@ -61,13 +56,14 @@ const RsiRow* find_row(uint32_t fid) {
 }  // namespace
 
 void rsi_stats_init(Context& ctx) {
-  for (const auto& r : kRsiRows) ctx.rsi_stats[r.fid] = &ctx.add_command_stats(stats_name(r.fid));
-  ctx.rsi_stats[0] = &ctx.add_command_stats("psci");
+  for (const auto& r : kRsiRows)  // "VERSION", ... from the declaration's RSI_VERSION
+    ctx.rsi_stats[r.fid] = &ctx.add_command_stats(platform::abi::kImplemented.rsi_command(r.fid)->name + 4, ctx.rsi_stats_group);
+  ctx.rsi_stats[0] = &ctx.add_command_stats("PSCI", ctx.rsi_stats_group);
 }
 
 RsiOutcome rsi_handle(RsiCall& call) {
   const uint32_t fid = static_cast<uint32_t>(call.arg(0));
-  const sc_core::sc_time start = call.req.now();
+  const platform::CostMeter meter(call.req.ledger(), call.req.now());
   call.req.charge(call.ctx.costs.rsi_dispatch);
   RsiOutcome o;
   CommandStats* st = nullptr;
@@ -81,10 +77,7 @@ RsiOutcome rsi_handle(RsiCall& call) {
     call.ret(0, platform::abi::kSmcUnknown);  // SMCCC: not supported
     o = RsiOutcome::Resume;
   }
-  if (st) {
-    st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0]);
-    st->time.add(call.req.now() - start);
-  }
+  if (st) st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0], meter, call.req);
   return o;
 }
 

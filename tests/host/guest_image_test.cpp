@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 
 using host::GuestImage;
 using host::load_guest_image;

@@ -16,15 +16,15 @@ check "realm-lifecycle runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/rl.t
 check "realm-lifecycle console: hello, CPU 1, host call reply, done" \
   'grep -q "| realm-hello: done" "$work/rl.txt" && grep -q "cpu 1 ran with context 0x101" "$work/rl.txt" && grep -q "host wrote \"hello from the host\"" "$work/rl.txt"'
 check "realm-lifecycle: the PL011 console goes to console-r0.txt, as in stats.json" \
-  '[ "$(json $work/rl/stats.json "d[\"guest\"][\"console\"][\"r0\"] == open(\"$work/rl/console-r0.txt\").read() and \"realm-hello: done\" in d[\"guest\"][\"console\"][\"r0\"]")" = True ]'
+  '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"console\"] == open(\"$work/rl/console-r0.txt\").read() and \"realm-hello: done\" in d[\"realms\"][\"r0\"][\"console\"]")" = True ]'
 check "realm-lifecycle exit reasons seen" \
   '[ "$(json $work/rl/stats.json "d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_PSCI\"] >= 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_HOST_CALL\"] == 2 and d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_RIPAS_CHANGE\"] == 1 and d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] > 100")" = True ]'
 check "realm-lifecycle: every granule undelegated, no host fault" \
   '[ "$(json $work/rl/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"faults\"][\"sigbus\"] == 0 and d[\"faults\"][\"host_oops\"] == 0 and d[\"host\"][\"pages\"][\"used_at_end\"] == 0")" = True ]'
 check "stats.json top-level keys" \
-  '[ "$(json $work/rl/stats.json "all(k in d for k in [\"scenario\",\"seed\",\"profile\",\"phases\",\"rmi\",\"rsi\",\"gpc\",\"faults\",\"guest\",\"realms\"])")" = True ]'
+  '[ "$(json $work/rl/stats.json "all(k in d for k in [\"scenario\",\"seed\",\"profile\",\"phases\",\"faults\",\"realms\",\"stats\"]) and all(k in d[\"stats\"][\"rmm\"] for k in [\"rmi\",\"rsi\"]) and \"gpc\" in d[\"stats\"][\"pe0\"]")" = True ]'
 check "realm phases measured" \
-  '[ "$(json $work/rl/stats.json "all(d[\"realms\"][\"r0\"][\"phases_ns\"].get(p,0) > 0 for p in [\"create\",\"populate\",\"rec_create\",\"activate\",\"teardown\"])")" = True ]'
+  '[ "$(json $work/rl/stats.json "all(d[\"stats\"][\"host\"][\"r0\"][\"phases\"][p][\"time_ps\"] > 0 for p in [\"create\",\"populate\",\"rec_create\",\"activate\",\"teardown\"])")" = True ]'
 check "trace.json has RMI, RSI, guest slices on per-PE world tracks" \
   'grep -q "\"RMI_REC_ENTER\"" "$work/rl/trace.json" && grep -q "\"RSI_HOST_CALL\"" "$work/rl/trace.json" && grep -q "\"cat\":\"guest\"" "$work/rl/trace.json" && grep -q "soc.pe1" "$work/rl/trace.json"'
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl2" -q; rc=$?
@@ -156,7 +156,7 @@ done
 # RMI_EXIT_SYNC broken down by cause: the causes add up; per console byte one UARTFR read
 # (room in the FIFO?) and one UARTDR write.
 check "realm-lifecycle: RMI_EXIT_SYNC by cause in stats.json adds up; a UART read and write per console byte" \
-  '[ "$(json $work/rl/stats.json "sum(d[\"realms\"][\"r0\"][\"sync_exits\"].values()) == d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_SYNC\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_write\"] == d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_read\"] == len(d[\"guest\"][\"console\"][\"r0\"]) == d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] / 2 and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] > 0")" = True ]'
+  '[ "$(json $work/rl/stats.json "sum(d[\"realms\"][\"r0\"][\"sync_exits\"].values()) == d[\"realms\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_SYNC\"] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_write\"] == d[\"realms\"][\"r0\"][\"sync_exits\"][\"mmio_read\"] == len(d[\"realms\"][\"r0\"][\"console\"]) == d[\"realms\"][\"r0\"][\"kvm_exits\"][\"KVM_EXIT_MMIO\"] / 2 and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] > 0")" = True ]'
 check "realm-lifecycle summary: RMI_EXIT_SYNC by cause" \
   'grep -q "^    RMI_EXIT_SYNC by cause: mmio_read=[0-9]* mmio_write=[0-9]* private_data_abort=[0-9]* shared_data_abort=1$" "$work/rl.txt"'
 

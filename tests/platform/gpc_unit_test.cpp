@@ -100,7 +100,7 @@ TEST(GpcUnit, access_beyond_the_protected_pa_space_passes_for_ns_and_faults_othe
   f.boot();
   f.run([&](Pe& pe) {
     const auto& c = f.soc->monitor().gpc_config();
-    sc_core::sc_time d;
+    platform::Delay d;
     const uint64_t beyond = uint64_t{1} << c.t();
     EXPECT_TRUE(pe.gpc().check(beyond, 8, Pas::NonSecure, d).ok());
     const auto r = pe.gpc().check(beyond, 8, Pas::Realm, d);

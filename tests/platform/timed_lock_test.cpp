@@ -19,14 +19,16 @@ class TimedLockTest : public ::testing::Test {
   SocFixture f;
   TimeStat waits;
   TimedLock lock{&waits};
+  // Work of some cost (which one does not matter here).
+  static TimedCost work(sc_time t) { return {TimingProfile::cost_id("rmm.granule_lock"), t}; }
   // Runs `section` (length `hold`) under the lock on PE `pe` from local time `at`.
   void post(unsigned pe, sc_time at, sc_time hold, sc_time* took, bool yield_inside = false) {
     f.soc->pe(pe).post([=](Pe& p) {
       if (pe != 0) sc_core::wait(sc_core::SC_ZERO_TIME);  // PE 0 goes first in host order
-      p.requester().charge(at - p.requester().now());
+      p.requester().charge(work(at - p.requester().now()));
       lock.acquire(p.requester());
       *took = p.requester().now();
-      if (yield_inside) sc_core::wait(hold); else p.requester().charge(hold);
+      if (yield_inside) sc_core::wait(hold); else p.requester().charge(work(hold));
       lock.release(p.requester());
     });
   }
@@ -69,6 +71,8 @@ TEST_F(TimedLockTest, a_section_that_would_overlap_a_later_one_is_moved_after_it
   EXPECT_EQ(b, sc_time(9, SC_US));
   EXPECT_EQ(end, sc_time(14, SC_US));  // placed at [12, 14): waited 3 us
   EXPECT_EQ(waits.total, sc_time(3, SC_US));
+  EXPECT_EQ(f.soc->pe(1).requester().ledger().totals().ps[kCostLockWait], waits.total.value())
+      << "the placement wait is charged as lock_wait";
 }
 
 TEST_F(TimedLockTest, a_holder_that_yields_inside_keeps_others_out_until_it_releases) {
@@ -85,7 +89,7 @@ TEST_F(TimedLockTest, accesses_inside_a_section_do_not_yield) {
   f.soc->pe(0).post([&](Pe& p) {
     Requester& r = p.requester();
     lock.acquire(r);
-    r.charge(sc_time(1, sc_core::SC_MS));  // far past the quantum
+    r.charge(work(sc_time(1, sc_core::SC_MS)));  // far past the quantum
     uint64_t v;
     (void)r.read64(f.config.dram_base, v, gpt::Pas::NonSecure);
     EXPECT_EQ(sc_core::sc_time_stamp(), sc_core::SC_ZERO_TIME);

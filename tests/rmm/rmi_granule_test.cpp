@@ -101,15 +101,29 @@ TEST_F(GranuleTest, rmi_stats_count_calls_and_errors_by_status) {
   const uint64_t pa = alloc();
   call(rmi::kGranuleDelegate, {pa});
   call(rmi::kGranuleDelegate, {pa});
-  const auto* calls = rmm->stats().find_counter("rmi_granule_delegate.calls");
-  const auto* errs = rmm->stats().find_counter("rmi_granule_delegate.error_input");
+  const auto* calls = rmm->stats().find_counter("rmi.GRANULE_DELEGATE.calls");
+  const auto* errs = rmm->stats().find_counter("rmi.GRANULE_DELEGATE.error_input");
   ASSERT_NE(calls, nullptr);
   ASSERT_NE(errs, nullptr);
   EXPECT_EQ(calls->value, 2u);
   EXPECT_EQ(errs->value, 1u);
-  const auto* t = rmm->stats().find_time("rmi_granule_delegate.time");
+  const auto* t = rmm->stats().find_breakdown("rmi.GRANULE_DELEGATE.time");
   ASSERT_NE(t, nullptr);
-  EXPECT_GT(t->total, sc_core::SC_ZERO_TIME);
+  EXPECT_EQ(t->count, 2u);
+  EXPECT_GT(t->time_ps, 0u);
+  // Where the time went: the dispatch cost of each call, and the world switches to EL3 of the
+  // one that delegated; nothing unaccounted on a single PE.
+  const auto id = [](const char* n) { return platform::TimingProfile::cost_id(n); };
+  EXPECT_EQ(t->by_cost_ps[id("rmm.rmi_dispatch")], 2 * f.profile.duration("rmm.rmi_dispatch").value());
+  EXPECT_EQ(t->by_cost_ps[id("smc.world_switch")], 2 * f.profile.duration("smc.world_switch").value());
+  EXPECT_EQ(t->wait_ps, 0u);
+  uint64_t sum = t->wait_ps;
+  for (uint64_t ps : t->by_cost_ps) sum += ps;
+  EXPECT_EQ(sum, t->time_ps);
+  const auto* lat = rmm->stats().find_histogram("rmi.GRANULE_DELEGATE.latency");
+  ASSERT_NE(lat, nullptr);
+  EXPECT_EQ(lat->count, 2u);
+  EXPECT_LT(lat->min, lat->max) << "the failed call returns before the transition";
 }
 
 // The isolation invariant check: every granule's GPI is what its RMM state says.

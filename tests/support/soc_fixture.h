@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/soc.h"
 #include "sim_context.h"
 

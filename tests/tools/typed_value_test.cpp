@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "platform/abi/rmm_abi_1_0.h"
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 #include "typed_value.h"
 
 namespace {

@@ -11,9 +11,9 @@
 
 #include "abi_doc.h"
 #include "platform/abi/specs.h"
-#include "platform/config_error.h"
-#include "platform/log.h"
-#include "platform/profile.h"
+#include "sim/config_error.h"
+#include "sim/log.h"
+#include "sim/profile.h"
 #include "paths.h"
 #include "rmesim/runner.h"
 #include "rmesim/scenario.h"
@@ -116,7 +116,11 @@ int run_cli(int argc, char* argv[]) {
       ("markdown", "abi: print a markdown reference table (the default)")
       ("dump-dtb", po::value<std::string>(),
        "write the device tree the VMM gave each VM to this file (FILE for the first VM, FILE-<vm> for the others); "
-       "`dtc -I dtb FILE` decodes it");
+       "`dtc -I dtb FILE` decodes it")
+      ("stats-format", po::value<std::string>()->default_value("values"),
+       "stats.json's tree: values, or described (each statistic as {value, unit, desc})")
+      ("host-seconds", "stats.json gives the host seconds of each phase and command too (they differ from run to run)")
+      ("stats-text", "the summary lists every non-zero statistic of the tree");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -198,6 +202,12 @@ int run_cli(int argc, char* argv[]) {
     }
     const auto scenario = rmesim::load_scenario(args[0], overrides, have_seed ? &seed : nullptr);
     rmesim::RunOptions ro;
+    const std::string format = vm["stats-format"].as<std::string>();
+    if (format != "values" && format != "described")
+      throw platform::ConfigError("--stats-format", 0, 0, format, "must be values or described");
+    ro.stats.described = format == "described";
+    ro.stats.host_seconds = vm.count("host-seconds");
+    ro.stats_text = vm.count("stats-text");
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();

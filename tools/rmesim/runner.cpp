@@ -15,11 +15,11 @@
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "host/vmm.h"
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 #include "platform/gpc_unit.h"
-#include "platform/json.h"
+#include "sim/stats_text.h"
 #include "platform/sim_context.h"
-#include "platform/time_format.h"
+#include "sim/time_format.h"
 #include "rmm/rmm.h"
 #include "paths.h"
 #include "rmesim/steps.h"
@@ -30,27 +30,22 @@ namespace fs = std::filesystem;
 
 void RunContext::begin_phase(const std::string& name) {
   end_phase();
-  phases.push_back({name, pe.requester().now(), pe.requester().now()});
+  phases.push_back({name, pe.requester().now(), pe.requester().now(), {}});
+  phase_meter.emplace(pe.requester().ledger(), pe.requester().now());
 }
 
 void RunContext::end_phase() {
-  if (!phases.empty() && phases.back().end == phases.back().start) phases.back().end = pe.requester().now();
+  if (!phase_meter) return;
+  phases.back().end = pe.requester().now();
+  phase_meter->stop(phases.back().time, pe.requester().ledger(), phases.back().end);
+  phase_meter.reset();
 }
 
 namespace {
 
-double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
+using Json = nlohmann::ordered_json;
 
-struct GpcTotals {
-  uint64_t checks = 0, hits = 0, walks = 0, reads = 0, walk = 0, fail = 0, asz = 0, eabt = 0, paall = 0, rpa = 0;
-  void add(const platform::GpcUnit::Stats& s) {
-    checks += s.checks.value; hits += s.cache_hits.value; walks += s.walks.value;
-    reads += s.descriptor_reads.value; walk += s.faults_walk.value; fail += s.faults_fail.value;
-    asz += s.faults_address_size.value; eabt += s.faults_external_abort.value;
-    paall += s.tlbi_paall.value; rpa += s.tlbi_rpa.value;
-  }
-  uint64_t faults() const { return walk + fail + asz + eabt; }
-};
+double ns(const sc_core::sc_time& t) { return static_cast<double>(t.value()) / 1000.0; }
 
 std::string to_hex(const uint8_t* p, size_t n) {
   static const char* d = "0123456789abcdef";
@@ -73,201 +68,229 @@ uint64_t delegated_granules(rmm::Rmm& rmm) {
   return n;
 }
 
-void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& rmm, host::Kvm& kvm,
-                      host::Vmm& vmm, host::GuestTracer& tracer) {
-  w.key("rmi").begin_object();
-  w.field("total_calls", kvm.rmi().total_calls());
-  w.key("commands").begin_object();
-  for (const auto& [name, st] : kvm.rmi().stats()) {
-    w.key(name).begin_object();
-    w.field("calls", st.calls).field("time_ns", st.time_ns);
-    w.key("status").begin_object();
-    for (const auto& [k, v] : st.by_status) w.field(k, v);
-    w.end_object();
-    w.end_object();
-  }
-  w.end_object();
-  w.end_object();
-  w.key("rsi").begin_object();
-  for (const auto& [name, st] : tracer.rsi_calls()) {
-    w.key(name).begin_object();
-    w.field("calls", st.calls).field("time_ns", st.time_ns);
-    w.end_object();
-  }
-  w.end_object();
-  w.key("guest").begin_object();
-  w.field("instructions", tracer.instructions());
-  w.key("exits").begin_object();
-  for (const auto& [k, v] : tracer.exits()) w.field(k, v);
-  w.end_object();
-  w.key("console").begin_object();
-  for (const auto& st : vmm.states()) w.field(st->spec.name, st->console);
-  w.end_object();
-  w.end_object();
-  for (const bool realms : {true, false}) {
-    w.key(realms ? "realms" : "vms").begin_object();
-    for (const auto& st : vmm.states()) {
-      if (st->spec.realm != realms) continue;
-      const host::Vm& vm = *st->vm;
-      w.key(st->spec.name).begin_object();
-      w.field("image", st->spec.image).field("memory", st->spec.memory).field("vcpus", st->spec.vcpus);
-      if (st->image.arm64_image) {
-        // The Linux kernel: its Image header, where the VMM put it, and the Debian packages it came from.
-        w.key("linux").begin_object();
-        w.field("text_offset", st->image.text_offset).field("image_size", st->image.image_size).field("flags", st->image.flags);
-        w.field("load", st->image.load).field("dtb", st->dtb_ipa).field("initrd", st->initrd_ipa).field("initrd_bytes", st->initrd_bytes);
-        w.key("packages").begin_array();
-        std::ifstream versions(host::Vmm::linux_dir() + "/versions.txt");
-        for (std::string line; std::getline(versions, line);) w.value(line);
-        w.end_array();
-        w.end_object();
-      }
-      w.field("ipa_bits", vm.ipa_bits()).field("first_pe", st->first_pe);
-      w.field("stopped", host::to_string(st->stop)).field("stop_detail", st->stop_detail);
-      if (st->result) {
-        w.key("result").begin_array();
-        for (uint64_t r : *st->result) w.value(r);
-        w.end_array();
-      } else {
-        w.key("result").null();
-      }
-      if (realms) {
-        w.field("state", host::to_string(vm.realm_state()));
-        auto it = ctx.rims.find(st->spec.name);
-        w.field("rim", it == ctx.rims.end() ? std::string() : it->second);
-        w.field("measured", st->spec.measured).field("populate_calls", st->populate_calls);
-        w.field("populated_pages", vm.populated_pages()).field("runtime_faults", vm.runtime_faults());
-        w.field("leaked_pages", vm.leaked_pages());
-        w.key("warnings").begin_array();
-        for (const auto& e : vm.warnings()) w.value(e);
-        w.end_array();
-        w.key("phases_ns").begin_object();
-        for (const auto& [k, v] : vm.phase_ns()) w.field(k, v);
-        w.end_object();
-        w.key("rec_exits").begin_object();
-        for (const auto& [k, v] : const_cast<host::Vm&>(vm).rec_exits()) w.field(k, v);
-        w.end_object();
-        w.key("sync_exits").begin_object();  // RMI_EXIT_SYNC by cause (host::SyncCause)
-        for (const auto& [k, v] : vm.sync_exits()) w.field(k, v);
-        w.end_object();
-      } else {
-        w.field("stage2_faults", vm.runtime_faults());
-      }
-      w.key("kvm_exits").begin_object();
-      for (const auto& [k, v] : const_cast<host::Vm&>(vm).kvm_exits()) w.field(k, v);
-      w.end_object();
-      w.field("mmio_exits", st->mmio_exits).field("host_calls", st->host_calls).field("psci_exits", st->psci_exits);
-      w.field("ripas_changes", st->ripas_changes);
-      w.key("events").begin_array();
-      for (const auto& e : st->events) w.value(e);
-      w.end_array();
-      w.end_object();
-    }
-    w.end_object();
-  }
-  w.key("host").begin_object();
-  w.field("abi", host::to_string(kvm.options().abi)).field("psci_in_kernel", kvm.options().psci_in_kernel);
-  w.field("populate_chunk_pages", kvm.options().populate_chunk_pages);
-  uint64_t leaked = 0;
-  for (const auto& st : vmm.states()) leaked += st->vm->leaked_pages();
-  w.field("leaked_granules", leaked);
-  w.key("pages").begin_object();
-  w.field("total", kvm.pages().total_pages()).field("peak_used", kvm.pages().peak_used_pages());
-  w.field("used_at_end", kvm.pages().used_pages()).field("leaked", kvm.pages().leaked_pages());
-  w.end_object();
-  w.end_object();
-  w.key("granules").begin_object();
-  const auto census = rmm.granule_census();
-  w.key("census_at_end").begin_object();
-  for (size_t i = 0; i < census.size(); ++i) w.field(rmm::to_string(static_cast<rmm::GranuleState>(i)), census[i]);
-  w.end_object();
-  w.field("delegated_at_end", delegated_granules(rmm));
-  w.end_object();
+// A counter summed over every PE (soc.peN.<path>).
+uint64_t pe_total(platform::Soc& soc, const std::string& path) {
+  uint64_t n = 0;
+  for (unsigned i = 0; i < soc.num_pes(); ++i)
+    if (const auto* c = soc.stats().find_counter(soc.pe(i).basename() + ("." + path))) n += c->value;
+  return n;
 }
 
-void write_stats_json(std::ostream& os, const Scenario& s, const platform::TimingProfile& prof,
-                      platform::Soc& soc, const RunResult& r, const GpcTotals& g, const RunContext& ctx,
-                      rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm, host::GuestTracer& tracer) {
-  platform::JsonWriter w(os);
-  w.begin_object();
-  w.key("scenario").begin_object();
-  w.field("name", s.name).field("file", s.file).field("description", s.description);
-  w.end_object();
-  w.field("seed", s.platform.seed);
-  w.key("engine").begin_object().field("unicorn", cpu::UnicornCpu::engine_version()).end_object();
-  w.key("overrides").begin_array();
-  for (const auto& o : s.overrides) w.value(o.key + "=" + o.value);
-  w.end_array();
-  w.key("profile").begin_object();
-  w.field("name", prof.name()).field("file", recorded_path(prof.path()));
-  w.key("overrides").begin_object();
-  for (const auto& [name, c] : prof.costs()) {
-    if (c.override_origin.empty()) continue;
-    w.key(name).begin_object();
-    w.field("value", c.value).field("declared", c.declared).field("unit", c.unit).field("origin", c.override_origin);
-    w.end_object();
+// What the VMM and KVM know of each VM: its configuration, how it ended, its console, events.
+Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms) {
+  Json out = Json::object();
+  for (const auto& st : vmm.states()) {
+    if (st->spec.realm != realms) continue;
+    host::Vm& vm = *st->vm;
+    Json j{{"image", st->spec.image}, {"memory", st->spec.memory}, {"vcpus", st->spec.vcpus},
+           {"ipa_bits", vm.ipa_bits()}, {"first_pe", st->first_pe},
+           {"stopped", host::to_string(st->stop)}, {"stop_detail", st->stop_detail}};
+    j["result"] = st->result ? Json(*st->result) : Json(nullptr);
+    if (st->image.arm64_image) {
+      // The Linux kernel: its Image header, where the VMM put it, and the Debian packages it came from.
+      Json packages = Json::array();
+      std::ifstream versions(host::Vmm::linux_dir() + "/versions.txt");
+      for (std::string line; std::getline(versions, line);) packages.push_back(line);
+      j["linux"] = Json{{"text_offset", st->image.text_offset}, {"image_size", st->image.image_size},
+                        {"flags", st->image.flags}, {"load", st->image.load}, {"dtb", st->dtb_ipa},
+                        {"initrd", st->initrd_ipa}, {"initrd_bytes", st->initrd_bytes},
+                        {"packages", std::move(packages)}};
+    }
+    if (realms) {
+      j["state"] = host::to_string(vm.realm_state());
+      auto it = ctx.rims.find(st->spec.name);
+      j["rim"] = it == ctx.rims.end() ? std::string() : it->second;
+      j["measured"] = st->spec.measured;
+      j["populate_calls"] = st->populate_calls;
+      j["populated_pages"] = vm.populated_pages();
+      j["runtime_faults"] = vm.runtime_faults();
+      j["leaked_pages"] = vm.leaked_pages();
+      j["warnings"] = vm.warnings();
+      j["rec_exits"] = vm.rec_exits();
+      j["sync_exits"] = vm.sync_exits();  // RMI_EXIT_SYNC by cause (host::SyncCause)
+    } else {
+      j["stage2_faults"] = vm.runtime_faults();
+    }
+    j["kvm_exits"] = vm.kvm_exits();
+    j["mmio_exits"] = st->mmio_exits;
+    j["host_calls"] = st->host_calls;
+    j["psci_exits"] = st->psci_exits;
+    j["ripas_changes"] = st->ripas_changes;
+    j["console"] = st->console;
+    j["events"] = st->events;
+    out[st->spec.name] = std::move(j);
   }
-  w.end_object();
-  w.end_object();
-  const auto& cfg = soc.config();
-  const auto& gc = soc.monitor().gpc_config();
-  w.key("platform").begin_object();
-  w.field("cores", cfg.cores).field("dram_base", cfg.dram_base).field("dram_size", cfg.dram_size);
-  w.key("gpt").begin_object();
-  w.field("pa_bits", gc.t()).field("granule_bytes", gc.granule_size()).field("l0gptsz_bits", gc.s());
-  w.field("l0_base", gc.l0_base).field("l0_entries", gc.l0_entries()).field("l1_table_bytes", gc.l1_table_bytes());
-  w.field("total_bytes", soc.monitor().gpt_bytes());
-  w.end_object();
-  w.end_object();
-  w.key("result").begin_object();
-  w.field("ok", r.ok).field("failure", r.failure);
-  w.end_object();
-  w.field("sim_time_ns", ns(r.sim_time));
-  w.key("phases").begin_array();
-  for (const auto& p : r.phases) {
-    w.begin_object();
-    w.field("name", p.name).field("start_ns", ns(p.start)).field("end_ns", ns(p.end)).field("duration_ns", ns(p.end - p.start));
-    w.end_object();
-  }
-  w.end_array();
-  w.key("steps").begin_array();
-  for (const auto& st : r.steps) {
-    w.begin_object();
-    w.field("where", st.where).field("kind", st.kind).field("outcome", st.outcome);
-    w.field("start_ns", ns(st.start)).field("duration_ns", ns(st.end - st.start));
-    w.end_object();
-  }
-  w.end_array();
-  w.key("gpc").begin_object();
-  w.field("checks", g.checks).field("cache_hits", g.hits).field("walks", g.walks).field("descriptor_reads", g.reads);
-  w.field("tlbi_paall", g.paall).field("tlbi_rpa", g.rpa);
-  w.end_object();
-  w.key("faults").begin_object();
-  w.key("gpf").begin_object();
-  w.field("total", g.faults()).field("walk", g.walk).field("fail", g.fail).field("address_size", g.asz).field("external_abort", g.eabt);
-  w.end_object();
+  return out;
+}
+
+Json faults_json(host::Kvm& kvm) {
   uint64_t oops = 0, sigbus = 0, guest_abort = 0;
+  Json list = Json::array();
   for (const auto& f : kvm.faults()) {
     oops += f.action == host::HostFault::Action::Oops;
     sigbus += f.action == host::HostFault::Action::Sigbus;
     guest_abort += f.action == host::HostFault::Action::GuestAbort;
+    list.push_back(Json{{"action", host::to_string(f.action)}, {"vm", f.vm}, {"context", f.context},
+                        {"pa", hex_addr(f.gpf.pa)}, {"kind", gpt::to_string(f.gpf.kind)},
+                        {"level", static_cast<int>(f.gpf.level)}, {"pe", f.pe}, {"time_ns", ns(f.at)}});
   }
-  w.field("host_oops", oops).field("sigbus", sigbus).field("guest_abort", guest_abort);
-  w.field("guest_gpf_exits", tracer.gpfs());
-  w.key("host").begin_array();
-  for (const auto& f : kvm.faults()) {
-    w.begin_object();
-    w.field("action", host::to_string(f.action)).field("vm", f.vm).field("context", f.context);
-    w.field("pa", hex_addr(f.gpf.pa)).field("kind", gpt::to_string(f.gpf.kind)).field("level", static_cast<int>(f.gpf.level));
-    w.field("pe", f.pe).field("time_ns", ns(f.at));
-    w.end_object();
+  return Json{{"host_oops", oops}, {"sigbus", sigbus}, {"guest_abort", guest_abort}, {"host", std::move(list)}};
+}
+
+// stats.json: the scenario and profile that produced the run, its outcome, phases and steps,
+// what the host and VMM saw of each VM, and the stats tree.
+Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform::Soc& soc, const RunResult& r,
+                const RunContext& ctx, rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm, const RunOptions& opt) {
+  Json j;
+  j["scenario"] = Json{{"name", s.name}, {"file", s.file}, {"description", s.description}};
+  j["seed"] = s.platform.seed;
+  j["engine"] = Json{{"unicorn", cpu::UnicornCpu::engine_version()}};
+  Json overrides = Json::array();
+  for (const auto& o : s.overrides) overrides.push_back(o.key + "=" + o.value);
+  j["overrides"] = std::move(overrides);
+  Json cost_overrides = Json::object();
+  for (const auto& [name, c] : prof.costs())
+    if (!c.override_origin.empty())
+      cost_overrides[name] = Json{{"value", c.value}, {"declared", c.declared}, {"unit", c.unit}, {"origin", c.override_origin}};
+  j["profile"] = Json{{"name", prof.name()}, {"file", recorded_path(prof.path())}, {"overrides", std::move(cost_overrides)}};
+  const auto& cfg = soc.config();
+  const auto& gc = soc.monitor().gpc_config();
+  j["platform"] = Json{{"cores", cfg.cores}, {"dram_base", cfg.dram_base}, {"dram_size", cfg.dram_size},
+                       {"gpt", Json{{"pa_bits", gc.t()}, {"granule_bytes", gc.granule_size()}, {"l0gptsz_bits", gc.s()},
+                                    {"l0_base", gc.l0_base}, {"l0_entries", gc.l0_entries()},
+                                    {"l1_table_bytes", gc.l1_table_bytes()}, {"total_bytes", soc.monitor().gpt_bytes()}}}};
+  j["result"] = Json{{"ok", r.ok}, {"failure", r.failure}};
+  j["sim_time_ns"] = ns(r.sim_time);
+  Json phases = Json::array();
+  for (const auto& p : r.phases) {
+    Json pj{{"name", p.name}, {"start_ns", ns(p.start)}, {"end_ns", ns(p.end)}, {"duration_ns", ns(p.end - p.start)}};
+    pj["time"] = platform::breakdown_json(p.time, opt.stats.host_seconds);
+    phases.push_back(std::move(pj));
   }
-  w.end_array();
-  w.end_object();
-  write_stack_json(w, ctx, rmm, kvm, vmm, tracer);
-  w.key("stats");
-  soc.stats().write_json(w);
-  w.end_object();
+  j["phases"] = std::move(phases);
+  Json steps = Json::array();
+  for (const auto& st : r.steps)
+    steps.push_back(Json{{"where", st.where}, {"kind", st.kind}, {"outcome", st.outcome},
+                         {"start_ns", ns(st.start)}, {"duration_ns", ns(st.end - st.start)}});
+  j["steps"] = std::move(steps);
+  j["faults"] = faults_json(kvm);
+  j["realms"] = vms_json(ctx, vmm, true);
+  j["vms"] = vms_json(ctx, vmm, false);
+  uint64_t leaked = 0;
+  for (const auto& st : vmm.states()) leaked += st->vm->leaked_pages();
+  j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
+                   {"populate_chunk_pages", kvm.options().populate_chunk_pages}, {"leaked_granules", leaked},
+                   {"pages", Json{{"total", kvm.pages().total_pages()}, {"peak_used", kvm.pages().peak_used_pages()},
+                                  {"used_at_end", kvm.pages().used_pages()}, {"leaked", kvm.pages().leaked_pages()}}}};
+  const auto census = rmm.granule_census();
+  Json by_state = Json::object();
+  for (size_t i = 0; i < census.size(); ++i) by_state[rmm::to_string(static_cast<rmm::GranuleState>(i))] = census[i];
+  j["granules"] = Json{{"census_at_end", std::move(by_state)}, {"delegated_at_end", delegated_granules(rmm)}};
+  j["stats"] = platform::stats_json(soc.stats(), opt.stats);
+  return j;
+}
+
+// A breakdown as summary lines: each cost category it charged, with its share.
+void print_breakdown(std::ostream& out, const platform::Breakdown& b, const std::string& pad) {
+  auto row = [&](const char* name, uint64_t ps) {
+    if (!ps) return;
+    out << pad << std::left << std::setw(26) << name << std::right << std::setw(14)
+        << platform::format_time(sc_core::sc_time::from_value(ps)) << std::setw(7) << std::fixed << std::setprecision(1)
+        << (b.time_ps ? 100.0 * static_cast<double>(ps) / static_cast<double>(b.time_ps) : 0.0) << " %\n";
+  };
+  for (platform::CostId c = 0; c < platform::kNumCostCategories; ++c) row(platform::cost_category_name(c), b.by_cost_ps[c]);
+  row("wait", b.wait_ps);
+}
+
+// Every command of an RMM stats family (soc.rmm.rmi, soc.rmm.rsi) that was called.
+void print_commands(std::ostream& out, const platform::StatGroup* family, const std::string& prefix) {
+  if (!family) return;
+  for (const platform::StatGroup* g : family->children()) {
+    const auto* calls = g->find_counter("calls");
+    const auto* time = g->find_breakdown("time");
+    if (!calls || !calls->value || !time) continue;
+    out << "  " << std::left << std::setw(30) << prefix + g->name() << std::right << std::setw(9) << calls->value
+        << std::setw(14) << platform::format_time(sc_core::sc_time::from_value(time->time_ps)) << "  host "
+        << std::fixed << std::setprecision(3) << time->host_seconds << " s\n";
+    print_breakdown(out, *time, "      ");
+  }
+}
+
+void print_summary(std::ostream& out, const Scenario& s, const platform::TimingProfile& profile, platform::Soc& soc,
+                   const RunResult& result, const RunContext& ctx, rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm,
+                   const RunOptions& opt) {
+  out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.platform.seed << ", profile "
+      << profile.name() << ", Unicorn " << cpu::UnicornCpu::engine_version() << "\n\n";
+  soc.print_memory_map(out);
+  out << "\nSteps\n";
+  for (const auto& st : result.steps)
+    out << "  " << std::left << std::setw(28) << st.where << std::right << " " << std::setw(12)
+        << platform::format_time(st.end - st.start) << "  " << st.outcome << "\n";
+  out << "\nPhases (simulated time on " << soc.pe(0).basename() << ", by cost; host seconds)\n";
+  for (const auto& p : result.phases) {
+    out << "  " << std::left << std::setw(16) << p.name << std::right << std::setw(14) << platform::format_time(p.end - p.start)
+        << "  host " << std::fixed << std::setprecision(3) << p.time.host_seconds << " s\n";
+    print_breakdown(out, p.time, "      ");
+  }
+  if (!vmm.states().empty()) {
+    out << "\nRealms and VMs\n";
+    for (const auto& st : vmm.states()) {
+      out << "  " << st->spec.name << (st->spec.realm ? " (realm" : " (vm") << ", " << st->spec.image << ", "
+          << (st->spec.memory >> 20) << " MiB, " << st->spec.vcpus << " vCPUs): " << host::to_string(st->stop);
+      if (!st->stop_detail.empty()) out << " - " << st->stop_detail;
+      if (st->result) out << ", result X1=" << (*st->result)[0];
+      out << "\n";
+      if (st->spec.realm) {
+        auto it = ctx.rims.find(st->spec.name);
+        out << "    RIM " << (it == ctx.rims.end() ? std::string("-") : it->second) << "\n";
+        out << "    populated " << st->vm->populated_pages() << " pages in " << st->populate_calls
+            << " KVM_ARM_RMI_POPULATE calls, " << st->vm->runtime_faults() << " pages faulted in at run time\n";
+        out << "    REC exits:";
+        for (const auto& [k, v] : st->vm->rec_exits()) out << " " << k << "=" << v;
+        out << "\n";
+        if (!st->vm->sync_exits().empty()) {
+          out << "    RMI_EXIT_SYNC by cause:";
+          for (const auto& [k, v] : st->vm->sync_exits()) out << " " << k << "=" << v;
+          out << "\n";
+        }
+        auto& ph = st->vm->phases();
+        for (const auto& [name, b] : {std::pair<const char*, const platform::Breakdown*>{"create", &ph.create},
+                                      {"populate", &ph.populate}, {"rec_create", &ph.rec_create},
+                                      {"activate", &ph.activate}, {"teardown", &ph.teardown}}) {
+          if (!b->count) continue;
+          out << "    lifecycle " << std::left << std::setw(12) << name << std::right << std::setw(14)
+              << platform::format_time(sc_core::sc_time::from_value(b->time_ps)) << "  host " << std::fixed
+              << std::setprecision(3) << b->host_seconds << " s\n";
+          print_breakdown(out, *b, "        ");
+        }
+      }
+      std::istringstream lines(st->console);
+      for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";
+      for (const auto& e : st->events) out << "    * " << e << "\n";
+    }
+  }
+  out << "\nRMI calls (simulated time by cost; host seconds)\n";
+  print_commands(out, rmm.stats().find_group("rmi"), "RMI_");
+  out << "RSI and PSCI calls from realms\n";
+  print_commands(out, rmm.stats().find_group("rsi"), "RSI_");
+  out << "Host faults: " << kvm.faults().size() << "\n";
+  for (const auto& f : kvm.faults())
+    out << "  " << host::to_string(f.action) << " on PE " << f.pe << " at " << platform::format_time(f.at) << ": "
+        << f.context << ", PA " << hex_addr(f.gpf.pa) << " (" << gpt::to_string(f.gpf.kind) << ", level "
+        << static_cast<int>(f.gpf.level) << ")\n";
+  out << "Granules not undelegated at the end: " << delegated_granules(rmm) << "\n";
+  const uint64_t fail = pe_total(soc, "gpc.faults_fail"), walk = pe_total(soc, "gpc.faults_walk"),
+                 asz = pe_total(soc, "gpc.faults_address_size"), eabt = pe_total(soc, "gpc.faults_external_abort");
+  out << "\nGPC: " << pe_total(soc, "gpc.checks") << " checks, " << pe_total(soc, "gpc.cache_hits") << " cache hits, "
+      << pe_total(soc, "gpc.walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
+      << walk << ", address size " << asz << ", external abort " << eabt << ")\n";
+  if (opt.stats_text) {
+    out << "\nStatistics (non-zero)\n";
+    platform::write_stats_text(out, soc.stats());
+  }
+  out << "Simulated time " << platform::format_time(result.sim_time) << ", wall " << std::fixed << std::setprecision(3)
+      << result.wall_seconds << " s\n";
+  out << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
 }
 
 // Empty when the folder `dir` exists or can be made, and can be written in; else why not.
@@ -424,72 +447,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   result.steps = ctx.steps;
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  GpcTotals g;
-  for (unsigned i = 0; i < soc->num_pes(); ++i) g.add(soc->pe(i).gpc().stats());
-
-  if (!opt.quiet) {
-    out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.platform.seed << ", profile "
-        << profile.name() << ", Unicorn " << cpu::UnicornCpu::engine_version() << "\n\n";
-    soc->print_memory_map(out);
-    out << "\nSteps\n";
-    for (const auto& st : result.steps)
-      out << "  " << std::left << std::setw(28) << st.where << std::right << " " << std::setw(12)
-          << platform::format_time(st.end - st.start) << "  " << st.outcome << "\n";
-    out << "\nPhases (simulated time)\n";
-    for (const auto& p : result.phases)
-      out << "  " << std::left << std::setw(16) << p.name << std::right << std::setw(14) << platform::format_time(p.end - p.start) << "\n";
-    if (!vmm.states().empty()) {
-      out << "\nRealms and VMs\n";
-      for (const auto& st : vmm.states()) {
-        out << "  " << st->spec.name << (st->spec.realm ? " (realm" : " (vm") << ", " << st->spec.image << ", "
-            << (st->spec.memory >> 20) << " MiB, " << st->spec.vcpus << " vCPUs): " << host::to_string(st->stop);
-        if (!st->stop_detail.empty()) out << " - " << st->stop_detail;
-        if (st->result) out << ", result X1=" << (*st->result)[0];
-        out << "\n";
-        if (st->spec.realm) {
-          auto it = ctx.rims.find(st->spec.name);
-          out << "    RIM " << (it == ctx.rims.end() ? std::string("-") : it->second) << "\n";
-          out << "    populated " << st->vm->populated_pages() << " pages in " << st->populate_calls
-              << " KVM_ARM_RMI_POPULATE calls, " << st->vm->runtime_faults() << " pages faulted in at run time\n";
-          out << "    REC exits:";
-          for (const auto& [k, v] : st->vm->rec_exits()) out << " " << k << "=" << v;
-          out << "\n";
-          if (!st->vm->sync_exits().empty()) {
-            out << "    RMI_EXIT_SYNC by cause:";
-            for (const auto& [k, v] : st->vm->sync_exits()) out << " " << k << "=" << v;
-            out << "\n";
-          }
-        }
-        std::istringstream lines(st->console);
-        for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";
-        for (const auto& e : st->events) out << "    * " << e << "\n";
-      }
-    }
-    out << "\nRMI calls (" << kvm.rmi().total_calls() << ")\n";
-    for (const auto& [name, st] : kvm.rmi().stats()) {
-      out << "  " << std::left << std::setw(28) << name << std::right << std::setw(9) << st.calls << std::setw(14)
-          << platform::format_time(sc_core::sc_time(st.time_ns, sc_core::SC_NS)) << " ";
-      for (const auto& [k, v] : st.by_status) out << " " << k << "=" << v;
-      out << "\n";
-    }
-    if (!tracer.rsi_calls().empty()) {
-      out << "RSI and PSCI calls from realms\n";
-      for (const auto& [name, st] : tracer.rsi_calls())
-        out << "  " << std::left << std::setw(28) << name << std::right << std::setw(9) << st.calls << "\n";
-    }
-    out << "Host faults: " << kvm.faults().size() << "\n";
-    for (const auto& f : kvm.faults())
-      out << "  " << host::to_string(f.action) << " on PE " << f.pe << " at " << platform::format_time(f.at) << ": "
-          << f.context << ", PA " << hex_addr(f.gpf.pa) << " (" << gpt::to_string(f.gpf.kind) << ", level "
-          << static_cast<int>(f.gpf.level) << ")\n";
-    out << "Granules not undelegated at the end: " << delegated_granules(rmm) << "\n";
-    out << "\nGPC: " << g.checks << " checks, " << g.hits << " cache hits, " << g.walks << " walks, "
-        << g.faults() << " faults (fail " << g.fail << ", walk " << g.walk << ", address size " << g.asz
-        << ", external abort " << g.eabt << ")\n";
-    out << "Simulated time " << platform::format_time(result.sim_time) << ", wall " << std::fixed << std::setprecision(3)
-        << result.wall_seconds << " s\n";
-    out << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
-  }
+  if (!opt.quiet) print_summary(out, s, profile, *soc, result, ctx, rmm, kvm, vmm, opt);
 
   auto& trace = soc->trace();
   const int phase_track = trace.track("soc", "phases");
@@ -498,10 +456,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   for (const auto& st : result.steps)
     trace.slice(step_track, st.kind, "step", st.start, st.end - st.start, {{"where", st.where}, {"outcome", st.outcome}});
 
-  std::ostringstream json, trace_json;
-  write_stats_json(json, s, profile, *soc, result, g, ctx, rmm, kvm, vmm, tracer);
+  std::ostringstream trace_json;
   trace.write_json(trace_json);
-  write_file_atomically(dir / "stats.json", json.str());
+  write_file_atomically(dir / "stats.json", stats_json(s, profile, *soc, result, ctx, rmm, kvm, vmm, opt).dump(2) + "\n");
   write_file_atomically(dir / "trace.json", trace_json.str());
   for (const auto& st : vmm.states()) write_file_atomically(dir / ("console-" + st->spec.name + ".txt"), st->console);
   for (size_t i = 0; !opt.dump_dtb.empty() && i < vmm.states().size(); ++i) {

@@ -13,7 +13,7 @@
 #include "host/guest_image.h"
 #include "host/memory_need.h"
 #include "host/vmm.h"
-#include "platform/input_file.h"
+#include "sim/input_file.h"
 #include "paths.h"
 #include "rmesim/steps.h"
 

@@ -9,7 +9,7 @@
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 #include "platform/requester.h"
-#include "platform/time_format.h"
+#include "sim/time_format.h"
 #include "rmesim/runner.h"
 #include "typed_value.h"
 #include "vm_steps.h"

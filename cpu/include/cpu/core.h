@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "platform/guest_cpu.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 class TimingProfile;

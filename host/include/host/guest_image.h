@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 
 namespace host {
 

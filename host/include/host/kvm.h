@@ -23,6 +23,8 @@
 #include "gpt/check.h"
 #include "host/page_allocator.h"
 #include "host/rmi_client.h"
+#include "sim/cost_ledger.h"
+#include "sim/stats.h"
 
 namespace platform {
 class GuestCpu;
@@ -116,7 +118,7 @@ class Kvm {
   bool zero(HostAccess k, Vm* vm, const std::string& ctx, uint64_t pa, uint64_t len);
 
   // Host time for work the models charge by name (host.* costs in the timing profile).
-  void charge(const sc_core::sc_time& t);
+  void charge(const platform::TimedCost& c);
   void charge_memcpy(uint64_t bytes);
 
   platform::Soc& soc() { return soc_; }
@@ -136,8 +138,8 @@ class Kvm {
 
   // Costs (host.* in the profile).
   struct Costs {
-    sc_core::sc_time ioctl, page_alloc, exit_handling, user_exit, s2_fault;
-    double memcpy_bytes_per_ns = 10;
+    platform::TimedCost ioctl, page_alloc, exit_handling, user_exit, s2_fault;
+    platform::RateCost memcpy;
   };
   const Costs& costs() const { return costs_; }
 
@@ -151,6 +153,9 @@ class Kvm {
   RmiClient rmi_;
   PageAllocator pages_;
   Costs costs_;
+  platform::StatGroup stats_;  // soc.host
+  // A new VM's stats group: its name, or "name#N" for the Nth VM of that name.
+  std::string vm_stats_name(const std::string& vm_name) const;
   bool rmi_ok_ = false;
   uint64_t features0_ = 0;
   std::vector<std::unique_ptr<Vm>> vms_;

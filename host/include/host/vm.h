@@ -142,8 +142,14 @@ class Vm {
   const std::map<std::string, uint64_t>& sync_exits() const { return sync_exits_; }  // cause -> count
   // The count behind any of exit_counter_names() (0 when it never happened).
   uint64_t exit_count(const std::string& name) const;
-  const std::map<std::string, double>& phase_ns() const { return phase_ns_; }
-  void add_phase_time(const std::string& phase, const sc_core::sc_time& t);
+  // soc.host.<vm>: this VM's statistics.
+  const platform::StatGroup& stats() const { return stats_; }
+  // Where the simulated time of each realm lifecycle phase went (soc.host.<vm>.phases).
+  struct Phases {
+    explicit Phases(platform::StatGroup& g);
+    platform::Breakdown &create, &populate, &rec_create, &activate, &teardown;
+  };
+  Phases& phases() { return phases_; }
   uint64_t ns_page_count_for_test() const { return user_pages_.size(); }
 
  private:
@@ -208,7 +214,9 @@ class Vm {
 
   std::vector<std::pair<uint64_t, uint64_t>> user_pages_;  // VMM memory runs the kernel tracks
   std::map<std::string, uint64_t> rec_exits_, kvm_exits_, sync_exits_;
-  std::map<std::string, double> phase_ns_;
+  platform::StatGroup stats_;
+  platform::StatGroup phase_stats_{"phases", &stats_};
+  Phases phases_{phase_stats_};
 };
 
 }  // namespace host

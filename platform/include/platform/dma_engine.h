@@ -22,7 +22,7 @@
 
 #include "gpt/pas.h"
 #include "platform/requester.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 
@@ -60,7 +60,7 @@ class DmaEngine : public sc_core::sc_module {
   // stack owns is never freed.
   static constexpr uint64_t kBurstBytes = 4096;
   std::array<uint8_t, kBurstBytes> buf_{};
-  sc_core::sc_time t_setup_;
+  TimedCost t_setup_;
   StatGroup stats_;
   Counter& transfers_;
   Counter& bytes_;

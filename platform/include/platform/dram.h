@@ -8,6 +8,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include "sim/cost_ledger.h"
+
 namespace platform {
 
 class TimingProfile;
@@ -34,8 +36,8 @@ class Dram : public sc_core::sc_module {
 
   uint64_t base_, size_;
   uint8_t* mem_ = nullptr;
-  sc_core::sc_time t_latency_;
-  double bytes_per_ns_;
+  TimedCost latency_;
+  RateCost bandwidth_;
 };
 
 }  // namespace platform

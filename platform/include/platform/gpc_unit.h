@@ -15,7 +15,7 @@
 
 #include "gpt/check.h"
 #include "gpt/config.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 
@@ -34,8 +34,8 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   const gpt::GpcConfig& config() const { return cfg_; }
 
   // The check for one access of `len` bytes (every granule it touches). Adds the time the
-  // check took (cache hit or timed walk) to `delay`.
-  gpt::GpcResult check(uint64_t pa, uint64_t len, gpt::Pas pas, sc_core::sc_time& delay);
+  // check took (cache hit or timed walk), by cost, to `delay`.
+  gpt::GpcResult check(uint64_t pa, uint64_t len, gpt::Pas pas, Delay& delay);
 
   // TLBI PAALL(OS): forget everything. TLBI RPA(OS): forget what overlaps [base, base+size).
   // Listeners hear both, for what they cached from this unit's answers.
@@ -79,7 +79,7 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   bool read_descriptor(uint64_t pa, uint64_t& value) override;
-  gpt::GpcResult check_granule(uint64_t pa, gpt::Pas pas, sc_core::sc_time& delay);
+  gpt::GpcResult check_granule(uint64_t pa, gpt::Pas pas, Delay& delay);
   void count_fault(gpt::GpfKind kind);
 
   // Cached walk results. Granule-sized results sit in a direct-mapped array indexed by
@@ -101,8 +101,8 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   gpt::GpcConfig cfg_;
   gpt::GpcGeometry geometry_;  // cfg_ prepared for the walk
   unsigned p_ = 12;
-  sc_core::sc_time t_hit_, t_walk_level_;
-  sc_core::sc_time walk_delay_;  // accumulates during one walk
+  TimedCost t_hit_, t_walk_level_;
+  unsigned walk_reads_ = 0;  // descriptors read during one walk
   // DMI to the GPT's memory for descriptor fetches (the GPT is not itself GPC-checked).
   tlm::tlm_dmi gpt_dmi_;
   bool gpt_dmi_valid_ = false;

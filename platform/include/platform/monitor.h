@@ -13,7 +13,7 @@
 #include <systemc>
 #include "platform/abi/smccc.h"
 #include "platform/dram_layout.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 #include "platform/timed_lock.h"
 #include "platform/world.h"
 
@@ -98,8 +98,8 @@ class Monitor {
   uint64_t delegable_base_ = 0, delegable_end_ = 0;
   uint64_t l1_base_ = 0, gpt_bytes_ = 0;
 
-  sc_core::sc_time t_world_switch_, t_tlbi_, t_cmo_granule_;
-  double scrub_bytes_per_ns_;
+  TimedCost t_world_switch_, t_tlbi_, t_cmo_granule_;
+  RateCost scrub_;
 
   StatGroup stats_;
   Counter& smcs_;

@@ -7,6 +7,7 @@
 
 #include "gpt/check.h"
 #include "gpt/pas.h"
+#include "sim/cost_ledger.h"
 
 namespace platform {
 
@@ -14,6 +15,9 @@ struct PasExtension : tlm::tlm_extension<PasExtension> {
   gpt::Pas pas = gpt::Pas::NonSecure;
   uint32_t requester = 0;
   gpt::GpcResult gpf;  // kind != None when the GPC refused the access
+  // Where the GPC unit and the target say, by cost, what the delay they annotate is made of
+  // (the requester charges it); null when nobody asks.
+  Delay* costs = nullptr;
 
   tlm::tlm_extension_base* clone() const override { return new PasExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {

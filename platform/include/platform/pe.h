@@ -13,7 +13,7 @@
 
 #include "platform/gpc_unit.h"
 #include "platform/requester.h"
-#include "platform/stats.h"
+#include "sim/stats.h"
 #include "platform/world.h"
 
 namespace platform {

@@ -12,7 +12,8 @@
 
 #include "gpt/check.h"
 #include "gpt/pas.h"
-#include "platform/stats.h"
+#include "sim/cost_ledger.h"
+#include "sim/stats.h"
 
 namespace platform {
 
@@ -49,8 +50,13 @@ class Requester : public sc_core::sc_module {
   // nullptr: for the CPU, which maps DRAM into its engine once and checks each page it uses.
   uint8_t* dram_window(uint64_t pa, uint64_t& base, uint64_t& size);
 
-  // Time spent by model code on this requester's thread (firmware and software work).
-  void charge(const sc_core::sc_time& t) { qk_.inc(t); }
+  // Time spent by model code on this requester's thread (firmware and software work), tagged
+  // with its cost (TimingProfile::charge/rate) in this requester's ledger.
+  void charge(const TimedCost& c) { ledger_.add(c.id, c.time.value()); qk_.inc(c.time); }
+  void charge(const TimedCost& c, double times) { charge(c * times); }
+  void charge(const RateCost& r, uint64_t bytes) { charge(r.of(bytes)); }
+  void charge(const Delay& d) { ledger_.add(d); qk_.inc(d.total()); }
+  const CostLedger& ledger() const { return ledger_; }
   // The local time of this requester: SystemC time plus what the quantum keeper holds.
   sc_core::sc_time now() const { return qk_.get_current_time(); }
   // Yields to other SystemC processes when the quantum is used up (or unconditionally).
@@ -78,8 +84,9 @@ class Requester : public sc_core::sc_module {
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false;
   unsigned critical_ = 0;
-  sc_core::sc_time t_latency_;
-  double bytes_per_ns_;
+  TimedCost latency_;
+  RateCost bandwidth_;
+  CostLedger ledger_;
   StatGroup stat_group_;
   Counter& reads_;
   Counter& writes_;

@@ -12,10 +12,10 @@
 #include "platform/memory_map.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
-#include "platform/profile.h"
+#include "sim/profile.h"
 #include "platform/soc_config.h"
-#include "platform/stats.h"
-#include "platform/trace.h"
+#include "sim/stats.h"
+#include "sim/trace.h"
 
 namespace platform {
 

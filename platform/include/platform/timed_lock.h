@@ -17,7 +17,7 @@
 
 #include <systemc>
 
-#include "platform/stats.h"
+#include "sim/stats.h"
 
 namespace platform {
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -10,7 +11,8 @@
 
 #include <systemc>
 
-#include "platform/profile.h"
+#include "sim/profile.h"
+#include "sim/stats_json.h"
 #include "platform/soc.h"
 #include "rmesim/scenario.h"
 
@@ -33,6 +35,7 @@ class RunFailure : public std::runtime_error {
 struct Phase {
   std::string name;
   sc_core::sc_time start, end;
+  platform::Breakdown time;  // on the stepping PE, by cost
 };
 
 struct StepRecord {
@@ -55,6 +58,7 @@ class RunContext {
   std::vector<Phase> phases;
   std::vector<StepRecord> steps;
   std::string current_outcome;
+  std::optional<platform::CostMeter> phase_meter;  // of the open phase
 
   // The software stack above the platform (null when a scenario runs without one).
   rmm::Rmm* rmm = nullptr;
@@ -80,6 +84,8 @@ struct RunOptions {
   bool quiet = false;    // no summary on stdout
   std::string trace_insn;  // --trace-insn: file for the guest instruction trace (empty: off)
   std::string dump_dtb;    // --dump-dtb: file for the first VM's device tree, FILE-<vm> for others
+  platform::StatsJsonOptions stats;  // --stats-format, --host-seconds
+  bool stats_text = false;  // --stats-text: every non-zero statistic in the summary
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

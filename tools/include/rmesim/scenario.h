@@ -12,7 +12,7 @@
 
 #include "host/kvm.h"
 #include "host/vmm.h"
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 #include "platform/soc_config.h"
 
 namespace rmesim {

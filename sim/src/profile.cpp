@@ -1,4 +1,4 @@
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 #include <cerrno>
 #include <cmath>
@@ -8,8 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "platform/config_error.h"
-#include "platform/input_file.h"
+#include "sim/config_error.h"
+#include "sim/input_file.h"
 
 namespace platform {
 namespace {
@@ -57,6 +57,9 @@ const CostRule kCostRules[] = {
     {"host.s2_fault", "ns", 0, kMaxNs},
     {"host.memcpy", "GB/s", 0.01, 10000},
 };
+
+static_assert(sizeof(kCostRules) / sizeof(kCostRules[0]) == kNumProfileCosts,
+              "cost_ledger.h's kNumProfileCosts counts the costs declared here");
 
 const CostRule* find_rule(const std::string& name) {
   for (const auto& r : kCostRules)
@@ -212,5 +215,18 @@ double TimingProfile::bytes_per_ns(const std::string& name) const {
 }
 
 double TimingProfile::number(const std::string& name) const { return cost(name).value; }
+
+CostId TimingProfile::cost_id(const std::string& name) {
+  const CostRule* r = find_rule(name);
+  if (!r) throw std::logic_error("no cost named '" + name + "' (profile.cpp lists them)");
+  return static_cast<CostId>(r - kCostRules);
+}
+
+const char* cost_category_name(CostId id) {
+  if (id < kNumProfileCosts) return kCostRules[id].name;
+  if (id == kCostLockWait) return "lock_wait";
+  if (id == kCostDevice) return "device";
+  throw std::logic_error("no cost category " + std::to_string(id));
+}
 
 }  // namespace platform

@@ -1,4 +1,4 @@
-#include "platform/profile.h"
+#include "sim/profile.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <regex>
 #include <sstream>
 
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 
 using platform::ConfigError;
 using platform::TimingProfile;
@@ -57,7 +57,10 @@ TEST(Profile, cycles_convert_through_the_core_clock) {
   EXPECT_EQ(p.duration("dram.latency"), sc_core::sc_time(90, sc_core::SC_NS));
   EXPECT_EQ(p.duration("cpu.fill"), sc_core::sc_time(10, sc_core::SC_NS));  // 20 cycles at 2 GHz
   EXPECT_DOUBLE_EQ(p.bytes_per_ns("dram.bandwidth"), 25.6);
-  EXPECT_EQ(TimingProfile::transfer(4.0, 4096), sc_core::sc_time(1024, sc_core::SC_NS));
+  EXPECT_EQ((platform::RateCost{0, 4.0}.of(4096).time), sc_core::sc_time(1024, sc_core::SC_NS));
+  EXPECT_EQ(p.rate("dram.bandwidth").id, TimingProfile::cost_id("dram.bandwidth"));
+  EXPECT_EQ(p.charge("cpu.fill").time, p.duration("cpu.fill"));
+  EXPECT_STREQ(platform::cost_category_name(TimingProfile::cost_id("cpu.fill")), "cpu.fill");
 }
 
 TEST(Profile, override_changes_one_cost_and_records_its_origin) {

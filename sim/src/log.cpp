@@ -1,5 +1,5 @@
-#include "platform/log.h"
-#include "platform/time_format.h"
+#include "sim/log.h"
+#include "sim/time_format.h"
 
 #include <cstdio>
 

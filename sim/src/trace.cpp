@@ -1,8 +1,8 @@
-#include "platform/trace.h"
+#include "sim/trace.h"
 
 #include <cstdio>
 
-#include "platform/json.h"
+#include "sim/json.h"
 
 namespace platform {
 

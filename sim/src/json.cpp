@@ -1,4 +1,4 @@
-#include "platform/json.h"
+#include "sim/json.h"
 
 #include <cinttypes>
 #include <cmath>

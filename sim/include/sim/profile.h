@@ -10,6 +10,8 @@
 
 #include <systemc>
 
+#include "sim/cost_ledger.h"
+
 namespace platform {
 
 class TimingProfile {
@@ -47,14 +49,13 @@ class TimingProfile {
   sc_core::sc_time duration(const std::string& name) const;  // ns, us or cycles (core.clock)
   double bytes_per_ns(const std::string& name) const;        // GB/s (decimal: 1 GB/s = 1 B/ns)
   double number(const std::string& name) const;              // any unit, raw value
+  // The same, tagged with the cost's category, for charging (Requester::charge): every
+  // charge says which cost it is.
+  TimedCost charge(const std::string& name) const { return {cost_id(name), duration(name)}; }
+  RateCost rate(const std::string& name) const { return {cost_id(name), bytes_per_ns(name)}; }
+  // A declared cost's category (its place in profile.cpp's list); logic_error if none.
+  static CostId cost_id(const std::string& name);
 
-  // Time to move `bytes` at `bytes_per_ns`. On hot paths (every memory access), so it builds
-  // the time from picoseconds directly: the kernel's resolution is SystemC's default 1 ps,
-  // which Soc checks at construction.
-  static sc_core::sc_time transfer(double bytes_per_ns, uint64_t bytes) {
-    return sc_core::sc_time::from_value(
-        static_cast<sc_dt::uint64>(static_cast<double>(bytes) * 1000.0 / bytes_per_ns + 0.5));
-  }
 
  private:
   std::string name_, path_;

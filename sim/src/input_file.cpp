@@ -1,4 +1,4 @@
-#include "platform/input_file.h"
+#include "sim/input_file.h"
 
 #include <sys/stat.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "platform/config_error.h"
+#include "sim/config_error.h"
 
 namespace platform {
 

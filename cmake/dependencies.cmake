@@ -27,4 +27,5 @@ find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(yaml-cpp REQUIRED)   # target: yaml-cpp
+find_package(nlohmann_json 3 REQUIRED)   # target: nlohmann_json::nlohmann_json (trace.json)
 find_package(Threads REQUIRED)

@@ -51,7 +51,9 @@ struct Costs {
 
 // Statistics of one command: calls, results by status, simulated time.
 struct CommandStats {
-  CommandStats(const std::string& name, platform::StatGroup& parent);
+  // `spec_name` as the spec spells it ("RMI_DATA_CREATE"); the group is "rmi_data_create".
+  CommandStats(const std::string& spec_name, platform::StatGroup& parent);
+  std::string spec_name;
   platform::StatGroup group;
   platform::Counter& calls;
   std::array<platform::Counter*, rmi::kNumStatus> by_status{};
@@ -101,7 +103,7 @@ class Context {
   unsigned max_bps = 6, max_wps = 4;
   std::unique_ptr<DispatchTable, void (*)(DispatchTable*)> dispatch{nullptr, nullptr};
 
-  CommandStats& add_command_stats(const std::string& name);
+  CommandStats& add_command_stats(const std::string& spec_name);
 
   // PaIsDelegable: DRAM the monitor lets the host delegate (outside firmware carve-outs).
   bool pa_delegable(uint64_t pa) const;

@@ -3,13 +3,14 @@
 // Results: X0 = packed status; X1..X<out> = the handler's results (zero unless it set them);
 // every other register keeps its value, as SMCCC v1.2 requires.
 #include <array>
-#include <cctype>
 
 #include "core/context.h"
 #include "platform/log.h"
+#include "platform/pe.h"
 #include "platform/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
+#include "platform/trace.h"
 
 namespace rmm {
 
@@ -87,9 +88,7 @@ void rmi_dispatch_init(Context& ctx) {
   for (const Row& row : kRows) {
     Slot& s = st->slots[row.fid - rmi::kFidFirst];
     s.row = &row;
-    std::string name = row.name + 4;  // "VERSION", ...
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    s.stats = &ctx.add_command_stats("rmi_" + name);
+    s.stats = &ctx.add_command_stats(row.name);
     s.cost = ctx.soc.profile().duration(row.cost);
   }
 }
@@ -115,6 +114,13 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   for (unsigned i = 1; i <= row.out; ++i) regs.x[i] = results.x[i];
   slot->stats->count(x0);
   slot->stats->time.add(req.now() - start);
+  // The command as the RMM ran it, on the calling PE's Realm-world track.
+  platform::Trace& trace = ctx.soc.trace();
+  if (trace.enabled()) {
+    platform::Trace::Args a = {{"status", rmi::to_string(rmi::status_of(x0))}};
+    if (rmi::index_of(x0)) a.push_back({"index", std::to_string(rmi::index_of(x0))});
+    trace.slice(trace.track(ctx.pe_of(req).name(), "realm"), row.name, "rmi", start, req.now() - start, std::move(a));
+  }
   if (row.log)
     RMESIM_LOG(platform::LogLevel::Debug, "soc.rmm",
                row.name << "(0x" << std::hex << a1 << ", 0x" << a2 << ") -> "

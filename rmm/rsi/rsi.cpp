@@ -2,7 +2,10 @@
 #include "rsi/rsi.h"
 
 #include "platform/abi/psci.h"
+#include "platform/pe.h"
 #include "platform/requester.h"
+#include "platform/soc.h"
+#include "platform/trace.h"
 
 namespace rmm {
 namespace {
@@ -16,16 +19,16 @@ struct RsiRow {
 };
 
 constexpr RsiRow kRsiRows[] = {
-    {"rsi_version", rsi::kVersionFid, rsi_version},
-    {"rsi_features", rsi::kFeatures, rsi_features},
-    {"rsi_measurement_read", rsi::kMeasurementRead, rsi_measurement_read},
-    {"rsi_measurement_extend", rsi::kMeasurementExtend, rsi_measurement_extend},
-    {"rsi_attestation_token_init", rsi::kAttestationTokenInit, rsi_attestation_token_init},
-    {"rsi_attestation_token_continue", rsi::kAttestationTokenContinue, rsi_attestation_token_continue},
-    {"rsi_realm_config", rsi::kRealmConfig, rsi_realm_config},
-    {"rsi_ipa_state_set", rsi::kIpaStateSet, rsi_ipa_state_set},
-    {"rsi_ipa_state_get", rsi::kIpaStateGet, rsi_ipa_state_get},
-    {"rsi_host_call", rsi::kHostCall, rsi_host_call},
+    {"RSI_VERSION", rsi::kVersionFid, rsi_version},
+    {"RSI_FEATURES", rsi::kFeatures, rsi_features},
+    {"RSI_MEASUREMENT_READ", rsi::kMeasurementRead, rsi_measurement_read},
+    {"RSI_MEASUREMENT_EXTEND", rsi::kMeasurementExtend, rsi_measurement_extend},
+    {"RSI_ATTESTATION_TOKEN_INIT", rsi::kAttestationTokenInit, rsi_attestation_token_init},
+    {"RSI_ATTESTATION_TOKEN_CONTINUE", rsi::kAttestationTokenContinue, rsi_attestation_token_continue},
+    {"RSI_REALM_CONFIG", rsi::kRealmConfig, rsi_realm_config},
+    {"RSI_IPA_STATE_SET", rsi::kIpaStateSet, rsi_ipa_state_set},
+    {"RSI_IPA_STATE_GET", rsi::kIpaStateGet, rsi_ipa_state_get},
+    {"RSI_HOST_CALL", rsi::kHostCall, rsi_host_call},
 };
 
 const RsiRow* find_row(uint32_t fid) {
@@ -38,7 +41,7 @@ const RsiRow* find_row(uint32_t fid) {
 
 void rsi_stats_init(Context& ctx) {
   for (const auto& r : kRsiRows) ctx.rsi_stats[r.fid] = &ctx.add_command_stats(r.name);
-  ctx.rsi_stats[0] = &ctx.add_command_stats("psci");
+  ctx.rsi_stats[0] = &ctx.add_command_stats("PSCI");
 }
 
 RsiOutcome rsi_handle(RsiCall& call) {
@@ -60,6 +63,15 @@ RsiOutcome rsi_handle(RsiCall& call) {
   if (st) {
     st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0]);
     st->time.add(call.req.now() - start);
+  }
+  // The call as the RMM handled it, inside the RMI_REC_ENTER that ran the REC.
+  platform::Trace& trace = call.ctx.soc.trace();
+  if (trace.enabled()) {
+    const RsiRow* row = find_row(fid);
+    const char* psci = psci_function_name(fid);
+    trace.slice(trace.track(call.pe.name(), "realm"), row ? row->name : psci ? psci : "SMC_UNKNOWN",
+                row ? "rsi" : "psci", start, call.req.now() - start,
+                {{"outcome", o == RsiOutcome::ExitToHost ? "exit to host" : "resume"}});
   }
   return o;
 }

@@ -27,7 +27,7 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
-             [--trace-insn FILE]
+             [--trace-insn FILE] [--trace-limit N]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim --help | --version
@@ -40,7 +40,8 @@ Commands:
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
-             2 bad input (scenario, override, profile, guest image, --out or --trace-insn;
+             2 bad input (scenario, override, profile, guest image, --out, --trace-insn or
+               --trace-limit;
                nothing is run),
              3 internal error (a simulator bug).
 )";
@@ -53,6 +54,15 @@ int cmd_profile(const std::vector<std::string>& args) {
     std::cout << "  " << n << " = " << c.value << " " << c.unit << " (allowed " << c.min << " to " << c.max << ")\n      "
               << c.help << "\n      source: " << c.source << "\n";
   return kExitOk;
+}
+
+// An integer from 0 to 2^64-1 as typed (decimal or 0x), refused when empty, negative or followed
+// by anything. Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
+bool parse_u64(const std::string& text, uint64_t& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoull(text.c_str(), &end, 0);
+  return !text.empty() && text[0] != '-' && !errno && !*end;
 }
 
 int run_cli(int argc, char* argv[]);
@@ -83,7 +93,10 @@ int run_cli(int argc, char* argv[]) {
       ("log-level", po::value<std::string>()->default_value("warn"), "error, warn, info or debug")
       ("quiet,q", "no summary on stdout (errors and failed checks still go to stderr)")
       ("trace-insn", po::value<std::string>(),
-       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow");
+       "write every executed guest instruction (PE, world, EL, PC, encoding, disassembly) to this file; slow")
+      ("trace-limit", po::value<std::string>(),
+       "trace.json keeps, per track, the first N and the last N events and at most N between them "
+       "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -146,12 +159,8 @@ int run_cli(int argc, char* argv[]) {
     uint64_t seed = 0;
     const bool have_seed = vm.count("seed");
     if (have_seed) {
-      // Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
       const std::string text = vm["seed"].as<std::string>();
-      char* end = nullptr;
-      errno = 0;
-      seed = std::strtoull(text.c_str(), &end, 0);
-      if (text.empty() || text[0] == '-' || errno || *end) {
+      if (!parse_u64(text, seed)) {
         std::cerr << "rmesim: --seed must be an integer from 0 to 2^64-1, not '" << text << "'\n";
         return kExitConfig;
       }
@@ -161,6 +170,13 @@ int run_cli(int argc, char* argv[]) {
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
+    if (vm.count("trace-limit")) {
+      const std::string text = vm["trace-limit"].as<std::string>();
+      if (!parse_u64(text, ro.trace_limit) || ro.trace_limit < 1 || ro.trace_limit > 100'000'000) {
+        std::cerr << "rmesim: --trace-limit must be an integer from 1 to 100000000, not '" << text << "'\n";
+        return kExitConfig;
+      }
+    }
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
     // On stderr whatever -q says: a failed run always says why.
     if (!r.ok) std::cerr << "rmesim: " << scenario.name << " failed: " << r.failure << "\n";

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cpu/core.h"
-#include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/vmm.h"
 #include "platform/config_error.h"
@@ -71,33 +70,42 @@ uint64_t delegated_granules(rmm::Rmm& rmm) {
   return n;
 }
 
+bool is_rmi(const rmm::Rmm::CommandCount& c) { return c.name.rfind("RMI_", 0) == 0; }
+
+uint64_t rmi_calls(const std::vector<rmm::Rmm::CommandCount>& counts) {
+  uint64_t n = 0;
+  for (const auto& c : counts) n += is_rmi(c) ? c.calls : 0;
+  return n;
+}
+
 void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& rmm, host::Kvm& kvm,
-                      host::Vmm& vmm, host::GuestTracer& tracer) {
+                      host::Vmm& vmm, const cpu::UnicornCpu& cpu) {
+  // The RMM's own counts: RMI commands, then RSI and PSCI calls from realms.
+  const auto counts = rmm.command_counts();
   w.key("rmi").begin_object();
-  w.field("total_calls", kvm.rmi().total_calls());
+  w.field("total_calls", rmi_calls(counts));
   w.key("commands").begin_object();
-  for (const auto& [name, st] : kvm.rmi().stats()) {
-    w.key(name).begin_object();
-    w.field("calls", st.calls).field("time_ns", st.time_ns);
+  for (const auto& c : counts) {
+    if (!is_rmi(c)) continue;
+    w.key(c.name).begin_object();
+    w.field("calls", c.calls).field("time_ns", ns(c.time));
     w.key("status").begin_object();
-    for (const auto& [k, v] : st.by_status) w.field(k, v);
+    for (const auto& [k, v] : c.results) w.field(k, v);
     w.end_object();
     w.end_object();
   }
   w.end_object();
   w.end_object();
   w.key("rsi").begin_object();
-  for (const auto& [name, st] : tracer.rsi_calls()) {
-    w.key(name).begin_object();
-    w.field("calls", st.calls).field("time_ns", st.time_ns);
+  for (const auto& c : counts) {
+    if (is_rmi(c)) continue;
+    w.key(c.name).begin_object();
+    w.field("calls", c.calls).field("time_ns", ns(c.time));
     w.end_object();
   }
   w.end_object();
   w.key("guest").begin_object();
-  w.field("instructions", tracer.instructions());
-  w.key("exits").begin_object();
-  for (const auto& [k, v] : tracer.exits()) w.field(k, v);
-  w.end_object();
+  w.field("instructions", cpu.stats().instructions.value);
   w.key("console").begin_object();
   for (const auto& st : vmm.states()) w.field(st->spec.name, st->console);
   w.end_object();
@@ -174,7 +182,7 @@ void write_stack_json(platform::JsonWriter& w, const RunContext& ctx, rmm::Rmm& 
 
 void write_stats_json(std::ostream& os, const Scenario& s, const platform::TimingProfile& prof,
                       platform::Soc& soc, const RunResult& r, const GpcTotals& g, const RunContext& ctx,
-                      rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm, host::GuestTracer& tracer) {
+                      rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm, const cpu::UnicornCpu& cpu) {
   platform::JsonWriter w(os);
   w.begin_object();
   w.key("scenario").begin_object();
@@ -240,7 +248,7 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
     guest_abort += f.action == host::HostFault::Action::GuestAbort;
   }
   w.field("host_oops", oops).field("sigbus", sigbus).field("guest_abort", guest_abort);
-  w.field("guest_gpf_exits", tracer.gpfs());
+  w.field("guest_gpf_exits", cpu.stats().fill_gpfs.value);
   w.key("host").begin_array();
   for (const auto& f : kvm.faults()) {
     w.begin_object();
@@ -251,7 +259,7 @@ void write_stats_json(std::ostream& os, const Scenario& s, const platform::Timin
   }
   w.end_array();
   w.end_object();
-  write_stack_json(w, ctx, rmm, kvm, vmm, tracer);
+  write_stack_json(w, ctx, rmm, kvm, vmm, cpu);
   w.key("stats");
   soc.stats().write_json(w);
   w.end_object();
@@ -296,7 +304,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   } catch (const std::invalid_argument& e) {
     throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
   }
-  // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
+  soc->trace().set_limit(opt.trace_limit);
+  // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
   rmm::Rmm rmm(*soc);
   cpu::UnicornCpu cpu(profile, soc->stats());
   // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
@@ -322,9 +331,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     if (!insn_trace) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot write this file");
     cpu.set_insn_trace(&insn_trace);
   }
-  host::GuestTracer tracer(*soc, cpu);
-  rmm.attach_guest_cpu(tracer);
-  host::Kvm kvm(*soc, tracer, &tracer, s.host);
+  rmm.attach_guest_cpu(cpu);
+  host::Kvm kvm(*soc, cpu, s.host);
   host::Vmm vmm(kvm);
   RunResult result;
   RunContext ctx(s, *soc, soc->pe(0));
@@ -368,6 +376,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     rec.end = pe.requester().now();
     rec.outcome = result.ok ? ctx.current_outcome : result.failure;
     ctx.steps.push_back(rec);
+    // The VMM's view: one slice per step, on the lane of the PE that drives the scenario.
+    auto& trace = soc->trace();
+    trace.slice(trace.track(pe.name(), "scenario steps"), rec.kind, "step", rec.start, rec.end - rec.start,
+                {{"where", rec.where}, {"outcome", rec.outcome}});
   };
   soc->pe(0).post([&](platform::Pe& pe) {
     ctx.begin_phase("boot");
@@ -446,17 +458,19 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
         for (const auto& e : st->events) out << "    * " << e << "\n";
       }
     }
-    out << "\nRMI calls (" << kvm.rmi().total_calls() << ")\n";
-    for (const auto& [name, st] : kvm.rmi().stats()) {
-      out << "  " << std::left << std::setw(28) << name << std::right << std::setw(9) << st.calls << std::setw(14)
-          << platform::format_time(sc_core::sc_time(st.time_ns, sc_core::SC_NS)) << " ";
-      for (const auto& [k, v] : st.by_status) out << " " << k << "=" << v;
-      out << "\n";
-    }
-    if (!tracer.rsi_calls().empty()) {
-      out << "RSI and PSCI calls from realms\n";
-      for (const auto& [name, st] : tracer.rsi_calls())
-        out << "  " << std::left << std::setw(28) << name << std::right << std::setw(9) << st.calls << "\n";
+    const auto counts = rmm.command_counts();
+    out << "\nRMI calls (" << rmi_calls(counts) << ")\n";
+    for (const bool rmi : {true, false}) {
+      bool titled = rmi;
+      for (const auto& c : counts) {
+        if (is_rmi(c) != rmi) continue;
+        if (!titled) out << "RSI and PSCI calls from realms\n";
+        titled = true;
+        out << "  " << std::left << std::setw(28) << c.name << std::right << std::setw(9) << c.calls << std::setw(14)
+            << platform::format_time(c.time) << " ";
+        for (const auto& [k, v] : c.results) out << " " << k << "=" << v;
+        out << "\n";
+      }
     }
     out << "Host faults: " << kvm.faults().size() << "\n";
     for (const auto& f : kvm.faults())
@@ -475,12 +489,9 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   auto& trace = soc->trace();
   const int phase_track = trace.track("soc", "phases");
   for (const auto& p : result.phases) trace.slice(phase_track, p.name, "phase", p.start, p.end - p.start);
-  const int step_track = trace.track(soc->pe(0).name(), "scenario steps");
-  for (const auto& st : result.steps)
-    trace.slice(step_track, st.kind, "step", st.start, st.end - st.start, {{"where", st.where}, {"outcome", st.outcome}});
 
   std::ostringstream json, trace_json;
-  write_stats_json(json, s, profile, *soc, result, g, ctx, rmm, kvm, vmm, tracer);
+  write_stats_json(json, s, profile, *soc, result, g, ctx, rmm, kvm, vmm, cpu);
   trace.write_json(trace_json);
   write_file_atomically(dir / "stats.json", json.str());
   write_file_atomically(dir / "trace.json", trace_json.str());

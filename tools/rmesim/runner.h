@@ -79,6 +79,7 @@ struct RunOptions {
   std::string out_dir;   // where stats.json goes
   bool quiet = false;    // no summary on stdout
   std::string trace_insn;  // --trace-insn: file for the guest instruction trace (empty: off)
+  uint64_t trace_limit = platform::Trace::kDefaultLimit;  // --trace-limit: trace.json events per track end
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

@@ -27,6 +27,7 @@
 #include "platform/guest_cpu.h"
 
 namespace platform {
+class GuestTrace;
 class Pe;
 class Soc;
 struct SocConfig;
@@ -34,7 +35,6 @@ struct SocConfig;
 
 namespace host {
 
-class GuestTracer;
 class NvmStage2;
 class Vm;
 class Vcpu;
@@ -169,7 +169,8 @@ enum class HostAccess : uint8_t {
 
 class Kvm {
  public:
-  Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostOptions opt = {});
+  // Observes `cpu` for the runs of normal VMs' guests (drawn in trace.json); `cpu` outlives it.
+  Kvm(platform::Soc& soc, platform::GuestCpu& cpu, HostOptions opt = {});
   ~Kvm();
   Kvm(const Kvm&) = delete;
   Kvm& operator=(const Kvm&) = delete;
@@ -204,7 +205,6 @@ class Kvm {
 
   platform::Soc& soc() { return soc_; }
   platform::GuestCpu& cpu() { return cpu_; }
-  GuestTracer* tracer() { return tracer_; }
   RmiClient& rmi() { return rmi_; }
   PageAllocator& pages() { return pages_; }
   const HostOptions& options() const { return opt_; }
@@ -229,7 +229,7 @@ class Kvm {
   friend class Vcpu;
   platform::Soc& soc_;
   platform::GuestCpu& cpu_;
-  GuestTracer* tracer_;
+  std::unique_ptr<platform::GuestTrace> guest_trace_;  // normal VMs' runs in trace.json
   HostOptions opt_;
   RmiClient rmi_;
   PageAllocator pages_;

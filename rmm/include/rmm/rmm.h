@@ -18,13 +18,18 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
+
+#include <systemc>
 
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 
 namespace platform {
 class GuestCpu;
+class GuestTrace;
 class Requester;
 class Soc;
 class StatGroup;
@@ -56,6 +61,8 @@ class Rmm final : public platform::SmcHandler {
   void handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) override;
 
   // The CPU model RECs run on (RMI_REC_ENTER fails with RMI_ERROR_REC until one is attached).
+  // The RMM observes it to draw its realms' runs in trace.json; the CPU must outlive the RMM
+  // or run no guest after it is gone.
   void attach_guest_cpu(platform::GuestCpu& cpu);
 
   // Instructions a REC runs per GuestCpu::run slice before the RMM looks again (default 1e6).
@@ -78,9 +85,20 @@ class Rmm final : public platform::SmcHandler {
   // RmiFeatureRegister0 as RMI_FEATURES(0) reports it.
   uint64_t features0() const;
   platform::StatGroup& stats();
+  // Calls the RMM handled, per RMI command and RSI family as the spec names them
+  // ("RMI_DATA_CREATE", "RSI_HOST_CALL", "PSCI"), in table order, each with its results by
+  // status (RMI status names, "other" for RSI/PSCI results) and the RMM's time in it.
+  struct CommandCount {
+    std::string name;
+    uint64_t calls = 0;
+    sc_core::sc_time time;
+    std::vector<std::pair<std::string, uint64_t>> results;  // nonzero only
+  };
+  std::vector<CommandCount> command_counts() const;
 
  private:
   std::unique_ptr<Context> ctx_;
+  std::unique_ptr<platform::GuestTrace> realm_trace_;  // its realms' runs in trace.json
 };
 
 }  // namespace rmm

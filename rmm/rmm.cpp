@@ -36,6 +36,7 @@ void Rmm::handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) 
 }
 
 void Rmm::attach_guest_cpu(platform::GuestCpu& cpu) {
+  if (ctx_->guest_cpu == &cpu) return;  // observed once: each run drawn once
   ctx_->guest_cpu = &cpu;
   cpu.add_observer(*realm_trace_);
 }

@@ -53,7 +53,7 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
   }
   Event& slot = t.tail[t.tail_start];
   t.tail_start = (t.tail_start + 1) % t.tail.size();
-  const bool keep = slot.index % t.stride == 0;
+  const bool keep = (slot.index & (t.stride - 1)) == 0;  // the stride is a power of two
   if (keep) t.middle.push_back(slot);
   else t.omit(slot);
   slot.phase = phase;
@@ -67,7 +67,7 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
   t.stride *= 2;
   std::deque<Event> kept;
   for (auto& m : t.middle) {
-    if (m.index % t.stride) t.omit(m);
+    if (m.index & (t.stride - 1)) t.omit(m);
     else kept.push_back(std::move(m));
   }
   t.middle.swap(kept);

@@ -27,7 +27,7 @@ find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(yaml-cpp REQUIRED)   # target: yaml-cpp
-find_package(nlohmann_json 3 REQUIRED)  # stats.json
+find_package(nlohmann_json 3 REQUIRED)  # stats.json and trace.json
 find_package(Threads REQUIRED)
 # libfdt (Debian libfdt-dev): through pkg-config where it ships a libfdt.pc (Debian 13), by
 # its header and library otherwise (Debian 12 ships none).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/context.h"
+#include "platform/guest_trace.h"
 #include "platform/pe.h"
 #include "platform/soc.h"
 
@@ -10,7 +11,9 @@ namespace rmm {
 
 void rsi_stats_init(Context& ctx);  // rsi/rsi.cpp
 
-Rmm::Rmm(platform::Soc& soc) : ctx_(std::make_unique<Context>(soc)) {
+Rmm::Rmm(platform::Soc& soc)
+    : ctx_(std::make_unique<Context>(soc)),
+      realm_trace_(std::make_unique<platform::GuestTrace>(soc.trace(), platform::World::Realm)) {
   rmi_dispatch_init(*ctx_);
   rsi_stats_init(*ctx_);
   soc.monitor().attach_rmm(*this);
@@ -32,7 +35,11 @@ void Rmm::handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) 
   rmi_dispatch(*ctx_, caller, regs);
 }
 
-void Rmm::attach_guest_cpu(platform::GuestCpu& cpu) { ctx_->guest_cpu = &cpu; }
+void Rmm::attach_guest_cpu(platform::GuestCpu& cpu) {
+  if (ctx_->guest_cpu == &cpu) return;  // observed once: each run drawn once
+  ctx_->guest_cpu = &cpu;
+  cpu.add_observer(*realm_trace_);
+}
 void Rmm::set_run_slice(uint64_t instructions) { ctx_->run_slice = instructions; }
 
 GranuleState Rmm::granule_state(uint64_t pa) const {
@@ -75,6 +82,7 @@ std::optional<std::array<uint8_t, 64>> Rmm::measurement(uint64_t rd, unsigned sl
 }
 
 uint64_t Rmm::features0() const { return ctx_->features0; }
+
 platform::StatGroup& Rmm::stats() { return ctx_->stats; }
 
 }  // namespace rmm

@@ -105,7 +105,11 @@ bool UnicornCpu::tlb_holds(unsigned i, uint64_t va) const {
 }
 
 GuestExit UnicornCpu::run(platform::Pe& pe, GuestState& state, platform::Stage2& s2, uint64_t max) {
-  return impl_->run(pe, state, s2, max);
+  platform::GuestSlice slice{pe.world(), pe.requester().now(), {}};
+  const GuestExit e = impl_->run(pe, state, s2, max);
+  slice.end = pe.requester().now();
+  notify_observers(pe, slice, state, e);
+  return e;
 }
 
 void UnicornCpu::invalidate_ipa(platform::Stage2& s2, uint64_t ipa, uint64_t size) {

@@ -6,11 +6,12 @@
 #include <cstdio>
 #include <vector>
 
-#include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
+#include "ioctl.h"
 #include "platform/dram_layout.h"
+#include "platform/guest_trace.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
 #include "sim/profile.h"
@@ -110,8 +111,10 @@ const char* to_string(RealmState s) {
   return "?";
 }
 
-Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostOptions opt)
-    : soc_(soc), cpu_(cpu), tracer_(tracer), opt_(opt), rmi_(soc),
+Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, HostOptions opt)
+    : soc_(soc), cpu_(cpu),
+      guest_trace_(std::make_unique<platform::GuestTrace>(soc.trace(), platform::World::NonSecure)),
+      opt_(opt), rmi_(soc),
       pages_(host_pool(soc.config()).base, host_pool(soc.config()).size),
       stats_("host", &soc.stats()), vmids_(256, false) {
   const auto& p = soc.profile();
@@ -122,9 +125,10 @@ Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostO
   costs_.s2_fault = p.charge("host.s2_fault");
   costs_.memcpy = p.rate("host.memcpy");
   vmids_[0] = true;  // VMID 0 is the host's
+  cpu_.add_observer(*guest_trace_);
 }
 
-Kvm::~Kvm() = default;
+Kvm::~Kvm() { cpu_.remove_observer(*guest_trace_); }
 
 int Kvm::init() {
   const RmiResult v = rmi_.version(rmi::kVersion);
@@ -148,7 +152,7 @@ int64_t Kvm::check_extension(uint32_t cap) const {
 }
 
 Vm* Kvm::create_vm(uint64_t type, const std::string& name) {
-  charge(costs_.ioctl);
+  const Ioctl io(*this, "KVM_CREATE_VM", name);
   const bool realm = type & kVmTypeArmRealm;
   if (realm && !rmi_ok_) return nullptr;
   if (type & ~(kVmTypeArmRealm | kVmTypeIpaMask)) return nullptr;

@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <cstring>
 
-#include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
+#include "ioctl.h"
 #include "nvm_stage2.h"
 #include "platform/abi/rmm_abi_1_0.h"
 #include "sim/log.h"
@@ -39,7 +39,6 @@ Vm::Vm(Kvm& kvm, std::string name, bool realm, unsigned ipa_bits)
   cfg_.ipa_bits = ipa_bits;
   if (!realm_) {
     nvm_s2_ = std::make_unique<NvmStage2>(*this);
-    if (kvm_.tracer()) kvm_.tracer()->register_nvm_stage2(nvm_s2_.get());
     if (auto pgd = alloc_page()) {
       nvm_pgd_ = *pgd;
       nvm_tables_.push_back(nvm_pgd_);
@@ -129,7 +128,7 @@ Vcpu* Vm::vcpu_by_mpidr(uint64_t mpidr) {
 }
 
 int Vm::configure_realm(const RealmConfig& c) {
-  kvm_.charge(kvm_.costs().ioctl);
+  const Ioctl io(kvm_, "KVM_ENABLE_CAP", name_);
   if (!realm_) return -EINVAL;
   if (cfg_locked_) return -EBUSY;  // the realm descriptor exists: parameters are fixed
   namespace f = rmi::feat0;
@@ -150,7 +149,7 @@ int Vm::configure_realm(const RealmConfig& c) {
 }
 
 int Vm::set_user_memory_region(const UserMemoryRegion& r) {
-  kvm_.charge(kvm_.costs().ioctl);
+  const Ioctl io(kvm_, "KVM_SET_USER_MEMORY_REGION2", name_);
   if (destroyed_) return -EIO;
   if ((r.guest_phys_addr | r.memory_size | r.userspace_addr) & (kPage - 1)) return -EINVAL;
   if (r.memory_size == 0) return -EINVAL;
@@ -170,7 +169,7 @@ int Vm::set_user_memory_region(const UserMemoryRegion& r) {
 }
 
 Vcpu* Vm::create_vcpu(unsigned id) {
-  kvm_.charge(kvm_.costs().ioctl);
+  const Ioctl io(kvm_, "KVM_CREATE_VCPU", name_);
   if (destroyed_ || id != vcpus_.size() || id >= kvm_.soc().num_pes() * 8) return nullptr;
   if (realm_ && state_ == RealmState::Active) return nullptr;
   vcpus_.push_back(std::make_unique<Vcpu>(*this, id));
@@ -357,7 +356,7 @@ int Vm::map_shared(uint64_t ipa) {
 }
 
 int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
-  kvm_.charge(kvm_.costs().ioctl);
+  const Ioctl io(kvm_, "map_page", name_);
   ipa &= ~(kPage - 1);
   if (destroyed_) return -EIO;
   if (!realm_) {
@@ -376,7 +375,7 @@ int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
 }
 
 int Vm::rmi_populate(RmiPopulate& a) {
-  kvm_.charge(kvm_.costs().ioctl);
+  Ioctl io(kvm_, "KVM_ARM_RMI_POPULATE", name_);
   if (!realm_) return -EINVAL;
   if (a.reserved || (a.flags & ~kRmiPopulateMeasure)) return -EINVAL;
   if ((a.base | a.size | a.source_uaddr) & (kPage - 1)) return -EINVAL;
@@ -386,11 +385,6 @@ int Vm::rmi_populate(RmiPopulate& a) {
   if (state_ != RealmState::None && state_ != RealmState::New) return -EBUSY;  // only before the first run
   if (int rc = ensure_created()) return rc;
   PhaseTimer timer(phases_.populate, kvm_.soc());
-  auto& pe = current_pe(kvm_.soc());
-  const sc_core::sc_time start = pe.requester().now();
-  // Per-call RMI slices for the first pages only: a 1 GiB populate is 2^18 pages.
-  const bool trace_was = kvm_.rmi().trace_calls();
-  if (populated_ >= 64) kvm_.rmi().set_trace_calls(false);
   const uint64_t n = std::min(a.size / kPage, kvm_.options().populate_chunk_pages);
   uint64_t done = 0;
   int rc = 0;
@@ -400,14 +394,11 @@ int Vm::rmi_populate(RmiPopulate& a) {
                      (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent);
     if (rc) break;
   }
-  kvm_.rmi().set_trace_calls(trace_was);
   populated_ += done;
   a.base += done * kPage;
   a.size -= done * kPage;
   a.source_uaddr += done * kPage;
-  auto& t = kvm_.soc().trace();
-  t.slice(t.track(pe.name(), "non_secure"), "KVM_ARM_RMI_POPULATE", "kvm", start, pe.requester().now() - start,
-          {{"vm", name_}, {"pages", std::to_string(done)}});
+  io.arg("pages", std::to_string(done));
   return done ? 0 : rc;
 }
 
@@ -475,7 +466,7 @@ void Vm::oops(const std::string& why) {
 // Tear the VM down as Linux does when its fd is closed; then say what could not be reclaimed.
 void Vm::destroy() {
   if (destroyed_) return;
-  kvm_.charge(kvm_.costs().ioctl);
+  const Ioctl io(kvm_, "kvm_vm_release", name_);
   PhaseTimer timer(phases_.teardown, kvm_.soc());
   destroyed_ = true;
   if (realm_) destroy_realm();
@@ -501,14 +492,10 @@ void Vm::destroy_realm() {
     return;
   }
   state_ = RealmState::Dying;
-  // Per-call RMI slices only for small realms: a 1 GiB realm is 2^18 DATA_DESTROYs.
-  const bool trace_was = kvm_.rmi().trace_calls();
-  if (data_.size() > 64) kvm_.rmi().set_trace_calls(false);
   auto& pe = current_pe(kvm_.soc());
   const sc_core::sc_time start = pe.requester().now();
   const uint64_t pages = data_.size();
   unmap_private_range(0, ~uint64_t{0});
-  kvm_.rmi().set_trace_calls(trace_was);
   auto& t = kvm_.soc().trace();
   t.slice(t.track(pe.name(), "non_secure"), "unmap private memory", "kvm", start, pe.requester().now() - start,
           {{"vm", name_}, {"pages", std::to_string(pages)}});

@@ -60,28 +60,9 @@ RmiResult RmiClient::call(uint32_t fid, std::initializer_list<uint64_t> args) {
 }
 
 RmiResult RmiClient::call_regs(platform::abi::SmcRegs& regs) {
-  platform::Pe& pe = current_pe(soc_);
-  auto& req = pe.requester();
-  const uint32_t fid = regs.fid();
-  const sc_core::sc_time start = req.now();
-  soc_.monitor().smc(req, platform::World::NonSecure, regs);
-  const sc_core::sc_time end = req.now();
+  soc_.monitor().smc(current_pe(soc_).requester(), platform::World::NonSecure, regs);
   RmiResult r;
   for (unsigned k = 0; k < 5; ++k) r.x[k] = regs.x[k];
-  const char* name = rmi_command_name(fid);
-  const std::string cmd = *name ? name : "RMI_UNKNOWN";
-  const char* status = (r.x[0] & 0xFF) < rmi::kNumStatus ? rmi::to_string(r.status()) : "RMI_ERROR_?";
-  auto& s = stats_[cmd];
-  ++s.calls;
-  ++s.by_status[status];
-  s.time_ns += (end - start).to_seconds() * 1e9;
-  ++total_;
-  auto& trace = soc_.trace();
-  if (trace_calls_ && trace.enabled()) {
-    platform::Trace::Args a = {{"status", status}};
-    if (!r.ok() && r.index()) a.push_back({"index", std::to_string(r.index())});
-    trace.slice(trace.track(pe.name(), "realm"), cmd, "rmi", start, end - start, std::move(a));
-  }
   return r;
 }
 

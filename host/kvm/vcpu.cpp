@@ -4,10 +4,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
+#include "ioctl.h"
 #include "nvm_stage2.h"
 #include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/psci.h"
@@ -132,7 +132,7 @@ bool Vcpu::wait_runnable() {
 
 int Vcpu::psci_complete(uint64_t target_mpidr, int64_t status) {
   Kvm& kvm = vm_.kvm_;
-  kvm.charge(kvm.costs().ioctl);
+  const Ioctl io(kvm, "KVM_ARM_VCPU_RMI_PSCI_COMPLETE", vm_.name_);
   if (kvm.options().abi != AbiVariant::V12) return -ENOTTY;  // removed in v14
   if (!vm_.realm_ || pending_ != Pending::PsciV12) return -EINVAL;
   Vcpu* target = vm_.vcpu_by_mpidr(target_mpidr);
@@ -148,11 +148,13 @@ int Vcpu::psci_complete(uint64_t target_mpidr, int64_t status) {
 
 int Vcpu::run(KvmRun& run) {
   Kvm& kvm = vm_.kvm_;
-  kvm.charge(kvm.costs().ioctl);
+  Ioctl io(kvm, "KVM_RUN", vm_.name_);
   ++runs_;
   run.detail.clear();
   if (vm_.destroyed_) return -EIO;
-  return vm_.realm_ ? run_realm(run) : run_nvm(run);
+  const int rc = vm_.realm_ ? run_realm(run) : run_nvm(run);
+  io.arg("exit_reason", rc ? "-errno " + std::to_string(-rc) : to_string(run.exit_reason));
+  return rc;
 }
 
 // PSCI that reached the host in a REC exit (RMI_EXIT_PSCI). Returns true when KVM_RUN must
@@ -290,7 +292,6 @@ int Vcpu::run_realm(KvmRun& run) {
     flags = 0;
     gprs = {};
     const RmiResult r = kvm.rmi().rec_enter(rec_, run_page_);
-    if (kvm.tracer()) kvm.tracer()->close_open_call(pe);
     kvm.charge(kvm.costs().exit_handling);
     if (!r.ok()) {
       if (r.status() == rmi::Status::ErrorRealm) {

@@ -1,9 +1,12 @@
 #include "platform/dma_engine.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "sim/profile.h"
+#include "sim/trace.h"
+#include "platform/world.h"
 
 namespace platform {
 
@@ -72,9 +75,28 @@ void DmaEngine::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+void DmaEngine::trace_transfer(const sc_core::sc_time& start) {
+  if (!trace_ || !trace_->enabled()) return;
+  auto hex = [](uint64_t v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return std::string(b);
+  };
+  Trace::Args a = {{"src", hex(src_)}, {"dst", hex(dst_)}, {"len", std::to_string(len_)},
+                   {"copied", std::to_string(copied_)}, {"status", status_ & kStatusFault ? "fault" : "done"}};
+  if (status_ & kStatusFault) {
+    a.push_back({"fault_pa", hex(fault_pa_)});
+    const uint64_t kind = fault_info_ & 7;
+    a.push_back({"fault_kind", kind == kBusErrorKind ? "bus error" : gpt::to_string(static_cast<gpt::GpfKind>(kind))});
+  }
+  trace_->slice(trace_->track(master_.name(), to_string(world_of(pas_))), "DMA transfer", "dma", start,
+                master_.now() - start, std::move(a));
+}
+
 void DmaEngine::run() {
   for (;;) {
     sc_core::wait(start_);
+    const sc_core::sc_time start = master_.now();
     ++transfers_;
     master_.charge(t_setup_);
     const uint64_t chunk = kBurstBytes;
@@ -102,6 +124,7 @@ void DmaEngine::run() {
       bytes_ += n;
     }
     if (status_ == kStatusBusy) status_ = kStatusDone;
+    trace_transfer(start);
     master_.sync();
     done_.notify(sc_core::SC_ZERO_TIME);
   }

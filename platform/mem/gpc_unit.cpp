@@ -1,9 +1,13 @@
 #include "platform/gpc_unit.h"
 
+#include <cstdio>
 #include <cstring>
 
 #include "platform/pas_extension.h"
 #include "sim/profile.h"
+#include "platform/requester.h"
+#include "sim/trace.h"
+#include "platform/world.h"
 
 namespace platform {
 
@@ -58,6 +62,21 @@ void GpcUnit::tlbi_rpa(uint64_t base, uint64_t size) {
   }
   for (auto& e : blocks_) if (overlaps(e)) e = Entry{};
   for (Listener* l : listeners_) l->gpc_invalidate(base, size);
+}
+
+void GpcUnit::attach_trace(Trace& trace, const Requester& clock, std::string process) {
+  trace_ = &trace;
+  clock_ = &clock;
+  trace_process_ = std::move(process);
+}
+
+void GpcUnit::trace_fault(const gpt::GpcResult& r, const sc_core::sc_time& delay) {
+  if (!trace_ || !trace_->enabled()) return;
+  char pa[32];
+  std::snprintf(pa, sizeof pa, "0x%llx", static_cast<unsigned long long>(r.pa));
+  trace_->instant(trace_->track(trace_process_, to_string(world_of(r.pas))), "GPF", "gpf", clock_->now() + delay,
+                  {{"pa", pa}, {"kind", gpt::to_string(r.kind)}, {"level", std::to_string(r.level)},
+                   {"pas", gpt::to_string(r.pas)}, {"gpi", gpt::to_string(r.gpi)}});
 }
 
 void GpcUnit::count_fault(gpt::GpfKind kind) {
@@ -129,7 +148,10 @@ gpt::GpcResult GpcUnit::check(uint64_t pa, uint64_t len, gpt::Pas pas, Delay& de
   gpt::GpcResult r;
   for (uint64_t a = pa; a < end; a = (a | (gsize - 1)) + 1) {
     r = check_granule(a, pas, delay);
-    if (!r.ok()) return r;
+    if (!r.ok()) {
+      trace_fault(r, delay.total());
+      return r;
+    }
     if ((a | (gsize - 1)) + 1 == 0) break;  // wrapped at the top of the address space
   }
   return r;

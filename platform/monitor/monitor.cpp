@@ -2,6 +2,7 @@
 // are in gtsi.cpp.
 #include "platform/monitor.h"
 
+#include <cstdio>
 #include <sstream>
 #include <stdexcept>
 
@@ -88,10 +89,10 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
       // The requester is "<pe>.requester": the slice goes on that PE's root-world track.
       std::string pe = caller.name();
       if (const auto dot = pe.rfind('.'); dot != std::string::npos) pe.resize(dot);
-      std::ostringstream a;
-      a << "0x" << std::hex << pa;
+      char a[32];
+      std::snprintf(a, sizeof a, "0x%llx", static_cast<unsigned long long>(pa));
       trace_->slice(trace_->track(pe, "root"), name, "el3", start, caller.now() - start,
-                    {{"pa", a.str()}, {"result", regs.x[0] == abi::kRmmEl3Ok ? "ok" : "refused"}});
+                    {{"pa", a}, {"result", regs.x[0] == abi::kRmmEl3Ok ? "ok" : "refused"}});
     }
   } else {
     ++smcs_unknown_;

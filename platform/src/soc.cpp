@@ -9,7 +9,9 @@
 #include "mem/interconnect.h"
 #include "platform/dma_engine.h"
 #include "platform/dram.h"
+#include "platform/gpc_unit.h"
 #include "platform/memory_map.h"
+#include "platform/requester.h"
 
 namespace platform {
 
@@ -42,8 +44,14 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
     pes_.back()->gpc().out.bind(bus_->in);
     monitor_->attach_gpc(pes_.back()->gpc());
   }
+  // trace.json lists PEs in order, each with its worlds from the least privileged up.
+  for (const auto& pe : pes_) {
+    for (World w : {World::NonSecure, World::Realm, World::Root}) trace_.track(pe->name(), to_string(w));
+    pe->gpc().attach_trace(trace_, pe->requester(), pe->name());
+  }
   dma_ = std::make_unique<DmaEngine>("dma_engine", add_requester("dma_master"), gpt::Pas::NonSecure,
                                      profile, stats_);
+  dma_->attach_trace(trace_);
   bus_->out.bind(dma_->regs);
   bus_->map("dma engine", dma_base(), DmaEngine::kWindow, 1);
 }
@@ -57,6 +65,7 @@ Requester& Soc::add_requester(const std::string& name) {
   extra_gpcs_.push_back(std::make_unique<GpcUnit>((name + "_gpc").c_str(), id, profile_, group));
   extra_requesters_.push_back(std::make_unique<Requester>(name.c_str(), id, *extra_gpcs_.back(), profile_, group));
   extra_requesters_.back()->socket.bind(extra_gpcs_.back()->in);
+  extra_gpcs_.back()->attach_trace(trace_, *extra_requesters_.back(), extra_requesters_.back()->name());
   extra_gpcs_.back()->out.bind(bus_->in);
   monitor_->attach_gpc(*extra_gpcs_.back());
   return *extra_requesters_.back();

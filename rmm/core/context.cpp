@@ -1,5 +1,6 @@
 #include "core/context.h"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "core/attestation_token.h"
@@ -12,6 +13,13 @@
 
 namespace rmm {
 
+namespace {
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+}  // namespace
+
 CommandStats::CommandStats(const std::string& name, platform::StatGroup& parent)
     : group(name, &parent),
       calls(group.counter("calls", "commands called")),
@@ -20,9 +28,8 @@ CommandStats::CommandStats(const std::string& name, platform::StatGroup& parent)
       time(group.breakdown("time", "simulated time in the command, by cost")) {
   for (unsigned s = 0; s < rmi::kNumStatus; ++s) {
     const auto st = static_cast<rmi::Status>(s);
-    std::string n = s == 0 ? "success" : rmi::to_string(st) + 4;  // "ERROR_INPUT"...
-    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    by_status[s] = &group.counter(n, std::string("results ") + rmi::to_string(st));
+    by_status[s] = &group.counter(s == 0 ? "success" : lower(rmi::to_string(st) + 4),  // "error_input"...
+                                  std::string("results ") + rmi::to_string(st));
   }
 }
 

@@ -52,6 +52,7 @@ struct Costs {
 // Statistics of one command (soc.rmm.rmi.DATA_CREATE): calls, results by status, latency, and
 // where its simulated time went by cost.
 struct CommandStats {
+  // `name` as the spec spells it without its prefix ("DATA_CREATE"), also the group's name.
   CommandStats(const std::string& name, platform::StatGroup& parent);
   platform::StatGroup group;
   platform::Counter& calls;

@@ -3,14 +3,15 @@
 // Results: X0 = packed status; X1..X<out> = the handler's results (zero unless it set them);
 // every other register keeps its value, as SMCCC v1.2 requires.
 #include <array>
-#include <cctype>
 
 #include "core/context.h"
 #include "platform/abi/specs.h"
+#include "platform/pe.h"
 #include "sim/log.h"
 #include "sim/profile.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
+#include "sim/trace.h"
 
 namespace rmm {
 
@@ -118,6 +119,14 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   regs.x[0] = x0;
   for (unsigned i = 1; i <= slot->out; ++i) regs.x[i] = results.x[i];
   slot->stats->count(x0, meter, req);
+  // The command as the RMM ran it, on the calling PE's Realm-world track.
+  platform::Trace& trace = ctx.soc.trace();
+  if (trace.enabled()) {
+    platform::Trace::Args a = {{"status", rmi::to_string(rmi::status_of(x0))}};
+    if (rmi::index_of(x0)) a.push_back({"index", std::to_string(rmi::index_of(x0))});
+    trace.slice(trace.track(ctx.pe_of(req).name(), "realm"), slot->command->name, "rmi", meter.start(), req.now() - meter.start(),
+                std::move(a));
+  }
   if (row.log)
     RMESIM_LOG(platform::LogLevel::Debug, "soc.rmm",
                slot->command->name << "(0x" << std::hex << a1 << ", 0x" << a2 << ") -> "

@@ -13,17 +13,6 @@ namespace {
 namespace psci = platform::abi::psci;
 namespace rp = rmi::rec_params;
 
-bool supported(uint32_t fid) {
-  switch (fid) {
-    case psci::kVersion: case psci::kCpuSuspend32: case psci::kCpuSuspend64: case psci::kCpuOff:
-    case psci::kCpuOn32: case psci::kCpuOn64: case psci::kAffinityInfo32: case psci::kAffinityInfo64:
-    case psci::kSystemOff: case psci::kSystemReset: case psci::kFeatures: case psci::kSmcccVersion:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // RMI_EXIT_PSCI with the caller's X0..X<count-1> in rec_exit.gprs and zeros above.
 RsiOutcome exit_psci(RsiCall& call, unsigned count) {
   call.exit.reason = rmi::ExitReason::Psci;
@@ -41,6 +30,21 @@ bool target_valid(const RsiCall& call, uint64_t mpidr) {
 
 }  // namespace
 
+const char* psci_function_name(uint32_t fid) {
+  switch (fid) {
+    case psci::kVersion: return "PSCI_VERSION";
+    case psci::kCpuSuspend32: case psci::kCpuSuspend64: return "PSCI_CPU_SUSPEND";
+    case psci::kCpuOff: return "PSCI_CPU_OFF";
+    case psci::kCpuOn32: case psci::kCpuOn64: return "PSCI_CPU_ON";
+    case psci::kAffinityInfo32: case psci::kAffinityInfo64: return "PSCI_AFFINITY_INFO";
+    case psci::kSystemOff: return "PSCI_SYSTEM_OFF";
+    case psci::kSystemReset: return "PSCI_SYSTEM_RESET";
+    case psci::kFeatures: return "PSCI_FEATURES";
+    case psci::kSmcccVersion: return "SMCCC_VERSION";
+    default: return nullptr;
+  }
+}
+
 RsiOutcome psci_handle(RsiCall& call) {
   const uint32_t fid = static_cast<uint32_t>(call.arg(0));
   auto result = [&](int64_t v) {
@@ -55,7 +59,7 @@ RsiOutcome psci_handle(RsiCall& call) {
       call.ret(0, psci::kSmcccVersionValue);
       return RsiOutcome::Resume;
     case psci::kFeatures:
-      return result(supported(static_cast<uint32_t>(call.arg(1))) ? psci::kSuccess : psci::kNotSupported);
+      return result(psci_function_name(static_cast<uint32_t>(call.arg(1))) ? psci::kSuccess : psci::kNotSupported);
     case psci::kCpuSuspend32:
     case psci::kCpuSuspend64: {
       const RsiOutcome out = exit_psci(call, kFidOnly);

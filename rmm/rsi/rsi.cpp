@@ -9,7 +9,10 @@
 
 #include "platform/abi/psci.h"
 #include "platform/abi/specs.h"
+#include "platform/pe.h"
 #include "platform/requester.h"
+#include "platform/soc.h"
+#include "sim/trace.h"
 
 namespace rmm {
 namespace {
@@ -78,6 +81,16 @@ RsiOutcome rsi_handle(RsiCall& call) {
     o = RsiOutcome::Resume;
   }
   if (st) st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0], meter, call.req);
+  // The call as the RMM handled it, inside the RMI_REC_ENTER that ran the REC.
+  platform::Trace& trace = call.ctx.soc.trace();
+  if (trace.enabled()) {
+    const RsiRow* row = find_row(fid);
+    const char* psci = psci_function_name(fid);
+    trace.slice(trace.track(call.pe.name(), "realm"),
+                row ? platform::abi::kImplemented.rsi_command(fid)->name : psci ? psci : "SMC_UNKNOWN",
+                row ? "rsi" : "psci", meter.start(), call.req.now() - meter.start(),
+                {{"outcome", o == RsiOutcome::ExitToHost ? "exit to host" : "resume"}});
+  }
   return o;
 }
 

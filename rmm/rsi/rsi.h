@@ -54,6 +54,8 @@ RsiOutcome rsi_attestation_token_init(RsiCall& call);
 RsiOutcome rsi_attestation_token_continue(RsiCall& call);
 RsiOutcome rsi_host_call(RsiCall& call);
 RsiOutcome psci_handle(RsiCall& call);
+// The name of a PSCI function this RMM implements ("PSCI_CPU_ON"), nullptr for any other.
+const char* psci_function_name(uint32_t fid);
 
 // The PA of the protected RAM page that maps `ipa` (ASSIGNED, RIPAS RAM), taking the RD lock;
 // false with the walk level when there is none.

@@ -1,103 +1,168 @@
 #include "sim/trace.h"
 
-#include <cstdio>
+#include <algorithm>
+#include <stdexcept>
 
-#include "sim/json.h"
+#include <nlohmann/json.hpp>
 
 namespace platform {
+
+using Json = nlohmann::ordered_json;
+
+void Trace::set_limit(uint64_t events) {
+  if (events == 0) throw std::invalid_argument("trace limit must be at least 1 event");
+  if (recorded()) throw std::logic_error("trace limit set after events were recorded");
+  limit_ = events;
+}
 
 int Trace::track(const std::string& process, const std::string& thread) {
   for (size_t i = 0; i < tracks_.size(); ++i)
     if (tracks_[i].process == process && tracks_[i].thread == thread) return static_cast<int>(i);
-  int pid = -1;
-  for (size_t i = 0; i < processes_.size(); ++i)
-    if (processes_[i] == process) pid = static_cast<int>(i) + 1;
-  if (pid < 0) {
-    processes_.push_back(process);
-    pid = static_cast<int>(processes_.size());
-  }
+  auto p = std::find(processes_.begin(), processes_.end(), process);
+  if (p == processes_.end()) p = processes_.insert(processes_.end(), process);
+  const int pid = static_cast<int>(p - processes_.begin()) + 1;
   int tid = 1;
   for (const auto& t : tracks_)
     if (t.pid == pid) ++tid;
-  tracks_.push_back({process, thread, pid, tid, 0, 0, 0});
+  Track t;
+  t.process = process;
+  t.thread = thread;
+  t.pid = pid;
+  t.tid = tid;
+  tracks_.push_back(std::move(t));
   return static_cast<int>(tracks_.size()) - 1;
 }
 
-bool Trace::keep(int track, const sc_core::sc_time& at) {
-  Track& t = tracks_[static_cast<size_t>(track)];
-  if (t.events < kMaxEventsPerTrack) {
-    ++t.events;
-    return true;
-  }
-  ++t.elided;
-  t.last_elided_ps = at.value();
-  return false;
+void Trace::Track::omit(const Event& e) {
+  first_omitted_ns = omitted ? std::min(first_omitted_ns, e.ts_ns) : e.ts_ns;
+  last_omitted_ns = omitted ? std::max(last_omitted_ns, e.ts_ns) : e.ts_ns;
+  ++omitted;
 }
+
+// The first `limit` events stay; later ones go to the tail, and what the tail pushes out goes
+// to the middle when its index is a multiple of the stride. A full middle doubles the stride
+// and drops what is no longer a multiple of it.
+void Trace::record(int track, char phase, const std::string& name, const std::string& category, uint64_t ts_ns,
+                   uint64_t dur_ns, Args&& args) {
+  Track& t = tracks_.at(static_cast<size_t>(track));
+  const uint64_t index = t.recorded++;
+  if (t.head.size() < limit_ || t.tail.size() < limit_) {
+    auto& to = t.head.size() < limit_ ? t.head : t.tail;
+    to.push_back({phase, index, name, category, ts_ns, dur_ns, std::move(args)});
+    return;
+  }
+  Event& slot = t.tail[t.tail_start];
+  t.tail_start = (t.tail_start + 1) % t.tail.size();
+  const bool keep = (slot.index & (t.stride - 1)) == 0;  // the stride is a power of two
+  if (keep) t.middle.push_back(slot);
+  else t.omit(slot);
+  slot.phase = phase;
+  slot.index = index;
+  slot.name.assign(name);
+  slot.category.assign(category);
+  slot.ts_ns = ts_ns;
+  slot.dur_ns = dur_ns;
+  slot.args = std::move(args);
+  if (!keep || t.middle.size() <= limit_) return;
+  t.stride *= 2;
+  std::deque<Event> kept;
+  for (auto& m : t.middle) {
+    if (m.index & (t.stride - 1)) t.omit(m);
+    else kept.push_back(std::move(m));
+  }
+  t.middle.swap(kept);
+}
+
+namespace {
+// Rounded down to whole nanoseconds, start and end alike, so nesting survives the rounding.
+uint64_t floor_ns(const sc_core::sc_time& t) { return t.value() / 1000; }
+}  // namespace
 
 void Trace::slice(int track, const std::string& name, const std::string& category,
                   const sc_core::sc_time& start, const sc_core::sc_time& duration, Args args) {
-  if (!enabled_ || !keep(track, start)) return;
-  events_.push_back({'X', track, name, category, start.value(), duration.value(), std::move(args)});
+  if (!enabled_) return;
+  const uint64_t ts = floor_ns(start);
+  record(track, 'X', name, category, ts, floor_ns(start + duration) - ts, std::move(args));
 }
 
 void Trace::instant(int track, const std::string& name, const std::string& category,
                     const sc_core::sc_time& at, Args args) {
-  if (!enabled_ || !keep(track, at)) return;
-  events_.push_back({'i', track, name, category, at.value(), 0, std::move(args)});
+  if (!enabled_) return;
+  record(track, 'i', name, category, floor_ns(at), 0, std::move(args));
+}
+
+uint64_t Trace::recorded() const {
+  uint64_t n = 0;
+  for (const auto& t : tracks_) n += t.recorded;
+  return n;
+}
+
+uint64_t Trace::omitted() const {
+  uint64_t n = 0;
+  for (const auto& t : tracks_) n += t.omitted;
+  return n;
 }
 
 namespace {
-// Trace-event timestamps are microseconds; ours are picoseconds, printed exactly.
-std::string us(uint64_t ps) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%llu.%06llu", static_cast<unsigned long long>(ps / 1000000),
-                static_cast<unsigned long long>(ps % 1000000));
-  return buf;
+// Trace-event timestamps are microseconds; ours are whole nanoseconds, so three decimals say
+// them exactly (the shortest form of ns / 1000.0 that reads back as the same double).
+double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
+
+Json metadata(const char* name, int pid, int tid, Json args) {
+  return Json{{"ph", "M"}, {"name", name}, {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
 }
 }  // namespace
 
 void Trace::write_json(std::ostream& os) const {
   os << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   bool first = true;
-  auto sep = [&] {
+  auto put = [&](const Json& j) {
     if (!first) os << ",\n";
     first = false;
+    os << j.dump();
   };
   for (size_t i = 0; i < processes_.size(); ++i) {
-    sep();
-    os << "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":" << i + 1 << ",\"tid\":0,\"args\":{\"name\":\""
-       << JsonWriter::escape(processes_[i]) << "\"}}";
+    const int pid = static_cast<int>(i) + 1;
+    put(metadata("process_name", pid, 0, {{"name", processes_[i]}}));
+    put(metadata("process_sort_index", pid, 0, {{"sort_index", pid}}));
   }
   for (const auto& t : tracks_) {
-    sep();
-    os << "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":" << t.pid << ",\"tid\":" << t.tid
-       << ",\"args\":{\"name\":\"" << JsonWriter::escape(t.thread) << "\"}}";
+    put(metadata("thread_name", t.pid, t.tid, {{"name", t.thread}}));
+    put(metadata("thread_sort_index", t.pid, t.tid, {{"sort_index", t.tid}}));
   }
-  for (const auto& e : events_) {
-    const Track& t = tracks_[static_cast<size_t>(e.track)];
-    sep();
-    os << "{\"ph\":\"" << e.phase << "\",\"name\":\"" << JsonWriter::escape(e.name) << "\",\"cat\":\""
-       << JsonWriter::escape(e.category) << "\",\"pid\":" << t.pid << ",\"tid\":" << t.tid
-       << ",\"ts\":" << us(e.ts_ps);
-    if (e.phase == 'X') os << ",\"dur\":" << us(e.dur_ps);
-    else os << ",\"s\":\"t\"";
+  auto event = [&](const Track& t, const Event& e) {
+    Json j{{"ph", std::string(1, e.phase)}, {"name", e.name}, {"cat", e.category},
+           {"pid", t.pid}, {"tid", t.tid}, {"ts", us(e.ts_ns)}};
+    if (e.phase == 'X') j["dur"] = us(e.dur_ns);
+    else j["s"] = "t";
     if (!e.args.empty()) {
-      os << ",\"args\":{";
-      for (size_t i = 0; i < e.args.size(); ++i)
-        os << (i ? "," : "") << "\"" << JsonWriter::escape(e.args[i].first) << "\":\""
-           << JsonWriter::escape(e.args[i].second) << "\"";
-      os << "}";
+      Json a = Json::object();
+      for (const auto& [k, v] : e.args) a[k] = v;
+      j["args"] = std::move(a);
     }
-    os << "}";
-  }
+    put(j);
+  };
+  Json summary = Json::array();
   for (const auto& t : tracks_) {
-    if (!t.elided) continue;
-    sep();
-    os << "{\"ph\":\"i\",\"name\":\"" << t.elided << " more events elided (trace limit "
-       << kMaxEventsPerTrack << " per track)\",\"cat\":\"trace\",\"pid\":" << t.pid << ",\"tid\":" << t.tid
-       << ",\"ts\":" << us(t.last_elided_ps) << ",\"s\":\"t\"}";
+    for (const auto& e : t.head) event(t, e);
+    if (t.omitted) {
+      event(t, {'i', 0,
+                std::to_string(t.omitted) + " of " + std::to_string(t.recorded) +
+                    " events omitted from here on (trace limit " + std::to_string(limit_) + ")",
+                "trace", t.first_omitted_ns, 0,
+                {{"first_omitted_ns", std::to_string(t.first_omitted_ns)},
+                 {"last_omitted_ns", std::to_string(t.last_omitted_ns)},
+                 {"middle_kept_one_in", std::to_string(t.stride)}}});
+      summary.push_back({{"process", t.process}, {"thread", t.thread}, {"recorded", t.recorded},
+                         {"omitted", t.omitted}, {"first_omitted_ns", t.first_omitted_ns},
+                         {"last_omitted_ns", t.last_omitted_ns}, {"middle_kept_one_in", t.stride}});
+    }
+    for (const auto& e : t.middle) event(t, e);
+    for (size_t i = 0; i < t.tail.size(); ++i) event(t, t.tail[(t.tail_start + i) % t.tail.size()]);
   }
-  os << "\n]}\n";
+  const Json other{{"limit_per_track", limit_}, {"recorded", recorded()}, {"omitted", omitted()},
+                   {"omitted_by_track", std::move(summary)}};
+  os << "\n],\"otherData\":" << other.dump() << "}\n";
 }
 
 }  // namespace platform

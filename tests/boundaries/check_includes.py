@@ -18,16 +18,17 @@ import os
 import re
 import sys
 
-COMPONENTS = ["gpt", "platform", "cpu", "rmm", "host", "tools"]
+COMPONENTS = ["sim", "gpt", "platform", "cpu", "rmm", "host", "tools"]
 # The components each component may include (public headers only). tests/ and bench/ may use
 # every public header.
 ALLOWED = {
+    "sim": set(),
     "gpt": set(),
-    "platform": {"gpt"},
-    "cpu": {"platform", "gpt"},
-    "rmm": {"platform", "gpt"},
-    "host": {"platform", "gpt"},
-    "tools": {"platform", "gpt", "cpu", "rmm", "host"},
+    "platform": {"sim", "gpt"},
+    "cpu": {"sim", "platform", "gpt"},
+    "rmm": {"sim", "platform", "gpt"},
+    "host": {"sim", "platform", "gpt"},
+    "tools": {"sim", "platform", "gpt", "cpu", "rmm", "host"},
 }
 # Test and benchmark folders named other than the component they test.
 TEST_DIR_COMPONENT = {"rmm_crypto": "rmm"}

@@ -630,3 +630,42 @@ TEST(CpuDeterminism, the_same_run_gives_the_same_instructions_time_and_memory) {
 }
 
 }  // namespace
+
+// Observers (how the RMM and the host draw their guests' runs) hear each run: the PE, the
+// world it ran in, when it started and ended, and the exit with the state at that exit.
+struct RecordingObserver final : platform::GuestObserver {
+  struct Run { unsigned pe; platform::World world; sc_core::sc_time start, end; GuestExitKind slice_exit, exit; uint64_t pc; };
+  std::vector<Run> runs;
+  void on_slice(platform::Pe& pe, const platform::GuestSlice& s, const GuestExit& e) override {
+    runs.push_back({pe.index(), s.world, s.start, s.end, e.kind, GuestExitKind::Budget, 0});
+  }
+  void on_exit(platform::Pe&, platform::World, const GuestState& st, const GuestExit& e) override {
+    runs.back().exit = e.kind;
+    runs.back().pc = st.pc;
+  }
+};
+
+TEST_F(CpuTest, observers_hear_every_run_with_its_world_times_and_exit_until_removed) {
+  RecordingObserver o;
+  cpu.add_observer(o);
+  start_at(snippets::s_wfi);
+  sc_core::sc_time before, after;
+  f.run([&](platform::Pe& p) {
+    p.set_world(platform::World::Realm);
+    before = p.requester().now();
+    cpu.run(p, st, s2, 10'000'000);
+    after = p.requester().now();
+  });
+  ASSERT_EQ(o.runs.size(), 1u);
+  EXPECT_EQ(o.runs[0].pe, 0u);
+  EXPECT_EQ(o.runs[0].world, platform::World::Realm);
+  EXPECT_EQ(o.runs[0].start, before);
+  EXPECT_EQ(o.runs[0].end, after);
+  EXPECT_LT(o.runs[0].start, o.runs[0].end) << "the run took time";
+  EXPECT_EQ(o.runs[0].slice_exit, GuestExitKind::Wfi);
+  EXPECT_EQ(o.runs[0].exit, GuestExitKind::Wfi);
+  EXPECT_EQ(o.runs[0].pc, snippets::s_wfi + 4) << "on_exit sees the state at the exit";
+  cpu.remove_observer(o);
+  EXPECT_EQ(run().kind, GuestExitKind::Hvc);
+  EXPECT_EQ(o.runs.size(), 1u) << "a removed observer hears nothing";
+}

@@ -49,7 +49,7 @@ class KvmUnwind : public ::testing::Test {
   rmesim::testing::SocFixture f;
   rmm::Rmm rmm{*f.soc};
   PowerOffCpu cpu;
-  host::Kvm kvm{*f.soc, cpu, nullptr};
+  host::Kvm kvm{*f.soc, cpu};
 
   KvmUnwind() {
     rmm.attach_guest_cpu(cpu);

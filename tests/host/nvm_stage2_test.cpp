@@ -22,7 +22,7 @@ TEST(NvmStage2, map_page_beyond_the_ipa_size_fails_and_leaves_the_aliased_ipa_ma
   rmesim::testing::SocFixture f;
   f.boot();
   NoGuestCpu cpu;
-  host::Kvm kvm(*f.soc, cpu, nullptr);
+  host::Kvm kvm(*f.soc, cpu);
   constexpr uint64_t kIpa = 0x8020'0000;
   int rc_own = 1, rc_beyond = 1;
   uint64_t own = 0, other = 0;

@@ -29,7 +29,7 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
-             [--trace-insn FILE] [--dump-dtb FILE]
+             [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N]
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim abi [--spec 1.0] [--header|--markdown]
@@ -48,7 +48,8 @@ Commands:
             (the default) a reference table.
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
-             2 bad input (scenario, override, profile, guest image, --out, --trace-insn or --dump-dtb;
+             2 bad input (scenario, override, profile, guest image, --out, --trace-insn, --dump-dtb or
+               --trace-limit;
                nothing is run),
              3 internal error (a simulator bug).
 )";
@@ -79,6 +80,15 @@ int cmd_abi(const po::variables_map& vm) {
   if (vm.count("header")) rmesim::print_abi_header(*spec, std::cout);
   else rmesim::print_abi_markdown(*spec, std::cout);
   return kExitOk;
+}
+
+// An integer from 0 to 2^64-1 as typed (decimal or 0x), refused when empty, negative or followed
+// by anything. Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
+bool parse_u64(const std::string& text, uint64_t& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoull(text.c_str(), &end, 0);
+  return !text.empty() && text[0] != '-' && !errno && !*end;
 }
 
 int run_cli(int argc, char* argv[]);
@@ -120,7 +130,10 @@ int run_cli(int argc, char* argv[]) {
       ("stats-format", po::value<std::string>()->default_value("values"),
        "stats.json's tree: values, or described (each statistic as {value, unit, desc})")
       ("host-seconds", "stats.json gives the host seconds of each phase and command too (they differ from run to run)")
-      ("stats-text", "the summary lists every non-zero statistic of the tree");
+      ("stats-text", "the summary lists every non-zero statistic of the tree")
+      ("trace-limit", po::value<std::string>(),
+       "trace.json keeps, per track, the first N and the last N events and at most N between them "
+       "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -190,12 +203,8 @@ int run_cli(int argc, char* argv[]) {
     uint64_t seed = 0;
     const bool have_seed = vm.count("seed");
     if (have_seed) {
-      // Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
       const std::string text = vm["seed"].as<std::string>();
-      char* end = nullptr;
-      errno = 0;
-      seed = std::strtoull(text.c_str(), &end, 0);
-      if (text.empty() || text[0] == '-' || errno || *end) {
+      if (!parse_u64(text, seed)) {
         std::cerr << "rmesim: --seed must be an integer from 0 to 2^64-1, not '" << text << "'\n";
         return kExitConfig;
       }
@@ -212,6 +221,13 @@ int run_cli(int argc, char* argv[]) {
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     if (vm.count("dump-dtb")) ro.dump_dtb = vm["dump-dtb"].as<std::string>();
+    if (vm.count("trace-limit")) {
+      const std::string text = vm["trace-limit"].as<std::string>();
+      if (!parse_u64(text, ro.trace_limit) || ro.trace_limit < 1 || ro.trace_limit > 100'000'000) {
+        std::cerr << "rmesim: --trace-limit must be an integer from 1 to 100000000, not '" << text << "'\n";
+        return kExitConfig;
+      }
+    }
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
     // On stderr whatever -q says: a failed run always says why.
     if (!r.ok) std::cerr << "rmesim: " << scenario.name << " failed: " << r.failure << "\n";

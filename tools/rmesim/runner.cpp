@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "cpu/core.h"
-#include "host/guest_trace.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
@@ -332,7 +331,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   } catch (const std::invalid_argument& e) {
     throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
   }
-  // The software stack: the RMM, the CPU model (observed by the host's tracer), KVM, the VMM.
+  soc->trace().set_limit(opt.trace_limit);
+  // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
   rmm::Rmm rmm(*soc);
   cpu::UnicornCpu cpu(profile, soc->stats());
   // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
@@ -364,9 +364,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     if (!insn_trace) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, "cannot write this file");
     cpu.set_insn_trace(&insn_trace);
   }
-  host::GuestTracer tracer(*soc, cpu);
-  rmm.attach_guest_cpu(tracer);
-  host::Kvm kvm(*soc, tracer, &tracer, s.host);
+  rmm.attach_guest_cpu(cpu);
+  host::Kvm kvm(*soc, cpu, s.host);
   host::Vmm vmm(kvm);
   RunResult result;
   RunContext ctx(s, *soc, soc->pe(0));
@@ -410,6 +409,10 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     rec.end = pe.requester().now();
     rec.outcome = result.ok ? ctx.current_outcome : result.failure;
     ctx.steps.push_back(rec);
+    // The VMM's view: one slice per step, on the lane of the PE that drives the scenario.
+    auto& trace = soc->trace();
+    trace.slice(trace.track(pe.name(), "scenario steps"), rec.kind, "step", rec.start, rec.end - rec.start,
+                {{"where", rec.where}, {"outcome", rec.outcome}});
   };
   soc->pe(0).post([&](platform::Pe& pe) {
     ctx.begin_phase("boot");
@@ -452,9 +455,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   auto& trace = soc->trace();
   const int phase_track = trace.track("soc", "phases");
   for (const auto& p : result.phases) trace.slice(phase_track, p.name, "phase", p.start, p.end - p.start);
-  const int step_track = trace.track(soc->pe(0).name(), "scenario steps");
-  for (const auto& st : result.steps)
-    trace.slice(step_track, st.kind, "step", st.start, st.end - st.start, {{"where", st.where}, {"outcome", st.outcome}});
 
   std::ostringstream trace_json;
   trace.write_json(trace_json);

@@ -28,13 +28,14 @@
 
 namespace platform {
 class GuestCpu;
+class GuestTrace;
+class Pe;
 class Soc;
 struct SocConfig;
 }  // namespace platform
 
 namespace host {
 
-class GuestTracer;
 class Vm;
 
 // ---- User ABI constants (include/uapi/linux/kvm.h of the CCA series, v14 numbering) --------
@@ -88,7 +89,8 @@ enum class HostAccess : uint8_t {
 
 class Kvm {
  public:
-  Kvm(platform::Soc& soc, platform::GuestCpu& cpu, GuestTracer* tracer, HostOptions opt = {});
+  // Observes `cpu` for the runs of normal VMs' guests (drawn in trace.json); `cpu` outlives it.
+  Kvm(platform::Soc& soc, platform::GuestCpu& cpu, HostOptions opt = {});
   ~Kvm();
   Kvm(const Kvm&) = delete;
   Kvm& operator=(const Kvm&) = delete;
@@ -123,7 +125,6 @@ class Kvm {
 
   platform::Soc& soc() { return soc_; }
   platform::GuestCpu& cpu() { return cpu_; }
-  GuestTracer* tracer() { return tracer_; }
   RmiClient& rmi() { return rmi_; }
   PageAllocator& pages() { return pages_; }
   const HostOptions& options() const { return opt_; }
@@ -148,7 +149,7 @@ class Kvm {
   friend class Vcpu;
   platform::Soc& soc_;
   platform::GuestCpu& cpu_;
-  GuestTracer* tracer_;
+  std::unique_ptr<platform::GuestTrace> guest_trace_;  // normal VMs' runs in trace.json
   HostOptions opt_;
   RmiClient rmi_;
   PageAllocator pages_;

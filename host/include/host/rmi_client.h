@@ -1,11 +1,9 @@
 // The host's RMI calls: one typed wrapper per RMM 1.0 command, each an SMC from the
 // Non-secure world on the calling PE (platform::Monitor::smc), built from platform/abi/rmi.h
-// only. Every call is counted per command and status, timed, and drawn as a slice on the
-// calling PE's "realm" track of trace.json (the RMM runs in the Realm world).
+// only. The RMM counts, times and draws each call (the host does not count them again).
 #pragma once
 #include <cstdint>
 #include <initializer_list>
-#include <map>
 #include <string>
 
 #include "platform/abi/abi.h"
@@ -90,23 +88,8 @@ class RmiClient {
   }
   RmiResult data_destroy(uint64_t rd, uint64_t ipa) { return call(rmi::kDataDestroy, {rd, ipa}); }
 
-  // Per command: calls, results by status, simulated time (host view: SMC to return).
-  struct CommandStats {
-    uint64_t calls = 0;
-    std::map<std::string, uint64_t> by_status;
-    double time_ns = 0;
-  };
-  const std::map<std::string, CommandStats>& stats() const { return stats_; }
-  uint64_t total_calls() const { return total_; }
-  // Whether each call is drawn in trace.json (bulk paths turn it off and draw one slice).
-  void set_trace_calls(bool on) { trace_calls_ = on; }
-  bool trace_calls() const { return trace_calls_; }
-
  private:
   platform::Soc& soc_;
-  std::map<std::string, CommandStats> stats_;
-  uint64_t total_ = 0;
-  bool trace_calls_ = true;
 };
 
 }  // namespace host

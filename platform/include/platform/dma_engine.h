@@ -27,6 +27,7 @@
 namespace platform {
 
 class TimingProfile;
+class Trace;
 
 class DmaEngine : public sc_core::sc_module {
  public:
@@ -44,6 +45,10 @@ class DmaEngine : public sc_core::sc_module {
   uint64_t read_reg(uint64_t offset) const;
   void write_reg(uint64_t offset, uint64_t value);
 
+  // Each transfer as a slice in trace.json, with how it ended (a fault: its PA and kind), on
+  // the master's track of the engine's world; its GPC unit draws the GPF itself.
+  void attach_trace(Trace& trace) { trace_ = &trace; }
+
   bool busy() const { return status_ & kStatusBusy; }
   const sc_core::sc_event& done_event() const { return done_; }
   void reset();
@@ -51,6 +56,7 @@ class DmaEngine : public sc_core::sc_module {
  private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void run();
+  void trace_transfer(const sc_core::sc_time& start);
 
   Requester& master_;
   gpt::Pas pas_;
@@ -61,6 +67,7 @@ class DmaEngine : public sc_core::sc_module {
   static constexpr uint64_t kBurstBytes = 4096;
   std::array<uint8_t, kBurstBytes> buf_{};
   TimedCost t_setup_;
+  Trace* trace_ = nullptr;
   StatGroup stats_;
   Counter& transfers_;
   Counter& bytes_;

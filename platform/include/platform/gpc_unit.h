@@ -19,7 +19,9 @@
 
 namespace platform {
 
+class Requester;
 class TimingProfile;
+class Trace;
 
 class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
  public:
@@ -58,6 +60,10 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
 
   uint32_t requester_id() const { return requester_id_; }
 
+  // Where this unit draws the GPFs it reports (trace.json): an instant on `process`'s track of
+  // the world whose PAS the access named, at `clock`'s local time plus the check's own delay.
+  void attach_trace(Trace& trace, const Requester& clock, std::string process);
+
   struct Stats {
     Counter& checks;
     Counter& cache_hits;
@@ -81,6 +87,7 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   bool read_descriptor(uint64_t pa, uint64_t& value) override;
   gpt::GpcResult check_granule(uint64_t pa, gpt::Pas pas, Delay& delay);
   void count_fault(gpt::GpfKind kind);
+  void trace_fault(const gpt::GpcResult& r, const sc_core::sc_time& delay);
 
   // Cached walk results. Granule-sized results sit in a direct-mapped array indexed by
   // granule number; results covering more (contiguous or L0 block) in a small list, so an
@@ -97,6 +104,9 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   unsigned next_block_ = 0;
 
   std::vector<Listener*> listeners_;
+  Trace* trace_ = nullptr;
+  const Requester* clock_ = nullptr;
+  std::string trace_process_;
   uint32_t requester_id_;
   gpt::GpcConfig cfg_;
   gpt::GpcGeometry geometry_;  // cfg_ prepared for the walk

@@ -7,11 +7,16 @@
 // Stage2 or the GPT says it changed. Everything that belongs to EL2 or above comes back as an
 // exit.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
+
+#include <systemc>
 
 #include "gpt/check.h"
 #include "gpt/pas.h"
+#include "platform/world.h"
 
 namespace platform {
 
@@ -124,6 +129,25 @@ inline void complete_mmio(GuestState& s, const GuestExit& e, uint64_t read_value
   s.pc += 4;
 }
 
+// One GuestCpu::run call as its observers see it: the guest ran on a PE in `world` (the PE's
+// security state: Realm for a REC, NonSecure for a normal VM's vCPU) from `start` to `end`.
+struct GuestSlice {
+  World world;
+  sc_core::sc_time start, end;
+};
+
+// Who draws or counts what guests do: the owner of the guests of one world (the RMM its
+// realms', the host its normal VMs') watches every run and keeps what is its own.
+class GuestObserver {
+ public:
+  // After each run call: the time the guest ran, and the exit that ended it (with the vCPU
+  // state at that exit: X0 is the function ID of an SMC or HVC).
+  virtual void on_slice(Pe& pe, const GuestSlice& slice, const GuestExit& exit) = 0;
+  virtual void on_exit(Pe& pe, World world, const GuestState& state, const GuestExit& exit) = 0;
+ protected:
+  ~GuestObserver() = default;
+};
+
 // Implemented by cpu/. Runs `state` on `pe` until an exit, for at most `max_instructions`.
 class GuestCpu {
  public:
@@ -133,8 +157,23 @@ class GuestCpu {
   virtual void invalidate_ipa(Stage2& s2, uint64_t ipa, uint64_t size) = 0;
   // Forget everything installed (TLBI ALL, a GPT change followed by TLBI PAALL).
   virtual void invalidate_all() = 0;
+
+  // Observers hear every run, in the order they were added (on_slice, then on_exit).
+  void add_observer(GuestObserver& o) { observers_.push_back(&o); }
+  void remove_observer(GuestObserver& o) {
+    observers_.erase(std::remove(observers_.begin(), observers_.end(), &o), observers_.end());
+  }
+
  protected:
   ~GuestCpu() = default;
+  // An implementation calls this at the end of every run.
+  void notify_observers(Pe& pe, const GuestSlice& slice, const GuestState& state, const GuestExit& exit) {
+    for (GuestObserver* o : observers_) o->on_slice(pe, slice, exit);
+    for (GuestObserver* o : observers_) o->on_exit(pe, slice.world, state, exit);
+  }
+
+ private:
+  std::vector<GuestObserver*> observers_;
 };
 
 }  // namespace platform

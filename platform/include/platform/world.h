@@ -18,6 +18,17 @@ constexpr gpt::Pas default_pas(World w) {
   return gpt::Pas::NonSecure;
 }
 
+// The world whose own PAS `pas` is (the inverse of default_pas).
+constexpr World world_of(gpt::Pas pas) {
+  switch (pas) {
+    case gpt::Pas::Secure: return World::Secure;
+    case gpt::Pas::NonSecure: return World::NonSecure;
+    case gpt::Pas::Realm: return World::Realm;
+    case gpt::Pas::Root: return World::Root;
+  }
+  return World::NonSecure;
+}
+
 // Which PAS a security state may name in an access (Arm ARM, RME: Root reaches all four,
 // Realm reaches Realm and Non-secure, Secure reaches Secure and Non-secure).
 constexpr bool world_may_access(World w, gpt::Pas pas) {

@@ -18,13 +18,18 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
+
+#include <systemc>
 
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 
 namespace platform {
 class GuestCpu;
+class GuestTrace;
 class Requester;
 class Soc;
 class StatGroup;
@@ -56,6 +61,8 @@ class Rmm final : public platform::SmcHandler {
   void handle_smc(platform::Requester& caller, platform::abi::SmcRegs& regs) override;
 
   // The CPU model RECs run on (RMI_REC_ENTER fails with RMI_ERROR_REC until one is attached).
+  // The RMM observes it to draw its realms' runs in trace.json; the CPU must outlive the RMM
+  // or run no guest after it is gone.
   void attach_guest_cpu(platform::GuestCpu& cpu);
 
   // Instructions a REC runs per GuestCpu::run slice before the RMM looks again (default 1e6).
@@ -81,6 +88,7 @@ class Rmm final : public platform::SmcHandler {
 
  private:
   std::unique_ptr<Context> ctx_;
+  std::unique_ptr<platform::GuestTrace> realm_trace_;  // its realms' runs in trace.json
 };
 
 }  // namespace rmm

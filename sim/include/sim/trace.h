@@ -1,9 +1,22 @@
 // A Chrome trace-event (JSON) recorder that Perfetto and chrome://tracing open: one track per
-// PE and world ("pe0 / realm"), slices for RMI and RSI calls, exits, phases, and instants for
-// faults. Events are kept in memory in the order recorded and written at the end, so the file
-// is deterministic for a deterministic simulation.
+// PE and world ("soc.pe0" / "realm"), drawn by the models that own the work (the RMM its RMI
+// and RSI calls and its realms' guest runs, the host its KVM ioctls and exits, the monitor its
+// EL3 calls, requesters and the DMA engine their faults, the VMM its scenario steps).
+//
+// Timestamps are integer nanoseconds: a slice's start and end are each rounded down from
+// picoseconds, so a slice that lies inside another in simulated time lies inside it in the file
+// too. Tracks are numbered in the order they are first named (the SoC names every PE's tracks
+// first, PE0 first) and the file carries that order as sort_index metadata.
+//
+// A long run keeps a bounded trace that still covers all of it: per track, the first `limit`
+// events, the last `limit` events and, in between, every k-th event, k a power of two that
+// doubles whenever more than `limit` middle events are kept. Any subset of properly nested
+// slices is still properly nested. What was left out is said in the file: a "trace" instant on
+// the track where the omission starts, and a per-track summary under "otherData".
+// Events are kept in the order recorded, so the file is deterministic for a deterministic run.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -20,6 +33,11 @@ class Trace {
   bool enabled() const { return enabled_; }
   void set_enabled(bool on) { enabled_ = on; }
 
+  // Events kept at each end of every track, and at most in its decimated middle.
+  static constexpr uint64_t kDefaultLimit = 5000;
+  void set_limit(uint64_t events);
+  uint64_t limit() const { return limit_; }
+
   // A track is a (process, thread) pair in the trace: process = PE (or "soc" for global
   // tracks), thread = world or lane. Returns a stable id; the same names give the same id.
   int track(const std::string& process, const std::string& thread);
@@ -31,32 +49,40 @@ class Trace {
   void instant(int track, const std::string& name, const std::string& category,
                const sc_core::sc_time& at, Args args = {});
 
-  size_t size() const { return events_.size(); }
+  // Events recorded so far, and how many of them the file will leave out.
+  uint64_t recorded() const;
+  uint64_t omitted() const;
 
-  // At most this many events are kept per track: a 1 GiB populate makes hundreds of thousands
-  // of transitions. Later ones are counted, and the file says how many each track elided.
-  static constexpr uint64_t kMaxEventsPerTrack = 20000;
   void write_json(std::ostream& os) const;
 
  private:
+  struct Event {
+    char phase;  // 'X' slice, 'i' instant
+    uint64_t index;  // position among the track's events
+    std::string name, category;
+    uint64_t ts_ns, dur_ns;
+    Args args;
+  };
   struct Track {
     std::string process, thread;
     int pid, tid;
-    uint64_t events = 0, elided = 0;
-    uint64_t last_elided_ps = 0;
+    uint64_t recorded = 0;
+    std::vector<Event> head;
+    std::deque<Event> middle;
+    // The last events, a ring whose slots are reused (so a long run allocates nothing for the
+    // events it drops); the oldest is at tail_start once the ring is full.
+    std::vector<Event> tail;
+    size_t tail_start = 0;
+    uint64_t stride = 1;  // the middle keeps events whose index is a multiple of this
+    uint64_t omitted = 0, first_omitted_ns = 0, last_omitted_ns = 0;
+    void omit(const Event& e);
   };
-  bool keep(int track, const sc_core::sc_time& at);
-  struct Event {
-    char phase;  // 'X' slice, 'i' instant
-    int track;
-    std::string name, category;
-    uint64_t ts_ps, dur_ps;
-    Args args;
-  };
+  void record(int track, char phase, const std::string& name, const std::string& category, uint64_t ts_ns,
+              uint64_t dur_ns, Args&& args);
   bool enabled_ = true;
+  uint64_t limit_ = kDefaultLimit;
   std::vector<Track> tracks_;
   std::vector<std::string> processes_;
-  std::vector<Event> events_;
 };
 
 }  // namespace platform

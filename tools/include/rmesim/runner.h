@@ -86,6 +86,7 @@ struct RunOptions {
   std::string dump_dtb;    // --dump-dtb: file for the first VM's device tree, FILE-<vm> for others
   platform::StatsJsonOptions stats;  // --stats-format, --host-seconds
   bool stats_text = false;  // --stats-text: every non-zero statistic in the summary
+  uint64_t trace_limit = platform::Trace::kDefaultLimit;  // --trace-limit: trace.json events per track end
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

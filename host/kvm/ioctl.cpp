@@ -1,0 +1,21 @@
+#include "ioctl.h"
+
+#include "host/kvm.h"
+#include "platform/pe.h"
+#include "platform/requester.h"
+#include "platform/soc.h"
+
+namespace host {
+
+Ioctl::Ioctl(Kvm& kvm, const char* name, const std::string& vm)
+    : kvm_(kvm), name_(name), pe_(current_pe(kvm.soc())), start_(pe_.requester().now()), args_{{"vm", vm}} {
+  kvm_.charge(kvm_.costs().ioctl);
+}
+
+Ioctl::~Ioctl() {
+  platform::Trace& t = kvm_.soc().trace();
+  if (t.enabled())
+    t.slice(t.track(pe_.name(), "non_secure"), name_, "kvm", start_, pe_.requester().now() - start_, std::move(args_));
+}
+
+}  // namespace host

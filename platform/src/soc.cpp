@@ -6,20 +6,21 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "platform/devices/gicv3/gicv3.h"
 #include "mem/interconnect.h"
 #include "platform/dma_engine.h"
 #include "platform/dram.h"
+#include "platform/memory_map.h"
 
 namespace platform {
 
 namespace {
-// Device windows below DRAM (an FVP-like map). Reserved until the device models exist;
+// Device windows below DRAM (platform/memory_map.h) reserved until their models exist;
 // accesses to a reserved window fail with a bus error.
 struct DeviceWindow { const char* name; uint64_t base, size; };
 constexpr DeviceWindow kDeviceWindows[] = {
-    {"gicv3 (distributor + redistributors)", 0x0800'0000, 0x0100'0000},
-    {"pl011 uart0", 0x0900'0000, 0x1000},
-    {"smmuv3", 0x0905'0000, 0x2'0000},
+    {"pl011 uart0", memory_map::kUart0Base, memory_map::kUart0Size},
+    {"smmuv3", memory_map::kSmmuBase, memory_map::kSmmuSize},
 };
 }  // namespace
 
@@ -45,6 +46,14 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
                                      profile, stats_);
   bus_->out.bind(dma_->regs);
   bus_->map("dma engine", dma_base(), DmaEngine::kWindow, 1);
+  std::vector<uint64_t> mpidrs;
+  for (const auto& pe : pes_) mpidrs.push_back(pe->mpidr());
+  gic_ = std::make_unique<gicv3::Gicv3>(
+      "gicv3", mpidrs, [this](unsigned pe, bool irq, bool fiq) { pes_.at(pe)->set_interrupt_lines(irq, fiq); }, stats_);
+  bus_->out.bind(gic_->gicd);
+  bus_->map("gicv3 distributor", memory_map::kGicdBase, memory_map::kGicdSize, 2);
+  bus_->out.bind(gic_->gicr);
+  bus_->map("gicv3 redistributors", memory_map::kGicrBase, memory_map::kGicrStride * cfg_.cores, 3);
 }
 
 Soc::~Soc() = default;

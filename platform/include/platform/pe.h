@@ -46,6 +46,16 @@ class Pe : public sc_core::sc_module {
     return pending;
   }
 
+  // The PE's IRQ and FIQ inputs, driven by its GIC CPU interface. Physical interrupts belong
+  // to the hypervisor (HCR_EL2.IMO/FMO): guest code stops at its next slice boundary with an
+  // IRQ or FIQ exit while one is asserted.
+  void set_interrupt_lines(bool irq, bool fiq) {
+    irq_line_ = irq;
+    fiq_line_ = fiq;
+  }
+  bool irq_line() const { return irq_line_; }
+  bool fiq_line() const { return fiq_line_; }
+
   // Queues a job; jobs run in order on this PE's thread, each to completion.
   void post(Job job);
   // Whether every posted job has finished.
@@ -72,6 +82,7 @@ class Pe : public sc_core::sc_module {
   Job current_;
   bool running_ = false;
   bool interrupt_ = false;
+  bool irq_line_ = false, fiq_line_ = false;
   std::exception_ptr error_;
   sc_core::sc_event job_posted_, job_done_;
 };

@@ -9,6 +9,7 @@
 
 #include <systemc>
 
+#include "platform/memory_map.h"
 #include "platform/monitor.h"
 #include "platform/pe.h"
 #include "platform/profile.h"
@@ -21,6 +22,7 @@ namespace platform {
 class Dram;
 class DmaEngine;
 class Interconnect;
+namespace gicv3 { class Gicv3; }
 
 class Soc : public sc_core::sc_module {
  public:
@@ -37,7 +39,9 @@ class Soc : public sc_core::sc_module {
   // The DMA engine: a Non-secure bus master with its own GPC unit, programmed through its
   // MMIO window at dma_base().
   DmaEngine& dma() { return *dma_; }
-  static constexpr uint64_t dma_base() { return 0x0907'0000; }
+  static constexpr uint64_t dma_base() { return memory_map::kDmaBase; }
+  // The GICv3: distributor, redistributors and CPU interfaces (platform/memory_map.h).
+  gicv3::Gicv3& gic() { return *gic_; }
   StatGroup& stats() { return stats_; }
   // The run's trace (trace.json): models add slices on their PE's tracks.
   Trace& trace() { return trace_; }
@@ -67,6 +71,7 @@ class Soc : public sc_core::sc_module {
   std::vector<std::unique_ptr<GpcUnit>> extra_gpcs_;
   std::vector<std::unique_ptr<Requester>> extra_requesters_;
   std::unique_ptr<DmaEngine> dma_;
+  std::unique_ptr<gicv3::Gicv3> gic_;
 };
 
 }  // namespace platform

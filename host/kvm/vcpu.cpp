@@ -524,6 +524,12 @@ int Vcpu::run_nvm(KvmRun& run) {
         inject_sea_nvm(e.far, true);
         continue;
       }
+      case K::SysregTrap:
+        // ICC_SGI*R_EL1 from a normal VM: the host has no vGIC distributor model for normal
+        // VMs yet, and dropping the SGI would hang its target: the VM stops, saying why.
+        run.exit_reason = ExitReason::InternalError;
+        run.detail = "SGI generation (ICC_SGI1R_EL1) from a normal VM: no vGIC distributor model";
+        return 0;
       case K::Wfi:
       case K::Wfe:
       case K::Irq:

@@ -10,6 +10,7 @@
 #include "mem/interconnect.h"
 #include "platform/dma_engine.h"
 #include "platform/dram.h"
+#include "platform/generic_timer.h"
 #include "platform/memory_map.h"
 
 namespace platform {
@@ -54,6 +55,12 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
   bus_->map("gicv3 distributor", memory_map::kGicdBase, memory_map::kGicdSize, 2);
   bus_->out.bind(gic_->gicr);
   bus_->map("gicv3 redistributors", memory_map::kGicrBase, memory_map::kGicrStride * cfg_.cores, 3);
+  for (unsigned i = 0; i < cfg_.cores; ++i) {
+    timers_.push_back(std::make_unique<GenericTimer>(
+        ("timer" + std::to_string(i)).c_str(), profile.number("cpu.counter_frequency"),
+        [this, i](unsigned ppi, bool level) { gic_->set_line(i, ppi, level); }));
+    pes_[i]->attach_timer(*timers_.back());
+  }
 }
 
 Soc::~Soc() = default;

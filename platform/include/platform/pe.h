@@ -18,6 +18,7 @@
 
 namespace platform {
 
+class GenericTimer;
 class TimingProfile;
 
 class Pe : public sc_core::sc_module {
@@ -55,6 +56,9 @@ class Pe : public sc_core::sc_module {
   }
   bool irq_line() const { return irq_line_; }
   bool fiq_line() const { return fiq_line_; }
+  // The PE's generic timer (the SoC attaches it; null for a PE built alone).
+  GenericTimer* timer() const { return timer_; }
+  void attach_timer(GenericTimer& t) { timer_ = &t; }
 
   // Queues a job; jobs run in order on this PE's thread, each to completion.
   void post(Job job);
@@ -83,6 +87,7 @@ class Pe : public sc_core::sc_module {
   bool running_ = false;
   bool interrupt_ = false;
   bool irq_line_ = false, fiq_line_ = false;
+  GenericTimer* timer_ = nullptr;
   std::exception_ptr error_;
   sc_core::sc_event job_posted_, job_done_;
 };

@@ -20,6 +20,7 @@
 namespace platform {
 
 class Dram;
+class GenericTimer;
 class DmaEngine;
 class Interconnect;
 namespace gicv3 { class Gicv3; }
@@ -72,6 +73,7 @@ class Soc : public sc_core::sc_module {
   std::vector<std::unique_ptr<Requester>> extra_requesters_;
   std::unique_ptr<DmaEngine> dma_;
   std::unique_ptr<gicv3::Gicv3> gic_;
+  std::vector<std::unique_ptr<GenericTimer>> timers_;  // one per PE
 };
 
 }  // namespace platform

@@ -8,9 +8,12 @@
 #include "host/kvm.h"
 #include "host/nvm_stage2.h"
 #include "platform/abi/psci.h"
+#include "platform/generic_timer.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
+#include "vgic.h"
 
 namespace host {
 
@@ -116,6 +119,19 @@ void Vcpu::power_on_from_psci(uint64_t entry, uint64_t context) {
 }
 
 // Waits while the vCPU is powered off; false when a stop request ends the wait.
+bool Vcpu::block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, vgic::Lrs& lrs) {
+  platform::Pe& pe = current_pe(vm_.kvm_.soc());
+  const platform::GenericTimer* timer = pe.timer();
+  if (!timer) return false;
+  const std::optional<sc_core::sc_time> at = vgic::timer_deadline(cntv_ctl, cntv_cval, *timer);
+  if (!at) return false;
+  pe.requester().sync();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (*at > now) sc_core::wait(*at - now, wake_);
+  if (sc_core::sc_time_stamp() >= *at) vgic::inject(lrs, platform::memory_map::kPpiVirtTimer);
+  return true;
+}
+
 bool Vcpu::wait_runnable() {
   if (power_on_ && !vm_.stop_) return true;
   auto& req = current_pe(vm_.kvm_.soc()).requester();
@@ -276,6 +292,7 @@ int Vcpu::run_realm(KvmRun& run) {
     uint8_t enter[0x800] = {};
     put64(enter + en::kFlags, flags);
     for (unsigned i = 0; i < 31; ++i) put64(enter + en::kGprs + 8 * i, gprs[i]);
+    for (unsigned i = 0; i < realm_lrs_.size(); ++i) put64(enter + en::kGicv3Lrs + 8 * i, realm_lrs_[i]);
     if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
       run.exit_reason = ExitReason::InternalError;
       run.detail = "cannot write RmiRecEnter";
@@ -309,6 +326,11 @@ int Vcpu::run_realm(KvmRun& run) {
     const uint64_t esr = at(ex::kEsr), far = at(ex::kFar), hpfar = at(ex::kHpfar);
     std::array<uint64_t, 31> xg;
     for (unsigned i = 0; i < 31; ++i) xg[i] = at(ex::kGprs + 8 * i);
+    // The REC's list registers as it left them, and its virtual timer's level (kvm_realm_timers
+    // / vgic-v3 sync): an asserted timer goes in a list register for the next entry.
+    for (unsigned i = 0; i < realm_lrs_.size(); ++i) realm_lrs_[i] = at(ex::kGicv3Lrs + 8 * i);
+    const uint64_t cntv_ctl = at(ex::kCntvCtl), cntv_cval = at(ex::kCntvCval);
+    if (vgic::timer_asserted(cntv_ctl)) vgic::inject(realm_lrs_, platform::memory_map::kPpiVirtTimer);
     std::string exit_name = rmi::to_string(reason);
     ++vm_.rec_exits_[exit_name];
     auto& t = kvm.soc().trace();
@@ -320,7 +342,10 @@ int Vcpu::run_realm(KvmRun& run) {
         auto cause = [&](SyncCause c) { ++vm_.sync_exits_[to_string(c)]; };
         if (ec == kEcWfx) {
           cause(SyncCause::Wfx);
-          continue;  // the REC waits: enter again (a kick or stop ends the run)
+          // kvm_vcpu_block: with nothing pending, sleep until the virtual timer fires (or
+          // enter again at once when no timer is armed; a kick or stop ends the run).
+          if (!vgic::any_pending(realm_lrs_)) block_on_timer(cntv_ctl, cntv_cval, realm_lrs_);
+          continue;
         }
         if (ec != kEcDabtLow && ec != kEcDabtCur && ec != kEcIabtLow && ec != kEcIabtCur) {
           cause(SyncCause::Other);
@@ -476,7 +501,12 @@ int Vcpu::run_nvm(KvmRun& run) {
       if (vm_.oops_) run.detail = "host oops: " + vm_.oops_reason_;
       return 0;
     }
+    // The vCPU's virtual interface: enabled, its timer held masked while its interrupt is in
+    // a list register.
+    state_.vgic.hcr |= platform::gicv3::hcr::kEn;
+    state_.cntv_hyp_masked = vgic::holds(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
+    if (vgic::timer_asserted(state_.cntv_ctl)) vgic::inject(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     if (vm_.oops_) continue;
     using K = platform::GuestExitKind;
     switch (e.kind) {
@@ -531,6 +561,8 @@ int Vcpu::run_nvm(KvmRun& run) {
         run.detail = "SGI generation (ICC_SGI1R_EL1) from a normal VM: no vGIC distributor model";
         return 0;
       case K::Wfi:
+        if (!vgic::any_pending(state_.vgic.lrs)) block_on_timer(state_.cntv_ctl, state_.cntv_cval, state_.vgic.lrs);
+        continue;
       case K::Wfe:
       case K::Irq:
       case K::Fiq:

@@ -178,5 +178,11 @@ EOF
 check "a realm touches 1 GiB page by page: 262144 words written and read back, none wrong" \
   '[ $rc = 0 ] && [ "$(json $work/touch1g/stats.json "d[\"realms\"][\"r0\"][\"result\"][1] == 262144 and d[\"realms\"][\"r0\"][\"result\"][2] == 0 and d[\"realms\"][\"r0\"][\"sync_exits\"][\"private_data_abort\"] >= 262144")" = True ]'
 
+# vtimer: a realm and a normal VM sleep on their virtual timers; the host injects PPI 27 through
+# list registers (rec_enter.gicv3_lrs for the realm) at each timer deadline, in simulated time.
+"$bin" run "$scen/vtimer.yaml" --out "$work/vt" > "$work/vt.txt"; rc=$?
+check "vtimer: 3 timer interrupts acknowledged by the realm and the VM, one WFI sleep per tick" \
+  '[ $rc = 0 ] && [ "$(json $work/vt/stats.json "d[\"realms\"][\"r0\"][\"result\"][0:2] == [3, 27] and d[\"vms\"][\"vm0\"][\"result\"][0:2] == [3, 27] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"wfx\"] == 3 and 300000 <= d[\"realms\"][\"r0\"][\"result\"][2] < 320000")" = True ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

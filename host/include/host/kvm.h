@@ -417,6 +417,9 @@ class Vcpu {
   bool handle_nvm_hvc(KvmRun& run);
   void inject_sea_nvm(uint64_t far, bool data);
   bool wait_runnable();
+  // WFI with nothing pending: sleeps until the vCPU's virtual timer fires (or a wake-up) and
+  // then injects it; false when no timer is armed (nothing to wait for).
+  bool block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, std::array<uint64_t, platform::gicv3::kListRegs>& lrs);
 
   Vm& vm_;
   unsigned id_;
@@ -428,6 +431,9 @@ class Vcpu {
   // Realm REC.
   uint64_t rec_ = 0, run_page_ = 0;
   std::vector<uint64_t> aux_;
+  // The realm's list registers as the host keeps them between REC exits and entries (KVM's
+  // vgic-v3 LR state; a normal VM's live in state_.vgic).
+  std::array<uint64_t, platform::gicv3::kListRegs> realm_lrs_{};
   // What the last exit left for the next entry.
   enum class Pending : uint8_t { None, MmioRead, MmioWrite, HostCall, Psci, PsciV12, Ripas, Sea };
   Pending pending_ = Pending::None;

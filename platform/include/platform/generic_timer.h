@@ -33,6 +33,8 @@ class GenericTimer : public sc_core::sc_module {
   // Whether the timer's output is asserted at `now`.
   bool asserted(Channel c, const sc_core::sc_time& now) const;
   static unsigned ppi(Channel c);
+  // The first simulated time at which the counter reads `count`.
+  sc_core::sc_time time_of(uint64_t count) const;
 
  private:
   struct Timer {
@@ -43,7 +45,6 @@ class GenericTimer : public sc_core::sc_module {
   static unsigned idx(Channel c) { return static_cast<unsigned>(c); }
   // Drives the output for `now` and, when the condition lies ahead, schedules its time.
   void update(Channel c, const sc_core::sc_time& now);
-  sc_core::sc_time time_of(uint64_t count) const;
 
   double counter_mhz_;
   std::function<void(unsigned, bool)> line_;

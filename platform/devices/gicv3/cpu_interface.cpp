@@ -41,6 +41,7 @@ uint64_t CpuInterface::acknowledge(bool group1) {
   s.active = true;
   const uint8_t mask = group_priority_mask(group1 ? bpr1_ : bpr0_, group1);
   (group1 ? ap1r_ : ap0r_)[0] |= active_priority_bit(c.priority & mask);
+  gic_.count_acknowledge();
   gic_.update();
   return c.intid;
 }

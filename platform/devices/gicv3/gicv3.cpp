@@ -11,6 +11,7 @@ Gicv3::Gicv3(sc_core::sc_module_name name, const std::vector<uint64_t>& mpidrs, 
     : sc_module(name), gicd("gicd"), gicr("gicr"), signal_(std::move(signal)), dist_([this] { update(); }),
       signalled_(mpidrs.size(), 0), stats_(std::string(basename()), &parent_stats),
       sgis_(stats_.counter("sgis", "SGIs generated (per target PE)")),
+      acknowledged_(stats_.counter("acknowledged", "interrupts acknowledged by a PE (ICC_IAR*_EL1)")),
       mmio_accesses_(stats_.counter("mmio_accesses", "GICD/GICR register accesses")) {
   for (unsigned i = 0; i < mpidrs.size(); ++i) {
     redists_.push_back(std::make_unique<Redistributor>(i, mpidrs[i], i + 1 == mpidrs.size(), [this] { update(); }));

@@ -48,6 +48,8 @@ class Gicv3 : public sc_core::sc_module {
   void set_line(unsigned pe, unsigned intid, bool level);
   // Recomputes every PE's IRQ/FIQ inputs.
   void update();
+  // Counts an interrupt a CPU interface acknowledged (ICC_IAR*_EL1).
+  void count_acknowledge() { ++acknowledged_; }
 
  private:
   void b_transport_gicd(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -61,6 +63,7 @@ class Gicv3 : public sc_core::sc_module {
   std::vector<uint8_t> signalled_;  // last IRQ (bit 0) / FIQ (bit 1) given to each PE
   StatGroup stats_;
   Counter& sgis_;
+  Counter& acknowledged_;
   Counter& mmio_accesses_;
 };
 

@@ -6,12 +6,6 @@
 // X3 = counter ticks slept in all.
 #include "rt.h"
 
-#define ICC_PMR_EL1 "S3_0_C4_C6_0"
-#define ICC_IAR1_EL1 "S3_0_C12_C12_0"
-#define ICC_EOIR1_EL1 "S3_0_C12_C12_1"
-#define ICC_IGRPEN1_EL1 "S3_0_C12_C12_7"
-#define RT_VECTOR_IRQ_SPX 5  // rt_exception kind: IRQ from the current EL with SP_ELx
-
 static volatile uint64_t ticks, last_intid;
 
 void rt_exception(struct rt_frame* f, uint64_t kind) {
@@ -19,11 +13,10 @@ void rt_exception(struct rt_frame* f, uint64_t kind) {
     rt_printf("vtimer: unexpected exception %lu ESR 0x%lx at 0x%lx\n", kind, rt_read_esr(), f->elr);
     psci_system_off(0xdead, kind, rt_read_esr());
   }
-  uint64_t intid;
-  __asm__ volatile("mrs %0, " ICC_IAR1_EL1 : "=r"(intid));
+  const uint64_t intid = rt_gic_ack();
   __asm__ volatile("msr cntv_ctl_el0, xzr; isb");
-  __asm__ volatile("msr " ICC_EOIR1_EL1 ", %0" ::"r"(intid));
-  if (intid != 1023) {
+  rt_gic_eoi(intid);
+  if (intid != RT_GIC_SPURIOUS) {
     last_intid = intid;
     ticks++;
   }
@@ -31,13 +24,12 @@ void rt_exception(struct rt_frame* f, uint64_t kind) {
 
 int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   const uint64_t want = a0 ? a0 : 3, period = a1 ? a1 : 100000;
-  __asm__ volatile("msr " ICC_PMR_EL1 ", %0" ::"r"(0xf0ull));
-  __asm__ volatile("msr " ICC_IGRPEN1_EL1 ", %0; isb" ::"r"(1ull));
+  rt_gic_enable();
   const uint64_t start = rt_read_cntvct();
   for (uint64_t i = 0; i < want; i++) {
     const uint64_t seen = ticks;
     __asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(period), "r"(1ull));
-    while (ticks == seen) __asm__ volatile("msr daifclr, #2; wfi; msr daifset, #2" ::: "memory");
+    rt_wait_irq_until(&ticks, seen);
   }
   const uint64_t slept = rt_read_cntvct() - start;
   rt_printf("vtimer: %lu ticks of %lu, last INTID %lu, %lu counter ticks\n", ticks, period, last_intid, slept);

@@ -119,6 +119,24 @@ void Vcpu::power_on_from_psci(uint64_t entry, uint64_t context) {
 }
 
 // Waits while the vCPU is powered off; false when a stop request ends the wait.
+void Vcpu::send_sgi(uint64_t sgir) {
+  namespace gic = platform::gicv3;
+  const gic::SgiRequest req = gic::decode_sgi(sgir);
+  for (unsigned i = 0; i < vm_.num_vcpus(); ++i) {
+    Vcpu* t = vm_.vcpu(i);
+    const uint64_t m = t->state_.mpidr, affinity = (m & 0xFF'FFFF) | ((m >> 32 & 0xFF) << 32);
+    if (req.broadcast ? t == this : !gic::sgi_targets(req, affinity)) continue;
+    t->pending_virqs_.push_back(req.intid);
+    t->wake_.notify(sc_core::SC_ZERO_TIME);
+    if (t != this && t->last_pe_ >= 0) vm_.kvm_.kick(static_cast<unsigned>(t->last_pe_));  // takes it to the host
+  }
+}
+
+void Vcpu::flush_pending_virqs(vgic::Lrs& lrs) {
+  auto it = pending_virqs_.begin();
+  while (it != pending_virqs_.end() && vgic::inject(lrs, *it)) it = pending_virqs_.erase(it);
+}
+
 bool Vcpu::block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, vgic::Lrs& lrs) {
   platform::Pe& pe = current_pe(vm_.kvm_.soc());
   const platform::GenericTimer* timer = pe.timer();
@@ -292,6 +310,8 @@ int Vcpu::run_realm(KvmRun& run) {
     uint8_t enter[0x800] = {};
     put64(enter + en::kFlags, flags);
     for (unsigned i = 0; i < 31; ++i) put64(enter + en::kGprs + 8 * i, gprs[i]);
+    flush_pending_virqs(realm_lrs_);
+    last_pe_ = static_cast<int>(pe.index());
     for (unsigned i = 0; i < realm_lrs_.size(); ++i) put64(enter + en::kGicv3Lrs + 8 * i, realm_lrs_[i]);
     if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
       run.exit_reason = ExitReason::InternalError;
@@ -344,7 +364,12 @@ int Vcpu::run_realm(KvmRun& run) {
           cause(SyncCause::Wfx);
           // kvm_vcpu_block: with nothing pending, sleep until the virtual timer fires (or
           // enter again at once when no timer is armed; a kick or stop ends the run).
-          if (!vgic::any_pending(realm_lrs_)) block_on_timer(cntv_ctl, cntv_cval, realm_lrs_);
+          if (!vgic::any_pending(realm_lrs_) && pending_virqs_.empty()) block_on_timer(cntv_ctl, cntv_cval, realm_lrs_);
+          continue;
+        }
+        if (ec == platform::kEcSysreg) {  // ICC_SGI*R_EL1: the value is in gprs[0]
+          cause(SyncCause::Other);
+          send_sgi(xg[0]);
           continue;
         }
         if (ec != kEcDabtLow && ec != kEcDabtCur && ec != kEcIabtLow && ec != kEcIabtCur) {
@@ -504,6 +529,8 @@ int Vcpu::run_nvm(KvmRun& run) {
     // The vCPU's virtual interface: enabled, its timer held masked while its interrupt is in
     // a list register.
     state_.vgic.hcr |= platform::gicv3::hcr::kEn;
+    flush_pending_virqs(state_.vgic.lrs);
+    last_pe_ = static_cast<int>(pe.index());
     state_.cntv_hyp_masked = vgic::holds(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
     if (vgic::timer_asserted(state_.cntv_ctl)) vgic::inject(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
@@ -554,14 +581,15 @@ int Vcpu::run_nvm(KvmRun& run) {
         inject_sea_nvm(e.far, true);
         continue;
       }
-      case K::SysregTrap:
-        // ICC_SGI*R_EL1 from a normal VM: the host has no vGIC distributor model for normal
-        // VMs yet, and dropping the SGI would hang its target: the VM stops, saying why.
-        run.exit_reason = ExitReason::InternalError;
-        run.detail = "SGI generation (ICC_SGI1R_EL1) from a normal VM: no vGIC distributor model";
-        return 0;
+      case K::SysregTrap: {  // ICC_SGI*R_EL1 (the only one the CPU traps): KVM's vgic_v3_dispatch_sgi
+        const unsigned rt = platform::esr_sysreg_rt(e.esr);
+        send_sgi(rt == 31 ? 0 : state_.x[rt]);
+        state_.pc += 4;
+        continue;
+      }
       case K::Wfi:
-        if (!vgic::any_pending(state_.vgic.lrs)) block_on_timer(state_.cntv_ctl, state_.cntv_cval, state_.vgic.lrs);
+        if (!vgic::any_pending(state_.vgic.lrs) && pending_virqs_.empty())
+          block_on_timer(state_.cntv_ctl, state_.cntv_cval, state_.vgic.lrs);
         continue;
       case K::Wfe:
       case K::Irq:

@@ -184,5 +184,11 @@ check "a realm touches 1 GiB page by page: 262144 words written and read back, n
 check "vtimer: 3 timer interrupts acknowledged by the realm and the VM, one WFI sleep per tick" \
   '[ $rc = 0 ] && [ "$(json $work/vt/stats.json "d[\"realms\"][\"r0\"][\"result\"][0:2] == [3, 27] and d[\"vms\"][\"vm0\"][\"result\"][0:2] == [3, 27] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"wfx\"] == 3 and 300000 <= d[\"realms\"][\"r0\"][\"result\"][2] < 320000")" = True ]'
 
+# sgi: an SGI between two vCPUs of a realm (trapped ICC_SGI1R_EL1 -> RMI_EXIT_SYNC EC 0x18 ->
+# the host's vGIC -> the target REC's list registers) and of a normal VM.
+"$bin" run "$scen/sgi.yaml" --out "$work/sgi" > "$work/sgi.txt"; rc=$?
+check "sgi: CPU 1 of the realm and of the VM takes SGI 3 sent by CPU 0" \
+  '[ $rc = 0 ] && [ "$(json $work/sgi/stats.json "d[\"realms\"][\"r0\"][\"result\"][0:2] == [3, 1] and d[\"vms\"][\"vm0\"][\"result\"][0:2] == [3, 1]")" = True ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -419,6 +419,10 @@ class Vcpu {
   bool wait_runnable();
   // WFI with nothing pending: sleeps until the vCPU's virtual timer fires (or a wake-up) and
   // then injects it; false when no timer is armed (nothing to wait for).
+  // ICC_SGI1R_EL1 written by this vCPU (trapped): the SGI goes to the vCPUs it names.
+  void send_sgi(uint64_t sgir);
+  // Moves waiting virtual interrupts into free list registers (at entry).
+  void flush_pending_virqs(std::array<uint64_t, platform::gicv3::kListRegs>& lrs);
   bool block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, std::array<uint64_t, platform::gicv3::kListRegs>& lrs);
 
   Vm& vm_;
@@ -434,6 +438,10 @@ class Vcpu {
   // The realm's list registers as the host keeps them between REC exits and entries (KVM's
   // vgic-v3 LR state; a normal VM's live in state_.vgic).
   std::array<uint64_t, platform::gicv3::kListRegs> realm_lrs_{};
+  // Virtual interrupts other vCPUs sent (SGIs) that wait for a free list register, and the PE
+  // this vCPU last ran on (where a kick reaches it).
+  std::vector<unsigned> pending_virqs_;
+  int last_pe_ = -1;
   // What the last exit left for the next entry.
   enum class Pending : uint8_t { None, MmioRead, MmioWrite, HostCall, Psci, PsciV12, Ripas, Sea };
   Pending pending_ = Pending::None;

@@ -44,6 +44,7 @@ struct PeContext : platform::GpcUnit::Listener {
   TlbContents tlb;
   platform::Stage2* s2 = nullptr;
   platform::Pe* pe = nullptr;
+  platform::GuestState* state = nullptr;  // the guest running (its vGIC and timers' view)
   // The system register values the engine holds (as of the last load or save), so that a
   // slice start writes only what changed.
   platform::GuestState held;
@@ -101,6 +102,12 @@ struct UnicornCpu::Impl {
   bool deliver_to_guest(PeContext& c, uint64_t type, uint64_t esr_el1, uint64_t far_el1,
                         uint64_t return_pc, bool set_far);
   std::optional<platform::GuestExit> handle_exception(PeContext& c, uint32_t intno);
+  // --- sysreg_trap.cpp: the GIC CPU interface and the EL1 timers as the guest reaches them ---
+  UnicornEngine::TrapResult sysreg_trap(PeContext& c, const UnicornEngine::SysregAccess& a, uint64_t& value);
+  // The guest's EL1 timers become the PE's (run start) and go back to its state (run end).
+  void load_timers(PeContext& c, platform::GuestState& st);
+  void save_timers(PeContext& c, platform::GuestState& st);
+  sc_core::sc_time local_now(PeContext& c) const;  // the PE's time inside the running slice
   // One line of --trace-insn.
   void trace_insn(PeContext& c, uint64_t pc);
   // The instruction word at a guest VA (through the TLB, or stage 1 and stage 2).

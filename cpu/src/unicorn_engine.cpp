@@ -42,9 +42,11 @@ UnicornEngine::UnicornEngine() {
   // SCR_EL3: NS | res1 (bits 4,5) | HCE | RW. Without RW, EL1 is AArch32; without HCE, HVC is
   // UNDEF.
   set_sysreg(3, 6, 1, 1, 0, 0x531);
-  // HCR_EL2: RW (EL1 is AArch64) | TWI | TWE (WFI/WFE trap as UDEF, decoded as exits). VM stays
-  // 0: stage 2 is ours, applied by the filler.
-  set_sysreg(3, 4, 1, 1, 0, (1ull << 31) | (1ull << 13) | (1ull << 14));
+  // HCR_EL2: RW (EL1 is AArch64) | TWI | TWE (WFI/WFE trap as UDEF, decoded as exits) | IMO |
+  // FMO (interrupts belong to EL2: the guest sees the virtual ones, through VI). VM stays 0:
+  // stage 2 is ours, applied by the filler.
+  hcr_el2_ = (1ull << 31) | (1ull << 13) | (1ull << 14) | (1ull << 4) | (1ull << 3);
+  set_sysreg(3, 4, 1, 1, 0, hcr_el2_);
 
   uc_hook h;
   check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&UnicornEngine::on_block), this, 1, 0),
@@ -229,9 +231,61 @@ bool UnicornEngine::on_tlb_fill(uc_engine*, uint64_t address, int type, void* en
   return false;
 }
 
+void UnicornEngine::set_virtual_irq(bool asserted) {
+  constexpr uint64_t kVi = 1ull << 7;
+  const uint64_t hcr = asserted ? hcr_el2_ | kVi : hcr_el2_ & ~kVi;
+  if (hcr == hcr_el2_) return;
+  hcr_el2_ = hcr;
+  set_sysreg(3, 4, 1, 1, 0, hcr);
+}
+
+namespace {
+// The GIC CPU interface's encodings: ICC_PMR_EL1 (S3_0_C4_C6_0) and op0 3, CRn 12, CRm >= 8.
+bool gic_encoding(const uc_arm64_cp_reg& r) {
+  return r.op0 == 3 && ((r.crn == 12 && r.crm >= 8) || (r.crn == 4 && r.crm == 6 && r.op2 == 0));
+}
+// The EL1 timers: CNTP_* (S3_3_C14_C2_x) and CNTV_* (S3_3_C14_C3_x), TVAL/CTL/CVAL.
+bool timer_encoding(const uc_arm64_cp_reg& r) {
+  return r.op0 == 3 && r.op1 == 3 && r.crn == 14 && (r.crm == 2 || r.crm == 3) && r.op2 <= 2;
+}
+unsigned rt_of(int reg) {
+  if (reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28) return static_cast<unsigned>(reg - UC_ARM64_REG_X0);
+  if (reg == UC_ARM64_REG_X29) return 29;
+  if (reg == UC_ARM64_REG_X30) return 30;
+  return 31;  // XZR
+}
+}  // namespace
+
+// Unicorn calls the hook before it looks the register up. For a register it implements
+// (timers), returning 1 skips the access. For one it does not (ICC_*), the block ends at the
+// access, and the PC the hook leaves is where execution resumes: the hook steps over it.
+uint32_t UnicornEngine::trapped(uc_engine* uc, int reg, const void* cp, bool read) {
+  auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
+  const bool gic = gic_encoding(*r);
+  const SysregAccess a{r->op0, r->op1, r->crn, r->crm, r->op2, rt_of(reg), read};
+  uint64_t v = read ? 0 : r->val;
+  switch (trap_(a, v)) {
+    case TrapResult::Declined: return 0;
+    case TrapResult::Emulated:
+      if (read && a.rt != 31) uc_reg_write(uc, reg, &v);
+      if (gic) set_pc(pc() + 4);
+      return 1;
+    case TrapResult::ToEl2:
+      stop_ = SliceStop{};
+      stop_.kind = SliceStop::Kind::SysregTrap;
+      stop_.sysreg = {a.op0, a.op1, a.crn, a.crm, a.op2, a.rt, a.read};
+      stop_.sysreg_value = read ? 0 : r->val;
+      stopped_by_hook_ = true;
+      uc_emu_stop(uc);
+      return 1;  // the PC stays at the access (the block ends there: ICC_* only)
+  }
+  return 0;
+}
+
 uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* self) {
   auto* e = static_cast<UnicornEngine*>(self);
   auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
+  if (e->trap_ && (gic_encoding(*r) || timer_encoding(*r))) return e->trapped(uc, reg, cp, true);
   // CNTPCT_EL0 (3,3,14,0,1) and CNTVCT_EL0 (3,3,14,0,2): simulated time, not host time.
   if (e->counter_ && r->op0 == 3 && r->op1 == 3 && r->crn == 14 && r->crm == 0 &&
       (r->op2 == 1 || r->op2 == 2)) {
@@ -242,9 +296,10 @@ uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* sel
   return 0;
 }
 
-uint32_t UnicornEngine::on_msr(uc_engine*, int, const void* cp, void* self) {
+uint32_t UnicornEngine::on_msr(uc_engine* uc, int reg, const void* cp, void* self) {
   auto* e = static_cast<UnicornEngine*>(self);
   auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
+  if (e->trap_ && (gic_encoding(*r) || timer_encoding(*r))) return e->trapped(uc, reg, cp, false);
   // SCTLR_EL1 (3,0,1,0,0), TTBR0/TTBR1/TCR_EL1 (3,0,2,0,0..2).
   const bool regime = r->op0 == 3 && r->op1 == 0 && r->crm == 0 &&
                       ((r->crn == 1 && r->op2 == 0) || (r->crn == 2 && r->op2 <= 2));

@@ -40,6 +40,7 @@ struct SliceStop {
     Budget,       // the instruction budget is used up (PC = next block to run)
     Exception,    // UC_HOOK_INTR: `intno`; PC as Unicorn leaves it (see Excp)
     MemFault,     // the TLB filler refused an access (PC = the faulting instruction)
+    SysregTrap,   // a system-register access that goes to EL2 (PC = the instruction): `sysreg`
     Error,        // any other uc_emu_start error
   };
   Kind kind = Kind::Budget;
@@ -48,6 +49,9 @@ struct SliceStop {
   uint64_t address = 0;
   bool write = false, fetch = false;
   int uc_error = 0;
+  // SysregTrap: the access; for an MSR, `sysreg_value` is what it writes.
+  struct { unsigned op0, op1, crn, crm, op2, rt; bool read; } sysreg{};
+  uint64_t sysreg_value = 0;
 };
 
 // Permissions of a TLB entry (UC_PROT_* bits).
@@ -110,6 +114,18 @@ class UnicornEngine {
   // Called from inside Unicorn before the guest writes SCTLR_EL1, TCR_EL1 or a TTBR (MSR): what
   // its translation regime is changes.
   void set_regime_observer(std::function<void()> f) { regime_ = std::move(f); }
+  // System-register traps: MRS/MSR of the GIC CPU interface (ICC_* encodings, which Unicorn
+  // does not implement: ID_AA64PFR0_EL1.GIC = 0) and of the EL1 timers (CNTP_*/CNTV_*) go to
+  // `trap`, which emulates them (Emulated: `value` is what an MRS reads), sends them to EL2
+  // (ToEl2: the slice stops at the instruction, SliceStop::Kind::SysregTrap), or declines
+  // (Declined: Unicorn's own behaviour, UNDEFINED for ICC_*).
+  struct SysregAccess { unsigned op0, op1, crn, crm, op2, rt; bool read; };
+  enum class TrapResult : uint8_t { Emulated, ToEl2, Declined };
+  using SysregTrap = std::function<TrapResult(const SysregAccess&, uint64_t& value)>;
+  void set_sysreg_trap(SysregTrap trap) { trap_ = std::move(trap); }
+  // Whether the engine takes virtual IRQs (HCR_EL2.VI): Unicorn raises EXCP_VIRQ to the hook
+  // as soon as PSTATE.I allows it.
+  void set_virtual_irq(bool asserted);
   // Per-instruction observer (instruction trace); installs a UC_HOOK_CODE (slow path).
   void set_insn_observer(std::function<void(uint64_t pc)> observer);
 
@@ -140,6 +156,9 @@ class UnicornEngine {
   TlbFiller filler_;
   TlbiObserver tlbi_;
   std::function<void()> regime_;
+  SysregTrap trap_;
+  uint64_t hcr_el2_ = 0;
+  uint32_t trapped(uc_engine* uc, int reg, const void* cp, bool read);
   size_t code_hook_ = 0;
   std::map<uint64_t, uint64_t> ram_;  // mapped RAM: start -> end (exclusive)
   bool identity_fill_ = false;        // flush_code: the filler is bypassed, VA == PA

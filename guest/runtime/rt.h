@@ -172,5 +172,28 @@ static inline uint64_t rt_read_far(void) { uint64_t v; __asm__ volatile("mrs %0,
 static inline uint64_t rt_read_cntvct(void) { uint64_t v; __asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v)); return v; }
 static inline void rt_dmb(void) { __asm__ volatile("dmb ish" ::: "memory"); }
 
+// ---- GIC CPU interface (ICC_*_EL1; a guest reaches the virtual interface behind them) -------
+#define RT_VECTOR_IRQ_SPX 5  // rt_exception kind: IRQ from the current EL with SP_ELx
+#define RT_GIC_SPURIOUS 1023
+// Priority mask 0xf0 and group 1 on: the interface delivers interrupts once PSTATE.I is clear.
+static inline void rt_gic_enable(void) {
+  __asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xf0ull));          // ICC_PMR_EL1
+  __asm__ volatile("msr S3_0_C12_C12_7, %0; isb" ::"r"(1ull));      // ICC_IGRPEN1_EL1
+}
+static inline uint64_t rt_gic_ack(void) {
+  uint64_t v;
+  __asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(v));             // ICC_IAR1_EL1
+  return v;
+}
+static inline void rt_gic_eoi(uint64_t intid) { __asm__ volatile("msr S3_0_C12_C12_1, %0" ::"r"(intid)); }  // ICC_EOIR1_EL1
+// ICC_SGI1R_EL1: SGI `intid` to the CPUs of TargetList `targets` (Aff0 bits, Aff1..3 = 0).
+static inline void rt_gic_send_sgi(uint64_t intid, uint64_t targets) {
+  __asm__ volatile("msr S3_0_C12_C11_5, %0; isb" ::"r"((intid << 24) | (targets & 0xffff)));
+}
+// Waits with IRQs unmasked until *flag changes from `seen` (each WFI may exit to the hypervisor).
+static inline void rt_wait_irq_until(volatile uint64_t* flag, uint64_t seen) {
+  while (*flag == seen) __asm__ volatile("msr daifclr, #2; wfi; msr daifset, #2" ::: "memory");
+}
+
 void* rt_memset(void* d, int c, size_t n);
 void* rt_memcpy(void* d, const void* s, size_t n);

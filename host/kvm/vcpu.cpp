@@ -11,9 +11,12 @@
 #include "nvm_stage2.h"
 #include "platform/abi/rmm_abi_1_0.h"
 #include "platform/abi/psci.h"
+#include "platform/generic_timer.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
+#include "vgic.h"
 
 namespace host {
 
@@ -122,6 +125,37 @@ void Vcpu::power_on_from_psci(uint64_t entry, uint64_t context) {
 }
 
 // Waits while the vCPU is powered off; false when a stop request ends the wait.
+void Vcpu::send_sgi(uint64_t sgir) {
+  namespace gic = platform::gicv3;
+  const gic::SgiRequest req = gic::decode_sgi(sgir);
+  for (unsigned i = 0; i < vm_.num_vcpus(); ++i) {
+    Vcpu* t = vm_.vcpu(i);
+    const uint64_t m = t->state_.mpidr, affinity = (m & 0xFF'FFFF) | ((m >> 32 & 0xFF) << 32);
+    if (req.broadcast ? t == this : !gic::sgi_targets(req, affinity)) continue;
+    t->pending_virqs_.push_back(req.intid);
+    t->wake_.notify(sc_core::SC_ZERO_TIME);
+    if (t != this && t->last_pe_ >= 0) vm_.kvm_.kick(static_cast<unsigned>(t->last_pe_));  // takes it to the host
+  }
+}
+
+void Vcpu::flush_pending_virqs(vgic::Lrs& lrs) {
+  auto it = pending_virqs_.begin();
+  while (it != pending_virqs_.end() && vgic::inject(lrs, *it)) it = pending_virqs_.erase(it);
+}
+
+bool Vcpu::block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, vgic::Lrs& lrs) {
+  platform::Pe& pe = current_pe(vm_.kvm_.soc());
+  const platform::GenericTimer* timer = pe.timer();
+  if (!timer) return false;
+  const std::optional<sc_core::sc_time> at = vgic::timer_deadline(cntv_ctl, cntv_cval, *timer);
+  if (!at) return false;
+  pe.requester().sync();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (*at > now) sc_core::wait(*at - now, wake_);
+  if (sc_core::sc_time_stamp() >= *at) vgic::inject(lrs, platform::memory_map::kPpiVirtTimer);
+  return true;
+}
+
 bool Vcpu::wait_runnable() {
   if (power_on_ && !vm_.stop_) return true;
   auto& req = current_pe(vm_.kvm_.soc()).requester();
@@ -284,6 +318,9 @@ int Vcpu::run_realm(KvmRun& run) {
     uint8_t enter[platform::abi::v1_0::kRecEnter.size] = {};
     platform::abi::put(enter, in_f::kFlags, flags);
     for (unsigned i = 0; i < in_f::kGprs.count; ++i) platform::abi::put(enter, in_f::kGprs, gprs[i], i);
+    flush_pending_virqs(realm_lrs_);
+    last_pe_ = static_cast<int>(pe.index());
+    for (unsigned i = 0; i < realm_lrs_.size(); ++i) platform::abi::put(enter, in_f::kGicv3Lrs, realm_lrs_[i], i);
     if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
       run.exit_reason = ExitReason::InternalError;
       run.detail = "cannot write RmiRecEnter";
@@ -316,6 +353,11 @@ int Vcpu::run_realm(KvmRun& run) {
     const uint64_t esr = at(out_f::kEsr), far = at(out_f::kFar), hpfar = at(out_f::kHpfar);
     std::array<uint64_t, 31> xg;
     for (unsigned i = 0; i < 31; ++i) xg[i] = at(out_f::kGprs, i);
+    // The REC's list registers as it left them, and its virtual timer's level (kvm_realm_timers
+    // / vgic-v3 sync): an asserted timer goes in a list register for the next entry.
+    for (unsigned i = 0; i < realm_lrs_.size(); ++i) realm_lrs_[i] = at(out_f::kGicv3Lrs, i);
+    const uint64_t cntv_ctl = at(out_f::kCntvCtl), cntv_cval = at(out_f::kCntvCval);
+    if (vgic::timer_asserted(cntv_ctl)) vgic::inject(realm_lrs_, platform::memory_map::kPpiVirtTimer);
     std::string exit_name = rmi::to_string(reason);
     ++vm_.rec_exits_[exit_name];
     auto& t = kvm.soc().trace();
@@ -327,7 +369,15 @@ int Vcpu::run_realm(KvmRun& run) {
         auto cause = [&](SyncCause c) { ++vm_.sync_exits_[to_string(c)]; };
         if (ec == kEcWfx) {
           cause(SyncCause::Wfx);
-          continue;  // the REC waits: enter again (a kick or stop ends the run)
+          // kvm_vcpu_block: with nothing pending, sleep until the virtual timer fires (or
+          // enter again at once when no timer is armed; a kick or stop ends the run).
+          if (!vgic::any_pending(realm_lrs_) && pending_virqs_.empty()) block_on_timer(cntv_ctl, cntv_cval, realm_lrs_);
+          continue;
+        }
+        if (ec == platform::kEcSysreg) {  // ICC_SGI*R_EL1: the value is in gprs[0]
+          cause(SyncCause::Other);
+          send_sgi(xg[0]);
+          continue;
         }
         if (ec != kEcDabtLow && ec != kEcDabtCur && ec != kEcIabtLow && ec != kEcIabtCur) {
           cause(SyncCause::Other);
@@ -483,7 +533,14 @@ int Vcpu::run_nvm(KvmRun& run) {
       if (vm_.oops_) run.detail = "host oops: " + vm_.oops_reason_;
       return 0;
     }
+    // The vCPU's virtual interface: enabled, its timer held masked while its interrupt is in
+    // a list register.
+    state_.vgic.hcr |= platform::gicv3::hcr::kEn;
+    flush_pending_virqs(state_.vgic.lrs);
+    last_pe_ = static_cast<int>(pe.index());
+    state_.cntv_hyp_masked = vgic::holds(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
+    if (vgic::timer_asserted(state_.cntv_ctl)) vgic::inject(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     if (vm_.oops_) continue;
     using K = platform::GuestExitKind;
     switch (e.kind) {
@@ -531,7 +588,16 @@ int Vcpu::run_nvm(KvmRun& run) {
         inject_sea_nvm(e.far, true);
         continue;
       }
+      case K::SysregTrap: {  // ICC_SGI*R_EL1 (the only one the CPU traps): KVM's vgic_v3_dispatch_sgi
+        const unsigned rt = platform::esr_sysreg_rt(e.esr);
+        send_sgi(rt == 31 ? 0 : state_.x[rt]);
+        state_.pc += 4;
+        continue;
+      }
       case K::Wfi:
+        if (!vgic::any_pending(state_.vgic.lrs) && pending_virqs_.empty())
+          block_on_timer(state_.cntv_ctl, state_.cntv_cval, state_.vgic.lrs);
+        continue;
       case K::Wfe:
       case K::Irq:
       case K::Fiq:

@@ -130,8 +130,8 @@ std::vector<uint8_t> build_device_tree(const DeviceTreeSpec& spec) {
   w.begin("timer");
   w.str("compatible", "arm,armv8-timer");
   std::vector<uint32_t> ppis;
-  for (unsigned intid : {map::kTimerSecurePhysIntid, map::kTimerNonSecurePhysIntid, map::kTimerVirtIntid,
-                         map::kTimerHypIntid})
+  for (unsigned intid : {map::kPpiSecurePhysTimer, map::kPpiPhysTimer, map::kPpiVirtTimer,
+                         map::kPpiHypTimer})
     ppis.insert(ppis.end(), {kGicPpi, intid - map::kPpiBase, kIrqLevelHigh});
   w.cells("interrupts", ppis);
   w.empty("always-on");

@@ -18,6 +18,7 @@ const char* to_string(GuestExitKind k) {
     case K::Gpf: return "gpf";
     case K::Wfi: return "wfi";
     case K::Wfe: return "wfe";
+    case K::SysregTrap: return "sysreg_trap";
     case K::Irq: return "irq";
     case K::Fiq: return "fiq";
     case K::SError: return "serror";

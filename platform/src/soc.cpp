@@ -6,9 +6,11 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "platform/devices/gicv3/gicv3.h"
 #include "mem/interconnect.h"
 #include "platform/dma_engine.h"
 #include "platform/dram.h"
+#include "platform/generic_timer.h"
 #include "platform/gpc_unit.h"
 #include "platform/memory_map.h"
 #include "platform/requester.h"
@@ -16,11 +18,10 @@
 namespace platform {
 
 namespace {
-// Device windows below DRAM (an FVP-like map). Reserved until the device models exist;
+// Device windows below DRAM (platform/memory_map.h) reserved until their models exist;
 // accesses to a reserved window fail with a bus error.
 struct DeviceWindow { const char* name; uint64_t base, size; };
 constexpr DeviceWindow kDeviceWindows[] = {
-    {"gicv3 (distributor + redistributors)", memory_map::kGicWindowBase, memory_map::kGicWindowSize},
     {"pl011 uart0", memory_map::kUart0Base, memory_map::kUart0Size},
     {"smmuv3", memory_map::kSmmuBase, memory_map::kSmmuSize},
 };
@@ -54,6 +55,20 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
   dma_->attach_trace(trace_);
   bus_->out.bind(dma_->regs);
   bus_->map("dma engine", dma_base(), DmaEngine::kWindow, 1);
+  std::vector<uint64_t> mpidrs;
+  for (const auto& pe : pes_) mpidrs.push_back(pe->mpidr());
+  gic_ = std::make_unique<gicv3::Gicv3>(
+      "gicv3", mpidrs, [this](unsigned pe, bool irq, bool fiq) { pes_.at(pe)->set_interrupt_lines(irq, fiq); }, stats_);
+  bus_->out.bind(gic_->gicd);
+  bus_->map("gicv3 distributor", memory_map::kGicdBase, memory_map::kGicdSize, 2);
+  bus_->out.bind(gic_->gicr);
+  bus_->map("gicv3 redistributors", memory_map::kGicrBase, memory_map::kGicrStride * cfg_.cores, 3);
+  for (unsigned i = 0; i < cfg_.cores; ++i) {
+    timers_.push_back(std::make_unique<GenericTimer>(
+        ("timer" + std::to_string(i)).c_str(), profile.number("cpu.counter_frequency"),
+        [this, i](unsigned ppi, bool level) { gic_->set_line(i, ppi, level); }));
+    pes_[i]->attach_timer(*timers_.back());
+  }
 }
 
 Soc::~Soc() = default;

@@ -9,6 +9,7 @@
 #include "platform/abi/rmm_abi_1_0.h"
 #include "platform/guest_cpu.h"
 #include "sim/log.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "rsi/rsi.h"
@@ -107,6 +108,32 @@ RsiOutcome handle_abort(Context& ctx, platform::Requester& req, Realm& r, Rec& r
     out.far = 0;
   }
   return RsiOutcome::ExitToHost;
+}
+
+// The host's list registers and ICH_HCR bits become the REC's virtual CPU interface (the RMM
+// sets ICH_HCR.En itself); its VMCR and active priorities are the REC's own. While the host
+// holds a timer's interrupt in a list register, that timer's output stays masked at EL2.
+void load_vgic(const Context& ctx, Rec& rec) {
+  namespace gic = platform::gicv3;
+  gic::VgicState& v = rec.state.vgic;
+  v.hcr = (rec.gic.hcr & rmi::kGicv3HcrAllowed) | gic::hcr::kEn;
+  rec.state.cntv_hyp_masked = rec.state.cntp_hyp_masked = false;
+  for (unsigned i = 0; i < gic::kListRegs; ++i) {
+    v.lrs[i] = i < ctx.num_lrs ? rec.gic.lrs[i] : 0;
+    if (!(v.lrs[i] & gic::lr::kStateMask)) continue;
+    if (gic::lr::vintid(v.lrs[i]) == platform::memory_map::kPpiVirtTimer) rec.state.cntv_hyp_masked = true;
+    if (gic::lr::vintid(v.lrs[i]) == platform::memory_map::kPpiPhysTimer) rec.state.cntp_hyp_masked = true;
+  }
+}
+
+// What the host sees of the virtual CPU interface at exit (RmiRecExit gicv3_*).
+void save_vgic(const Context& ctx, Rec& rec) {
+  namespace gic = platform::gicv3;
+  const gic::VgicState& v = rec.state.vgic;
+  for (unsigned i = 0; i < gic::kListRegs && i < ctx.num_lrs; ++i) rec.gic.lrs[i] = v.lrs[i];
+  rec.gic.hcr = v.hcr & ~gic::hcr::kEn;
+  rec.gic.misr = gic::ich_misr(v);
+  rec.gic.vmcr = v.vmcr;
 }
 
 // Completes an emulated MMIO read with the value the host put in enter.gprs[0].
@@ -234,6 +261,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   }
   rec.gic.hcr = hcr;
   rec.gic.lrs = lrs;
+  load_vgic(ctx, rec);
   rec.trap_wfi = flags & en::kFlagTrapWfi;
   rec.trap_wfe = flags & en::kFlagTrapWfe;
 
@@ -267,6 +295,15 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
         o = RsiOutcome::ExitToHost;
         break;
       }
+      case platform::GuestExitKind::SysregTrap:
+        // ICC_SGI*R_EL1 (the only MSR the CPU sends to EL2): the host emulates the SGI. The
+        // value goes in gprs[0] and the ESR shown names Rt 0; the access is complete.
+        out.reason = rmi::ExitReason::Sync;
+        out.esr = e.esr & ~(uint64_t{31} << 5);
+        out.gprs[0] = platform::esr_sysreg_rt(e.esr) == 31 ? 0 : rec.state.x[platform::esr_sysreg_rt(e.esr)];
+        rec.state.pc += 4;
+        o = RsiOutcome::ExitToHost;
+        break;
       case platform::GuestExitKind::Irq:
         out.reason = rmi::ExitReason::Irq;
         o = RsiOutcome::ExitToHost;
@@ -292,6 +329,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
     if (o == RsiOutcome::ExitToHost) break;
   }
   call.req.charge(ctx.costs.rec_exit);
+  save_vgic(ctx, rec);
 
   // RmiRecExit, written only on success, at its spec offsets.
   std::array<uint8_t, platform::abi::v1_0::kRecExit.size> x{};

@@ -202,3 +202,43 @@ s_vectors_irq:
     mov     x13, sp                 // SP_EL1 again
     mrs     x14, sp_el0
     hvc     #13
+
+// The virtual CPU interface: enables group 1 (ICC_IGRPEN1_EL1), PMR 0xf0, unmasks IRQs and
+// waits in WFI (each WFI is an exit; the test runs it again). The IRQ handler (VBAR_EL1 =
+// s_gic_vectors) acknowledges (ICC_IAR1_EL1 -> x20), reads the running priority (ICC_RPR_EL1
+// -> x22), ends the interrupt (ICC_EOIR1_EL1), reads ICC_RPR_EL1 again (-> x21), HVC #21.
+    .global s_virq
+s_virq:
+    mov     x0, #1
+    msr     S3_0_C12_C12_7, x0      // ICC_IGRPEN1_EL1
+    mov     x0, #0xf0
+    msr     S3_0_C4_C6_0, x0        // ICC_PMR_EL1
+    msr     daifclr, #2
+1:  wfi
+    b       1b
+
+// The EL1 virtual timer: CNTV_TVAL_EL0 = x1, CNTV_CTL_EL0 = ENABLE, then spins; reads
+// CNTV_CVAL_EL0 into x3 first.
+    .global s_vtimer
+s_vtimer:
+    msr     cntv_tval_el0, x1
+    mov     x0, #1
+    msr     cntv_ctl_el0, x0
+    mrs     x3, cntv_cval_el0
+1:  b       1b
+
+// SGI generation: ICC_SGI1R_EL1 = x1 (traps to EL2), then HVC #22.
+    .global s_sgi
+s_sgi:
+    msr     S3_0_C12_C11_5, x1
+    hvc     #22
+
+    .balign 2048
+    .global s_gic_vectors
+s_gic_vectors:
+    .skip   0x280                   // +0x280: IRQ, current EL with SP_ELx
+    mrs     x20, S3_0_C12_C12_0     // ICC_IAR1_EL1
+    mrs     x22, S3_0_C12_C11_3     // ICC_RPR_EL1
+    msr     S3_0_C12_C12_1, x20     // ICC_EOIR1_EL1
+    mrs     x21, S3_0_C12_C11_3
+    hvc     #21

@@ -220,5 +220,17 @@ check "a kernel at a TTBR1 VA runs an EL0 program through TTBR0, in a realm and 
 check "the EL0 program's result reaches the host: sum of squares 1..1000 in X2" \
   '[ "$(json $work/el0/stats.json "d[\"realms\"][\"r0\"][\"result\"][1] == 333833500")" = True ]'
 
+# vtimer: a realm and a normal VM sleep on their virtual timers; the host injects PPI 27 through
+# list registers (rec_enter.gicv3_lrs for the realm) at each timer deadline, in simulated time.
+"$bin" run "$scen/vtimer.yaml" --out "$work/vt" > "$work/vt.txt"; rc=$?
+check "vtimer: 3 timer interrupts acknowledged by the realm and the VM, one WFI sleep per tick" \
+  '[ $rc = 0 ] && [ "$(json $work/vt/stats.json "d[\"realms\"][\"r0\"][\"result\"][0:2] == [3, 27] and d[\"vms\"][\"vm0\"][\"result\"][0:2] == [3, 27] and d[\"realms\"][\"r0\"][\"sync_exits\"][\"wfx\"] == 3 and 300000 <= d[\"realms\"][\"r0\"][\"result\"][2] < 320000")" = True ]'
+
+# sgi: an SGI between two vCPUs of a realm (trapped ICC_SGI1R_EL1 -> RMI_EXIT_SYNC EC 0x18 ->
+# the host's vGIC -> the target REC's list registers) and of a normal VM.
+"$bin" run "$scen/sgi.yaml" --out "$work/sgi" > "$work/sgi.txt"; rc=$?
+check "sgi: CPU 1 of the realm and of the VM takes SGI 3 sent by CPU 0" \
+  '[ $rc = 0 ] && [ "$(json $work/sgi/stats.json "d[\"realms\"][\"r0\"][\"result\"][0:2] == [3, 1] and d[\"vms\"][\"vm0\"][\"result\"][0:2] == [3, 1]")" = True ]'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

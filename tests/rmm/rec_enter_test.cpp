@@ -870,3 +870,72 @@ TEST_F(RecEnterTest, psci_complete_affinity_info_of_an_off_rec_reports_off) {
 
 }  // namespace
 }  // namespace rmmtest
+
+namespace rmmtest {
+namespace {
+
+namespace gic = platform::gicv3;
+
+TEST_F(RecEnterTest, rec_enter_loads_the_hosts_list_registers_and_rec_exit_returns_their_state) {
+  const uint64_t lr = gic::lr::make(27, 0xA0, true);
+  uint64_t hcr_seen = 0, lr_seen = 0;
+  bool masked = false;
+  cpu.steps.push_back([&](GuestState& s, platform::Stage2&, platform::Pe&) {
+    hcr_seen = s.vgic.hcr;
+    lr_seen = s.vgic.lrs[2];
+    masked = s.cntv_hyp_masked;
+    // The guest acknowledges and ends it (its ICV_IAR1/EOIR1), and opens group 1.
+    s.vgic.vmcr = gic::vmcr::kVeng1 | (uint64_t{0xF0} << gic::vmcr::kVpmrShift);
+    s.vgic.lrs[2] = 0;
+    GuestExit e;
+    e.kind = GuestExitKind::Irq;
+    return e;
+  });
+  EXPECT_RMI_OK(enter_gic(rec0, gic::hcr::kNpie, 2, lr));
+  EXPECT_EQ(hcr_seen, gic::hcr::kNpie | gic::hcr::kEn);  // the RMM enables the interface
+  EXPECT_EQ(lr_seen, lr);
+  EXPECT_TRUE(masked);  // the virtual timer's vINTID is in a list register
+  EXPECT_EQ(exit_field(rmi::rec_exit::kGicv3Lrs + 16), 0u);
+  EXPECT_EQ(exit_field(rmi::rec_exit::kGicv3Hcr), gic::hcr::kNpie);
+  EXPECT_EQ(exit_field(rmi::rec_exit::kGicv3Misr), gic::misr::kNp);  // nothing pending, NPIE
+  EXPECT_EQ(exit_field(rmi::rec_exit::kGicv3Vmcr), gic::vmcr::kVeng1 | (uint64_t{0xF0} << gic::vmcr::kVpmrShift));
+}
+
+TEST_F(RecEnterTest, rec_enter_leaves_the_timers_unmasked_with_no_timer_interrupt_in_the_list_registers) {
+  bool v = true, p = true;
+  cpu.steps.push_back([&](GuestState& s, platform::Stage2&, platform::Pe&) {
+    v = s.cntv_hyp_masked;
+    p = s.cntp_hyp_masked;
+    GuestExit e;
+    e.kind = GuestExitKind::Irq;
+    return e;
+  });
+  EXPECT_RMI_OK(enter_gic(rec0, 0, 0, gic::lr::make(40, 0xA0, true)));
+  EXPECT_FALSE(v);
+  EXPECT_FALSE(p);
+}
+
+TEST_F(RecEnterTest, a_trapped_sgi1r_write_exits_sync_with_the_value_in_gprs_0_and_is_complete) {
+  uint64_t pc_before = 0;
+  cpu.steps.push_back([&](GuestState& s, platform::Stage2&, platform::Pe&) {
+    pc_before = s.pc;
+    s.x[5] = 0x0300'0002;  // SGI 3 to Aff0 1
+    GuestExit e;
+    e.kind = GuestExitKind::SysregTrap;
+    e.esr = platform::esr_sysreg(3, 0, 12, 11, 5, 5, false);
+    return e;
+  });
+  uint64_t pc_after = 0;
+  cpu.then([&](GuestState& s) { pc_after = s.pc; });
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Sync);
+  EXPECT_EQ(exit_field(rmi::rec_exit::kEsr) >> 26, platform::kEcSysreg);
+  EXPECT_EQ(platform::esr_sysreg_rt(exit_field(rmi::rec_exit::kEsr)), 0u);
+  EXPECT_EQ(exit_field(rmi::rec_exit::kGprs), 0x0300'0002u);
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(pc_after, pc_before + 4);
+}
+
+}  // namespace
+}  // namespace rmmtest

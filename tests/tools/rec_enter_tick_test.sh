@@ -34,6 +34,8 @@ scenario compute '[0x4000000000000000]' ', timeout: 2ms' > "$work/spin.yaml"
 timeout 60 "$bin" run "$work/spin.yaml" --out "$work/spin" -q; rc=$?
 check "a spinning REC entered raw returns RMI_EXIT_IRQ at its 2 ms cap" \
   '[ $rc = 0 ] && step "$work/spin" "s[\"outcome\"]" | grep -q "RMI_SUCCESS (exit RMI_EXIT_IRQ)$" && [ "$(step "$work/spin" "2e6 <= s[\"duration_ns\"] < 2.1e6")" = True ]'
+check "the tick is the host's CNTHP on PPI 26, taken through the GIC and acknowledged once" \
+  '[ "$(json $work/spin/stats.json "d[\"stats\"][\"gicv3\"][\"acknowledged\"] == 1 and d[\"stats\"][\"gicv3\"][\"mmio_accesses\"] > 0")" = True ]'
 
 # realm-hello's first exit after its run is an MMIO write to the UART: it comes long before
 # the default cap of 1 s, and the run ends in milliseconds.

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "host/host_tick.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
@@ -410,25 +411,9 @@ struct RmiStep : Step {
   }
 
   // A REC runs inside REC_ENTER until it exits; one that never does (a guest spinning, a page
-  // destroyed behind it) is stopped as a host's timer tick stops it: at `timeout` the PE takes
-  // an interrupt (Pe::interrupt, as KVM's kick), the CPU ends the run at its slice boundary
-  // and the RMM returns with RMI_EXIT_IRQ.
-  struct HostTick {
-    sc_core::sc_event done;
-    bool armed = true;
-    void cancel() { armed = false; done.notify(); }
-  };
-  std::shared_ptr<HostTick> host_tick(platform::Pe& pe) const {
-    auto tick = std::make_shared<HostTick>();
-    const sc_core::sc_time deadline = pe.requester().now() + timeout;
-    sc_core::sc_spawn([tick, &pe, deadline] {
-      if (!tick->armed) return;  // cancelled before this process first ran
-      const sc_core::sc_time now = sc_core::sc_time_stamp();
-      sc_core::wait(deadline > now ? deadline - now : sc_core::SC_ZERO_TIME, tick->done);
-      if (tick->armed) pe.interrupt();
-    });
-    return tick;
-  }
+  // destroyed behind it) is stopped by the host's scheduler tick (host/host_tick.h): at
+  // `timeout` the PE's CNTHP raises PPI 26, the CPU ends the run at its slice boundary and the
+  // RMM returns with RMI_EXIT_IRQ.
   static std::string exit_reason(RunContext& c, uint64_t run) {
     uint64_t reason = 0;
     constexpr uint64_t kAt = platform::abi::v1_0::kRecRun.nested("exit", "exit_reason").offset;
@@ -447,9 +432,10 @@ struct RmiStep : Step {
       regs.x[i++] = x;
       shown += (shown.empty() ? "" : ", ") + name + "=" + (name == "params" && has_params ? "params(" + hex(x) + ")" : v.shown(x));
     }
-    const auto tick = fid == rmi::kRecEnter ? host_tick(c.pe) : nullptr;
+    std::optional<host::HostTick> tick;
+    if (fid == rmi::kRecEnter) tick.emplace(c.kvm->soc(), c.pe, timeout);
     const host::RmiResult r = c.kvm->rmi().call_regs(regs);
-    if (tick) tick->cancel();
+    if (tick) tick->stop();
     std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
     std::string results;  // every result register by its declared name
     for (unsigned k = 0; k < decl->results.size(); ++k)

@@ -60,6 +60,9 @@ class UnicornCpu final : public platform::GuestCpu {
     platform::Counter& invalidations;
     platform::Counter& tlb_flushes;
     platform::Counter& guest_tlbis;
+    platform::Counter& sysreg_accesses;
+    platform::Counter& sysreg_exits;
+    platform::Counter& virq_acks;
     platform::TimeStat& fill_time;
   };
   const Stats& stats() const { return stats_; }

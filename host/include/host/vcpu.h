@@ -86,6 +86,13 @@ class Vcpu {
   bool handle_nvm_hvc(KvmRun& run);
   void inject_sea_nvm(uint64_t far, bool data);
   bool wait_runnable();
+  // WFI with nothing pending: sleeps until the vCPU's virtual timer fires (or a wake-up) and
+  // then injects it; false when no timer is armed (nothing to wait for).
+  bool block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, std::array<uint64_t, platform::gicv3::kListRegs>& lrs);
+  // ICC_SGI1R_EL1 written by this vCPU (trapped): the SGI goes to the vCPUs it names.
+  void send_sgi(uint64_t sgir);
+  // Moves waiting virtual interrupts into free list registers (at entry).
+  void flush_pending_virqs(std::array<uint64_t, platform::gicv3::kListRegs>& lrs);
 
   Vm& vm_;
   unsigned id_;
@@ -97,6 +104,13 @@ class Vcpu {
   // Realm REC.
   uint64_t rec_ = 0, run_page_ = 0;
   std::vector<uint64_t> aux_;
+  // The realm's list registers as the host keeps them between REC exits and entries (KVM's
+  // vgic-v3 LR state; a normal VM's live in state_.vgic).
+  std::array<uint64_t, platform::gicv3::kListRegs> realm_lrs_{};
+  // Virtual interrupts other vCPUs sent (SGIs) that wait for a free list register, and the PE
+  // this vCPU last ran on (where a kick reaches it).
+  std::vector<unsigned> pending_virqs_;
+  int last_pe_ = -1;
   // What the last exit left for the next entry.
   enum class Pending : uint8_t { None, MmioRead, MmioWrite, HostCall, Psci, PsciV12, Ripas, Sea };
   Pending pending_ = Pending::None;

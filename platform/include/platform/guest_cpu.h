@@ -17,6 +17,7 @@
 #include "gpt/check.h"
 #include "gpt/pas.h"
 #include "platform/world.h"
+#include "platform/devices/gicv3/virtual_cpu_interface.h"
 
 namespace platform {
 
@@ -31,8 +32,17 @@ struct GuestState {
   uint64_t elr_el1 = 0, spsr_el1 = 0, esr_el1 = 0, far_el1 = 0;
   uint64_t sctlr_el1 = 0x30d00800, tcr_el1 = 0, ttbr0_el1 = 0, ttbr1_el1 = 0, mair_el1 = 0;
   uint64_t vbar_el1 = 0, cpacr_el1 = 0, tpidr_el1 = 0, tpidr_el0 = 0, contextidr_el1 = 0;
+  // The EL1 timers as the guest sees them (CTL with ISTATUS as of the last exit). While the
+  // guest runs they are the PE's timers (platform/generic_timer.h).
   uint64_t cntkctl_el1 = 0, cntv_ctl = 0, cntv_cval = 0, cntp_ctl = 0, cntp_cval = 0;
+  // The hypervisor holds a timer's output masked while its interrupt is already in the list
+  // registers (the guest still reads its own IMASK): it must not fire again at EL2 meanwhile.
+  bool cntv_hyp_masked = false, cntp_hyp_masked = false;
   uint64_t mpidr = 0;
+  // The virtual CPU interface (ICH_*_EL2) the hypervisor loads for the guest: the guest's
+  // ICC_* accesses reach it (HCR_EL2.IMO/FMO are set), and a virtual IRQ it signals is taken
+  // at the guest's IRQ vector when PSTATE.I allows.
+  gicv3::VgicState vgic;
   // A virtual IRQ the hypervisor asserts (e.g. from its list registers). The CPU delivers it
   // to the guest's IRQ vector when PSTATE.I is clear, and clears this flag when it does.
   bool irq_pending = false;
@@ -70,6 +80,7 @@ enum class GuestExitKind : uint8_t {
   Gpf,          // granule protection fault on an access: gpf valid
   Wfi,
   Wfe,
+  SysregTrap,   // an MSR/MRS that traps to EL2 (ICC_SGI*R_EL1 with IMO): esr EC 0x18 with its ISS
   Irq,          // an interrupt is pending for the hypervisor to handle
   Fiq,          // a fast interrupt is pending for the hypervisor to handle
   SError,       // an asynchronous external abort (SError) taken to the hypervisor
@@ -81,6 +92,8 @@ enum class GuestExitKind : uint8_t {
 //  - Hvc, Smc: state.pc is the instruction after the HVC/SMC (as ELR_EL2 for HVC); write the
 //    results to state.x[0..] and run again.
 //  - Wfi, Wfe: state.pc is the instruction after the WFI/WFE.
+//  - SysregTrap: state.pc is the MSR/MRS; an MSR writes state.x[ISS.Rt] (esr_sysreg_rt). The
+//    hypervisor emulates it and steps the PC (+4).
 //  - Stage2Abort, Gpf: state.pc is the faulting instruction; it runs again after the fix.
 //  - Mmio: state.pc is the faulting instruction; esr has ISV=1 with SAS/SSE/SRT/SF/WnR (ISV=0
 //    for accesses a hypervisor cannot emulate: pairs, writeback). A write's value is
@@ -106,6 +119,17 @@ inline bool esr_sse(uint64_t esr) { return (esr >> 21) & 1; }
 inline unsigned esr_srt(uint64_t esr) { return (esr >> 16) & 31; }
 inline bool esr_sf(uint64_t esr) { return (esr >> 15) & 1; }
 inline bool esr_wnr(uint64_t esr) { return (esr >> 6) & 1; }
+// ESR_EL2 of a trapped MSR/MRS (EC 0x18, Arm ARM D17.2.37): Op0 [21:20], Op2 [19:17], Op1
+// [16:14], CRn [13:10], Rt [9:5], CRm [4:1], Direction [0] (1: MRS).
+constexpr uint64_t kEcSysreg = 0x18;
+inline uint64_t esr_sysreg(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2, unsigned rt, bool read) {
+  return kEcSysreg << 26 | uint64_t{1} << 25 | uint64_t{op0} << 20 | uint64_t{op2} << 17 | uint64_t{op1} << 14 |
+         uint64_t{crn} << 10 | uint64_t{rt} << 5 | uint64_t{crm} << 1 | (read ? 1 : 0);
+}
+inline unsigned esr_sysreg_rt(uint64_t esr) { return (esr >> 5) & 31; }
+// The trapped register's (op0, op1, CRn, CRm, op2) as one key: ESR.ISS with Rt and Direction clear.
+inline uint64_t esr_sysreg_key(uint64_t esr) { return esr & 0x3FFC1E; }
+
 // IPA of a stage-2 fault: HPFAR_EL2.FIPA is IPA[51:12] at bits [43:4]; FAR gives the page offset.
 inline uint64_t fault_ipa(const GuestExit& e) { return ((e.hpfar >> 4) << 12) | (e.far & 0xfff); }
 

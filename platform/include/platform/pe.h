@@ -18,6 +18,7 @@
 
 namespace platform {
 
+class GenericTimer;
 class TimingProfile;
 
 class Pe : public sc_core::sc_module {
@@ -46,6 +47,19 @@ class Pe : public sc_core::sc_module {
     return pending;
   }
 
+  // The PE's IRQ and FIQ inputs, driven by its GIC CPU interface. Physical interrupts belong
+  // to the hypervisor (HCR_EL2.IMO/FMO): guest code stops at its next slice boundary with an
+  // IRQ or FIQ exit while one is asserted.
+  void set_interrupt_lines(bool irq, bool fiq) {
+    irq_line_ = irq;
+    fiq_line_ = fiq;
+  }
+  bool irq_line() const { return irq_line_; }
+  bool fiq_line() const { return fiq_line_; }
+  // The PE's generic timer (the SoC attaches it; null for a PE built alone).
+  GenericTimer* timer() const { return timer_; }
+  void attach_timer(GenericTimer& t) { timer_ = &t; }
+
   // Queues a job; jobs run in order on this PE's thread, each to completion.
   void post(Job job);
   // Whether every posted job has finished.
@@ -72,6 +86,8 @@ class Pe : public sc_core::sc_module {
   Job current_;
   bool running_ = false;
   bool interrupt_ = false;
+  bool irq_line_ = false, fiq_line_ = false;
+  GenericTimer* timer_ = nullptr;
   std::exception_ptr error_;
   sc_core::sc_event job_posted_, job_done_;
 };

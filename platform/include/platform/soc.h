@@ -20,8 +20,10 @@
 namespace platform {
 
 class Dram;
+class GenericTimer;
 class DmaEngine;
 class Interconnect;
+namespace gicv3 { class Gicv3; }
 
 class Soc : public sc_core::sc_module {
  public:
@@ -39,6 +41,8 @@ class Soc : public sc_core::sc_module {
   // MMIO window at dma_base().
   DmaEngine& dma() { return *dma_; }
   static constexpr uint64_t dma_base() { return memory_map::kDmaBase; }
+  // The GICv3: distributor, redistributors and CPU interfaces (platform/memory_map.h).
+  gicv3::Gicv3& gic() { return *gic_; }
   StatGroup& stats() { return stats_; }
   // The run's trace (trace.json): models add slices on their PE's tracks.
   Trace& trace() { return trace_; }
@@ -68,6 +72,8 @@ class Soc : public sc_core::sc_module {
   std::vector<std::unique_ptr<GpcUnit>> extra_gpcs_;
   std::vector<std::unique_ptr<Requester>> extra_requesters_;
   std::unique_ptr<DmaEngine> dma_;
+  std::unique_ptr<gicv3::Gicv3> gic_;
+  std::vector<std::unique_ptr<GenericTimer>> timers_;  // one per PE
 };
 
 }  // namespace platform

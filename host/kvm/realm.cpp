@@ -11,6 +11,7 @@
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "ioctl.h"
+#include "vgic_dist.h"
 #include "nvm_stage2.h"
 #include "platform/abi/rmm_abi_1_0.h"
 #include "sim/log.h"

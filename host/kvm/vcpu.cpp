@@ -17,6 +17,7 @@
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "vgic.h"
+#include "vgic_dist.h"
 
 namespace host {
 
@@ -319,6 +320,7 @@ int Vcpu::run_realm(KvmRun& run) {
     platform::abi::put(enter, in_f::kFlags, flags);
     for (unsigned i = 0; i < in_f::kGprs.count; ++i) platform::abi::put(enter, in_f::kGprs, gprs[i], i);
     flush_pending_virqs(realm_lrs_);
+    vm_.gic().flush(id_, realm_lrs_);
     last_pe_ = static_cast<int>(pe.index());
     for (unsigned i = 0; i < realm_lrs_.size(); ++i) platform::abi::put(enter, in_f::kGicv3Lrs, realm_lrs_[i], i);
     if (!kvm.write(HostAccess::KernelData, &vm_, "RmiRecEnter", run_page_, enter, sizeof enter)) {
@@ -371,7 +373,8 @@ int Vcpu::run_realm(KvmRun& run) {
           cause(SyncCause::Wfx);
           // kvm_vcpu_block: with nothing pending, sleep until the virtual timer fires (or
           // enter again at once when no timer is armed; a kick or stop ends the run).
-          if (!vgic::any_pending(realm_lrs_) && pending_virqs_.empty()) block_on_timer(cntv_ctl, cntv_cval, realm_lrs_);
+          if (!vgic::any_pending(realm_lrs_) && pending_virqs_.empty() && !vm_.gic().has_pending(id_, realm_lrs_))
+            block_on_timer(cntv_ctl, cntv_cval, realm_lrs_);
           continue;
         }
         if (ec == platform::kEcSysreg) {  // ICC_SGI*R_EL1: the value is in gprs[0]
@@ -393,6 +396,13 @@ int Vcpu::run_realm(KvmRun& run) {
           if (vm_.user_pa_of(gpa, backing)) {
             if (vm_.map_shared(ipa) == 0) continue;
           } else if (data && platform::esr_isv(esr)) {
+            uint64_t value = platform::esr_wnr(esr) ? xg[0] : 0;
+            if (vm_.gic().mmio(gpa, platform::esr_sas_bytes(esr), platform::esr_wnr(esr), value)) {
+              // The vGIC's registers are emulated in the kernel (vgic-mmio): no exit to the VMM.
+              flags |= en::kFlagEmulatedMmio;
+              gprs[0] = value;
+              continue;
+            }
             run.exit_reason = ExitReason::Mmio;
             run.mmio.phys_addr = gpa;
             run.mmio.len = platform::esr_sas_bytes(esr);
@@ -537,6 +547,7 @@ int Vcpu::run_nvm(KvmRun& run) {
     // a list register.
     state_.vgic.hcr |= platform::gicv3::hcr::kEn;
     flush_pending_virqs(state_.vgic.lrs);
+    vm_.gic().flush(id_, state_.vgic.lrs);
     last_pe_ = static_cast<int>(pe.index());
     state_.cntv_hyp_masked = vgic::holds(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
@@ -556,6 +567,12 @@ int Vcpu::run_nvm(KvmRun& run) {
       case K::Mmio:
         kvm.charge(kvm.costs().exit_handling);
         if (platform::esr_isv(e.esr)) {
+          uint64_t value = platform::esr_wnr(e.esr) ? platform::mmio_write_value(state_, e) : 0;
+          if (vm_.gic().mmio(platform::fault_ipa(e), platform::esr_sas_bytes(e.esr), platform::esr_wnr(e.esr), value)) {
+            // Emulated in the kernel (vgic-mmio): no exit to the VMM.
+            platform::complete_mmio(state_, e, value);
+            continue;
+          }
           run.exit_reason = ExitReason::Mmio;
           run.mmio.phys_addr = platform::fault_ipa(e);
           run.mmio.len = platform::esr_sas_bytes(e.esr);
@@ -595,7 +612,7 @@ int Vcpu::run_nvm(KvmRun& run) {
         continue;
       }
       case K::Wfi:
-        if (!vgic::any_pending(state_.vgic.lrs) && pending_virqs_.empty())
+        if (!vgic::any_pending(state_.vgic.lrs) && pending_virqs_.empty() && !vm_.gic().has_pending(id_, state_.vgic.lrs))
           block_on_timer(state_.cntv_ctl, state_.cntv_cval, state_.vgic.lrs);
         continue;
       case K::Wfe:

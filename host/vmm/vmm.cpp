@@ -10,6 +10,7 @@
 #include "host/guest_image.h"
 #include "platform/abi/psci.h"
 #include "platform/abi/rmi.h"
+#include "platform/devices/gicv3/irq_state.h"
 #include "platform/memory_map.h"
 #include "sim/config_error.h"
 #include "sim/input_file.h"
@@ -239,6 +240,8 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
     VmState* v = vs.get();
     v->uart.enable_for_console();
     v->uart.tx = [this, v](char c) { console_char(*v, c); };
+    // UARTINTR drives SPI kUart0Spi of the VM's vGIC (KVM_IRQ_LINE, as kvmtool's irq line).
+    v->uart.intr = [vm](bool level) { vm->irq_line(platform::gicv3::kSpiBase + map::kUart0Spi, level); };
   }
   // Shared regions are mapped up front (RMI_RTT_MAP_UNPROTECTED), once the realm exists.
   if (spec.realm)

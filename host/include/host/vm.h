@@ -70,6 +70,8 @@ const std::vector<std::string>& exit_counter_names();
 enum class RealmState : uint8_t { None, New, Active, SystemOff, Dying, Dead };
 const char* to_string(RealmState s);
 
+namespace vgic { class EmulatedGic; }
+
 class Vm {
  public:
   Vm(Kvm& kvm, std::string name, bool realm, unsigned ipa_bits);
@@ -93,6 +95,9 @@ class Vm {
   Vcpu* vcpu(unsigned id) { return id < vcpus_.size() ? vcpus_[id].get() : nullptr; }
   Vcpu* vcpu_by_mpidr(uint64_t mpidr);
   unsigned num_vcpus() const { return static_cast<unsigned>(vcpus_.size()); }
+  // KVM_IRQ_LINE: a device's SPI input level in the VM's emulated distributor (the VMM's
+  // UART); the vCPUs are woken to take it. Returns 0, or -EINVAL for an INTID that is no SPI.
+  int irq_line(unsigned intid, bool level);
 
   // Tear the VM down as Linux does (close of the VM fd): every granule undelegated and freed.
   // What cannot be reclaimed (a granule still in use after its destroy failed, e.g. because
@@ -176,6 +181,10 @@ class Vm {
   void oops(const std::string& why);
   uint64_t params_page();
 
+  // The emulated GICD/GICR (kvm/vgic_dist.cpp), created at first use with one redistributor
+  // per vCPU created by then (KVM sizes its vgic when the first vCPU runs).
+  vgic::EmulatedGic& gic();
+
   // Normal VM stage 2 (kvm/stage2.cpp).
   platform::Stage2Result nvm_translate(platform::Pe& pe, uint64_t ipa);
   int nvm_map(uint64_t ipa, uint64_t pa, bool from_walk_pe);
@@ -206,6 +215,8 @@ class Vm {
   std::map<uint64_t, bool> delegated_;                 // every PA this VM delegated, still delegated
   uint64_t leaked_ = 0, populated_ = 0, runtime_faults_ = 0;
   std::vector<std::string> warnings_;
+
+  std::unique_ptr<vgic::EmulatedGic> gic_;
 
   // Normal VM.
   std::unique_ptr<NvmStage2> nvm_s2_;

@@ -8,7 +8,12 @@ bin=$1; scen=$2
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail=0; pass=0
 check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
-json() { python3 -c "import json,sys; d=json.load(open('$1')); print(eval(sys.argv[1]))" "$2"; }
+# A path missing from stats.json fails the check and names the key (not a silent False).
+json() { python3 -c "
+import json,sys
+d=json.load(open('$1'))
+try: print(eval(sys.argv[1]))
+except KeyError as e: sys.exit('stats.json has no key %s (in: %s)' % (e, sys.argv[1][:120]))" "$2"; }
 
 # realm-lifecycle (the default scenario), twice: determinism and RIM stability.
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/rl" > "$work/rl.txt"; rc=$?

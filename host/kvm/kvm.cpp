@@ -84,10 +84,12 @@ const std::vector<std::string>& exit_counter_names() {
 
 uint64_t Vm::exit_count(const std::string& name) const {
   static const std::string sync_prefix = "RMI_EXIT_SYNC.";
-  const bool sync = name.rfind(sync_prefix, 0) == 0;
-  const auto& m = sync ? sync_exits_ : name.rfind("RMI_", 0) == 0 ? rec_exits_ : kvm_exits_;
-  const auto it = m.find(sync ? name.substr(sync_prefix.size()) : name);
-  return it == m.end() ? 0 : it->second;
+  const std::string path = name.rfind(sync_prefix, 0) == 0 ? "sync_exits." + name.substr(sync_prefix.size())
+                           : name.rfind("RMI_", 0) == 0   ? "rec_exits." + name
+                                                          : "kvm_exits." + name;
+  const platform::Counter* c = stats_.find_counter(path);
+  if (!c) throw std::logic_error("no exit counter " + name);
+  return c->value;
 }
 
 const char* to_string(HostFault::Action a) {
@@ -116,7 +118,19 @@ Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, HostOptions opt)
       guest_trace_(std::make_unique<platform::GuestTrace>(soc.trace(), platform::World::NonSecure)),
       opt_(opt), rmi_(soc),
       pages_(host_pool(soc.config()).base, host_pool(soc.config()).size),
-      stats_("host", &soc.stats()), vmids_(256, false) {
+      stats_("host", &soc.stats()),
+      host_oops_(stats_.counter("host_oops", "granule protection faults in kernel table walks (the host oopses)")),
+      sigbus_(stats_.counter("sigbus", "granule protection faults on host accesses to VM memory (SIGBUS to the VMM)")),
+      guest_abort_(stats_.counter("guest_abort", "granule protection faults of normal-VM accesses (SEA injected)")),
+      vmids_(256, false) {
+  stats_.formula("pages_total", "pages", "the host page pool",
+                 [this] { return static_cast<double>(pages_.total_pages()); });
+  stats_.formula("pages_peak_used", "pages", "most pool pages in use at once",
+                 [this] { return static_cast<double>(pages_.peak_used_pages()); });
+  stats_.formula("pages_used", "pages", "pool pages in use when the stats are read (the end of the run)",
+                 [this] { return static_cast<double>(pages_.used_pages()); });
+  stats_.formula("pages_leaked", "pages", "pool pages never to be reused (granules teardown could not undelegate)",
+                 [this] { return static_cast<double>(pages_.leaked_pages()); });
   const auto& p = soc.profile();
   costs_.ioctl = p.charge("host.ioctl");
   costs_.page_alloc = p.charge("host.page_alloc");
@@ -199,6 +213,15 @@ std::string Kvm::vm_stats_name(const std::string& vm_name) const {
   return same ? vm_name + "#" + std::to_string(same + 1) : vm_name;
 }
 
+void Kvm::record_fault(const HostFault& f) {
+  faults_.push_back(f);
+  switch (f.action) {
+    case HostFault::Action::Oops: ++host_oops_; break;
+    case HostFault::Action::Sigbus: ++sigbus_; break;
+    case HostFault::Action::GuestAbort: ++guest_abort_; break;
+  }
+}
+
 void Kvm::kick(unsigned pe_index) { soc_.pe(pe_index).interrupt(); }
 
 void Kvm::charge(const platform::TimedCost& c) { current_pe(soc_).requester().charge(c); }
@@ -220,7 +243,7 @@ bool Kvm::access(HostAccess kind, Vm* vm, const std::string& context, bool write
   f.context = context + (st.bus_error ? " (bus error)" : "");
   f.pe = pe.index();
   f.at = req.now();
-  faults_.push_back(f);
+  record_fault(f);
   auto& t = soc_.trace();
   char pa_s[32];
   std::snprintf(pa_s, sizeof pa_s, "0x%llx", static_cast<unsigned long long>(f.gpf.pa));

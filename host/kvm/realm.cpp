@@ -82,7 +82,7 @@ void Vm::undelegate_and_free(uint64_t pa, uint64_t pages) {
     } else {
       warn(r, "RMI_GRANULE_UNDELEGATE", p);
       kvm_.pages().leak(p);
-      ++leaked_;
+      ++counters_.leaked_pages;
     }
   }
 }
@@ -95,6 +95,7 @@ bool Vm::warn(const RmiResult& r, const char* command, uint64_t arg) {
   if (r.index()) w += " index " + std::to_string(r.index());
   RMESIM_LOG(platform::LogLevel::Warn, "host.kvm", name_ << ": " << w);
   warnings_.push_back(std::move(w));
+  ++counters_.warnings;
   return true;
 }
 
@@ -371,7 +372,7 @@ int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
   const Slot* s = slot_of(ipa);
   if (!s || !s->r.guest_memfd) return -EFAULT;
   const int rc = map_private(ipa, false, 0, 0);
-  if (rc == 0) ++runtime_faults_;
+  if (rc == 0) ++counters_.runtime_faults;
   return rc;
 }
 
@@ -395,7 +396,7 @@ int Vm::rmi_populate(RmiPopulate& a) {
                      (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent);
     if (rc) break;
   }
-  populated_ += done;
+  counters_.populated_pages += done;
   a.base += done * kPage;
   a.size -= done * kPage;
   a.source_uaddr += done * kPage;
@@ -477,9 +478,9 @@ void Vm::destroy() {
   }
   for (auto& v : vcpus_)
     if (v->run_page_) { kvm_.pages().free(v->run_page_); v->run_page_ = 0; }
-  if (leaked_)
+  if (leaked_pages())
     RMESIM_LOG(platform::LogLevel::Warn, "host.kvm",
-               name_ << ": teardown leaked " << leaked_ << " granules (still delegated, never reused)");
+               name_ << ": teardown leaked " << leaked_pages() << " granules (still delegated, never reused)");
 }
 
 // kvm_destroy_realm over RMM 1.0, in the order Linux uses: private data (DATA_DESTROY and

@@ -84,7 +84,7 @@ int Vm::nvm_map(uint64_t ipa, uint64_t pa, bool from_walk_pe) {
       desc = (pa & kOaMask) | kValid | kTableOrPage;
       if (!kvm_.write(HostAccess::TableWalk, this, "stage-2 map in " + name_, entry, &desc, 8)) return -EFAULT;
       if (!from_walk_pe) kvm_.cpu().invalidate_ipa(*nvm_s2_, ipa, kPage);
-      ++runtime_faults_;
+      ++counters_.runtime_faults;
       return 0;
     }
     if (!(desc & kValid)) {

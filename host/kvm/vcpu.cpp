@@ -361,14 +361,14 @@ int Vcpu::run_realm(KvmRun& run) {
     const uint64_t cntv_ctl = at(out_f::kCntvCtl), cntv_cval = at(out_f::kCntvCval);
     if (vgic::timer_asserted(cntv_ctl)) vgic::inject(realm_lrs_, platform::memory_map::kPpiVirtTimer);
     std::string exit_name = rmi::to_string(reason);
-    ++vm_.rec_exits_[exit_name];
+    ++vm_.counters_.rec_exit(reason);
     auto& t = kvm.soc().trace();
     t.instant(t.track(pe.name(), "non_secure"), exit_name, "exit", pe.requester().now(), {{"vm", vm_.name_}});
 
     switch (reason) {
       case rmi::ExitReason::Sync: {
         const uint64_t ec = ec_of(esr);
-        auto cause = [&](SyncCause c) { ++vm_.sync_exits_[to_string(c)]; };
+        auto cause = [&](SyncCause c) { ++vm_.counters_.sync_exit(c); };
         if (ec == kEcWfx) {
           cause(SyncCause::Wfx);
           // kvm_vcpu_block: with nothing pending, sleep until the virtual timer fires (or
@@ -409,7 +409,7 @@ int Vcpu::run_realm(KvmRun& run) {
             run.mmio.is_write = platform::esr_wnr(esr);
             run.mmio.data = run.mmio.is_write ? xg[0] : 0;
             pending_ = run.mmio.is_write ? Pending::MmioWrite : Pending::MmioRead;
-            ++vm_.kvm_exits_["KVM_EXIT_MMIO"];
+            ++vm_.counters_.kvm_exit(ExitReason::Mmio);
             kvm.charge(kvm.costs().user_exit);
             return 0;
           }
@@ -421,7 +421,7 @@ int Vcpu::run_realm(KvmRun& run) {
         if (s && s->r.guest_memfd) {
           const int rc = vm_.map_private(ipa & ~(kPage - 1), false, 0, 0);
           if (rc == 0 || rc == -EEXIST) {
-            if (rc == 0) ++vm_.runtime_faults_;
+            if (rc == 0) ++vm_.counters_.runtime_faults;
             continue;
           }
         }
@@ -440,7 +440,7 @@ int Vcpu::run_realm(KvmRun& run) {
         bool to_user = false;
         handle_realm_psci(run, xg, to_user);
         if (to_user) {
-          ++vm_.kvm_exits_[to_string(run.exit_reason)];
+          ++vm_.counters_.kvm_exit(run.exit_reason);
           kvm.charge(kvm.costs().user_exit);
           return 0;
         }
@@ -453,7 +453,7 @@ int Vcpu::run_realm(KvmRun& run) {
         run.exit_reason = ExitReason::MemoryFault;
         run.memory_fault = {ripas_base_, ripas_top_, ripas_value_ == static_cast<uint8_t>(rmi::Ripas::Ram), false};
         pending_ = Pending::Ripas;
-        ++vm_.kvm_exits_["KVM_EXIT_MEMORY_FAULT"];
+        ++vm_.counters_.kvm_exit(ExitReason::MemoryFault);
         kvm.charge(kvm.costs().user_exit);
         return 0;
       case rmi::ExitReason::HostCall:
@@ -461,7 +461,7 @@ int Vcpu::run_realm(KvmRun& run) {
         run.hypercall.imm = static_cast<uint32_t>(at(out_f::kImm));
         run.hypercall.gprs = xg;
         pending_ = Pending::HostCall;
-        ++vm_.kvm_exits_["KVM_EXIT_HYPERCALL"];
+        ++vm_.counters_.kvm_exit(ExitReason::Hypercall);
         kvm.charge(kvm.costs().user_exit);
         return 0;
       case rmi::ExitReason::Serror:
@@ -559,7 +559,7 @@ int Vcpu::run_nvm(KvmRun& run) {
       case K::Smc:
         kvm.charge(kvm.costs().exit_handling);
         if (handle_nvm_hvc(run)) {
-          ++vm_.kvm_exits_[to_string(run.exit_reason)];
+          ++vm_.counters_.kvm_exit(run.exit_reason);
           kvm.charge(kvm.costs().user_exit);
           return 0;
         }
@@ -580,7 +580,7 @@ int Vcpu::run_nvm(KvmRun& run) {
           run.mmio.data = run.mmio.is_write ? platform::mmio_write_value(state_, e) : 0;
           nvm_last_ = e;
           pending_ = run.mmio.is_write ? Pending::MmioWrite : Pending::MmioRead;
-          ++vm_.kvm_exits_["KVM_EXIT_MMIO"];
+          ++vm_.counters_.kvm_exit(ExitReason::Mmio);
           kvm.charge(kvm.costs().user_exit);
           return 0;
         }
@@ -600,7 +600,7 @@ int Vcpu::run_nvm(KvmRun& run) {
         f.context = "guest access from " + vm_.name_;
         f.pe = pe.index();
         f.at = pe.requester().now();
-        kvm.faults_.push_back(f);
+        kvm.record_fault(f);
         kvm.charge(kvm.costs().exit_handling);
         inject_sea_nvm(e.far, true);
         continue;

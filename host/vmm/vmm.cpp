@@ -62,6 +62,14 @@ std::string Vmm::image_dir() { return RMESIM_GUEST_DIR; }
 std::string Vmm::linux_dir() { return RMESIM_LINUX_DIR; }
 
 Vmm::Vmm(Kvm& kvm) : kvm_(kvm) {}
+
+Vmm::VmmStats::VmmStats(platform::StatGroup& vm)
+    : group("vmm", &vm),
+      populate_calls(group.counter("populate_calls", "KVM_ARM_RMI_POPULATE calls for the initial image and memory")),
+      mmio_exits(group.counter("mmio_exits", "KVM_EXIT_MMIO the VMM emulated (the UART)")),
+      host_calls(group.counter("host_calls", "KVM_EXIT_HYPERCALL (RSI_HOST_CALL) the VMM answered")),
+      psci_exits(group.counter("psci_exits", "KVM_EXIT_PSCI the VMM handled")),
+      ripas_changes(group.counter("ripas_changes", "KVM_EXIT_MEMORY_FAULT: RIPAS change requests the VMM decided")) {}
 Vmm::~Vmm() = default;
 
 unsigned ipa_bits_for(const VmSpec& spec) {
@@ -126,6 +134,7 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   Vm* vm = k.create_vm((spec.realm ? kVmTypeArmRealm : 0) | ipa, spec.name);
   if (!vm) return "KVM_CREATE_VM failed (IPA size " + std::to_string(ipa) + ")";
   vs->vm = vm;
+  vs->counters = std::make_unique<VmmStats>(vm->stats());
   if (spec.realm) {
     RealmConfig c = spec.realm_config;
     c.ipa_bits = ipa;
@@ -224,7 +233,7 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
       p.source_uaddr = *mem + (p.base - spec.ram_base);
       p.flags = spec.measured ? kRmiPopulateMeasure : 0;
       while (p.size) {
-        ++vs->populate_calls;
+        ++vs->counters->populate_calls;
         if (int rc = vm->rmi_populate(p)) return "KVM_ARM_RMI_POPULATE failed (" + std::to_string(rc) + ") at " + hex(p.base);
       }
     }
@@ -272,7 +281,7 @@ void Vmm::console_char(VmState& vs, char c) {
 }
 
 void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
-  ++vs.mmio_exits;
+  ++vs.counters->mmio_exits;
   const uint64_t a = run.mmio.phys_addr;
   if (vs.spec.uart && a >= map::kUart0Base && a < map::kUart0Base + map::kUart0Size) {
     // The access as the PL011 model takes it: a TLM generic payload at the register offset.
@@ -301,7 +310,7 @@ void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
 // gprs[1] its length): the VMM reads the realm's message and writes its reply into the same
 // buffer. kHostCallResult carries the realm's result (it powers off next).
 void Vmm::host_call(VmState& vs, KvmRun& run) {
-  ++vs.host_calls;
+  ++vs.counters->host_calls;
   auto& g = run.hypercall.gprs;
   std::string what = "host call imm " + std::to_string(run.hypercall.imm);
   if (run.hypercall.imm == kHostCallResult) {
@@ -330,7 +339,7 @@ void Vmm::host_call(VmState& vs, KvmRun& run) {
 
 // PSCI in user space (v14, or v12 with in-kernel PSCI off), kvmtool style.
 void Vmm::psci(VmState& vs, Vcpu& vcpu, KvmRun& run) {
-  ++vs.psci_exits;
+  ++vs.counters->psci_exits;
   Vcpu* target = vs.vm->vcpu_by_mpidr(run.psci.args[0]);
   const uint32_t fid = run.psci.fid;
   if (fid == psci::kCpuOn32 || fid == psci::kCpuOn64)
@@ -359,7 +368,7 @@ void Vmm::vcpu_thread(VmState& vs, unsigned index) {
       case ExitReason::Hypercall: host_call(vs, run); break;
       case ExitReason::Psci: psci(vs, vcpu, run); break;
       case ExitReason::MemoryFault:
-        ++vs.ripas_changes;
+        ++vs.counters->ripas_changes;
         run.memory_fault.reject = vs.spec.ripas_reject;
         vs.events.push_back(std::string("RIPAS change to ") + (run.memory_fault.private_ ? "RAM" : "EMPTY") + " of [" +
                             hex(run.memory_fault.base) + ", " + hex(run.memory_fault.top) + "): " +

@@ -50,7 +50,31 @@ class TextVisitor : public StatVisitor {
   std::vector<std::string> path_;
 };
 
+// Collects the non-zero counters directly in the group it starts at.
+class CounterList : public StatVisitor {
+ public:
+  std::string text;
+  void begin_group(const StatGroup&) override { ++depth_; }
+  void end_group(const StatGroup&) override { --depth_; }
+  void counter(const StatInfo& i, const Counter& c) override {
+    if (depth_ == 1 && c.value) text += " " + i.name + "=" + std::to_string(c.value);
+  }
+  void time(const StatInfo&, const TimeStat&) override {}
+  void histogram(const StatInfo&, const Histogram&) override {}
+  void formula(const StatInfo&, double) override {}
+  void breakdown(const StatInfo&, const Breakdown&) override {}
+
+ private:
+  int depth_ = 0;
+};
+
 }  // namespace
+
+std::string nonzero_counters(const StatGroup& g) {
+  CounterList v;
+  g.accept(v);
+  return v.text;
+}
 
 void write_stats_text(std::ostream& os, const StatGroup& root) {
   TextVisitor v(os);

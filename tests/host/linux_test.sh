@@ -45,7 +45,7 @@ check "realm: the boot runs to the condition, every granule undelegated after te
 check "realm: earlycon at the PL011's alias, PSCI over SMC, the kernel detects RSI, no warning from its RSI checks" \
   'grep -q "earlycon: pl11 MMIO32:0x0000000809000000" "$rc0" && ! grep -q "WARNING" "$rc0" && grep -q "psci: PSCIv1.1 detected in firmware." "$rc0" && grep -q "RME: Using RSI version 1.0" "$rc0"'
 check "realm: the kernel asks for RIPAS RAM over its memory and the VMM accepts" \
-  'grep -q "RIPAS change to RAM of \[0x80000000, 0x90000000): accepted" "$work/r.txt" && [ "$(json $work/r/stats.json "d[\"rsi\"][\"RSI_IPA_STATE_SET\"][\"calls\"] >= 1 and d[\"rsi\"][\"RSI_REALM_CONFIG\"][\"calls\"] >= 1")" = True ]'
+  'grep -q "RIPAS change to RAM of \[0x80000000, 0x90000000): accepted" "$work/r.txt" && [ "$(json $work/r/stats.json "d[\"stats\"][\"rmm\"][\"rsi\"][\"IPA_STATE_SET\"][\"calls\"] >= 1 and d[\"stats\"][\"rmm\"][\"rsi\"][\"REALM_CONFIG\"][\"calls\"] >= 1")" = True ]'
 check "realm: the kernel finds the distributor and redistributor the host emulates (vGIC MMIO through the unprotected alias)" \
   'grep -q "GICv3: 64 SPIs implemented" "$rc0" && grep -q "GICv3: CPU0: found redistributor 0 region 0:0x00000000080a0000" "$rc0" && ! grep -q "no distributor detected" "$rc0"'
 echo "$pass passed, $fail failed"

@@ -100,21 +100,8 @@ Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms) {
       auto it = ctx.rims.find(st->spec.name);
       j["rim"] = it == ctx.rims.end() ? std::string() : it->second;
       j["measured"] = st->spec.measured;
-      j["populate_calls"] = st->populate_calls;
-      j["populated_pages"] = vm.populated_pages();
-      j["runtime_faults"] = vm.runtime_faults();
-      j["leaked_pages"] = vm.leaked_pages();
-      j["warnings"] = vm.warnings();
-      j["rec_exits"] = vm.rec_exits();
-      j["sync_exits"] = vm.sync_exits();  // RMI_EXIT_SYNC by cause (host::SyncCause)
-    } else {
-      j["stage2_faults"] = vm.runtime_faults();
     }
-    j["kvm_exits"] = vm.kvm_exits();
-    j["mmio_exits"] = st->mmio_exits;
-    j["host_calls"] = st->host_calls;
-    j["psci_exits"] = st->psci_exits;
-    j["ripas_changes"] = st->ripas_changes;
+    j["stats"] = vm.stats().path();  // its counters: stats.<that path>
     j["console"] = st->console;
     j["events"] = st->events;
     out[st->spec.name] = std::move(j);
@@ -122,18 +109,14 @@ Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms) {
   return out;
 }
 
+// Every fault the host took, in order (soc.host counts them by action).
 Json faults_json(host::Kvm& kvm) {
-  uint64_t oops = 0, sigbus = 0, guest_abort = 0;
   Json list = Json::array();
-  for (const auto& f : kvm.faults()) {
-    oops += f.action == host::HostFault::Action::Oops;
-    sigbus += f.action == host::HostFault::Action::Sigbus;
-    guest_abort += f.action == host::HostFault::Action::GuestAbort;
+  for (const auto& f : kvm.faults())
     list.push_back(Json{{"action", host::to_string(f.action)}, {"vm", f.vm}, {"context", f.context},
                         {"pa", hex_addr(f.gpf.pa)}, {"kind", gpt::to_string(f.gpf.kind)},
                         {"level", static_cast<int>(f.gpf.level)}, {"pe", f.pe}, {"time_ns", ns(f.at)}});
-  }
-  return Json{{"host_oops", oops}, {"sigbus", sigbus}, {"guest_abort", guest_abort}, {"host", std::move(list)}};
+  return Json{{"host", std::move(list)}};
 }
 
 // stats.json: the scenario and profile that produced the run, its outcome, phases and steps,
@@ -175,12 +158,8 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
   j["faults"] = faults_json(kvm);
   j["realms"] = vms_json(ctx, vmm, true);
   j["vms"] = vms_json(ctx, vmm, false);
-  uint64_t leaked = 0;
-  for (const auto& st : vmm.states()) leaked += st->vm->leaked_pages();
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
-                   {"populate_chunk_pages", kvm.options().populate_chunk_pages}, {"leaked_granules", leaked},
-                   {"pages", Json{{"total", kvm.pages().total_pages()}, {"peak_used", kvm.pages().peak_used_pages()},
-                                  {"used_at_end", kvm.pages().used_pages()}, {"leaked", kvm.pages().leaked_pages()}}}};
+                   {"populate_chunk_pages", kvm.options().populate_chunk_pages}};
   const auto census = rmm.granule_census();
   Json by_state = Json::object();
   for (size_t i = 0; i < census.size(); ++i) by_state[rmm::to_string(static_cast<rmm::GranuleState>(i))] = census[i];
@@ -242,16 +221,13 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
       if (st->spec.realm) {
         auto it = ctx.rims.find(st->spec.name);
         out << "    RIM " << (it == ctx.rims.end() ? std::string("-") : it->second) << "\n";
-        out << "    populated " << st->vm->populated_pages() << " pages in " << st->populate_calls
-            << " KVM_ARM_RMI_POPULATE calls, " << st->vm->runtime_faults() << " pages faulted in at run time\n";
-        out << "    REC exits:";
-        for (const auto& [k, v] : st->vm->rec_exits()) out << " " << k << "=" << v;
-        out << "\n";
-        if (!st->vm->sync_exits().empty()) {
-          out << "    RMI_EXIT_SYNC by cause:";
-          for (const auto& [k, v] : st->vm->sync_exits()) out << " " << k << "=" << v;
-          out << "\n";
-        }
+        const platform::StatGroup& vs = st->vm->stats();
+        out << "    populated " << vs.find_counter("populated_pages")->value << " pages in "
+            << vs.find_counter("vmm.populate_calls")->value << " KVM_ARM_RMI_POPULATE calls, "
+            << vs.find_counter("runtime_faults")->value << " pages faulted in at run time\n";
+        out << "    REC exits:" << platform::nonzero_counters(*vs.find_group("rec_exits")) << "\n";
+        if (const std::string sync = platform::nonzero_counters(*vs.find_group("sync_exits")); !sync.empty())
+          out << "    RMI_EXIT_SYNC by cause:" << sync << "\n";
         auto& ph = st->vm->phases();
         for (const auto& [name, b] : {std::pair<const char*, const platform::Breakdown*>{"create", &ph.create},
                                       {"populate", &ph.populate}, {"rec_create", &ph.rec_create},

@@ -129,6 +129,8 @@ class Kvm {
   PageAllocator& pages() { return pages_; }
   const HostOptions& options() const { return opt_; }
   const std::vector<HostFault>& faults() const { return faults_; }
+  // Keeps a fault the host took and counts it by action (soc.host.host_oops, sigbus, guest_abort).
+  void record_fault(const HostFault& f);
   uint16_t alloc_vmid();
   void free_vmid(uint16_t vmid);
   // Anonymous memory for the VMM (mmap): contiguous Non-secure pages, 2 MiB aligned.
@@ -155,6 +157,7 @@ class Kvm {
   PageAllocator pages_;
   Costs costs_;
   platform::StatGroup stats_;  // soc.host
+  platform::Counter &host_oops_, &sigbus_, &guest_abort_;
   // A new VM's stats group: its name, or "name#N" for the Nth VM of that name.
   std::string vm_stats_name(const std::string& vm_name) const;
   bool rmi_ok_ = false;

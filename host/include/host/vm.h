@@ -15,6 +15,7 @@
 
 #include "host/page_allocator.h"
 #include "host/rmi_client.h"
+#include "host/vm_stats.h"
 #include "platform/guest_cpu.h"
 
 namespace platform {
@@ -137,18 +138,15 @@ class Vm {
   uint64_t rtt_pages() const { return rtts_.size(); }
   uint64_t shared_pages() const { return shared_.size(); }
   uint64_t delegated_now() const { return delegated_.size(); }
-  uint64_t leaked_pages() const { return leaked_; }  // granules KVM could not undelegate
+  uint64_t leaked_pages() const { return counters_.leaked_pages.value; }  // granules KVM could not undelegate
   // Every RMI call of KVM's that failed where it must not (as Linux WARNs), with its status.
   const std::vector<std::string>& warnings() const { return warnings_; }
-  uint64_t populated_pages() const { return populated_; }
-  uint64_t runtime_faults() const { return runtime_faults_; }
-  std::map<std::string, uint64_t>& rec_exits() { return rec_exits_; }
-  std::map<std::string, uint64_t>& kvm_exits() { return kvm_exits_; }
-  const std::map<std::string, uint64_t>& sync_exits() const { return sync_exits_; }  // cause -> count
-  // The count behind any of exit_counter_names() (0 when it never happened).
+  uint64_t populated_pages() const { return counters_.populated_pages.value; }
+  // The count behind any of exit_counter_names().
   uint64_t exit_count(const std::string& name) const;
-  // soc.host.<vm>: this VM's statistics.
+  // soc.host.<vm>: this VM's statistics; the VMM declares its own below it (soc.host.<vm>.vmm).
   const platform::StatGroup& stats() const { return stats_; }
+  platform::StatGroup& stats() { return stats_; }
   // Where the simulated time of each realm lifecycle phase went (soc.host.<vm>.phases).
   struct Phases {
     explicit Phases(platform::StatGroup& g);
@@ -213,7 +211,6 @@ class Vm {
   std::map<uint64_t, uint64_t> data_;                  // protected IPA -> DATA PA
   std::map<uint64_t, uint64_t> shared_;                // unprotected IPA -> NS PA
   std::map<uint64_t, bool> delegated_;                 // every PA this VM delegated, still delegated
-  uint64_t leaked_ = 0, populated_ = 0, runtime_faults_ = 0;
   std::vector<std::string> warnings_;
 
   std::unique_ptr<vgic::EmulatedGic> gic_;
@@ -224,10 +221,10 @@ class Vm {
   std::vector<uint64_t> nvm_tables_;  // every stage-2 table page (pgd first)
 
   std::vector<std::pair<uint64_t, uint64_t>> user_pages_;  // VMM memory runs the kernel tracks
-  std::map<std::string, uint64_t> rec_exits_, kvm_exits_, sync_exits_;
   platform::StatGroup stats_;
   platform::StatGroup phase_stats_{"phases", &stats_};
   Phases phases_{phase_stats_};
+  VmStats counters_{stats_};
 };
 
 }  // namespace host

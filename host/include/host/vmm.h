@@ -83,13 +83,19 @@ class Vmm {
   enum class AccessResult : uint8_t { Ok, Sigbus, NotMapped };
   AccessResult host_access(const std::string& vm, uint64_t ipa, bool write, std::vector<uint8_t>& data);
 
+  // What the VMM counts for one VM (soc.host.<vm>.vmm), declared once.
+  struct VmmStats {
+    explicit VmmStats(platform::StatGroup& vm);
+    platform::StatGroup group;
+    platform::Counter &populate_calls, &mmio_exits, &host_calls, &psci_exits, &ripas_changes;
+  };
   struct VmState {
     VmSpec spec;
     Vm* vm = nullptr;
     unsigned first_pe = 0;
     uint64_t user_mem = 0;                    // RAM backing (VMM memory)
     std::vector<std::pair<uint64_t, uint64_t>> user_regions;  // (pa, bytes) to free
-    uint64_t image_entry = 0, image_bytes = 0, populate_calls = 0;
+    uint64_t image_entry = 0, image_bytes = 0;
     std::vector<uint8_t> dtb;                 // the device tree vCPU 0 finds at dtb_ipa (X0)
     uint64_t dtb_ipa = 0;
     uint64_t initrd_ipa = 0, initrd_bytes = 0;
@@ -106,7 +112,7 @@ class Vmm {
     // until the guest reports.
     std::optional<std::array<uint64_t, 3>> result;
     bool torn_down = false;
-    uint64_t mmio_exits = 0, host_calls = 0, psci_exits = 0, ripas_changes = 0;
+    std::unique_ptr<VmmStats> counters;       // from KVM_CREATE_VM on
   };
   VmState* state(const std::string& name);
   const std::vector<std::unique_ptr<VmState>>& states() const { return vms_; }

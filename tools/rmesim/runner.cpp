@@ -109,6 +109,7 @@ Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms) {
       j["sync_exits"] = vm.sync_exits();  // RMI_EXIT_SYNC by cause (host::SyncCause)
     } else {
       j["stage2_faults"] = vm.runtime_faults();
+      j["irq_exits"] = vm.irq_exits();
     }
     j["kvm_exits"] = vm.kvm_exits();
     j["mmio_exits"] = st->mmio_exits;

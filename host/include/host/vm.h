@@ -140,6 +140,7 @@ class Vm {
   std::map<std::string, uint64_t>& rec_exits() { return rec_exits_; }
   std::map<std::string, uint64_t>& kvm_exits() { return kvm_exits_; }
   const std::map<std::string, uint64_t>& sync_exits() const { return sync_exits_; }  // cause -> count
+  uint64_t irq_exits() const { return irq_exits_; }  // a normal VM's exits on a physical IRQ
   // The count behind any of exit_counter_names() (0 when it never happened).
   uint64_t exit_count(const std::string& name) const;
   // soc.host.<vm>: this VM's statistics.
@@ -214,6 +215,7 @@ class Vm {
 
   std::vector<std::pair<uint64_t, uint64_t>> user_pages_;  // VMM memory runs the kernel tracks
   std::map<std::string, uint64_t> rec_exits_, kvm_exits_, sync_exits_;
+  uint64_t irq_exits_ = 0;
   platform::StatGroup stats_;
   platform::StatGroup phase_stats_{"phases", &stats_};
   Phases phases_{phase_stats_};

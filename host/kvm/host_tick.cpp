@@ -27,7 +27,7 @@ uint32_t read32(platform::Pe& pe, uint64_t pa) {
 }
 }  // namespace
 
-HostTick::HostTick(platform::Soc& soc, platform::Pe& pe, const sc_core::sc_time& period) : soc_(soc), pe_(pe) {
+HostTick::HostTick(platform::Soc& soc, platform::Pe& pe) : soc_(soc), pe_(pe) {
   const unsigned ppi = mm::kPpiHypTimer;
   const uint64_t rd = mm::kGicrBase + mm::kGicrStride * pe.index(), sgi = rd + gic::Redistributor::kFrame;
   write32(pe, rd + gic::Redistributor::GICR_WAKER, 0);
@@ -40,10 +40,24 @@ HostTick::HostTick(platform::Soc& soc, platform::Pe& pe, const sc_core::sc_time&
   gic::CpuInterface& cpu = soc.gic().cpu_interface(pe.index());
   cpu.write(gic::IccReg::Pmr, 0xF0);
   cpu.write(gic::IccReg::Igrpen1, 1);
-  GenericTimer& t = *pe.timer();
-  const sc_core::sc_time now = pe.requester().now();
-  t.set_cval(GenericTimer::Channel::Hyp, t.count(now + period), now);
+}
+
+HostTick::HostTick(platform::Soc& soc, platform::Pe& pe, const sc_core::sc_time& period) : HostTick(soc, pe) {
+  arm_at(pe.requester().now() + period);
+}
+
+void HostTick::arm_periodic(const sc_core::sc_time& period) {
+  const sc_core::sc_time now = pe_.requester().now();
+  const uint64_t ticks = now.value() / period.value() + 1;
+  arm_at(period * static_cast<double>(ticks));
+}
+
+void HostTick::arm_at(const sc_core::sc_time& at) {
+  GenericTimer& t = *pe_.timer();
+  const sc_core::sc_time now = pe_.requester().now();
+  t.set_cval(GenericTimer::Channel::Hyp, t.count(at), now);
   t.set_ctl(GenericTimer::Channel::Hyp, GenericTimer::kCtlEnable, now);
+  armed_ = true;
 }
 
 bool HostTick::stop() {

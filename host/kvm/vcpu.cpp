@@ -144,6 +144,15 @@ void Vcpu::flush_pending_virqs(vgic::Lrs& lrs) {
   while (it != pending_virqs_.end() && vgic::inject(lrs, *it)) it = pending_virqs_.erase(it);
 }
 
+HostTick& Vcpu::arm_tick(platform::Pe& pe) {
+  if (!tick_ || &tick_->pe() != &pe) {
+    tick_.reset();
+    tick_.emplace(vm_.kvm_.soc(), pe);
+  }
+  tick_->arm_periodic(vm_.kvm_.options().tick);
+  return *tick_;
+}
+
 bool Vcpu::block_on_timer(uint64_t cntv_ctl, uint64_t cntv_cval, vgic::Lrs& lrs) {
   platform::Pe& pe = current_pe(vm_.kvm_.soc());
   const platform::GenericTimer* timer = pe.timer();
@@ -330,7 +339,9 @@ int Vcpu::run_realm(KvmRun& run) {
     }
     flags = 0;
     gprs = {};
+    HostTick& tick = arm_tick(pe);
     const RmiResult r = kvm.rmi().rec_enter(rec_, run_page_);
+    tick.stop();
     kvm.charge(kvm.costs().exit_handling);
     if (!r.ok()) {
       if (r.status() == rmi::Status::ErrorRealm) {
@@ -356,10 +367,11 @@ int Vcpu::run_realm(KvmRun& run) {
     std::array<uint64_t, 31> xg;
     for (unsigned i = 0; i < 31; ++i) xg[i] = at(out_f::kGprs, i);
     // The REC's list registers as it left them, and its virtual timer's level (kvm_realm_timers
-    // / vgic-v3 sync): an asserted timer goes in a list register for the next entry.
+    // / vgic-v3 sync): an asserted timer goes in a list register for the next entry, one the
+    // guest disabled or masked leaves it.
     for (unsigned i = 0; i < realm_lrs_.size(); ++i) realm_lrs_[i] = at(out_f::kGicv3Lrs, i);
     const uint64_t cntv_ctl = at(out_f::kCntvCtl), cntv_cval = at(out_f::kCntvCval);
-    if (vgic::timer_asserted(cntv_ctl)) vgic::inject(realm_lrs_, platform::memory_map::kPpiVirtTimer);
+    vgic::sync_level(realm_lrs_, platform::memory_map::kPpiVirtTimer, vgic::timer_asserted(cntv_ctl));
     std::string exit_name = rmi::to_string(reason);
     ++vm_.counters_.rec_exit(reason);
     auto& t = kvm.soc().trace();
@@ -550,8 +562,12 @@ int Vcpu::run_nvm(KvmRun& run) {
     vm_.gic().flush(id_, state_.vgic.lrs);
     last_pe_ = static_cast<int>(pe.index());
     state_.cntv_hyp_masked = vgic::holds(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
+    HostTick& tick = arm_tick(pe);
     const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
-    if (vgic::timer_asserted(state_.cntv_ctl)) vgic::inject(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
+    // A tick that fired during the run took the vCPU out (at a slice end the CPU may report
+    // Budget first): one IRQ exit, as is a kick or a device interrupt.
+    if (tick.stop() || e.kind == platform::GuestExitKind::Irq) ++vm_.counters_.irq_exits;
+    vgic::sync_level(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer, vgic::timer_asserted(state_.cntv_ctl));
     if (vm_.oops_) continue;
     using K = platform::GuestExitKind;
     switch (e.kind) {
@@ -616,7 +632,7 @@ int Vcpu::run_nvm(KvmRun& run) {
           block_on_timer(state_.cntv_ctl, state_.cntv_cval, state_.vgic.lrs);
         continue;
       case K::Wfe:
-      case K::Irq:
+      case K::Irq:  // the tick, a kick or a device interrupt: the host handled it
       case K::Fiq:
       case K::Budget:
         continue;

@@ -23,6 +23,15 @@ bool inject(Lrs& lrs, unsigned vintid, uint8_t priority) {
   return false;
 }
 
+void sync_level(Lrs& lrs, unsigned vintid, bool level) {
+  if (level) {
+    inject(lrs, vintid);
+    return;
+  }
+  for (uint64_t& v : lrs)
+    if ((v & lr::kStateMask) && lr::vintid(v) == vintid) v &= ~lr::kPending;
+}
+
 bool any_pending(const Lrs& lrs) {
   for (uint64_t v : lrs)
     if (v & lr::kPending) return true;

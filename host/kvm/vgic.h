@@ -25,6 +25,10 @@ bool holds(const Lrs& lrs, unsigned vintid);
 // false when every list register is in use.
 bool inject(Lrs& lrs, unsigned vintid, uint8_t priority = kDefaultPriority);
 bool any_pending(const Lrs& lrs);
+// A level-sensitive input's new level (KVM's vgic on sync, kvm_timer_update_irq): high puts
+// `vintid` in a list register; low takes back its pending state, so an interrupt only
+// pending leaves the list register and one also active stays active.
+void sync_level(Lrs& lrs, unsigned vintid, bool level);
 // The EL1 virtual timer's output as the guest left it (CNTV_CTL: ENABLE, !IMASK, ISTATUS).
 bool timer_asserted(uint64_t cntv_ctl);
 // When an armed timer that has not fired yet will fire (kvm_timer_earliest_exp).

@@ -7,6 +7,7 @@ VmStats::VmStats(platform::StatGroup& vm)
       runtime_faults(vm.counter("runtime_faults", "pages", "pages faulted in at run time (realm DATA_CREATE_UNKNOWN, normal VM stage 2)")),
       leaked_pages(vm.counter("leaked_pages", "granules", "granules teardown could not undelegate (still delegated, never reused)")),
       warnings(vm.counter("warnings", "RMI calls of KVM's that failed where they must not (Linux WARNs)")),
+      irq_exits(vm.counter("irq_exits", "exits", "a normal VM's exits to KVM on a physical IRQ (the host's tick)")),
       rec_group_("rec_exits", &vm), sync_group_("sync_exits", &vm), kvm_group_("kvm_exits", &vm) {
   for (unsigned r = 0; r <= static_cast<unsigned>(rmi::ExitReason::Serror); ++r) {
     const char* name = rmi::to_string(static_cast<rmi::ExitReason>(r));

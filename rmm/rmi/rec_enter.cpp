@@ -1,6 +1,7 @@
 // RMI_REC_ENTER (RMM spec 1.0): enter a REC, run it on the attached GuestCpu, handle what the
 // RMM handles itself (RSI, PSCI, aborts it must inject), and return to the host with the exit
 // written to RmiRecExit in Non-secure memory.
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -110,6 +111,32 @@ RsiOutcome handle_abort(Context& ctx, platform::Requester& req, Realm& r, Rec& r
   return RsiOutcome::ExitToHost;
 }
 
+// rec_gic: the host's ICH_HCR and list registers are ones the RMM can load for the REC
+// (RMM 1.0 RmiRecEnter gicv3_hcr/gicv3_lrs; the same checks, in this order, as TF-RMM's
+// gic_validate_state). Only the permitted ICH_HCR bits; an LR with State Invalid is ignored;
+// a valid one has HW = 0 (no physical interrupt is linked to a realm's), no priority bits
+// below the implemented ones, no pINTID bit but EOI (maintenance on EOI), no RES0 bit, a
+// vINTID the virtual interface implements, and no other valid LR with the same vINTID
+// (the architecture leaves duplicates UNPREDICTABLE).
+bool gic_state_valid(uint64_t hcr, const uint64_t* lrs, unsigned num_lrs) {
+  namespace gic = platform::gicv3;
+  if (hcr & ~rmi::kGicv3HcrAllowed) return false;
+  for (unsigned i = 0; i < num_lrs; ++i) {
+    const uint64_t v = lrs[i];
+    if (!(v & gic::lr::kStateMask)) continue;
+    const uint32_t id = gic::lr::vintid(v);
+    if (v & gic::lr::kHw) return false;
+    if (gic::lr::priority(v) & ~gic::kPriorityMask) return false;
+    if (v & gic::lr::kPintidMask & ~gic::lr::kEoi) return false;
+    if (v & gic::lr::kRes0Mask) return false;
+    if (!(id <= gic::lr::kMaxSpiIntid || (id >= gic::lr::kMinLpiIntid && id <= gic::lr::kMaxVintid)))
+      return false;
+    for (unsigned j = i + 1; j < num_lrs; ++j)
+      if ((lrs[j] & gic::lr::kStateMask) && gic::lr::vintid(lrs[j]) == id) return false;
+  }
+  return true;
+}
+
 // The host's list registers and ICH_HCR bits become the REC's virtual CPU interface (the RMM
 // sets ICH_HCR.En itself); its VMCR and active priorities are the REC's own. While the host
 // holds a timer's interrupt in a list register, that timer's output stays masked at EL2.
@@ -198,14 +225,12 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   // rec_psci: a PSCI request waits for RMI_PSCI_COMPLETE.
   if (rec.psci.pending) return err(rmi::Status::ErrorRec);
   const uint64_t flags = get(enter.data(), in_f::kFlags);
-  // rec_gic: only the permitted ICH_HCR bits; no HW interrupts in the list registers.
+  // rec_gic: checked after the REC's own state, before anything with a side effect.
   const uint64_t hcr = get(enter.data(), in_f::kGicv3Hcr);
-  if (hcr & ~rmi::kGicv3HcrAllowed) return err(rmi::Status::ErrorRec);
   std::array<uint64_t, rmi::rec_run::kNumLrs> lrs{};
-  for (unsigned i = 0; i < rmi::rec_run::kNumLrs; ++i) {
-    lrs[i] = get(enter.data(), in_f::kGicv3Lrs, i);
-    if (i < ctx.num_lrs && (lrs[i] & rmi::kGicv3LrHw)) return err(rmi::Status::ErrorRec);
-  }
+  for (unsigned i = 0; i < rmi::rec_run::kNumLrs; ++i) lrs[i] = get(enter.data(), in_f::kGicv3Lrs, i);
+  if (!gic_state_valid(hcr, lrs.data(), std::min<unsigned>(ctx.num_lrs, rmi::rec_run::kNumLrs)))
+    return err(rmi::Status::ErrorRec);
   // rec_sea: SEA injection only after a data abort at an unprotected IPA.
   if ((flags & en::kFlagInjectSea) && !rec.last.data_abort) return err(rmi::Status::ErrorRec);
   // rec_mmio: emulated MMIO completion only after an emulatable abort. A valid INJECT_SEA

@@ -237,5 +237,21 @@ check "vtimer: 3 timer interrupts acknowledged by the realm and the VM, one WFI 
 check "sgi: CPU 1 of the realm and of the VM takes SGI 3 sent by CPU 0" \
   '[ $rc = 0 ] && [ "$(json $work/sgi/stats.json "d[\"realms\"][\"r0\"][\"result\"][0:2] == [3, 1] and d[\"vms\"][\"vm0\"][\"result\"][0:2] == [3, 1]")" = True ]'
 
+# The host's scheduler tick: a realm and a normal VM that never exit (compute with a huge
+# count) are taken out at each tick (RMI_EXIT_IRQ, a normal VM's IRQ exit) and entered again,
+# and the run step's timeout still ends the run. The count follows the tick period.
+# (res.yaml above, with a count that never ends, a 5 ms timeout that is no failure, a 1 ms tick)
+sed -e 's/args: \[1000\]/args: [0x7fffffffffff]/' -e 's/timeout: 5s}/timeout: 5ms, allow_timeout: true}/' \
+    -e '/check:/d' -e 's/^name: realm-result$/name: host-tick\nhost: {tick: 1ms}/' "$work/res.yaml" > "$work/tick.yaml"
+"$bin" run "$work/tick.yaml" --out "$work/tick" > "$work/tick.txt" 2>&1; rc=$?
+check "host tick 1ms: 5 ms of a spinning realm and VM give 4 to 6 IRQ exits each, then the timeout" \
+  '[ $rc = 0 ] && [ "$(json $work/tick/stats.json "4 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 6 and 4 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 6 and d[\"realms\"][\"r0\"][\"result\"] is None")" = True ]'
+"$bin" run "$work/tick.yaml" --out "$work/tick4" --set host.tick=250us > "$work/tick4.txt" 2>&1; rc=$?
+check "host tick 250us: four times as many IRQ exits in the same 5 ms" \
+  '[ $rc = 0 ] && [ "$(json $work/tick4/stats.json "18 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 22 and 18 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 22")" = True ]'
+"$bin" run "$work/tick.yaml" --out "$work/tick0" --set host.tick=0ns > "$work/tick0.txt" 2>&1; rc=$?
+check "host.tick below 1 us is a load error naming the key" \
+  '[ $rc = 2 ] && grep -q "host.tick" "$work/tick0.txt"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

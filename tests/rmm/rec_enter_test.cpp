@@ -6,6 +6,7 @@
 
 #include "platform/abi/psci.h"
 #include "platform/abi/rsi.h"
+#include "platform/devices/gicv3/virtual_cpu_interface.h"
 #include "platform/guest_cpu.h"
 #include "rmm_fixture.h"
 
@@ -108,9 +109,15 @@ class RecEnterTest : public RmmTest {
   }
   // REC_ENTER with a run page whose RmiRecEnter GIC fields are set.
   uint64_t enter_gic(uint64_t rec, uint64_t hcr, unsigned lr, uint64_t lr_value) {
+    std::vector<uint64_t> lrs(lr + 1, 0);
+    lrs[lr] = lr_value;
+    return enter_lrs(rec, hcr, lrs);
+  }
+  // REC_ENTER with ICH_HCR bits `hcr` and list registers 0.. from `lrs`.
+  uint64_t enter_lrs(uint64_t rec, uint64_t hcr, const std::vector<uint64_t>& lrs) {
     std::array<uint8_t, 4096> b{};
     std::memcpy(&b[rmi::rec_enter::kGicv3Hcr], &hcr, 8);
-    std::memcpy(&b[rmi::rec_enter::kGicv3Lrs + 8 * lr], &lr_value, 8);
+    for (size_t i = 0; i < lrs.size(); ++i) std::memcpy(&b[rmi::rec_enter::kGicv3Lrs + 8 * i], &lrs[i], 8);
     EXPECT_TRUE(write_ns(run, b.data(), b.size()));
     return call(rmi::kRecEnter, {rec, run});
   }
@@ -519,6 +526,69 @@ TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_a_hardware_interrupt_in_a_l
   const uint64_t lr = rmi::kGicv3LrHw | (uint64_t{1} << 62) | 27;  // HW, pending, vINTID 27
   EXPECT_RMI_FAIL(enter_gic(rec0, 0, 0, lr), Status::ErrorRec, 0);
   EXPECT_RMI_FAIL(enter_gic(rec0, 0, 3, lr), Status::ErrorRec, 0);
+}
+
+// A pending group 1 list register for `vintid` at priority 0xA0, plus `extra` bits.
+uint64_t pending_lr(uint32_t vintid, uint64_t extra = 0) {
+  return platform::gicv3::lr::make(vintid, 0xA0, true) | extra;
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_ignores_every_field_of_a_list_register_in_state_invalid) {
+  irq_next();
+  EXPECT_RMI_OK(enter_gic(rec0, 0, 0, rmi::kGicv3LrHw | (uint64_t{1} << 32) | 1020));
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_a_priority_bit_below_the_implemented_ones) {
+  for (unsigned bit = 0; bit < 3; ++bit) {  // 5 priority bits: [2:0] RES0
+    SCOPED_TRACE(bit);
+    EXPECT_RMI_FAIL(enter_gic(rec0, 0, 1, pending_lr(27, uint64_t{1} << (48 + bit))), Status::ErrorRec, 0);
+  }
+  irq_next();
+  EXPECT_RMI_OK(enter_gic(rec0, 0, 1, platform::gicv3::lr::make(27, 0xF8, true)));
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_a_pintid_bit_other_than_eoi) {
+  for (unsigned bit = 32; bit <= 44; ++bit) {
+    if (bit == 41) continue;
+    SCOPED_TRACE(bit);
+    EXPECT_RMI_FAIL(enter_gic(rec0, 0, 2, pending_lr(40, uint64_t{1} << bit)), Status::ErrorRec, 0);
+  }
+  irq_next();
+  EXPECT_RMI_OK(enter_gic(rec0, 0, 2, pending_lr(40, platform::gicv3::lr::kEoi)));
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_a_res0_bit_of_a_list_register) {
+  for (unsigned bit : {45u, 46u, 47u, 56u, 57u, 58u, 59u}) {
+    SCOPED_TRACE(bit);
+    EXPECT_RMI_FAIL(enter_gic(rec0, 0, 0, pending_lr(40, uint64_t{1} << bit)), Status::ErrorRec, 0);
+  }
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_a_vintid_the_virtual_interface_lacks) {
+  // Special (1020..1023), the unimplemented extended ranges, beyond 16 ID bits.
+  for (uint32_t id : {1020u, 1023u, 1024u, 4096u, 8191u, 0x10000u, 0xFFFFFFFFu}) {
+    SCOPED_TRACE(id);
+    EXPECT_RMI_FAIL(enter_gic(rec0, 0, 0, pending_lr(id)), Status::ErrorRec, 0);
+  }
+  for (uint32_t id : {0u, 1019u, 8192u, 0xFFFFu}) {
+    SCOPED_TRACE(id);
+    irq_next();
+    EXPECT_RMI_OK(enter_gic(rec0, 0, 0, pending_lr(id)));
+  }
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_fails_rec_for_one_vintid_in_two_valid_list_registers) {
+  namespace lr = platform::gicv3::lr;
+  EXPECT_RMI_FAIL(enter_lrs(rec0, 0, {pending_lr(27), 0, 0, pending_lr(27)}), Status::ErrorRec, 0);
+  EXPECT_RMI_FAIL(enter_lrs(rec0, 0, {0, lr::make(33, 0x80, true, lr::kActive), pending_lr(33)}),
+                  Status::ErrorRec, 0);
+  irq_next();  // the same vINTID in a list register in state Invalid is no duplicate
+  EXPECT_RMI_OK(enter_lrs(rec0, 0, {pending_lr(27), pending_lr(27) & ~lr::kStateMask, pending_lr(28)}));
+}
+
+TEST_F(RecEnterTest, rec_enter_rec_gic_checks_only_the_implemented_list_registers) {
+  irq_next();  // RmiRecRun has 16; only ICH_VTR.ListRegs + 1 = 4 are loaded or checked
+  EXPECT_RMI_OK(enter_gic(rec0, 0, 4, pending_lr(1020, rmi::kGicv3LrHw)));
 }
 
 TEST_F(RecEnterTest, rec_enter_rec_psci_is_reported_before_rec_gic_with_the_same_status) {

@@ -246,7 +246,7 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
 }
 
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk"});
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "tick"});
   if (n["abi"]) {
     const std::string a = yaml::str(f, n["abi"], "host.abi");
     if (a == "v12") s.host.abi = host::AbiVariant::V12;
@@ -263,6 +263,8 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     if (s.host.populate_chunk_pages < 1 || s.host.populate_chunk_pages > (1u << 20))
       fail(f, n["populate_chunk"], "host.populate_chunk", "pages per KVM_ARM_RMI_POPULATE call: 1 to 1048576");
   }
+  if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
+    s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
 }
 
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias

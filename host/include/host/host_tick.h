@@ -16,19 +16,26 @@ namespace host {
 class HostTick {
  public:
   // Opens the PE's redistributor and CPU interface for PPI 26 (as Linux's GICv3 driver does
-  // when the PE comes up: GICR_WAKER, group 1, priority, enable, PMR, IGRPEN1), then arms
-  // CNTHP to fire `period` from the PE's current time.
+  // when the PE comes up: GICR_WAKER, group 1, priority, enable, PMR, IGRPEN1); not armed.
+  HostTick(platform::Soc& soc, platform::Pe& pe);
+  // ... then arms CNTHP to fire `period` from the PE's current time.
   HostTick(platform::Soc& soc, platform::Pe& pe, const sc_core::sc_time& period);
   ~HostTick() { stop(); }
   HostTick(const HostTick&) = delete;
   HostTick& operator=(const HostTick&) = delete;
+  // Arms CNTHP for the next multiple of `period` in simulated time: Linux's periodic tick,
+  // whose phase does not depend on when the guest was entered.
+  void arm_periodic(const sc_core::sc_time& period);
   // Disarms the tick; true when it had fired (and was acknowledged and ended).
   bool stop();
+  const platform::Pe& pe() const { return pe_; }
 
  private:
+  void arm_at(const sc_core::sc_time& at);
+
   platform::Soc& soc_;
   platform::Pe& pe_;
-  bool armed_ = true;
+  bool armed_ = false;
 };
 
 }  // namespace host

@@ -67,6 +67,9 @@ struct HostOptions {
   bool psci_in_kernel = true;          // V12 only (see AbiVariant)
   uint64_t populate_chunk_pages = 512; // KVM_ARM_RMI_POPULATE maps at most this many pages per call
   uint64_t nvm_slice = 1'000'000;      // guest instructions per normal-VM run call (a kick ends one sooner)
+  // The scheduler tick on each PE (CONFIG_HZ = 250, Debian's arm64 kernel): a vCPU that never
+  // exits is taken out at each tick and entered again.
+  sc_core::sc_time tick = sc_core::sc_time(4, sc_core::SC_MS);
 };
 
 // A Granule Protection Fault the host took, and what it did about it.

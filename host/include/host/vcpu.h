@@ -4,11 +4,13 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <systemc>
 
+#include "host/host_tick.h"
 #include "platform/guest_cpu.h"
 
 namespace host {
@@ -93,6 +95,9 @@ class Vcpu {
   void send_sgi(uint64_t sgir);
   // Moves waiting virtual interrupts into free list registers (at entry).
   void flush_pending_virqs(std::array<uint64_t, platform::gicv3::kListRegs>& lrs);
+  // The scheduler tick of the PE this vCPU runs on, armed for the next tick boundary (its
+  // GIC setup done at the first entry).
+  HostTick& arm_tick(platform::Pe& pe);
 
   Vm& vm_;
   unsigned id_;
@@ -111,6 +116,7 @@ class Vcpu {
   // this vCPU last ran on (where a kick reaches it).
   std::vector<unsigned> pending_virqs_;
   int last_pe_ = -1;
+  std::optional<HostTick> tick_;
   // What the last exit left for the next entry.
   enum class Pending : uint8_t { None, MmioRead, MmioWrite, HostCall, Psci, PsciV12, Ripas, Sea };
   Pending pending_ = Pending::None;

@@ -142,6 +142,7 @@ class Vm {
   // Every RMI call of KVM's that failed where it must not (as Linux WARNs), with its status.
   const std::vector<std::string>& warnings() const { return warnings_; }
   uint64_t populated_pages() const { return counters_.populated_pages.value; }
+  uint64_t irq_exits() const { return counters_.irq_exits.value; }  // a normal VM's exits on a physical IRQ
   // The count behind any of exit_counter_names().
   uint64_t exit_count(const std::string& name) const;
   // soc.host.<vm>: this VM's statistics; the VMM declares its own below it (soc.host.<vm>.vmm).

@@ -18,11 +18,16 @@ constexpr unsigned kListRegs = 4;  // ICH_VTR_EL2.ListRegs + 1 (QEMU's and FVP's
 namespace lr {
 constexpr uint64_t kVintidMask = 0xFFFF'FFFF;
 constexpr uint64_t kEoi = uint64_t{1} << 41;            // pINTID[9] with HW = 0: maintenance on EOI
+constexpr uint64_t kPintidMask = uint64_t{0x1FFF} << 32;  // pINTID[44:32]
+constexpr uint64_t kRes0Mask = uint64_t{0x7} << 45 | uint64_t{0xF} << 56;  // [47:45], [59:56]
 constexpr unsigned kPriorityShift = 48;
 constexpr uint64_t kGroup1 = uint64_t{1} << 60, kHw = uint64_t{1} << 61;
 constexpr unsigned kStateShift = 62;
 constexpr uint64_t kPending = uint64_t{1} << 62, kActive = uint64_t{1} << 63;
 constexpr uint64_t kStateMask = kPending | kActive;
+// ICH_VTR_EL2.IDbits = 0: 16-bit vINTIDs. Valid ones are SGIs, PPIs, SPIs (0..1019) and LPIs
+// (8192 up); 1020..1023 are special and there is no extended INTID range (ICH_VTR.A3V only).
+constexpr uint32_t kMaxSpiIntid = 1019, kMinLpiIntid = 8192, kMaxVintid = 0xFFFF;
 inline uint64_t make(uint32_t vintid, uint8_t priority, bool group1, uint64_t state = kPending) {
   return vintid | uint64_t{priority} << kPriorityShift | (group1 ? kGroup1 : 0) | state;
 }

@@ -55,7 +55,7 @@ struct Bench {
     if (const char* q = std::getenv("BENCH_CPU_QUANTUM_NS")) c.quantum_ns = std::strtoull(q, nullptr, 10);
     fresh_simulation_context();
     soc = std::make_unique<Soc>("soc", c, profile);
-    cpu = std::make_unique<cpu::UnicornCpu>(profile, soc->stats());
+    cpu = std::make_unique<cpu::UnicornCpu>(profile, soc->stats(), c.seed);
     run([this](Pe& pe) { soc->monitor().boot(pe.requester()); });
     bench_cpu::load_image(guest_images::compute::kBinary, ram(), kSize);
     const uint32_t hvc = 0xd4000002;

@@ -37,7 +37,7 @@ unsigned pstate_el(uint64_t ps) { return (ps >> 2) & 3; }
 
 }  // namespace
 
-UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGroup& parent)
+UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGroup& parent, uint64_t seed)
     : impl_(std::make_unique<Impl>()),
       stat_group_("cpu", &parent),
       stats_{stat_group_.counter("instructions", "guest instructions retired"),
@@ -67,6 +67,7 @@ UnicornCpu::UnicornCpu(const platform::TimingProfile& profile, platform::StatGro
   impl_->costs.counter_mhz = profile.number("cpu.counter_frequency");
   impl_->costs.max_slice = static_cast<uint64_t>(profile.number("cpu.max_slice"));
   impl_->stats = &stats_;
+  impl_->seed = seed;
 }
 
 UnicornCpu::~UnicornCpu() = default;

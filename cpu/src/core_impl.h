@@ -53,6 +53,7 @@ struct PeContext : platform::GpcUnit::Listener {
   // every fill); stale after a guest MSR to one of them or a state load.
   TlbContents::Regime regime;
   bool regime_valid = false;
+  uint64_t random_draws = 0;          // RNDR/RNDRRS reads so far (sysreg_trap.cpp)
   uint64_t repeat_pc = ~uint64_t{0};  // fault-loop guard
   unsigned repeats = 0;
   // DRAM the engine has not mapped yet, found by a fill (mapped at the next slice start,
@@ -82,6 +83,7 @@ struct PeContext : platform::GpcUnit::Listener {
 
 struct UnicornCpu::Impl {
   Costs costs;
+  uint64_t seed = 1;  // the scenario's: RNDR/RNDRRS values
   bool debug_ = std::getenv("RMESIM_CPU_DEBUG") != nullptr;  // one line per slice stop on stderr
   UnicornCpu::Stats* stats = nullptr;
   std::vector<std::unique_ptr<PeContext>> contexts;

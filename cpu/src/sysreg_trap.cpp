@@ -1,8 +1,9 @@
 // The system registers of a guest that belong to the platform's devices: the GIC CPU interface
 // (ICC_* encodings, reaching the virtual interface ICV_* since HCR_EL2.IMO/FMO are set for
 // every guest) and the EL1 timers CNTP_*/CNTV_*, which are the PE's generic timer while the
-// guest runs. Unicorn reaches them through its MRS/MSR hooks (unicorn_engine.h).
+// guest runs; RNDR/RNDRRS, drawn from the scenario's seed; the feature ID registers. Unicorn reaches them through its MRS/MSR hooks (unicorn_engine.h).
 #include "core_impl.h"
+#include "id_registers.h"
 #include "platform/devices/gicv3/virtual_cpu_interface.h"
 #include "platform/generic_timer.h"
 #include "platform/requester.h"
@@ -32,6 +33,21 @@ GuestTimer guest_timer(platform::GuestState& st, bool virt) {
   return {GenericTimer::Channel::Phys, st.cntp_ctl, st.cntp_cval, st.cntp_hyp_masked};
 }
 
+// RNDR/RNDRRS: the n-th draw of PE `pe` from the scenario's seed (SplitMix64's finaliser over a
+// per-PE counter), so a run's random numbers, and KASLR's offset with them, follow the seed.
+uint64_t random_number(uint64_t seed, unsigned pe, uint64_t n) {
+  uint64_t z = seed ^ (uint64_t{pe} << 48) ^ (n * 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+bool random_register(const UnicornEngine::SysregAccess& a) {
+  return a.op0 == 3 && a.op1 == 3 && a.crn == 2 && a.crm == 4;
+}
+bool id_register(const UnicornEngine::SysregAccess& a) {
+  return a.op0 == 3 && a.op1 == 0 && a.crn == 0 && a.crm >= 4 && a.crm <= 7;
+}
+
 }  // namespace
 
 sc_core::sc_time UnicornCpu::Impl::local_now(PeContext& c) const {
@@ -39,6 +55,15 @@ sc_core::sc_time UnicornCpu::Impl::local_now(PeContext& c) const {
 }
 
 TrapResult UnicornCpu::Impl::sysreg_trap(PeContext& c, const UnicornEngine::SysregAccess& a, uint64_t& v) {
+  if (random_register(a)) {  // with or without a guest state: never the host's entropy
+    v = random_number(seed, c.index, c.random_draws++);
+    return TrapResult::Emulated;
+  }
+  if (id_register(a)) {  // EL0: UNDEFINED (no FEAT_IDST), Unicorn's own behaviour
+    if (((c.engine.pstate() >> 2) & 3) == 0) return TrapResult::Declined;
+    v = guest_id_register(a.crm, a.op2, c.engine.sysreg(a.op0, a.op1, a.crn, a.crm, a.op2));
+    return TrapResult::Emulated;
+  }
   if (!c.state) return TrapResult::Declined;
   if (const auto reg = gic::decode_icc(a.op0, a.op1, a.crn, a.crm, a.op2)) {
     // An MSR to a read-only register or an MRS of a write-only one is UNDEFINED.

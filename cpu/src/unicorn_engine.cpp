@@ -25,6 +25,10 @@ void check(uc_err err, const char* what) {
   if (err != UC_ERR_OK) throw std::runtime_error(std::string("unicorn: ") + what + ": " + uc_strerror(err));
 }
 
+// Pointer-authentication enables in SCR_EL3 and HCR_EL2 (Arm ARM D19.2).
+constexpr uint64_t kScrApk = 1ull << 16, kScrApi = 1ull << 17;
+constexpr uint64_t kHcrApk = 1ull << 40, kHcrApi = 1ull << 41;
+
 }  // namespace
 
 UnicornEngine::UnicornEngine() {
@@ -39,13 +43,19 @@ UnicornEngine::UnicornEngine() {
   // No exit address: slices end only by the hooks. (An `until` address would be translated,
   // and its block invalidated, at every uc_emu_start.)
   check(uc_ctl_exits_enable(uc_), "exits");
-  // SCR_EL3: NS | res1 (bits 4,5) | HCE | RW. Without RW, EL1 is AArch32; without HCE, HVC is
-  // UNDEF.
-  set_sysreg(3, 6, 1, 1, 0, 0x531);
+  // The EL3 and EL2 controls a firmware (TF-A's cm_setup_context) and a hypervisor set for the
+  // lower ELs, so that what the guest sees in ID_AA64* works at EL1/EL0 (id_registers.h hides
+  // what cannot). SCR_EL3: NS | res1 (bits 4,5) | HCE | RW | APK | API. Without RW, EL1 is
+  // AArch32; without HCE, HVC is UNDEF; without APK/API, the pointer-authentication key
+  // registers and instructions trap (to EL3, which reaches the guest as UNDEF).
+  // CPTR_EL3.EZ stays 0, SVE trapped: Unicorn 2.1.1 sets no vector lengths for its MAX CPU
+  // (sve_vq_map is empty), so with SVE enabled at the current EL its next system-register
+  // write asserts in sve_zcr_get_valid_len and aborts the process. SVE is hidden instead.
+  set_sysreg(3, 6, 1, 1, 0, 0x531 | kScrApk | kScrApi);
   // HCR_EL2: RW (EL1 is AArch64) | TWI | TWE (WFI/WFE trap as UDEF, decoded as exits) | IMO |
-  // FMO (interrupts belong to EL2: the guest sees the virtual ones, through VI). VM stays 0:
-  // stage 2 is ours, applied by the filler.
-  hcr_el2_ = (1ull << 31) | (1ull << 13) | (1ull << 14) | (1ull << 4) | (1ull << 3);
+  // FMO (interrupts belong to EL2: the guest sees the virtual ones, through VI) | APK | API
+  // (pointer authentication is the guest's). VM stays 0: stage 2 is ours, applied by the filler.
+  hcr_el2_ = (1ull << 31) | (1ull << 13) | (1ull << 14) | (1ull << 4) | (1ull << 3) | kHcrApk | kHcrApi;
   set_sysreg(3, 4, 1, 1, 0, hcr_el2_);
 
   uc_hook h;
@@ -248,6 +258,14 @@ bool gic_encoding(const uc_arm64_cp_reg& r) {
 bool timer_encoding(const uc_arm64_cp_reg& r) {
   return r.op0 == 3 && r.op1 == 3 && r.crn == 14 && (r.crm == 2 || r.crm == 3) && r.op2 <= 2;
 }
+// RNDR (S3_3_C2_C4_0) and RNDRRS (S3_3_C2_C4_1): Unicorn reads the host's entropy for them.
+bool random_encoding(const uc_arm64_cp_reg& r) {
+  return r.op0 == 3 && r.op1 == 3 && r.crn == 2 && r.crm == 4 && r.op2 <= 1;
+}
+// The AArch64 feature ID registers ID_AA64*_EL1: op0 3, op1 0, CRn 0, CRm 4..7.
+bool id_encoding(const uc_arm64_cp_reg& r) {
+  return r.op0 == 3 && r.op1 == 0 && r.crn == 0 && r.crm >= 4 && r.crm <= 7;
+}
 unsigned rt_of(int reg) {
   if (reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28) return static_cast<unsigned>(reg - UC_ARM64_REG_X0);
   if (reg == UC_ARM64_REG_X29) return 29;
@@ -269,6 +287,10 @@ uint32_t UnicornEngine::trapped(uc_engine* uc, int reg, const void* cp, bool rea
     case TrapResult::Emulated:
       if (read && a.rt != 31) uc_reg_write(uc, reg, &v);
       if (gic) set_pc(pc() + 4);
+      if (random_encoding(*r)) {  // a random number delivered: NZCV = 0b0000 (Arm ARM C5.2.14)
+        uint64_t nzcv = 0;
+        uc_reg_write(uc, UC_ARM64_REG_NZCV, &nzcv);
+      }
       return 1;
     case TrapResult::ToEl2:
       stop_ = SliceStop{};
@@ -285,7 +307,8 @@ uint32_t UnicornEngine::trapped(uc_engine* uc, int reg, const void* cp, bool rea
 uint32_t UnicornEngine::on_mrs(uc_engine* uc, int reg, const void* cp, void* self) {
   auto* e = static_cast<UnicornEngine*>(self);
   auto* r = static_cast<const uc_arm64_cp_reg*>(cp);
-  if (e->trap_ && (gic_encoding(*r) || timer_encoding(*r))) return e->trapped(uc, reg, cp, true);
+  if (e->trap_ && (gic_encoding(*r) || timer_encoding(*r) || random_encoding(*r) || id_encoding(*r)))
+    return e->trapped(uc, reg, cp, true);
   // CNTPCT_EL0 (3,3,14,0,1) and CNTVCT_EL0 (3,3,14,0,2): simulated time, not host time.
   if (e->counter_ && r->op0 == 3 && r->op1 == 3 && r->crn == 14 && r->crm == 0 &&
       (r->op2 == 1 || r->op2 == 2)) {

@@ -115,7 +115,9 @@ class UnicornEngine {
   // its translation regime is changes.
   void set_regime_observer(std::function<void()> f) { regime_ = std::move(f); }
   // System-register traps: MRS/MSR of the GIC CPU interface (ICC_* encodings, which Unicorn
-  // does not implement: ID_AA64PFR0_EL1.GIC = 0) and of the EL1 timers (CNTP_*/CNTV_*) go to
+  // does not implement: ID_AA64PFR0_EL1.GIC = 0), of the EL1 timers (CNTP_*/CNTV_*) and MRS of
+  // RNDR/RNDRRS (served deterministically; NZCV is set to success here) and of the feature ID
+  // registers ID_AA64*_EL1 (the guest's view, id_registers.h) go to
   // `trap`, which emulates them (Emulated: `value` is what an MRS reads), sends them to EL2
   // (ToEl2: the slice stops at the instruction, SliceStop::Kind::SysregTrap), or declines
   // (Declined: Unicorn's own behaviour, UNDEFINED for ICC_*).

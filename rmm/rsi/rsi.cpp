@@ -73,11 +73,13 @@ RsiOutcome rsi_handle(RsiCall& call) {
   if (const RsiRow* row = find_row(fid)) {
     o = row->handler(call);
     st = call.ctx.rsi_stats[fid];
-  } else if (psci::is_psci_fid(fid)) {
+  } else if (psci::is_psci_fid(fid) || fid == psci::kSmcccVersion) {  // SMCCC_VERSION: as TF-RMM, 1.2
     o = psci_handle(call);
     st = call.ctx.rsi_stats[0];
   } else {
-    call.ret(0, platform::abi::kSmcUnknown);  // SMCCC: not supported
+    // SMCCC: not supported. SMCCC_ARCH_FEATURES too, for every function, as TF-RMM answers
+    // realms (no SMCCC_ARCH_WORKAROUND_* or SOC_ID service in the RMM).
+    call.ret(0, platform::abi::kSmcUnknown);
     o = RsiOutcome::Resume;
   }
   if (st) st->count(o == RsiOutcome::ExitToHost ? 0 : call.rec.state.x[0], meter, call.req);

@@ -67,7 +67,7 @@ inline std::vector<uint8_t> read_file(const std::string& path) {
 
 struct CpuFixture : ::testing::Test {
   rmesim::testing::SocFixture f;
-  cpu::UnicornCpu cpu{f.profile, f.soc->stats()};
+  cpu::UnicornCpu cpu{f.profile, f.soc->stats(), f.soc->config().seed};
   TestStage2 s2;
   GuestState st;
 

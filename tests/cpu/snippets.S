@@ -242,3 +242,63 @@ s_gic_vectors:
     msr     S3_0_C12_C12_1, x20     // ICC_EOIR1_EL1
     mrs     x21, S3_0_C12_C11_3
     hvc     #21
+
+// Features the ID registers report, as EL1 code uses them (cpu_features_test.cpp).
+    .arch   armv8.5-a+sve+rng
+
+// The ID registers: ID_AA64PFR0_EL1 -> x2, ID_AA64ISAR0_EL1 -> x3, ID_AA64ISAR1_EL1 -> x4,
+// ID_AA64PFR1_EL1 -> x5; HVC #30.
+    .global s_id_regs
+s_id_regs:
+    mrs     x2, id_aa64pfr0_el1
+    mrs     x3, id_aa64isar0_el1
+    mrs     x4, id_aa64isar1_el1
+    mrs     x5, id_aa64pfr1_el1
+    hvc     #30
+
+// SVE: ZCR_EL1 = x1, read back into x2; the vector length in bytes (RDVL) -> x3; z2 = z0 + z1
+// (5 + 7 in every lane), its first lane -> x4; HVC #31. (With SVE hidden, the first
+// instruction is UNDEFINED.)
+    .global s_sve
+s_sve:
+    msr     S3_0_C1_C2_0, x1        // ZCR_EL1
+    isb
+    mrs     x2, S3_0_C1_C2_0
+    rdvl    x3, #1
+    mov     z0.d, #5
+    mov     z1.d, #7
+    add     z2.d, z0.d, z1.d
+    mov     x4, v2.d[0]
+    hvc     #31
+
+// Pointer authentication: APIAKey_EL1 = x1:x2 (LO:HI, read back into x8:x9); x3 = PACIA of the
+// pointer x5 with modifier x6; x4 = AUTIA of x3 with x6 (x5 again); x7 = AUTIA of x3 with
+// x6 + 1 (not x5: the wrong modifier); HVC #32.
+    .global s_pac
+s_pac:
+    msr     S3_0_C2_C1_0, x1        // APIAKEYLO_EL1
+    msr     S3_0_C2_C1_1, x2        // APIAKEYHI_EL1
+    isb
+    mrs     x8, S3_0_C2_C1_0
+    mrs     x9, S3_0_C2_C1_1
+    mov     x3, x5
+    pacia   x3, x6
+    mov     x4, x3
+    autia   x4, x6
+    add     x10, x6, #1
+    mov     x7, x3
+    autia   x7, x10
+    hvc     #32
+
+// RNDR -> x2 and RNDRRS -> x4 with NZCV set to 0b1111 before each; NZCV after RNDR -> x3 and
+// after RNDRRS -> x5; HVC #33.
+    .global s_rndr
+s_rndr:
+    mov     x9, #0xf0000000
+    msr     nzcv, x9
+    mrs     x2, rndr
+    mrs     x3, nzcv
+    msr     nzcv, x9
+    mrs     x4, rndrrs
+    mrs     x5, nzcv
+    hvc     #33

@@ -195,6 +195,24 @@ TEST_F(RecEnterTest, rsi_version_is_answered_in_the_rmm_and_an_irq_exits_to_the_
   EXPECT_EQ(exit_reason(), rmi::ExitReason::Irq);
 }
 
+TEST_F(RecEnterTest, smccc_version_is_1_2_and_smccc_arch_features_not_supported_as_tf_rmm_answers) {
+  uint64_t version = 0, features = 0, psci_features = 99;
+  cpu.smc({psci::kSmcccVersion});
+  cpu.then([&](GuestState& s) { version = s.x[0]; });
+  cpu.smc({psci::kSmcccArchFeatures, psci::kSmcccVersion});
+  cpu.then([&](GuestState& s) { features = s.x[0]; });
+  cpu.smc({psci::kFeatures, psci::kSmcccVersion});  // SMCCC 1.1 discovery (DEN0028 7.2)
+  cpu.then([&](GuestState& s) { psci_features = s.x[0]; });
+  GuestExit irq;
+  irq.kind = GuestExitKind::Irq;
+  cpu.exit(irq);
+  EXPECT_RMI_OK(enter(rec0));
+  EXPECT_EQ(version, psci::version(1, 2));
+  EXPECT_EQ(features, psci::ret(psci::kNotSupported));
+  EXPECT_EQ(psci_features, psci::ret(psci::kSuccess));
+  EXPECT_EQ(exit_reason(), rmi::ExitReason::Irq);
+}
+
 TEST_F(RecEnterTest, fiq_and_serror_exit_to_the_host_with_their_reasons) {
   GuestExit fiq;
   fiq.kind = GuestExitKind::Fiq;

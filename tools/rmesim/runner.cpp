@@ -310,7 +310,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   soc->trace().set_limit(opt.trace_limit);
   // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
   rmm::Rmm rmm(*soc);
-  cpu::UnicornCpu cpu(profile, soc->stats());
+  cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
   // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
   // be written is bad input (exit 2), not an error after the run.
   const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);

@@ -25,7 +25,8 @@ namespace cpu {
 
 class UnicornCpu final : public platform::GuestCpu {
  public:
-  UnicornCpu(const platform::TimingProfile& profile, platform::StatGroup& parent_stats);
+  // `seed`: the scenario's; the guests' random numbers (RNDR/RNDRRS) are drawn from it.
+  UnicornCpu(const platform::TimingProfile& profile, platform::StatGroup& parent_stats, uint64_t seed);
   ~UnicornCpu();
 
   platform::GuestExit run(platform::Pe& pe, platform::GuestState& state, platform::Stage2& s2,

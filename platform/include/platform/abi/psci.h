@@ -17,6 +17,7 @@ constexpr uint32_t kSystemOff = 0x84000008;
 constexpr uint32_t kSystemReset = 0x84000009;
 constexpr uint32_t kFeatures = 0x8400000A;         // (psci_func_id)
 constexpr uint32_t kSmcccVersion = 0x80000000;     // SMCCC_VERSION -> (major << 16) | minor
+constexpr uint32_t kSmcccArchFeatures = 0x80000001;  // SMCCC_ARCH_FEATURES (function id)
 
 constexpr uint64_t version(uint64_t major, uint64_t minor) { return (major << 16) | minor; }
 constexpr uint64_t kPsciVersion = version(1, 1);   // what the RMM reports to realms

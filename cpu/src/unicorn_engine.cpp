@@ -282,11 +282,17 @@ uint32_t UnicornEngine::trapped(uc_engine* uc, int reg, const void* cp, bool rea
   const bool gic = gic_encoding(*r);
   const SysregAccess a{r->op0, r->op1, r->crn, r->crm, r->op2, rt_of(reg), read};
   uint64_t v = read ? 0 : r->val;
+  // An access to a register Unicorn does not implement (ICC_*) ends its block, and the PC the
+  // hook sees is the block's start, not the access: the access is the block's last instruction.
+  uint64_t access_pc = pc();
+  uc_tb tb{};
+  if (gic && last_block_ != kNoBlock && uc_ctl_request_cache(uc, last_block_, &tb) == UC_ERR_OK && tb.size >= 4)
+    access_pc = last_block_ + tb.size - 4;
   switch (trap_(a, v)) {
     case TrapResult::Declined: return 0;
     case TrapResult::Emulated:
       if (read && a.rt != 31) uc_reg_write(uc, reg, &v);
-      if (gic) set_pc(pc() + 4);
+      if (gic) set_pc(access_pc + 4);
       if (random_encoding(*r)) {  // a random number delivered: NZCV = 0b0000 (Arm ARM C5.2.14)
         uint64_t nzcv = 0;
         uc_reg_write(uc, UC_ARM64_REG_NZCV, &nzcv);
@@ -298,6 +304,7 @@ uint32_t UnicornEngine::trapped(uc_engine* uc, int reg, const void* cp, bool rea
       stop_.sysreg = {a.op0, a.op1, a.crn, a.crm, a.op2, a.rt, a.read};
       stop_.sysreg_value = read ? 0 : r->val;
       stopped_by_hook_ = true;
+      set_pc(access_pc);
       uc_emu_stop(uc);
       return 1;  // the PC stays at the access (the block ends there: ICC_* only)
   }

@@ -84,6 +84,23 @@ TEST_F(GicTimerTest, sgi_generation_traps_to_el2_with_the_register_and_rt_in_the
   EXPECT_EQ(e.imm, 22);
 }
 
+TEST_F(GicTimerTest, sgi_generation_in_the_middle_of_a_block_stops_at_the_msr_and_runs_what_follows_once) {
+  start_at(snippets::s_sgi_mid_block);
+  st.x[1] = (uint64_t{3} << 24) | 0x2;
+  GuestExit e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::SysregTrap);
+  EXPECT_EQ(st.pc, snippets::s_sgi_mid_block + 4);  // at the MSR
+  EXPECT_EQ(st.x[5], 1u);
+  EXPECT_EQ(st.x[6], 0u) << "the instruction after the MSR ran before the exit";
+  st.pc += 4;
+  e = run();
+  ASSERT_EQ(e.kind, GuestExitKind::Hvc);
+  EXPECT_EQ(e.imm, 23);
+  EXPECT_EQ(st.x[5], 1u);
+  EXPECT_EQ(st.x[6], 1u);
+  EXPECT_EQ(st.x[7], 1u);
+}
+
 TEST_F(GicTimerTest, the_virtual_timer_fires_ppi_27_in_simulated_time_and_the_pe_exits_to_el2) {
   host_enables_ppi(mm::kPpiVirtTimer);
   start_at(snippets::s_vtimer);

@@ -233,6 +233,15 @@ s_sgi:
     msr     S3_0_C12_C11_5, x1
     hvc     #22
 
+// The same in the middle of a block: the instructions around it run exactly once.
+    .global s_sgi_mid_block
+s_sgi_mid_block:
+    add     x5, x5, #1
+    msr     S3_0_C12_C11_5, x1
+    add     x6, x6, #1
+    add     x7, x7, #1
+    hvc     #23
+
     .balign 2048
     .global s_gic_vectors
 s_gic_vectors:

@@ -1,19 +1,8 @@
-#include "sim/json.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "sim/stats.h"
-
-TEST(JsonWriter, writes_nested_values_in_order_with_escapes) {
-  std::ostringstream os;
-  platform::JsonWriter w(os, false);
-  w.begin_object().field("a", uint64_t{1}).field("s", "q\"\n").key("l").begin_array();
-  w.value(1.5).value(true).null().end_array().end_object();
-  EXPECT_EQ(os.str(), R"({"a":1,"s":"q\"\n","l":[1.500,true,null]})");
-}
-
 #include "sim/stats_json.h"
 #include "sim/stats_text.h"
 

@@ -14,6 +14,7 @@ constexpr Field kPfr0El1{4, 0, 4};   // .EL1
 constexpr Field kPfr0Gic{4, 0, 24};  // .GIC: 1 = GICv3 system registers
 constexpr Field kPfr0Sve{4, 0, 32};  // .SVE
 constexpr Field kPfr1Bt{4, 1, 0};    // ID_AA64PFR1_EL1.BT
+constexpr Field kMmfr1Pan{7, 1, 20}; // ID_AA64MMFR1_EL1.PAN
 }  // namespace id_field
 
 // `value` is what Unicorn holds for ID_AA64*_EL1 (S3_0_C0_<crm>_<op2>).
@@ -32,6 +33,12 @@ constexpr uint64_t guest_id_register(unsigned crm, unsigned op2, uint64_t value)
   // BTI: a TLB entry the filler returns carries no guarded-page attribute, so BTI would never
   // be enforced.
   set(id_field::kPfr1Bt, 0);
+  // PAN: the TLB filler cannot tell an unprivileged load/store at EL1 (LDTR/STTR, which check
+  // EL0's permissions and ignore PSTATE.PAN) from an ordinary one: Unicorn's TLB-fill hook
+  // carries no MMU index. With PAN set, every uaccess of a kernel that uses LDTR/STTR (Linux
+  // since 5.11) would take a permission fault; without PAN, EL1's permissions cover EL0's
+  // data accesses, so LDTR/STTR work as they do on a PE without PAN.
+  set(id_field::kMmfr1Pan, 0);
   return value;
 }
 

@@ -39,6 +39,7 @@ TEST_F(FeatureTest, the_id_registers_report_what_works_and_hide_what_cannot) {
   EXPECT_EQ(field(st.x[2], 0), 1u) << "ID_AA64PFR0_EL1.EL0: AArch64 only";
   EXPECT_EQ(field(st.x[2], 4), 1u) << "ID_AA64PFR0_EL1.EL1: AArch64 only";
   EXPECT_EQ(field(st.x[5], 0), 0u) << "ID_AA64PFR1_EL1.BT: never enforced, hidden";
+  EXPECT_EQ(field(st.x[6], 20), 0u) << "ID_AA64MMFR1_EL1.PAN: LDTR/STTR cannot be told apart, hidden";
   EXPECT_EQ(field(st.x[2], 16), 1u) << "FP (with half precision) as Unicorn reports it";
 }
 

@@ -256,13 +256,14 @@ s_gic_vectors:
     .arch   armv8.5-a+sve+rng
 
 // The ID registers: ID_AA64PFR0_EL1 -> x2, ID_AA64ISAR0_EL1 -> x3, ID_AA64ISAR1_EL1 -> x4,
-// ID_AA64PFR1_EL1 -> x5; HVC #30.
+// ID_AA64PFR1_EL1 -> x5, ID_AA64MMFR1_EL1 -> x6; HVC #30.
     .global s_id_regs
 s_id_regs:
     mrs     x2, id_aa64pfr0_el1
     mrs     x3, id_aa64isar0_el1
     mrs     x4, id_aa64isar1_el1
     mrs     x5, id_aa64pfr1_el1
+    mrs     x6, id_aa64mmfr1_el1
     hvc     #30
 
 // SVE: ZCR_EL1 = x1, read back into x2; the vector length in bytes (RDVL) -> x3; z2 = z0 + z1

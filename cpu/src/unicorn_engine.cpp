@@ -1,6 +1,8 @@
 // UnicornEngine: see unicorn_engine.h.
 #include "unicorn_engine.h"
 
+#include "engine_clock.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -32,6 +34,7 @@ constexpr uint64_t kHcrApk = 1ull << 40, kHcrApi = 1ull << 41;
 }  // namespace
 
 UnicornEngine::UnicornEngine() {
+  engine_clock::install();  // Unicorn's TLB sizing must not follow the wall clock (engine_clock.h)
   // The design needs 2.1's TLB-fill hook: refuse an older library found at run time.
   if (uc_version(nullptr, nullptr) < UC_MAKE_VERSION(2, 1) + (1u << 8))
     throw std::runtime_error("unicorn: the library loaded is older than 2.1.1 (see README, Quick start)");

@@ -1,8 +1,11 @@
 // The Unicorn core against a test Stage2: execution with the guest's own MMU, exceptions,
 // exits with their syndromes, MMIO decode, the GPC on fills, invalidation, determinism.
+#include <sys/time.h>
+
 #include <cstring>
 
 #include "cpu_fixture.h"
+#include "engine_clock.h"
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 #include "snippets.h"
@@ -74,6 +77,23 @@ TEST_F(RemapFixture, a_guest_that_changes_its_page_tables_and_issues_tlbi_sees_t
   st.x[4] = kTablesIpa + 8 * 8;  // the descriptor, through the identity map of GiB 2
   expect_old_then_new(snippets::s_tlbi, 6);
   EXPECT_GE(cpu.stats().guest_tlbis.value, 1u);
+}
+
+TEST_F(RemapFixture, unicorns_tlb_flushes_read_a_clock_counted_in_reads_and_every_other_caller_the_real_one) {
+  // Unicorn's TLB sizing must not follow the host's speed (engine_clock.h).
+  const uint64_t before = cpu::engine_clock::engine_reads();
+  st.x[3] = block(3);
+  st.x[4] = kTablesIpa + 8 * 8;
+  expect_old_then_new(snippets::s_tlbi, 6);
+  EXPECT_GT(cpu::engine_clock::engine_reads(), before) << "the guest's TLBI flushed Unicorn's TLB without reading the clock";
+  timeval tv{};
+  ASSERT_EQ(gettimeofday(&tv, nullptr), 0);
+  EXPECT_GT(tv.tv_sec, 1'600'000'000) << "a caller outside Unicorn gets libc's clock";
+  EXPECT_TRUE(cpu::engine_clock::is_engine_object("/usr/lib/x86_64-linux-gnu/libunicorn.so.2"));
+  EXPECT_TRUE(cpu::engine_clock::is_engine_object("libunicorn.so"));
+  EXPECT_FALSE(cpu::engine_clock::is_engine_object("/usr/lib/x86_64-linux-gnu/libcrypto.so.3"));
+  EXPECT_FALSE(cpu::engine_clock::is_engine_object("/work/build/rmesim"));
+  EXPECT_FALSE(cpu::engine_clock::is_engine_object(nullptr));
 }
 
 TEST_F(RemapFixture, a_tlbi_by_va_of_the_remapped_address_makes_the_new_mapping_seen) {

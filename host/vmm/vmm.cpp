@@ -135,6 +135,8 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   if (!vm) return "KVM_CREATE_VM failed (IPA size " + std::to_string(ipa) + ")";
   vs->vm = vm;
   vs->counters = std::make_unique<VmmStats>(vm->stats());
+  vs->milestones = std::make_unique<BootMilestones>(img.arm64_image ? BootMilestones::linux_markers()
+                                                                    : std::vector<std::pair<std::string, std::string>>{});
   if (spec.realm) {
     RealmConfig c = spec.realm_config;
     c.ipa_bits = ipa;
@@ -271,8 +273,10 @@ void Vmm::stop_vm(VmState& vs, StopReason r, const std::string& detail) {
 }
 
 void Vmm::console_char(VmState& vs, char c) {
+  if (c == '\r') return;  // a tty's ONLCR sends one before every newline: the console is kept as lines
   vs.console += c;
   if (c == '\n') {
+    vs.milestones->line(vs.line, vs.uart_access_time);
     vs.line.clear();
     changed_.notify(sc_core::SC_ZERO_TIME);
   } else {
@@ -280,7 +284,7 @@ void Vmm::console_char(VmState& vs, char c) {
   }
 }
 
-void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
+void Vmm::emulate_mmio(VmState& vs, KvmRun& run, const sc_core::sc_time& now) {
   ++vs.counters->mmio_exits;
   const uint64_t a = run.mmio.phys_addr;
   if (vs.spec.uart && a >= map::kUart0Base && a < map::kUart0Base + map::kUart0Size) {
@@ -293,6 +297,7 @@ void Vmm::emulate_mmio(VmState& vs, KvmRun& run) {
     gp.set_data_length(run.mmio.len);
     gp.set_streaming_width(run.mmio.len);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    vs.uart_access_time = now;
     vs.uart.b_transport(gp, delay);
     if (!gp.is_response_ok()) {
       data = 0;  // kvmtool's policy for what no device answers: reads as zero, writes ignored
@@ -355,6 +360,8 @@ void Vmm::psci(VmState& vs, Vcpu& vcpu, KvmRun& run) {
 void Vmm::vcpu_thread(VmState& vs, unsigned index) {
   Vcpu& vcpu = *vs.vm->vcpu(index);
   KvmRun& run = vs.runs[index];
+  const platform::Requester& pe = kvm_.soc().pe(vs.first_pe + index).requester();
+  if (index == 0) vs.milestones->entry(pe.now());
   for (;;) {
     const int rc = vcpu.run(run);
     if (rc < 0) {
@@ -364,7 +371,7 @@ void Vmm::vcpu_thread(VmState& vs, unsigned index) {
     }
     bool done = false;
     switch (run.exit_reason) {
-      case ExitReason::Mmio: emulate_mmio(vs, run); break;
+      case ExitReason::Mmio: emulate_mmio(vs, run, pe.now()); break;
       case ExitReason::Hypercall: host_call(vs, run); break;
       case ExitReason::Psci: psci(vs, vcpu, run); break;
       case ExitReason::MemoryFault:
@@ -376,6 +383,7 @@ void Vmm::vcpu_thread(VmState& vs, unsigned index) {
         break;
       case ExitReason::SystemEvent:
         if (!vs.spec.realm) vs.result = run.system_event.data;  // KVM_GET_ONE_REG of X1..X3
+        if (run.system_event.type == kSystemEventShutdown) vs.milestones->poweroff(pe.now());
         stop_vm(vs, run.system_event.type == kSystemEventShutdown ? StopReason::SystemOff : StopReason::SystemReset,
                 "vCPU " + std::to_string(index) + " called PSCI SYSTEM_" +
                     (run.system_event.type == kSystemEventShutdown ? "OFF" : "RESET"));

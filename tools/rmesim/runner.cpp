@@ -76,7 +76,7 @@ uint64_t pe_total(platform::Soc& soc, const std::string& path) {
 }
 
 // What the VMM and KVM know of each VM: its configuration, how it ended, its console, events.
-Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms) {
+Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms, const RunOptions& opt) {
   Json out = Json::object();
   for (const auto& st : vmm.states()) {
     if (st->spec.realm != realms) continue;
@@ -102,6 +102,15 @@ Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms) {
       j["measured"] = st->spec.measured;
     }
     j["stats"] = vm.stats().path();  // its counters: stats.<that path>
+    // Boot milestones: simulated time (null: not reached), wall seconds only on request.
+    Json milestones = Json::object();
+    for (const auto& m : st->milestones->milestones()) {
+      Json mj{{"time_ns", m.at ? Json(ns(*m.at)) : Json(nullptr)}};
+      if (!m.marker.empty()) mj["console"] = m.marker;
+      if (opt.stats.host_seconds && m.at) mj["host_seconds"] = m.host_seconds;
+      milestones[m.name] = std::move(mj);
+    }
+    j["milestones"] = std::move(milestones);
     j["console"] = st->console;
     j["events"] = st->events;
     out[st->spec.name] = std::move(j);
@@ -156,8 +165,8 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
                          {"start_ns", ns(st.start)}, {"duration_ns", ns(st.end - st.start)}});
   j["steps"] = std::move(steps);
   j["faults"] = faults_json(kvm);
-  j["realms"] = vms_json(ctx, vmm, true);
-  j["vms"] = vms_json(ctx, vmm, false);
+  j["realms"] = vms_json(ctx, vmm, true, opt);
+  j["vms"] = vms_json(ctx, vmm, false, opt);
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
                    {"populate_chunk_pages", kvm.options().populate_chunk_pages}};
   const auto census = rmm.granule_census();
@@ -239,6 +248,14 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
           print_breakdown(out, *b, "        ");
         }
       }
+      out << "    boot milestones (simulated; wall seconds since the VM was created):";
+      for (const auto& m : st->milestones->milestones())
+        if (m.at)
+          out << " " << m.name << " " << platform::format_time(*m.at) << " (" << std::fixed << std::setprecision(2)
+              << m.host_seconds << " s)";
+        else
+          out << " " << m.name << " -";
+      out << "\n";
       std::istringstream lines(st->console);
       for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";
       for (const auto& e : st->events) out << "    * " << e << "\n";

@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "host/boot_milestones.h"
 #include "host/guest_image.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
@@ -102,6 +103,8 @@ class Vmm {
     GuestImage image;                         // what was loaded (its bytes released after the load)
     platform::Pl011 uart;                     // the VM's console, emulated here as kvmtool does
     std::string console, line;                // everything the UART sent; the line in progress
+    sc_core::sc_time uart_access_time;        // when the UART access being emulated happened
+    std::unique_ptr<BootMilestones> milestones;  // from the first vCPU entry to SYSTEM_OFF
     std::vector<std::string> events;          // host calls, PSCI, RIPAS decisions, faults
     std::vector<KvmRun> runs;                 // one kvm_run per vCPU
     unsigned threads = 0;                     // vCPU threads inside the current run
@@ -130,7 +133,7 @@ class Vmm {
   std::string build(const VmSpec& spec, std::unique_ptr<VmState>& vs);
   void release(VmState& vs);
   void vcpu_thread(VmState& vs, unsigned index);
-  void emulate_mmio(VmState& vs, KvmRun& run);
+  void emulate_mmio(VmState& vs, KvmRun& run, const sc_core::sc_time& now);
   void console_char(VmState& vs, char c);
   void host_call(VmState& vs, KvmRun& run);
   void psci(VmState& vs, Vcpu& vcpu, KvmRun& run);

@@ -14,16 +14,22 @@
 // because the simulation runs one PE at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace cpu::engine_clock {
 
 constexpr uint64_t kMicrosecondsPerRead = 1000;
 
-// Links engine_clock.cpp into every program that runs a Unicorn engine (the engine calls it).
+// Finds the Unicorn library's code in the process, once; called by every engine (which also
+// links engine_clock.cpp into every program that runs one).
 void install();
-// Whether `object` (a shared object's path, from dladdr) is the Unicorn library.
+// Whether `object` (a loaded object's path) is the Unicorn library.
 bool is_engine_object(const char* object);
+// Whether `pc` is in the Unicorn library's code (false before install()).
+bool in_engine(uintptr_t pc);
+// The time, in microseconds, of Unicorn's next clock read (and counts it).
+uint64_t next_read_us();
 // How many times Unicorn read the clock, over the process.
 uint64_t engine_reads();
 

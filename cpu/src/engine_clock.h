@@ -7,7 +7,8 @@
 // diverged after about a second of simulated time). engine_clock.cpp defines gettimeofday
 // for the process (it takes precedence over libc's, as any definition in the executable does)
 // and gives a caller inside the Unicorn library a clock that advances kMicrosecondsPerRead at
-// each of its reads: a 100 ms window is then 100 TLB flushes, and the TLB sizes follow the
+// each of its reads (at engine creation and at each TLB flush): a 100 ms window is then about
+// 100 flushes, and the TLB sizes follow the
 // guest's accesses and flushes alone. (A frozen clock would never shrink a TLB: every flush
 // would clear the largest one, which made a Linux boot 3.5 times slower.) Every other caller
 // gets libc's clock. The reads of several engines interleave in one deterministic order,

@@ -1,5 +1,5 @@
-// The wall clock as Unicorn sees it: counted in its own reads. QEMU's TCG, which Unicorn is, reads the wall
-// clock (gettimeofday) at every TLB flush to decide whether to shrink its software TLB: a TLB
+// The wall clock as Unicorn sees it: counted in its own reads. QEMU's TCG, which Unicorn is,
+// reads the wall clock (gettimeofday) at every TLB flush to decide whether to shrink its software TLB: a TLB
 // that was little used during the last 100 ms of wall time is halved. Which guest accesses
 // then miss, and so which translations the filler makes and times (a fill costs simulated
 // time, translation_fill.cpp), would depend on how fast the host ran: the same scenario would
@@ -8,10 +8,9 @@
 // for the process (it takes precedence over libc's, as any definition in the executable does)
 // and gives a caller inside the Unicorn library a clock that advances kMicrosecondsPerRead at
 // each of its reads (at engine creation and at each TLB flush): a 100 ms window is then about
-// 100 flushes, and the TLB sizes follow the
-// guest's accesses and flushes alone. (A frozen clock would never shrink a TLB: every flush
-// would clear the largest one, which made a Linux boot 3.5 times slower.) Every other caller
-// gets libc's clock. The reads of several engines interleave in one deterministic order,
+// 100 flushes, and the TLB sizes follow the guest's accesses and flushes alone. (A frozen
+// clock would never shrink a TLB, and every flush would clear the largest one.) Every other
+// caller gets libc's clock. The reads of several engines interleave in one deterministic order,
 // because the simulation runs one PE at a time.
 #pragma once
 

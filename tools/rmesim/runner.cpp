@@ -159,7 +159,8 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
   j["realms"] = vms_json(ctx, vmm, true);
   j["vms"] = vms_json(ctx, vmm, false);
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
-                   {"populate_chunk_pages", kvm.options().populate_chunk_pages}};
+                   {"populate_chunk_pages", kvm.options().populate_chunk_pages},
+                   {"populate_block_bytes", kvm.options().populate_block}};
   const auto census = rmm.granule_census();
   Json by_state = Json::object();
   for (size_t i = 0; i < census.size(); ++i) by_state[rmm::to_string(static_cast<rmm::GranuleState>(i))] = census[i];

@@ -18,6 +18,11 @@ check "lines: x axis labelled with the key and its unit, y with the time unit" \
 check "lines: one line per series value" 'grep -q "realms.r0.populate=measured" "$work/lines.svg" && grep -q "realms.r0.populate=unmeasured" "$work/lines.svg"'
 check "lines: the failed point is left out and named" 'grep -q "point 4 left out (exit 2" "$work/l.err"'
 
+"$plot" lines "$fixture" --x realms.r0.memory --y phases.create.duration_ns --series realms.r0.populate \
+  --ylabel "create phase" --logy --out "$work/logy" > /dev/null 2>&1; rc=$?
+check "lines --logy: a log y axis (other tick labels), same axis labels" \
+  '[ $rc = 0 ] && ! cmp -s "$work/lines.svg" "$work/logy.svg" && grep -q "create phase (ms)" "$work/logy.svg" && grep -q "10\^" "$work/logy.svg"'
+
 "$plot" costs "$fixture" --breakdown phases.create.time --out "$work/costs" > /dev/null 2>&1; rc=$?
 check "costs: PNG and SVG written" '[ $rc = 0 ] && is_png "$work/costs.png" && grep -q "<svg" "$work/costs.svg"'
 check "costs: a legend entry per cost category, the y axis in a time unit" \

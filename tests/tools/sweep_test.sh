@@ -63,6 +63,10 @@ check "--resume runs a point again when its grid values changed" 'grep -q "p0001
 "$bin" sweep "$scen/boot-delegate.yaml" --grid 'realms.r0.args=[4,4096],[8,65536]' --out "$work/l" > /dev/null 2>&1
 check "a grid value in brackets keeps its commas" 'csv "$work/l/sweep.csv" "[r[\"realms.r0.args\"] for r in rows] == [\"[4,4096]\", \"[8,65536]\"]"'
 
+"$bin" sweep "$scen/boot-delegate.yaml" --grid platform.gpt.pgs=5KiB,4KiB --grid platform.cores=1,2 --out "$work/f" --resume > "$work/fr.txt" 2> "$work/fr.err"; rc=$?
+check "--resume of a finished sweep runs nothing and still counts its failed points" \
+  '[ $rc = 1 ] && grep -q "4 points, 2 failed" "$work/fr.txt" && grep -q "4 of 4 points already done" "$work/fr.err" && ! grep -q "^sweep: point" "$work/fr.err"'
+
 # Bad input: exit 2, nothing run.
 for bad in "--grid platform.cores" "--grid =1,2" "--grid platform.cores=1,,2" "--grid platform.cores=1,1" \
            "--grid platform.cores=1 --grid platform.cores=2" "--grid platform.cores=1 -j 0" "--grid a=[1,2" \

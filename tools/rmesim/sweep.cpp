@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -189,25 +190,29 @@ PointRecord run_point(const Sweep& s, size_t i) {
   return finish(s, i, status, std::chrono::duration<double>(Clock::now() - start).count());
 }
 
-bool point_done(const Sweep& s, size_t i) {
+std::optional<int> recorded_exit(const Sweep& s, size_t i) {
   std::ifstream in(record_path(s, i));
-  if (!in) return false;
+  if (!in) return std::nullopt;
   try {
     const Json j = Json::parse(in);
     // A point that ran (ok or a failed expectation) left its stats.json; exit 2 and 3 did not.
     const int rc = j.at("exit_status").get<int>();
-    return j.at("values") == values_json(s.points[i]) && (rc > 1 || fs::exists(s.point_dir(i) / "stats.json"));
+    if (j.at("values") == values_json(s.points[i]) && (rc > 1 || fs::exists(s.point_dir(i) / "stats.json"))) return rc;
   } catch (const std::exception&) {
-    return false;  // a record we cannot read is run again
   }
+  return std::nullopt;  // no record of these values, or one we cannot read: run it again
 }
 
 size_t run_all(const Sweep& s, unsigned jobs, bool resume, bool tty, std::ostream& progress) {
   std::vector<size_t> todo;
-  for (size_t i = 0; i < s.points.size(); ++i)
-    if (!(resume && point_done(s, i))) todo.push_back(i);
+  size_t failed = 0;
+  for (size_t i = 0; i < s.points.size(); ++i) {
+    const auto rc = resume ? recorded_exit(s, i) : std::nullopt;
+    if (!rc) todo.push_back(i);
+    else if (*rc) ++failed;
+  }
   const size_t total = s.points.size();
-  size_t done = total - todo.size(), failed = 0, ran = 0;
+  size_t done = total - todo.size(), ran = 0;
   double ran_seconds = 0;
   if (!tty && done) progress << "sweep: " << done << " of " << total << " points already done (--resume)\n";
   std::map<pid_t, std::pair<size_t, Clock::time_point>> running;

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -54,12 +55,13 @@ struct PointRecord {
 // Runs point i now, in a child process, and writes its point.json.
 PointRecord run_point(const Sweep& s, size_t i);
 
-// True when point i has a record of exactly these grid values (--resume skips it).
-bool point_done(const Sweep& s, size_t i);
+// The exit status point i's record gives, when it has one of exactly these grid values
+// (--resume skips it); nullopt when it must run.
+std::optional<int> recorded_exit(const Sweep& s, size_t i);
 
 // Runs every point (skipping done ones when `resume`), `jobs` at a time, and reports progress
 // on `progress`: a bar with an ETA when `tty`, one line per finished point otherwise. Returns
-// how many points failed.
+// how many points failed, the recorded ones included.
 size_t run_all(const Sweep& s, unsigned jobs, bool resume, bool tty, std::ostream& progress);
 
 // sweep.csv from the points' records: one row per point, columns point, the grid keys,

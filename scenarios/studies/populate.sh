@@ -57,3 +57,9 @@ sweep --set realms.r0.populate_size=256MiB --grid host.populate_block=4KiB,2MiB 
   --title "4 KiB pages against 2 MiB blocks: populate" --out "$fig/block-populate"
 "$plot" costs "$out/block/sweep.csv" --breakdown stats.host.r0.phases.teardown --ylabel "teardown phase" \
   --title "4 KiB pages against 2 MiB blocks: teardown" --out "$fig/block-teardown"
+
+# The same populate (256 MiB, measured) on the three shipped profiles: default, a server-class
+# and a phone-class SoC (platform/profiles/).
+sweep --set realms.r0.populate_size=256MiB --grid platform.profile=default,neoverse-v2,cortex-a720 --out "$out/profile"
+"$plot" costs "$out/profile/sweep.csv" --breakdown stats.host.r0.phases.populate --ylabel "populate phase" \
+  --title "256 MiB populated, per profile" --out "$fig/profiles"

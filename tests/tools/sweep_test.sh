@@ -16,6 +16,9 @@ sys.exit(0 if eval(sys.argv[2]) else 1)
 PY
 }
 
+"$bin" --help > "$work/help.txt"
+check "--help describes sweep and its options" 'grep -q "rmesim sweep SCENARIO.yaml --grid" "$work/help.txt" && grep -q -- "--emit-snakemake" "$work/help.txt" && grep -q -- "--resume" "$work/help.txt"'
+
 "$bin" sweep "$scen/boot-delegate.yaml" --grid platform.gpt.pgs=4KiB,64KiB --out "$work/a" > "$work/a.txt" 2> "$work/a.err"; rc=$?
 check "a 2-point sweep exits 0 and writes sweep.csv" '[ $rc = 0 ] && [ -s "$work/a/sweep.csv" ] && grep -q "2 points, 0 failed" "$work/a.txt"'
 check "sweep.csv starts with point, the grid key, exit status, message, wall seconds" \

@@ -9,9 +9,10 @@ BUILD_TYPE ?= RelWithDebInfo
 PACKAGES := cmake g++ make pkg-config libsystemc-dev libcapstone-dev \
             libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev \
             libyaml-cpp-dev libssl-dev libcbor-dev nlohmann-json3-dev libfdt-dev \
-            device-tree-compiler cpio gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3
+            device-tree-compiler cpio gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 \
+            snakemake python3-matplotlib
 
-.PHONY: all deps configure build run test bench clean help
+.PHONY: all deps configure build run test bench plots clean help
 
 all: build
 
@@ -19,6 +20,7 @@ help:
 	@echo "make run    install missing packages, build, run $(SCENARIO)"
 	@echo "make test   install missing packages, build, run every test (ctest)"
 	@echo "make bench  build and run the speed benchmarks"
+	@echo "make plots  run every study in scenarios/studies/ and redraw its figures in docs/studies/ (minutes)"
 	@echo "make build  configure and build into $(BUILD)/"
 
 deps:
@@ -56,6 +58,11 @@ test: build
 
 bench: build
 	tools/run-benchmarks $(BUILD)
+
+# The studies: each scenarios/studies/<study>.sh sweeps a scenario and draws its figures into
+# docs/studies/<study>/ (the CSVs stay in $(BUILD)/studies/).
+plots: build
+	@for s in scenarios/studies/*.sh; do echo "== $$s"; RMESIM=$(BUILD)/rmesim OUT=$(BUILD)/studies JOBS=$(JOBS) $$s || exit 1; done
 
 clean:
 	rm -rf $(BUILD) out

@@ -23,6 +23,7 @@ namespace host {
 
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
+constexpr uint64_t kBlock = 2 * 1024 * 1024;  // a level-2 block of a 4 KiB-granule stage 2
 
 // Measures the simulated time on the current PE of one lifecycle phase, by cost.
 struct PhaseTimer {
@@ -315,9 +316,12 @@ int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
 
 // One private page: a fresh page, delegated, then RMI_DATA_CREATE (from `src`, measured or
 // not) or RMI_DATA_CREATE_UNKNOWN (`src` = 0), creating RTTs on RMI_ERROR_RTT.
-int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags) {
-  if (data_.count(ipa)) return -EEXIST;
-  auto page = alloc_page();
+int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, uint64_t given) {
+  if (data_.count(ipa)) {
+    if (given) kvm_.pages().free(given);
+    return -EEXIST;
+  }
+  auto page = given ? std::optional<uint64_t>(given) : alloc_page();
   if (!page) return -ENOMEM;
   if (!delegate_page(*page)) {
     kvm_.pages().free(*page);
@@ -335,6 +339,30 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags) {
   }
   undelegate_and_free(*page);
   return -ENXIO;
+}
+
+// One 2 MiB block of a populate, as Linux's realm_map_protected() maps a huge page over RMM 1.0:
+// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd at level 3, then
+// RMI_RTT_FOLD makes the level-3 RTT one level-2 block entry, and the RTT the RMM gives back is
+// undelegated and freed. The content is measured page by page, as without the block, so the
+// RIM does not change. A fold the RMM refuses leaves the pages mapped one by one.
+int Vm::populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped) {
+  constexpr uint64_t kBlockPages = kBlock / kPage;
+  mapped = 0;
+  auto run = alloc_page(kBlockPages, kBlock);
+  if (!run) return -ENOMEM;
+  for (; mapped < kBlockPages; ++mapped)
+    if (int rc = map_private(ipa + mapped * kPage, true, src + mapped * kPage, flags, *run + mapped * kPage)) {
+      if (mapped + 1 < kBlockPages) kvm_.pages().free(*run + (mapped + 1) * kPage, kBlockPages - mapped - 1);
+      return rc;
+    }
+  const RmiResult r = kvm_.rmi().rtt_fold(rd_, ipa, 3);
+  const auto rtt = rtts_.find({3, ipa});
+  if (!warn(r, "RMI_RTT_FOLD", ipa) && rtt != rtts_.end() && rtt->second == r.x[1]) {
+    undelegate_and_free(rtt->second);
+    rtts_.erase(rtt);
+  }
+  return 0;
 }
 
 // One shared page: the VMM's memory behind the IPA, mapped with RMI_RTT_MAP_UNPROTECTED.
@@ -377,7 +405,9 @@ int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
 }
 
 int Vm::rmi_populate(RmiPopulate& a) {
-  Ioctl io(kvm_, "KVM_ARM_RMI_POPULATE", name_);
+  // The call's entry is charged inside the populate phase, after the first call's realm
+  // creation (the create phase): one entry per call is what the chunk size changes.
+  Ioctl io(kvm_, "KVM_ARM_RMI_POPULATE", name_, Ioctl::kDeferEntry);
   if (!realm_) return -EINVAL;
   if (a.reserved || (a.flags & ~kRmiPopulateMeasure)) return -EINVAL;
   if ((a.base | a.size | a.source_uaddr) & (kPage - 1)) return -EINVAL;
@@ -387,14 +417,27 @@ int Vm::rmi_populate(RmiPopulate& a) {
   if (state_ != RealmState::None && state_ != RealmState::New) return -EBUSY;  // only before the first run
   if (int rc = ensure_created()) return rc;
   PhaseTimer timer(phases_.populate, kvm_.soc());
+  io.enter();
   const uint64_t n = std::min(a.size / kPage, kvm_.options().populate_chunk_pages);
   uint64_t done = 0;
   int rc = 0;
-  for (; done < n; ++done) {
+  const uint64_t flags = (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent;
+  const bool blocks = kvm_.options().populate_block == kBlock;
+  while (done < n) {
     const uint64_t ipa = a.base + done * kPage;
-    rc = map_private(ipa, true, a.source_uaddr + done * kPage,
-                     (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent);
+    if (blocks && (ipa & (kBlock - 1)) == 0 && n - done >= kBlock / kPage) {
+      uint64_t mapped = 0;
+      rc = populate_block(ipa, a.source_uaddr + done * kPage, flags, mapped);
+      done += mapped;
+      if (rc != -ENOMEM) {
+        if (rc) break;
+        continue;
+      }
+      rc = 0;  // no free 2 MiB run: this block goes page by page
+    }
+    rc = map_private(ipa, true, a.source_uaddr + done * kPage, flags);
     if (rc) break;
+    ++done;
   }
   counters_.populated_pages += done;
   a.base += done * kPage;
@@ -442,7 +485,11 @@ int Vm::activate(Vcpu& first) {
 // have been destroyed behind KVM's back) and leaks the page only if it is still in use.
 void Vm::unmap_private_range(uint64_t base, uint64_t top) {
   for (auto it = data_.lower_bound(base); it != data_.end() && it->first < top;) {
-    warn(kvm_.rmi().data_destroy(rd_, it->first), "RMI_DATA_DESTROY", it->first);
+    RmiResult r = kvm_.rmi().data_destroy(rd_, it->first);
+    // A folded block (populate_block): RMI_RTT_CREATE at level 3 unfolds it, then page by page.
+    if (r.status() == rmi::Status::ErrorRtt && rmi::rtt_level_of(r.x[0]) == 2 && create_rtts(it->first, 3, 3) == 0)
+      r = kvm_.rmi().data_destroy(rd_, it->first);
+    warn(r, "RMI_DATA_DESTROY", it->first);
     undelegate_and_free(it->second);
     it = data_.erase(it);
   }

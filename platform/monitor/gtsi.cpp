@@ -16,16 +16,27 @@ bool Monitor::is_delegable(uint64_t pa) const {
   return pa >= delegable_base_ && pa < delegable_end_ && (pa & (granule_size() - 1)) == 0;
 }
 
+// The TLBI broadcast model: TLBI RPALOS/PAALLOS is a DVM operation the interconnect delivers
+// to every PE and SMMU of the Outer Shareable domain, and the DSB after it completes only when
+// each has acknowledged (DVM Sync). The issuer cannot know which units hold GPT information for
+// the range, so every GPC unit (one per PE, one per other requester) takes it: the time is the
+// issue and DSB round trip (tlbi.broadcast) plus one acknowledgement per GPC unit
+// (tlbi.broadcast_per_pe), which the interconnect collects one after the other.
+void Monitor::charge_tlbi(Requester& caller) {
+  caller.charge(t_tlbi_);
+  caller.charge(t_tlbi_ack_, static_cast<double>(gpcs_.size()));
+}
+
 void Monitor::tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size) {
   ++tlbi_broadcasts_;
   for (GpcUnit* g : gpcs_) g->tlbi_rpa(base, size);
-  caller.charge(t_tlbi_);
+  charge_tlbi(caller);
 }
 
 void Monitor::tlbi_broadcast_paall(Requester& caller) {
   ++tlbi_broadcasts_;
   for (GpcUnit* g : gpcs_) g->tlbi_paall();
-  caller.charge(t_tlbi_);
+  charge_tlbi(caller);
 }
 
 TimedLock& Monitor::gpt_lock(uint64_t pa) {
@@ -60,7 +71,8 @@ uint64_t Monitor::update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt:
   }
   const uint64_t gsize = granule_size();
   if (to == gpt::Gpi::Realm) {
-    // Delegate: clean+invalidate the target PAS's lines, flip the GPI, invalidate every GPC
+    // Delegate (cache maintenance is one DC CIPAPA per line of the granule, t_cmo_granule_):
+    // clean+invalidate the target PAS's lines, flip the GPI, invalidate every GPC
     // cache, then clean+invalidate the lines of the old PAS.
     caller.charge(t_cmo_granule_);
     table.set_granule(pa, to);

@@ -21,7 +21,7 @@ Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& 
     : cfg_(cfg),
       t_world_switch_(profile.charge("smc.world_switch")),
       t_tlbi_(profile.charge("tlbi.broadcast")),
-      t_cmo_granule_(profile.charge("cache.maint_granule")),
+      t_tlbi_ack_(profile.charge("tlbi.broadcast_per_pe")),
       scrub_(profile.rate("scrub.bandwidth")),
       stats_("monitor", &parent_stats),
       smcs_(stats_.counter("smcs", "SMCs taken to EL3")),
@@ -36,6 +36,7 @@ Monitor::Monitor(const SocConfig& cfg, const TimingProfile& profile, StatGroup& 
   // Firmware carve-outs at the top of DRAM (see dram_layout.h).
   const DramLayout layout = dram_layout(cfg);
   gpc_cfg_ = layout.gpc;
+  t_cmo_granule_ = profile.charge("cache.maint_line") * static_cast<double>(granule_size() / kCacheLineBytes);
   l1_base_ = layout.l1_base;
   gpt_bytes_ = layout.gpt_bytes;
   delegable_base_ = cfg.dram_base;
@@ -64,7 +65,7 @@ void Monitor::boot(Requester& boot_core) {
   // gpt_enable(): program GPTBR/GPCCR, invalidate, then enable, on every GPC unit.
   gpc_cfg_.enabled = true;
   for (GpcUnit* g : gpcs_) g->program(gpc_cfg_);
-  boot_core.charge(t_tlbi_);
+  charge_tlbi(boot_core);
   booted_ = true;
   RMESIM_LOG(LogLevel::Info, "soc.monitor",
              "GPT built and GPC enabled in " << format_time(boot_core.now() - start));

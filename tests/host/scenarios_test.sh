@@ -247,8 +247,10 @@ sed -e 's/args: \[1000\]/args: [0x7fffffffffff]/' -e 's/timeout: 5s}/timeout: 5m
 check "host tick 1ms: 5 ms of a spinning realm and VM give 4 to 6 IRQ exits each, then the timeout" \
   '[ $rc = 0 ] && [ "$(json $work/tick/stats.json "4 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 6 and 4 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 6 and d[\"realms\"][\"r0\"][\"result\"] is None")" = True ]'
 "$bin" run "$work/tick.yaml" --out "$work/tick4" --set host.tick=250us > "$work/tick4.txt" 2>&1; rc=$?
-check "host tick 250us: four times as many IRQ exits in the same 5 ms" \
-  '[ $rc = 0 ] && [ "$(json $work/tick4/stats.json "18 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 22 and 18 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 22")" = True ]'
+# (About 20 each: where the ticks fall against the realm's other exits moves its count by a few,
+# 17 to 19 as the TLBI broadcast cost goes from 100 to 250 ns.)
+check "host tick 250us: about four times as many IRQ exits in the same 5 ms" \
+  '[ $rc = 0 ] && [ "$(json $work/tick4/stats.json "16 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 22 and 18 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 22")" = True ]'
 "$bin" run "$work/tick.yaml" --out "$work/tick0" --set host.tick=0ns > "$work/tick0.txt" 2>&1; rc=$?
 check "host.tick below 1 us is a load error naming the key" \
   '[ $rc = 2 ] && grep -q "host.tick" "$work/tick0.txt"'

@@ -16,6 +16,7 @@
 #include "host/vmm.h"
 #include "sim/config_error.h"
 #include "platform/gpc_unit.h"
+#include "sim/progress.h"
 #include "sim/stats_text.h"
 #include "platform/sim_context.h"
 #include "sim/time_format.h"
@@ -168,7 +169,8 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
   j["realms"] = vms_json(ctx, vmm, true, opt);
   j["vms"] = vms_json(ctx, vmm, false, opt);
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
-                   {"populate_chunk_pages", kvm.options().populate_chunk_pages}};
+                   {"populate_chunk_pages", kvm.options().populate_chunk_pages},
+                   {"populate_block_bytes", kvm.options().populate_block}};
   const auto census = rmm.granule_census();
   Json by_state = Json::object();
   for (size_t i = 0; i < census.size(); ++i) by_state[rmm::to_string(static_cast<rmm::GranuleState>(i))] = census[i];
@@ -436,7 +438,29 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
       throw std::logic_error("the GPT and the RMM's granule states disagree at " + hex_addr(bad.front()) +
                              (bad.size() > 1 ? " and " + std::to_string(bad.size() - 1) + " more granules" : ""));
   });
-  sc_core::sc_start();
+  {
+    // What the run is doing, for a person waiting on it (never in the outputs).
+    struct ProgressGuard {
+      ~ProgressGuard() { platform::Progress::stop(); }
+    } progress_guard;
+    const auto started = std::chrono::steady_clock::now();
+    if (opt.progress)
+      platform::Progress::start(std::cerr, opt.progress_tty, std::chrono::milliseconds(opt.progress_ms),
+                                [&](const sc_core::sc_time& now) {
+                                  uint64_t pages = 0;
+                                  for (const auto& st : vmm.states())
+                                    if (st->vm) pages += st->vm->stats().find_counter("populated_pages")->value;
+                                  std::ostringstream o;
+                                  o << "rmesim: " << s.name << ": phase "
+                                    << (ctx.phases.empty() ? std::string("-") : ctx.phases.back().name)
+                                    << ", simulated " << platform::format_time(now) << ", " << pages
+                                    << " pages populated, wall " << std::fixed << std::setprecision(1)
+                                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+                                    << " s";
+                                  return o.str();
+                                });
+    sc_core::sc_start();
+  }
   soc->rethrow_job_errors();
   result.sim_time = sc_core::sc_time_stamp();
   result.phases = ctx.phases;

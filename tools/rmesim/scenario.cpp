@@ -246,7 +246,7 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
 }
 
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "tick"});
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "tick"});
   if (n["abi"]) {
     const std::string a = yaml::str(f, n["abi"], "host.abi");
     if (a == "v12") s.host.abi = host::AbiVariant::V12;
@@ -262,6 +262,11 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     s.host.populate_chunk_pages = yaml::u64(f, n["populate_chunk"], "host.populate_chunk");
     if (s.host.populate_chunk_pages < 1 || s.host.populate_chunk_pages > (1u << 20))
       fail(f, n["populate_chunk"], "host.populate_chunk", "pages per KVM_ARM_RMI_POPULATE call: 1 to 1048576");
+  }
+  if (n["populate_block"]) {
+    s.host.populate_block = yaml::size(f, n["populate_block"], "host.populate_block");
+    if (s.host.populate_block != 4096 && s.host.populate_block != 2 * 1024 * 1024)
+      fail(f, n["populate_block"], "host.populate_block", "4KiB (pages) or 2MiB (blocks folded with RMI_RTT_FOLD)");
   }
   if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);

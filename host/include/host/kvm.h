@@ -66,6 +66,9 @@ struct HostOptions {
   AbiVariant abi = AbiVariant::V14;
   bool psci_in_kernel = true;          // V12 only (see AbiVariant)
   uint64_t populate_chunk_pages = 512; // KVM_ARM_RMI_POPULATE maps at most this many pages per call
+  // KVM_ARM_RMI_POPULATE backs each whole, aligned 2 MiB of a call with one 2 MiB block (as with
+  // huge pages behind the guest_memfd) and folds its level-3 RTT (RMI_RTT_FOLD): 4096 or 2 MiB.
+  uint64_t populate_block = 4096;
   uint64_t nvm_slice = 1'000'000;      // guest instructions per normal-VM run call (a kick ends one sooner)
   // The scheduler tick on each PE (CONFIG_HZ = 250, Debian's arm64 kernel): a vCPU that never
   // exits is taken out at each tick and entered again.

@@ -173,7 +173,11 @@ class Vm {
   bool warn(const RmiResult& r, const char* command, uint64_t arg);
   void destroy_realm();
   std::optional<uint64_t> alloc_page(uint64_t pages = 1, uint64_t align = PageAllocator::kPage);
-  int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags);
+  // `page` 0: a fresh page; else the page to use (part of a block's run).
+  int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags, uint64_t page = 0);
+  // A 2 MiB block populated and folded (host.populate_block); `mapped` says how many of its
+  // pages got mapped, even on failure.
+  int populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped);
   int map_shared(uint64_t ipa);
   int activate(Vcpu& first);
   void unmap_private_range(uint64_t base, uint64_t top);

@@ -82,6 +82,10 @@ class Monitor {
   // contiguous L1 descriptor never spans two blocks, so shattering stays under one lock.
   static constexpr unsigned kGptLockBlockShift = 29;
   TimedLock& gpt_lock(uint64_t pa);
+  // The data cache line of every core modelled (CTR_EL0.DminLine = 4: 64 bytes on Neoverse
+  // N2/V2 and Cortex-A720, per their TRMs): DC CIPAPA cleans one line.
+  static constexpr uint64_t kCacheLineBytes = 64;
+  void charge_tlbi(Requester& caller);
   void tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size);
   void tlbi_broadcast_paall(Requester& caller);
   uint64_t transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
@@ -98,7 +102,9 @@ class Monitor {
   uint64_t delegable_base_ = 0, delegable_end_ = 0;
   uint64_t l1_base_ = 0, gpt_bytes_ = 0;
 
-  TimedCost t_world_switch_, t_tlbi_, t_cmo_granule_;
+  // A TLBI PA broadcast: its issue and DSB (t_tlbi_), then one acknowledgement per GPC unit
+  // (t_tlbi_ack_, see gtsi.cpp). Cache maintenance of one granule: one DC CIPAPA per line.
+  TimedCost t_world_switch_, t_tlbi_, t_tlbi_ack_, t_cmo_granule_;
   RateCost scrub_;
 
   StatGroup stats_;

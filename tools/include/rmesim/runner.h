@@ -87,6 +87,10 @@ struct RunOptions {
   platform::StatsJsonOptions stats;  // --stats-format, --host-seconds
   bool stats_text = false;  // --stats-text: every non-zero statistic in the summary
   uint64_t trace_limit = platform::Trace::kDefaultLimit;  // --trace-limit: trace.json events per track end
+  // The progress line on stderr (phase, simulated time, pages populated): on a terminal or with
+  // --progress; every progress_ms of wall time; rewritten in place when progress_tty.
+  bool progress = false, progress_tty = false;
+  unsigned progress_ms = 500;
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

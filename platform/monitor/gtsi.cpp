@@ -19,12 +19,14 @@ bool Monitor::is_delegable(uint64_t pa) const {
 void Monitor::tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size) {
   ++tlbi_broadcasts_;
   for (GpcUnit* g : gpcs_) g->tlbi_rpa(base, size);
+  for (const Smmu& s : smmus_) s.gpc->tlbi_rpa(base, size);
   caller.charge(t_tlbi_);
 }
 
 void Monitor::tlbi_broadcast_paall(Requester& caller) {
   ++tlbi_broadcasts_;
   for (GpcUnit* g : gpcs_) g->tlbi_paall();
+  for (const Smmu& s : smmus_) s.gpc->tlbi_paall();
   caller.charge(t_tlbi_);
 }
 

@@ -309,6 +309,31 @@ TEST_F(SmmuTranslation, a_gpf_on_an_smmu_fetch_is_the_fetch_event_with_gpcf) {
   });
 }
 
+TEST_F(SmmuTranslation, a_gpf_on_the_queues_is_a_global_error_with_gpf_far_reason_gerror) {
+  b.f.run([&](Pe&) {
+    b.enable();
+    // The Event queue's page becomes Realm: the record of a C_BAD_STE cannot be written.
+    b.delegate(b.pa(SmmuBench::kEventq));
+    EXPECT_EQ(b.dma_fill(b.pa(SmmuBench::kData), 1, 64), DmaEngine::kStatusFault);
+    EXPECT_EQ(b.reg32(sm::SMMU_GERROR) & sm::GERROR_EVENTQ_ABT_ERR, sm::GERROR_EVENTQ_ABT_ERR);
+    EXPECT_EQ(b.reg32(sm::SMMU_EVENTQ_PROD), 0u) << "nothing was written";
+    uint64_t far = b.root64(sm::SMMU_ROOT_GPF_FAR);
+    EXPECT_EQ((far >> sm::FAR_REASON_SHIFT) & 7, static_cast<uint64_t>(sm::FarReason::Gerror));
+    EXPECT_EQ((far >> sm::FAR_FAULTCODE_SHIFT) & 0xFF, 0x02u) << "EVENTQ_GPF";
+    EXPECT_EQ(far & sm::FAR_FADDR_MASK, b.pa(SmmuBench::kEventq));
+    // The Command queue's page too: the next command cannot be read (CERROR_ABT, CMDQ_GPF).
+    b.set_root64(sm::SMMU_ROOT_GPF_FAR, 0);
+    b.delegate(b.pa(SmmuBench::kCmdq));
+    b.set32(sm::SMMU_CMDQ_PROD, 1);
+    EXPECT_EQ((b.reg32(sm::SMMU_CMDQ_CONS) >> sm::CMDQ_CONS_ERR_SHIFT) & 0x7F, sm::CERROR_ABT);
+    EXPECT_EQ(b.reg32(sm::SMMU_GERROR) & sm::GERROR_CMDQ_ERR, sm::GERROR_CMDQ_ERR);
+    far = b.root64(sm::SMMU_ROOT_GPF_FAR);
+    EXPECT_EQ((far >> sm::FAR_REASON_SHIFT) & 7, static_cast<uint64_t>(sm::FarReason::Gerror));
+    EXPECT_EQ((far >> sm::FAR_FAULTCODE_SHIFT) & 0xFF, 0x00u) << "CMDQ_GPF";
+    EXPECT_EQ(far & sm::FAR_FADDR_MASK, b.pa(SmmuBench::kCmdq));
+  });
+}
+
 TEST_F(SmmuTranslation, a_gpf_on_a_cd_fetch_is_f_cd_fetch_with_gpcf) {
   b.f.run([&](Pe&) {
     b.enable();

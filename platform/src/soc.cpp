@@ -140,7 +140,7 @@ void Soc::print_memory_map(std::ostream& os) const {
      << "  L0 table at " << hex(g.l0_base) << ": " << g.l0_entries() << " entries, " << size(g.l0_table_bytes()) << "\n"
      << "  L1 tables: " << size(g.l1_table_bytes()) << " each (" << (uint64_t{1} << (g.s() - g.p() - 4))
      << " descriptors of 16 GPIs); GPT total " << size(monitor_->gpt_bytes()) << "\n"
-     << "  PEs: " << pes_.size() << ", each with its own GPC unit\n";
+     << "  PEs: " << pes_.size() << ", each with its own GPC unit; the SMMUv3 has one too (programmed through its Root page)\n";
 }
 
 }  // namespace platform

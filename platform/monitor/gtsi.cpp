@@ -19,23 +19,25 @@ bool Monitor::is_delegable(uint64_t pa) const {
 // The TLBI broadcast model: TLBI RPALOS/PAALLOS is a DVM operation the interconnect delivers
 // to every PE and SMMU of the Outer Shareable domain, and the DSB after it completes only when
 // each has acknowledged (DVM Sync). The issuer cannot know which units hold GPT information for
-// the range, so every GPC unit (one per PE, one per other requester) takes it: the time is the
+// the range, so every GPC unit (one per PE, one per SMMU) takes it: the time is the
 // issue and DSB round trip (tlbi.broadcast) plus one acknowledgement per GPC unit
 // (tlbi.broadcast_per_pe), which the interconnect collects one after the other.
 void Monitor::charge_tlbi(Requester& caller) {
   caller.charge(t_tlbi_);
-  caller.charge(t_tlbi_ack_, static_cast<double>(gpcs_.size()));
+  caller.charge(t_tlbi_ack_, static_cast<double>(gpcs_.size() + smmus_.size()));
 }
 
 void Monitor::tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size) {
   ++tlbi_broadcasts_;
   for (GpcUnit* g : gpcs_) g->tlbi_rpa(base, size);
+  for (const Smmu& s : smmus_) s.gpc->tlbi_rpa(base, size);
   charge_tlbi(caller);
 }
 
 void Monitor::tlbi_broadcast_paall(Requester& caller) {
   ++tlbi_broadcasts_;
   for (GpcUnit* g : gpcs_) g->tlbi_paall();
+  for (const Smmu& s : smmus_) s.gpc->tlbi_paall();
   charge_tlbi(caller);
 }
 

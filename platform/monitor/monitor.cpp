@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "monitor/root_memory.h"
+#include "platform/devices/smmuv3/registers.h"
 #include "platform/gpc_unit.h"
 #include "sim/log.h"
 #include "sim/profile.h"
@@ -50,6 +51,30 @@ Monitor::~Monitor() = default;
 
 void Monitor::attach_gpc(GpcUnit& gpc) { gpcs_.push_back(&gpc); }
 
+void Monitor::attach_smmu(uint64_t root_page, GpcUnit& gpc) { smmus_.push_back({root_page, &gpc}); }
+
+// TF-A's smmuv3_security_init() with RME: the SMMU's GPC takes the PEs' configuration
+// (GPCCR_EL3 without its GPC bit, in one 32-bit write as the FVP's model requires; GPTBR_EL3
+// shifted to a PA), then GPCEN and, once acknowledged, ACCESSEN.
+void Monitor::program_smmu(Requester& boot_core, uint64_t root_page) {
+  namespace s = smmuv3;
+  auto write32 = [&](uint64_t off, uint32_t v) { return boot_core.write(root_page + off, &v, 4, gpt::Pas::Root).ok(); };
+  auto wait_ack = [&](uint32_t bits) {
+    uint32_t ack = 0;
+    return boot_core.read(root_page + s::SMMU_ROOT_CR0ACK, &ack, 4, gpt::Pas::Root).ok() && (ack & bits) == bits;
+  };
+  uint32_t idr0 = 0;
+  if (!boot_core.read(root_page + s::SMMU_ROOT_IDR0, &idr0, 4, gpt::Pas::Root).ok() || !(idr0 & s::ROOT_IDR0_ROOT_IMPL))
+    throw std::runtime_error("monitor: the SMMU at its Root page has no Root registers");
+  const uint64_t gpt_base = gpc_cfg_.gptbr() << 12;
+  const bool ok = write32(s::SMMU_ROOT_GPT_BASE_CFG, static_cast<uint32_t>(gpc_cfg_.gpccr() & ~(uint64_t{1} << gpt::gpccr::kGpcShift))) &&
+                  boot_core.write64(root_page + s::SMMU_ROOT_GPT_BASE, gpt_base, gpt::Pas::Root).ok() &&
+                  write32(s::SMMU_ROOT_CR0, s::ROOT_CR0_GPCEN) && wait_ack(s::ROOT_CR0_GPCEN) &&
+                  write32(s::SMMU_ROOT_CR0, s::ROOT_CR0_GPCEN | s::ROOT_CR0_ACCESSEN) &&
+                  wait_ack(s::ROOT_CR0_GPCEN | s::ROOT_CR0_ACCESSEN);
+  if (!ok) throw std::runtime_error("monitor: enabling the SMMU's granule protection check failed");
+}
+
 void Monitor::boot(Requester& boot_core) {
   if (booted_) throw std::logic_error("monitor: booted twice");
   const sc_core::sc_time start = boot_core.now();
@@ -66,6 +91,7 @@ void Monitor::boot(Requester& boot_core) {
   gpc_cfg_.enabled = true;
   for (GpcUnit* g : gpcs_) g->program(gpc_cfg_);
   charge_tlbi(boot_core);
+  for (const Smmu& s : smmus_) program_smmu(boot_core, s.root_page);
   booted_ = true;
   RMESIM_LOG(LogLevel::Info, "soc.monitor",
              "GPT built and GPC enabled in " << format_time(boot_core.now() - start));

@@ -15,6 +15,7 @@
 #include "host/vm.h"
 #include "host/vmm.h"
 #include "sim/config_error.h"
+#include "platform/devices/smmuv3/smmuv3.h"
 #include "platform/gpc_unit.h"
 #include "sim/progress.h"
 #include "sim/stats_text.h"
@@ -119,14 +120,40 @@ Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms, const RunOptio
   return out;
 }
 
-// Every fault the host took, in order (soc.host counts them by action).
-Json faults_json(host::Kvm& kvm) {
+// A counter of every GPC unit: the PEs' and the SMMU's (soc.<unit>.gpc.<name>).
+uint64_t gpc_total(platform::Soc& soc, const std::string& name) {
+  uint64_t n = pe_total(soc, "gpc." + name);
+  if (const auto* c = soc.stats().find_counter(std::string(soc.smmu().basename()) + ".gpc." + name)) n += c->value;
+  return n;
+}
+
+const char* far_reason(platform::smmuv3::FarReason r) {
+  switch (r) {
+    case platform::smmuv3::FarReason::Translation: return "translation";
+    case platform::smmuv3::FarReason::Gerror: return "gerror";
+    case platform::smmuv3::FarReason::Transaction: return "transaction";
+  }
+  return "";
+}
+
+// Every fault the host took, in order (soc.host counts them by action), and every GPF of a
+// device access the SMMU's GPC unit refused (the device saw an external abort).
+Json faults_json(host::Kvm& kvm, platform::Soc& soc) {
   Json list = Json::array();
   for (const auto& f : kvm.faults())
     list.push_back(Json{{"action", host::to_string(f.action)}, {"vm", f.vm}, {"context", f.context},
                         {"pa", hex_addr(f.gpf.pa)}, {"kind", gpt::to_string(f.gpf.kind)},
                         {"level", static_cast<int>(f.gpf.level)}, {"pe", f.pe}, {"time_ns", ns(f.at)}});
-  return Json{{"host", std::move(list)}};
+  Json gpf = Json::array();
+  for (const auto& g : soc.smmu().gpf_log()) {
+    Json e{{"requester", soc.smmu().name()}, {"sid", g.sid}, {"reason", far_reason(g.reason)},
+           {"pa", hex_addr(g.gpf.pa)}, {"pas", gpt::to_string(g.gpf.pas)}, {"kind", gpt::to_string(g.gpf.kind)},
+           {"level", static_cast<int>(g.gpf.level)}, {"far", g.gpt_cfg ? "SMMU_ROOT_GPT_CFG_FAR" : "SMMU_ROOT_GPF_FAR"},
+           {"latched", g.latched}, {"time_ns", ns(g.at)}};
+    if (g.faultcode) e["fetch"] = platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(g.faultcode));
+    gpf.push_back(std::move(e));
+  }
+  return Json{{"host", std::move(list)}, {"gpf", std::move(gpf)}};
 }
 
 // stats.json: the scenario and profile that produced the run, its outcome, phases and steps,
@@ -165,7 +192,7 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
     steps.push_back(Json{{"where", st.where}, {"kind", st.kind}, {"outcome", st.outcome},
                          {"start_ns", ns(st.start)}, {"duration_ns", ns(st.end - st.start)}});
   j["steps"] = std::move(steps);
-  j["faults"] = faults_json(kvm);
+  j["faults"] = faults_json(kvm, soc);
   j["realms"] = vms_json(ctx, vmm, true, opt);
   j["vms"] = vms_json(ctx, vmm, false, opt);
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
@@ -272,11 +299,19 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
     out << "  " << host::to_string(f.action) << " on PE " << f.pe << " at " << platform::format_time(f.at) << ": "
         << f.context << ", PA " << hex_addr(f.gpf.pa) << " (" << gpt::to_string(f.gpf.kind) << ", level "
         << static_cast<int>(f.gpf.level) << ")\n";
+  const auto& device_gpfs = soc.smmu().gpf_log();
+  out << "Device GPFs (SMMU): " << device_gpfs.size() << "\n";
+  for (const auto& g : device_gpfs)
+    out << "  StreamID " << g.sid << " at " << platform::format_time(g.at) << ": " << far_reason(g.reason)
+        << (g.faultcode ? std::string(" (") + platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(g.faultcode)) + ")" : "")
+        << ", PA " << hex_addr(g.gpf.pa) << " (" << gpt::to_string(g.gpf.kind) << ", level " << static_cast<int>(g.gpf.level)
+        << "), " << (g.gpt_cfg ? "SMMU_ROOT_GPT_CFG_FAR" : "SMMU_ROOT_GPF_FAR") << (g.latched ? "" : " already set") << "\n";
   out << "Granules not undelegated at the end: " << delegated_granules(rmm) << "\n";
-  const uint64_t fail = pe_total(soc, "gpc.faults_fail"), walk = pe_total(soc, "gpc.faults_walk"),
-                 asz = pe_total(soc, "gpc.faults_address_size"), eabt = pe_total(soc, "gpc.faults_external_abort");
-  out << "\nGPC: " << pe_total(soc, "gpc.checks") << " checks, " << pe_total(soc, "gpc.cache_hits") << " cache hits, "
-      << pe_total(soc, "gpc.walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
+  // Every GPC unit: the PEs' and the SMMU's.
+  const uint64_t fail = gpc_total(soc, "faults_fail"), walk = gpc_total(soc, "faults_walk"),
+                 asz = gpc_total(soc, "faults_address_size"), eabt = gpc_total(soc, "faults_external_abort");
+  out << "\nGPC: " << gpc_total(soc, "checks") << " checks, " << gpc_total(soc, "cache_hits") << " cache hits, "
+      << gpc_total(soc, "walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
       << walk << ", address size " << asz << ", external abort " << eabt << ")\n";
   if (opt.stats_text) {
     out << "\nStatistics (non-zero)\n";

@@ -15,15 +15,19 @@
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "host/rmi_client.h"
+#include "host/smmu_driver.h"
 #include "host/vmm.h"
 #include "platform/abi/specs.h"
+#include "platform/devices/smmuv3/smmuv3.h"
 #include "platform/dma_engine.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "rmm/rmm.h"
 #include "rmesim/runner.h"
 #include "rmesim/steps.h"
+#include "sim/time_format.h"
 
 namespace rmesim {
 namespace {
@@ -292,6 +296,14 @@ struct MapPageStep : Step {
 };
 
 // --- dma ----------------------------------------------------------------------------------
+// The DMA engine, a client of the SMMU (StreamID memory_map::kDmaStreamId), writes or reads one
+// guest page. A normal VM's device is attached to the VM's stage 2 and addresses IPAs; a
+// realm cannot own a device (no RME-DA), so DMA "to a realm" is the host's own device in
+// bypass, addressing the PA the host knows for the IPA. Either way the SMMU's GPC unit checks
+// the output. The step's time is the driver's STE update plus the transfer, which costs what
+// it does (setup, STE/table fetches and GPC walks the SMMU's caches miss, the data).
+constexpr uint8_t kDmaPattern = 0xDA;  // what a device writing to a guest writes
+
 struct DmaStep : Step {
   std::string vm;
   uint64_t ipa = 0, size = 4096;
@@ -301,23 +313,44 @@ struct DmaStep : Step {
     require_host(c, where);
     auto* st = c.vmm->state(vm);
     if (!st || st->torn_down) throw RunFailure(where + ": dma: no live VM named " + vm);
-    uint64_t target;
-    if (!st->vm->pa_of(ipa, target) && !st->vm->user_pa_of(ipa & ~st->vm->unprotected_bit(), target))
-      throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
-    const uint64_t buffer = scratch_page(c, "#dma buffer", where);
+    auto& req = c.pe.requester();
+    if (!c.smmu) c.smmu = std::make_shared<host::SmmuDriver>(c.kvm->pages(), platform::memory_map::kSmmuBase);
+    if (auto err = c.smmu->probe(req); !err.empty()) throw RunFailure(where + ": dma: SMMU: " + err);
     auto& dma = c.soc.dma();
-    dma.write_reg(platform::DmaEngine::kSrc, write ? buffer : target);
-    dma.write_reg(platform::DmaEngine::kDst, write ? target : buffer);
-    dma.write_reg(platform::DmaEngine::kLen, std::min<uint64_t>(size, 4096));
-    dma.write_reg(platform::DmaEngine::kCtrl, 1);
-    c.pe.requester().sync();
+    uint64_t addr = 0;
+    std::string path, err;
+    if (st->spec.realm) {
+      if (!st->vm->pa_of(ipa, addr) && !st->vm->user_pa_of(ipa & ~st->vm->unprotected_bit(), addr))
+        throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
+      path = "host device, bypass, PA " + hex(addr);
+      err = c.smmu->attach_bypass(req, dma.stream_id());
+    } else {
+      if (!st->vm->dma_map(c.pe, ipa)) throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
+      addr = ipa;
+      path = vm + "'s device, stage 2";
+      err = c.smmu->attach_stage2(req, dma.stream_id(), st->vm->nvm_pgd());
+    }
+    if (!err.empty()) throw RunFailure(where + ": dma: SMMU: " + err);
+    // The transfer starts at this PE's time, so its duration is its own.
+    req.sync();
+    using D = platform::DmaEngine;
+    dma.write_reg(D::kSrc, write ? kDmaPattern : addr);
+    dma.write_reg(D::kDst, write ? addr : 0);
+    dma.write_reg(D::kLen, size);
+    dma.write_reg(D::kCtrl, D::kCtrlStart | (write ? D::kCtrlFill : D::kCtrlRead));
     while (dma.busy()) sc_core::wait(dma.done_event());
-    const uint64_t status = dma.read_reg(platform::DmaEngine::kStatus);
-    const bool fault = status & platform::DmaEngine::kStatusFault;
+    const bool fault = dma.read_reg(D::kStatus) & D::kStatusFault;
+    std::string events;
+    for (const auto& e : c.smmu->drain_events(req))
+      events += std::string(events.empty() ? "" : ", ") + platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(e.type)) +
+                (e.gpcf ? " (GPCF)" : "");
     const std::string got = fault ? "fault" : "ok";
-    c.note(std::string("DMA ") + (write ? "write to " : "read from ") + vm + " IPA " + hex(ipa) + " (PA " + hex(target) +
-           "): " + (fault ? "faulted at PA " + hex(dma.read_reg(platform::DmaEngine::kFaultPa)) : "ok") +
-           ", copied " + std::to_string(dma.read_reg(platform::DmaEngine::kCopied)) + " B");
+    c.note(std::string("DMA ") + (write ? "write to " : "read from ") + vm + " IPA " + hex(ipa) + " (" + path +
+           ", SID " + std::to_string(dma.stream_id()) + "): " +
+           (fault ? "aborted at " + hex(dma.read_reg(D::kFaultAddr)) : "ok") + ", " +
+           std::to_string(dma.read_reg(D::kCopied)) + " B in " + platform::format_time(dma.last_duration()) +
+           (write ? "" : ", checksum " + hex(dma.read_reg(D::kChecksum))) +
+           (events.empty() ? "" : "; SMMU events: " + events));
     if (got != expect) throw RunFailure(where + ": dma: expected " + expect + ", got " + got);
   }
 };
@@ -622,11 +655,11 @@ std::unique_ptr<Step> parse_map_page(const std::string& f, const YAML::Node& n, 
 }
 
 const Fields kDmaFields = {
-    {"vm", "VM", true, "the VM whose memory the DMA engine reaches"},
-    {"ipa", "integer", true, "the guest page, below the VM's IPA size"},
+    {"vm", "VM", true, "a normal VM: its device, through its stage 2; a realm: the host's device, in bypass"},
+    {"ipa", "integer", true, "the guest page, below the VM's IPA size (a realm's shared alias for its shared memory)"},
     {"size", "size", false, "bytes, 1 to 4096 (default 4096)"},
-    {"direction", "to_guest|from_guest", false, "which way the data goes (default to_guest)"},
-    {"expect", "ok|fault", false, "the engine's status (default ok)"},
+    {"direction", "to_guest|from_guest", false, "to_guest: the device writes 0xDA bytes; from_guest: it reads (default to_guest)"},
+    {"expect", "ok|fault", false, "the engine's status: fault when the SMMU aborted an access (default ok)"},
 };
 
 std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
@@ -804,7 +837,7 @@ const std::vector<StepKind>& vm_step_kinds() {
        [](auto& f, auto& n, auto& k, auto& s) { return parse_host_access(true, f, n, k, s); }},
       {"map_page", nullptr, "the host maps a page into the VM's stage 2 (a malicious host may map another's)",
        kMapPageFields, parse_map_page},
-      {"dma", nullptr, "the DMA engine copies to or from a guest page, checked by its GPC", kDmaFields, parse_dma},
+      {"dma", nullptr, "the DMA engine writes or reads a guest page through the SMMU (translation and GPC)", kDmaFields, parse_dma},
       {"rmi", nullptr, "a raw RMI call: {rmi: COMMAND, ARG: value, ..., expect: ...}", kRmiFields, parse_rmi},
       {"check", nullptr, "assertions on what happened; a failed one fails the run (exit 1)", kCheckFields, parse_check},
   };

@@ -116,6 +116,10 @@ class Vm {
   // normal VM's stage-2 entry to `target_pa` (any PA: how a malicious host points a VM at
   // someone else's memory). Returns 0 or -errno.
   int map_page(uint64_t ipa, const uint64_t* target_pa = nullptr);
+  // A normal VM's device is about to DMA to `ipa` through the VM's stage 2 (VFIO's pinning):
+  // the page is made present in the stage-2 tables (guest RAM on demand; whatever is there
+  // stays). False when nothing can be there.
+  bool dma_map(platform::Pe& pe, uint64_t ipa);
 
   // Stops every vCPU at its next exit (or slice end) and wakes the ones that wait.
   void request_stop();

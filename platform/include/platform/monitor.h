@@ -42,6 +42,9 @@ class Monitor {
 
   // Adds a GPC unit to program at boot and to reach with TLBI broadcasts.
   void attach_gpc(GpcUnit& gpc);
+  // Adds an SMMU with RME: at boot the monitor programs its Root page at `root_page` (PA) as
+  // TF-A's smmuv3_security_init does; its GPC unit hears the TLBI PA broadcasts (BGPTM).
+  void attach_smmu(uint64_t root_page, GpcUnit& gpc);
   // The RMM: receives RMI calls from the Non-secure world.
   void attach_rmm(SmcHandler& rmm) { rmm_ = &rmm; }
   // Where the monitor's own work shows in trace.json: a "root" track per PE.
@@ -50,6 +53,10 @@ class Monitor {
   // Cold boot on `boot_core`: build the GPT in Root memory, program every GPC, enable.
   void boot(Requester& boot_core);
   bool booted() const { return booted_; }
+
+  // TLBI PAALLOS; DSB OSH from EL3: every GPC unit, the SMMUs' included, forgets all it cached
+  // of the GPT (what TF-A issues after changing the GPT by other means than a transition).
+  void tlbi_broadcast_paall(Requester& caller);
 
   // An SMC from `from` on `caller`'s thread. Charges the world switch both ways.
   void smc(Requester& caller, World from, abi::SmcRegs& regs);
@@ -87,13 +94,15 @@ class Monitor {
   static constexpr uint64_t kCacheLineBytes = 64;
   void charge_tlbi(Requester& caller);
   void tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size);
-  void tlbi_broadcast_paall(Requester& caller);
+  void program_smmu(Requester& boot_core, uint64_t root_page);
   uint64_t transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
   uint64_t update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
 
   const SocConfig& cfg_;
   gpt::GpcConfig gpc_cfg_;
   std::vector<GpcUnit*> gpcs_;
+  struct Smmu { uint64_t root_page; GpcUnit* gpc; };
+  std::vector<Smmu> smmus_;
   std::vector<MemoryRegion> regions_;
   std::deque<TimedLock> gpt_locks_;  // one per 512 MiB of delegable DRAM, from dram_base
   SmcHandler* rmm_ = nullptr;

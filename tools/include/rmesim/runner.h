@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 
 namespace host {
 class Kvm;
+class SmmuDriver;
 class Vmm;
 }  // namespace host
 namespace rmm {
@@ -64,6 +66,8 @@ class RunContext {
   rmm::Rmm* rmm = nullptr;
   host::Kvm* kvm = nullptr;
   host::Vmm* vmm = nullptr;
+  // The host's SMMU driver, probed by the first dma step.
+  std::shared_ptr<host::SmmuDriver> smmu;
   // Granules named by raw RMI steps: name -> PA (allocated from the host on first use).
   std::map<std::string, uint64_t> granules;
   // The last RIM read of each realm (kept after teardown), hex.

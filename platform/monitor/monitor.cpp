@@ -74,7 +74,7 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
   ++smcs_;
   caller.charge(t_world_switch_);
   const uint32_t fid = regs.fid();
-  if (fid >= abi::kRmiFidFirst && fid <= abi::kRmiFidLast && from == World::NonSecure && rmm_) {
+  if (abi::is_rmi_range(fid) && from == World::NonSecure && rmm_) {
     rmm_->handle_smc(caller, regs);
   } else if (fid >= abi::kRmmEl3FidFirst && fid <= abi::kRmmEl3FidLast && from == World::Realm) {
     const sc_core::sc_time start = caller.now();

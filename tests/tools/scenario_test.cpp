@@ -280,3 +280,47 @@ TEST(Scenario, a_duplicate_key_in_an_override_map_is_refused) {
 }
 
 }  // namespace
+
+// rmm.version: the RMM's specification, and the pairs of host ABI and RMM version.
+namespace {
+
+TEST(ScenarioRmm, the_rmm_is_1_0_unless_the_scenario_asks_for_2_0_bet1) {
+  EXPECT_STREQ(parse_scenario("name: x\n", "x.yaml", {}).rmm->version, "1.0");
+  const auto s = parse_scenario("name: x\nrmm:\n  version: 2.0-bet1\n", "x.yaml", {});
+  EXPECT_STREQ(s.rmm->version, "2.0-bet1");
+  EXPECT_STREQ(parse_scenario("name: x\n", "x.yaml", {{"rmm.version", "2.0-bet1"}}).rmm->version, "2.0-bet1");
+}
+
+void expect_error(const std::string& yaml, const std::vector<Override>& o, const std::string& file, int line,
+                  const std::string& key, const std::string& says) {
+  try {
+    parse_scenario(yaml, "x.yaml", o);
+    FAIL() << "loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), file);
+    EXPECT_EQ(e.line(), line);
+    EXPECT_EQ(e.key(), key);
+    EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScenarioRmm, an_undeclared_version_is_refused_listing_the_declared_ones) {
+  expect_error("name: x\nrmm:\n  version: 2.0\n", {}, "x.yaml", 3, "rmm.version", "1.0, 2.0-bet1");
+  expect_error("name: x\nrmm:\n  flavour: tf\n", {}, "x.yaml", 3, "rmm.flavour", "");
+}
+
+TEST(ScenarioRmm, a_v12_host_on_a_2_0_rmm_is_refused_the_v14_host_negotiates_1_0) {
+  expect_error("name: x\nhost:\n  abi: v12\nrmm:\n  version: 2.0-bet1\n", {}, "x.yaml", 5, "rmm.version", "v12 speaks RMI 1.0 only");
+  expect_error("name: x\nrmm:\n  version: 2.0-bet1\n", {{"host.abi", "v12"}}, "x.yaml", 3, "rmm.version", "host.abi: v14");
+  EXPECT_STREQ(parse_scenario("name: x\nhost:\n  abi: v14\nrmm:\n  version: 1.0\n", "x.yaml", {}).rmm->version, "1.0");
+}
+
+TEST(ScenarioRmm, rmi_steps_take_the_commands_and_statuses_of_the_version) {
+  const std::string v2 = "name: x\nrmm:\n  version: 2.0-bet1\nsteps:\n";
+  EXPECT_NO_THROW(parse_scenario(v2 + "  - {rmi: RTT_DATA_MAP, rd: 0, base: 0, top: 0, flags: 0, oaddr: 0, expect: RMI_ERROR_GLOBAL}\n", "x.yaml", {}));
+  expect_error(v2 + "  - {rmi: DATA_DESTROY, rd: 0, ipa: 0}\n", {}, "x.yaml", 5, "steps[0].rmi", "RMM 2.0-bet1");
+  expect_error("name: x\nsteps:\n  - {rmi: RTT_DATA_MAP, rd: 0}\n", {}, "x.yaml", 3, "steps[0].rmi", "RMM 1.0");
+  expect_error("name: x\nsteps:\n  - {rmi: VERSION, version: 0, expect: RMI_BUSY}\n", {}, "x.yaml", 3, "steps[0].rmi.expect", "RMI_ERROR_RTT, any");
+}
+
+}  // namespace

@@ -267,6 +267,23 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
 }
 
+// rmm: {version}. The host and the RMM must speak one RMI version: the v12 host knows RMI 1.0
+// only (its RMI_VERSION(1.0) fails on a 2.0 RMM, so it would refuse realms), which makes
+// v12 + 2.0-bet1 bad input. The v14 host asks for 2.0 and, told the RMM implements 1.0 only
+// (RMI_VERSION's lower/higher), falls back to the 1.0 flow: v14 + 1.0 is run negotiated, as
+// rmesim's host does (Linux v14 itself would refuse realms there).
+void parse_rmm(const std::string& f, const YAML::Node& n, Scenario& s) {
+  yaml::only_keys(f, n, "rmm", {"version"});
+  if (!n["version"]) return;
+  const std::string v = yaml::str(f, n["version"], "rmm.version");
+  s.rmm = platform::abi::find_spec(v);
+  if (!s.rmm) fail(f, n["version"], "rmm.version", "'" + v + "' is not a declared RMM version (" + platform::abi::spec_names() + ")");
+  if (s.host.abi == host::AbiVariant::V12 && s.rmm->rmi_version != platform::abi::rmi::kVersion)
+    fail(f, n["version"], "rmm.version",
+         "host.abi v12 speaks RMI 1.0 only and an RMM " + v + " does not implement it (RMI_VERSION(1.0) fails): "
+         "use host.abi: v14, or rmm.version: 1.0");
+}
+
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
 // bit, in an IPA space the RMM accepts (RMM 1.0 without LPA2: S2SZ at most 48).
 void check_ipa_layout(const std::string& f, const YAML::Node& n, const std::string& key, const host::VmSpec& v) {
@@ -531,7 +548,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
     if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
     else apply_override(root, o);
   }
-  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "realms", "vms", "steps"});
+  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "rmm", "realms", "vms", "steps"});
   if (!root["name"]) throw platform::ConfigError(origin, 1, 1, "name", "missing: every scenario has a name (its output folder)");
   s.name = yaml::str(origin, root["name"], "name");
   // The output folder's name: portable file-name characters only (POSIX), not hidden.
@@ -544,6 +561,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["platform"]) parse_platform(origin, root["platform"], s);
   s.profile = resolve_profile_path(s.profile, std::filesystem::path(origin).parent_path().string());
   if (root["host"]) parse_host(origin, root["host"], s);
+  if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
     if (!list) continue;

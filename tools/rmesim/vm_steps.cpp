@@ -324,10 +324,11 @@ struct DmaStep : Step {
 
 // --- rmi: a raw RMI call on named granules ------------------------------------------------
 // REALM_CREATE's and REC_CREATE's params may be a map of RmiRealmParams / RmiRecParams fields
-// (the declaration's names, offsets and sizes); the step writes them into a fresh page.
-const platform::abi::Struct* params_struct(uint32_t fid) {
-  if (fid == rmi::kRealmCreate) return &platform::abi::v1_0::kRealmParams;
-  if (fid == rmi::kRecCreate) return &platform::abi::v1_0::kRecParams;
+// (the declaration's names, offsets and sizes, of the scenario's rmm.version); the step
+// writes them into a fresh page.
+const platform::abi::Struct* params_struct(uint32_t fid, const platform::abi::Spec& abi = platform::abi::kImplemented) {
+  if (fid == rmi::kRealmCreate) return abi.structure("RmiRealmParams");
+  if (fid == rmi::kRecCreate) return abi.structure("RmiRecParams");
   return nullptr;
 }
 
@@ -696,15 +697,21 @@ void parse_rmi_expect(const std::string& f, const YAML::Node& e, const std::stri
   if (st == "any" && (!s.expect_results.empty() || s.expect_index >= 0))
     fail(f, e, key + ".expect", "any expects nothing: leave out index and results");
   if (st == "any") s.expect_any = true;
-  else if (!host::rmi_status_from_name(st, s.expect_status))
-    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMI_SUCCESS, RMI_ERROR_INPUT, RMI_ERROR_REALM, RMI_ERROR_REC, RMI_ERROR_RTT, any)");
+  else if (!host::rmi_status_from_name(st, s.expect_status, *sc.rmm)) {
+    std::string known;
+    for (const platform::abi::StatusCode& c : sc.rmm->statuses) known += std::string(c.name) + ", ";
+    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMM " + sc.rmm->version + ": " + known + "any)");
+  }
 }
 
 std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<RmiStep>();
   s->command = yaml::str(f, n["rmi"], key);
-  s->decl = host::rmi_command(s->command);
-  if (!s->decl) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
+  s->decl = host::rmi_command(s->command, *sc.rmm);
+  if (!s->decl)
+    fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM " + sc.rmm->version + ": " +
+                               (sc.rmm->rmi_version == rmi::kVersion ? "DATA_CREATE, GRANULE_DELEGATE" : "RTT_DATA_MAP, GRANULE_RANGE_DELEGATE") +
+                               ", ...; rmesim help steps)");
   s->fid = s->decl->fid;
   s->command = s->decl->name;
   yaml::only_keys(f, n, key, rmi_fields(*s->decl));
@@ -713,7 +720,7 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   for (unsigned i = 0; i < s->decl->args.size(); ++i) {
     const std::string a(s->decl->args[i]);
     const YAML::Node v = n[a];
-    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid) : nullptr;
+    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid, *sc.rmm) : nullptr;
     if (v.IsMap() && ps) {
       s->has_params = true;
       s->params = parse_params(f, v, key + ".params", sc, *ps);

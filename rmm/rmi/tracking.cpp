@@ -2,9 +2,11 @@
 // a region of physical memory, and the level-1 GPT tables a host must make sure exist before
 // it delegates memory of an L0GPTSZ block.
 //
-// This platform's monitor builds level-1 tables for all of DRAM at boot (as TF-A does with a
-// static GPT), so GPT_L1_CREATE finds the table there and answers RMI_ERROR_GPT, which the v14
-// host takes for "already exists" - as TF-RMM main answers every call.
+// By default this platform's monitor builds level-1 tables for all of DRAM at boot (as TF-A
+// does with a static GPT), so GPT_L1_CREATE finds the table there and answers RMI_ERROR_GPT,
+// which the v14 host takes for "already exists" - as TF-RMM main answers every call. With
+// platform.gpt.l1_tables: on_demand most blocks start without one, and the RMM asks EL3 to
+// make it (the table comes from EL3's pool: no memory is donated).
 #include <algorithm>
 
 #include "core/context.h"
@@ -46,10 +48,14 @@ uint64_t rmi_gpt_l1_create(Context& ctx, RmiCall& call) {
   if (pa & (l0_block - 1)) return err(rmi::Status::ErrorInput);
   // pa_bound: memory the RMM tracks.
   if (!ctx.granules.tracked(pa)) return err(rmi::Status::ErrorInput);
-  // l1_exists: the block is already described at granule level - always, on this platform
-  // (a block without one would need memory donated by SRO: not modelled).
-  (void)call;
-  return err(rmi::Status::ErrorGpt);
+  // l1_exists: the block is already described at granule level.
+  const gpt::GptWalk w = ctx.monitor.gpt_lookup(call.req, pa);
+  if (w.ok() && w.level == 1) return err(rmi::Status::ErrorGpt);
+  platform::abi::SmcRegs r;
+  r.x[0] = platform::abi::kRmmGptL1Create;
+  r.x[1] = pa;
+  ctx.monitor.smc(call.req, platform::World::Realm, r);
+  return r.x[0] == platform::abi::kRmmEl3Ok ? ok() : err(rmi::Status::ErrorGpt);
 }
 
 }  // namespace rmm

@@ -36,6 +36,12 @@ check "2.0-bet1: the fault-in phase is timed, one entry per page faulted in" \
 check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.json" \
   'cmp -s "$work/l2/stats.json" "$work/l2b/stats.json" && cmp -s "$work/l2/trace.json" "$work/l2b/trace.json"'
 
+# GPT level-1 tables on demand: the v14 host's init makes the missing ones (GPT_L1_CREATE).
+"$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set platform.dram=4GiB \
+  --set platform.gpt.l1_tables=on_demand --out "$work/lazy" > "$work/lazy.txt" 2>&1; rc=$?
+check "l1_tables on_demand: init creates the two missing L1 tables, the others exist, the realm runs" \
+  '[ $rc = 0 ] && grep -q "Result: ok" "$work/lazy.txt" && [ "$(json $work/lazy/stats.json "r[\"GPT_L1_CREATE\"][\"success\"] == 2 and r[\"GPT_L1_CREATE\"][\"error_gpt\"] == 2 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
+
 # The v14 host over RMM 1.0 negotiates down (the default scenarios); v12 over 2.0 is refused.
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/l1" > "$work/l1.txt" 2>&1
 check "v14 over RMM 1.0: RMI_VERSION(2.0) refused naming 1.0, 1.0 spoken, and the realm runs" \

@@ -296,3 +296,43 @@ TEST_F(RmmTest, init_ripas_extends_the_rim_under_1_0) {
 
 }  // namespace
 }  // namespace rmmtest
+
+namespace rmmtest {
+namespace {
+
+// platform.gpt.l1_tables: on_demand - 4 GiB of DRAM in 1 GiB blocks: the first and the last
+// (the carve-outs) have L1 tables at boot, the two between do not until GPT_L1_CREATE.
+platform::SocConfig lazy_l1_config() {
+  platform::SocConfig c = rmesim::testing::SocFixture::small_config();
+  c.dram_size = 4 * platform::GiB;
+  c.gpt_l1_on_demand = true;
+  return c;
+}
+
+class Rmm2LazyL1 : public Rmm2Test {
+ protected:
+  Rmm2LazyL1() : Rmm2Test(true, lazy_l1_config()) {}
+  const uint64_t block = f.config.dram_base + platform::GiB;  // the second block: no L1 yet
+};
+
+TEST_F(Rmm2LazyL1, range_delegate_gran_gpt_fails_in_a_block_without_an_l1_table) {
+  EXPECT_RMI_FAIL(call(rmi::kGranuleRangeDelegate, {block, block + G}), Status::ErrorInput, 0);
+}
+
+TEST_F(Rmm2LazyL1, gpt_l1_create_makes_the_table_and_the_block_delegable) {
+  EXPECT_RMI_OK(call(rmi::kGptL1Create, {block}));
+  const SmcRegs r = smc(rmi::kGranuleRangeDelegate, {block, block + 4 * G});
+  EXPECT_RMI_OK(r.x[0]);
+  EXPECT_EQ(r.x[1], block + 4 * G);
+  EXPECT_TRUE(rmm->gpt_disagreements(req()).empty());
+  // l1_exists: a second call finds it.
+  EXPECT_RMI_FAIL(call(rmi::kGptL1Create, {block}), Status::ErrorGpt, 0);
+}
+
+TEST_F(Rmm2LazyL1, gpt_l1_create_l1_exists_for_the_blocks_firmware_needs) {
+  EXPECT_RMI_FAIL(call(rmi::kGptL1Create, {f.config.dram_base}), Status::ErrorGpt, 0);
+  EXPECT_RMI_FAIL(call(rmi::kGptL1Create, {f.config.dram_base + 3 * platform::GiB}), Status::ErrorGpt, 0);
+}
+
+}  // namespace
+}  // namespace rmmtest

@@ -8,7 +8,8 @@ namespace rmmtest {
 
 class Rmm2Test : public RmmTest {
  protected:
-  explicit Rmm2Test(bool activate = true) : RmmTest(platform::abi::v2_0::kSpec) {
+  explicit Rmm2Test(bool activate = true, platform::SocConfig cfg = rmesim::testing::SocFixture::small_config())
+      : RmmTest(platform::abi::v2_0::kSpec, cfg) {
     if (!activate) return;
     EXPECT_RMI_OK(call(rmi::kRmmConfigSet, {config_page(0, 0)}));
     EXPECT_RMI_OK(call(rmi::kRmmActivate));

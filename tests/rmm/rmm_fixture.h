@@ -87,8 +87,9 @@ class RmmTest : public ::testing::Test {
 
   RmmTest() : RmmTest(platform::abi::v1_0::kSpec) {}
   // The RMM of another declared version (2.0-bet1: Rmm2Test in rmm2_fixture.h).
-  explicit RmmTest(const platform::abi::Spec& abi)
-      : rmm(std::make_unique<rmm::Rmm>(*f.soc, abi)), next_free(f.config.dram_base + 0x100000),
+  explicit RmmTest(const platform::abi::Spec& abi,
+                   platform::SocConfig cfg = rmesim::testing::SocFixture::small_config())
+      : f(cfg), rmm(std::make_unique<rmm::Rmm>(*f.soc, abi)), next_free(f.config.dram_base + 0x100000),
         v2_(abi.rmi_version == rmi::kVersion2_0) {
     f.boot();
   }

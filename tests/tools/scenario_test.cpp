@@ -324,3 +324,15 @@ TEST(ScenarioRmm, rmi_steps_take_the_commands_and_statuses_of_the_version) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ScenarioRmm, gpt_l1_tables_on_demand_needs_rmm_2_0) {
+  const std::string gpt = "name: x\nplatform:\n  gpt: {l1_tables: on_demand}\n";
+  EXPECT_TRUE(parse_scenario(gpt + "rmm: {version: 2.0-bet1}\n", "x.yaml", {}).platform.gpt_l1_on_demand);
+  EXPECT_FALSE(parse_scenario("name: x\n", "x.yaml", {}).platform.gpt_l1_on_demand);
+  expect_error(gpt, {}, "x.yaml", 3, "platform.gpt.l1_tables", "needs rmm.version: 2.0-bet1");
+  expect_error("name: x\nplatform:\n  gpt: {l1_tables: lazy}\n", {}, "x.yaml", 3, "platform.gpt.l1_tables", "on_demand");
+}
+
+}  // namespace

@@ -230,7 +230,13 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   if (n["monitor_size"]) p.monitor_size = yaml::size(f, n["monitor_size"], "platform.monitor_size");
   if (n["rmm_size"]) p.rmm_size = yaml::size(f, n["rmm_size"], "platform.rmm_size");
   if (const auto g = n["gpt"]) {
-    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz"});
+    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz", "l1_tables"});
+    if (g["l1_tables"]) {
+      const std::string t = yaml::str(f, g["l1_tables"], "platform.gpt.l1_tables");
+      if (t != "boot" && t != "on_demand")
+        fail(f, g["l1_tables"], "platform.gpt.l1_tables", "expected boot (every DRAM block) or on_demand (RMM 2.0's GPT_L1_CREATE)");
+      p.gpt_l1_on_demand = t == "on_demand";
+    }
     if (g["pps"]) p.gpt_pps = parse_pps(f, g["pps"]);
     if (g["pgs"]) p.gpt_pgs = parse_pgs(f, g["pgs"]);
     if (g["l0gptsz"]) p.gpt_l0gptsz = parse_l0gptsz(f, g["l0gptsz"]);
@@ -282,6 +288,16 @@ void parse_rmm(const std::string& f, const YAML::Node& n, Scenario& s) {
     fail(f, n["version"], "rmm.version",
          "host.abi v12 speaks RMI 1.0 only and an RMM " + v + " does not implement it (RMI_VERSION(1.0) fails): "
          "use host.abi: v14, or rmm.version: 1.0");
+}
+
+// Level-1 GPT tables on demand need someone to ask for them: RMM 2.0's GPT_L1_CREATE, which the
+// v14 host calls at init. Under 1.0 the host's memory beyond the first block could never be
+// delegated.
+void check_l1_tables(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (!s.platform.gpt_l1_on_demand || s.rmm->rmi_version != platform::abi::rmi::kVersion) return;
+  const YAML::Node g = root["platform"] && root["platform"]["gpt"] ? root["platform"]["gpt"]["l1_tables"] : YAML::Node();
+  fail(f, g ? g : root, "platform.gpt.l1_tables",
+       "on_demand needs rmm.version: 2.0-bet1 (RMM 1.0 has no GPT_L1_CREATE, so the host could not delegate memory past the first GPT block)");
 }
 
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
@@ -562,6 +578,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   s.profile = resolve_profile_path(s.profile, std::filesystem::path(origin).parent_path().string());
   if (root["host"]) parse_host(origin, root["host"], s);
   if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
+  check_l1_tables(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
     if (!list) continue;

@@ -32,6 +32,9 @@ constexpr uint32_t kRmmEl3FidFirst = 0xC40001B0;  // RMM <-> EL3 interface: 0x1B
 constexpr uint32_t kRmmEl3FidLast = 0xC40001CF;
 constexpr uint32_t kRmmGtsiDelegate = 0xC40001B0;
 constexpr uint32_t kRmmGtsiUndelegate = 0xC40001B1;
+// The model's RMM-EL3 call behind RMM 2.0's GPT_L1_CREATE (x1: an L0GPTSZ-aligned PA): EL3 gives
+// the block an L1 table from its pool. (TF-A has no such call yet: TF-RMM main's GPT is static.)
+constexpr uint32_t kRmmGptL1Create = 0xC40001CE;
 
 // RMM-EL3 interface return codes (TF-A rmmd: E_RMM_*).
 constexpr uint64_t kRmmEl3Ok = 0;

@@ -42,6 +42,24 @@ check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.j
 check "l1_tables on_demand: init creates the two missing L1 tables, the others exist, the realm runs" \
   '[ $rc = 0 ] && grep -q "Result: ok" "$work/lazy.txt" && [ "$(json $work/lazy/stats.json "r[\"GPT_L1_CREATE\"][\"success\"] == 2 and r[\"GPT_L1_CREATE\"][\"error_gpt\"] == 2 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
+# Raw 2.0 RMI steps: the version's commands, result names and statuses.
+cat > "$work/raw2.yaml" <<'YAML'
+name: raw2
+rmm: {version: 2.0-bet1}
+steps:
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40004000, expect: {status: RMI_SUCCESS, top: dram+0x40004000}}
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40001000, expect: RMI_ERROR_INPUT}
+  - {rmi: OP_CANCEL, handle: 7, expect: RMI_ERROR_INPUT}
+  - {rmi: GRANULE_RANGE_UNDELEGATE, base: dram+0x40000000, top: dram+0x40004000, expect: {status: RMI_SUCCESS, top: dram+0x40004000}}
+  - check: {granules_delegated: 0}
+YAML
+"$bin" run "$work/raw2.yaml" --out "$work/raw2" > "$work/raw2.txt" 2>&1; rc=$?
+check "raw 2.0 RMI steps run with the 2.0 declaration's results" \
+  '[ $rc = 0 ] && grep -q "RMI_GRANULE_RANGE_DELEGATE(base=dram+0x40000000(0xc0000000), top=dram+0x40004000(0xc0004000)) -> RMI_SUCCESS top=0xc0004000" "$work/raw2.txt"'
+sed 's/RMI_ERROR_INPUT}$/RMI_SUCCESS}/' "$work/raw2.yaml" > "$work/raw2bad.yaml"
+"$bin" run "$work/raw2bad.yaml" --out "$work/raw2bad" > "$work/raw2bad.txt" 2>&1; rc=$?
+check "a wrong expectation on a 2.0 step fails the run" '[ $rc = 1 ]'
+
 # The v14 host over RMM 1.0 negotiates down (the default scenarios); v12 over 2.0 is refused.
 "$bin" run "$scen/realm-lifecycle.yaml" --out "$work/l1" > "$work/l1.txt" 2>&1
 check "v14 over RMM 1.0: RMI_VERSION(2.0) refused naming 1.0, 1.0 spoken, and the realm runs" \

@@ -336,3 +336,17 @@ TEST(ScenarioRmm, gpt_l1_tables_on_demand_needs_rmm_2_0) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(StepHelp, the_2_0_bet1_commands_are_listed_after_1_0s_with_their_registers) {
+  const std::string help = rmesim::steps_help();
+  const size_t v2 = help.find(" RMM 2.0-bet1 (rmm.version: 2.0-bet1):\n");
+  ASSERT_NE(v2, std::string::npos);
+  for (const char* line : {"  RMI_GRANULE_RANGE_DELEGATE: base top -> top\n", "  RMI_OP_MEM_DONATE: handle list count -> consumed donate_req\n",
+                           "  RMI_REC_CREATE: rd rec params -> handle donate_req\n", "  RMI_RTT_DATA_MAP_INIT: rd data ipa src flags\n"})
+    EXPECT_NE(help.find(line, v2), std::string::npos) << line;
+  EXPECT_EQ(help.find("  RMI_REC_ENTER:", v2), std::string::npos) << "unchanged commands are listed once";
+}
+
+}  // namespace

@@ -822,12 +822,20 @@ std::string vm_steps_help() {
   std::ostringstream o;
   o << "\nrmi commands and their arguments (each a granule: a number, dram+OFFSET, VM, VM.rd, VM.rtt,\n"
        "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, or any other name for a fresh Non-secure page):\n";
-  for (const platform::abi::Command& c : platform::abi::kImplemented.rmi) {
-    o << "  " << c.name << ":";
-    for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
-    if (c.results.size()) o << " ->";
-    for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
-    o << "\n";
+  for (const platform::abi::Spec* spec : platform::abi::kSpecs) {
+    if (spec != &platform::abi::kImplemented) o << " RMM " << spec->version << " (rmm.version: " << spec->version << "):\n";
+    for (const platform::abi::Command& c : spec->rmi) {
+      // Past the default version, only what it adds or changes.
+      const platform::abi::Command* same = platform::abi::kImplemented.rmi_command(c.fid);
+      if (spec != &platform::abi::kImplemented && same && std::string(same->name) == c.name &&
+          same->args.size() == c.args.size() && same->results.size() == c.results.size())
+        continue;
+      o << "  " << c.name << ":";
+      for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
+      if (c.results.size()) o << " ->";
+      for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
+      o << "\n";
+    }
   }
   o << "  (after ->: the result registers X1.., which the step reports and `expect` may assert by name:\n"
        "   {rmi: RTT_INIT_RIPAS, rd: r0, base: 0x80000000, top: 0x80400000, expect: {status: RMI_SUCCESS, top: 0x80200000}})\n";

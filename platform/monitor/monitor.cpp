@@ -83,10 +83,23 @@ void Monitor::boot(Requester& boot_core) {
   std::vector<gpt::PasRegion> granular{{cfg_.dram_base, cfg_.dram_size, gpt::Gpi::NonSecure}};
   std::vector<gpt::PasRegion> regions;
   for (const auto& r : regions_) regions.push_back({r.base, r.size, r.gpi});
+  if (cfg_.gpt_l1_on_demand) {
+    // L1 tables for the first block (the host kernel) and the blocks of the carve-outs only;
+    // the rest of DRAM is L0 blocks of GPI NS until GPT_L1_CREATE.
+    const uint64_t block = uint64_t{1} << gpc_cfg_.s();
+    auto blocks_of = [&](uint64_t base, uint64_t size) {
+      const uint64_t lo = base & ~(block - 1), hi = std::min(cfg_.dram_base + cfg_.dram_size, (base + size + block - 1) & ~(block - 1));
+      return gpt::PasRegion{std::max(lo, cfg_.dram_base), hi - std::max(lo, cfg_.dram_base), gpt::Gpi::NonSecure};
+    };
+    granular = {blocks_of(cfg_.dram_base, 1)};
+    for (const auto& r : regions_)
+      if (r.gpi != gpt::Gpi::NonSecure) granular.push_back(blocks_of(r.base, r.size));
+  }
   // Everything outside DRAM (device windows) is an L0 block of GPI ANY: devices do their own
   // filtering, as with TF-A's platform device regions.
   const std::string err = table.build(l1_base_, granular, gpt::Gpi::Any, regions);
   if (!err.empty()) throw std::runtime_error("monitor: building the GPT failed: " + err);
+  l1_next_ = l1_base_ + table.l1_pool_bytes();
   // gpt_enable(): program GPTBR/GPCCR, invalidate, then enable, on every GPC unit.
   gpc_cfg_.enabled = true;
   for (GpcUnit* g : gpcs_) g->program(gpc_cfg_);
@@ -101,7 +114,7 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
   ++smcs_;
   caller.charge(t_world_switch_);
   const uint32_t fid = regs.fid();
-  if (fid >= abi::kRmiFidFirst && fid <= abi::kRmiFidLast && from == World::NonSecure && rmm_) {
+  if (abi::is_rmi_range(fid) && from == World::NonSecure && rmm_) {
     rmm_->handle_smc(caller, regs);
   } else if (fid >= abi::kRmmEl3FidFirst && fid <= abi::kRmmEl3FidLast && from == World::Realm) {
     const sc_core::sc_time start = caller.now();
@@ -110,6 +123,7 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
     switch (fid) {
       case abi::kRmmGtsiDelegate: name = "GTSI_DELEGATE"; regs.x[0] = gtsi_delegate(caller, pa); break;
       case abi::kRmmGtsiUndelegate: name = "GTSI_UNDELEGATE"; regs.x[0] = gtsi_undelegate(caller, pa); break;
+      case abi::kRmmGptL1Create: name = "GPT_L1_CREATE"; regs.x[0] = gpt_l1_create(caller, pa); break;
       default: ++smcs_unknown_; regs.x[0] = abi::kRmmEl3Unknown; break;
     }
     if (trace_ && trace_->enabled()) {

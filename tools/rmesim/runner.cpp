@@ -198,6 +198,7 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
                    {"populate_chunk_pages", kvm.options().populate_chunk_pages},
                    {"populate_block_bytes", kvm.options().populate_block}};
+  j["rmm"] = Json{{"version", rmm.version()}, {"rmi_version", kvm.rmi_version_name()}};
   const auto census = rmm.granule_census();
   Json by_state = Json::object();
   for (size_t i = 0; i < census.size(); ++i) by_state[rmm::to_string(static_cast<rmm::GranuleState>(i))] = census[i];
@@ -269,7 +270,8 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
         auto& ph = st->vm->phases();
         for (const auto& [name, b] : {std::pair<const char*, const platform::Breakdown*>{"create", &ph.create},
                                       {"populate", &ph.populate}, {"rec_create", &ph.rec_create},
-                                      {"activate", &ph.activate}, {"teardown", &ph.teardown}}) {
+                                      {"activate", &ph.activate}, {"fault_in", &ph.fault_in},
+                                      {"teardown", &ph.teardown}}) {
           if (!b->count) continue;
           out << "    lifecycle " << std::left << std::setw(12) << name << std::right << std::setw(14)
               << platform::format_time(sc_core::sc_time::from_value(b->time_ps)) << "  host " << std::fixed
@@ -363,7 +365,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   }
   soc->trace().set_limit(opt.trace_limit);
   // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
-  rmm::Rmm rmm(*soc);
+  rmm::Rmm rmm(*soc, *s.rmm);
   cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
   // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
   // be written is bad input (exit 2), not an error after the run.

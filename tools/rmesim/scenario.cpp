@@ -230,7 +230,13 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   if (n["monitor_size"]) p.monitor_size = yaml::size(f, n["monitor_size"], "platform.monitor_size");
   if (n["rmm_size"]) p.rmm_size = yaml::size(f, n["rmm_size"], "platform.rmm_size");
   if (const auto g = n["gpt"]) {
-    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz"});
+    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz", "l1_tables"});
+    if (g["l1_tables"]) {
+      const std::string t = yaml::str(f, g["l1_tables"], "platform.gpt.l1_tables");
+      if (t != "boot" && t != "on_demand")
+        fail(f, g["l1_tables"], "platform.gpt.l1_tables", "expected boot (every DRAM block) or on_demand (RMM 2.0's GPT_L1_CREATE)");
+      p.gpt_l1_on_demand = t == "on_demand";
+    }
     if (g["pps"]) p.gpt_pps = parse_pps(f, g["pps"]);
     if (g["pgs"]) p.gpt_pgs = parse_pgs(f, g["pgs"]);
     if (g["l0gptsz"]) p.gpt_l0gptsz = parse_l0gptsz(f, g["l0gptsz"]);
@@ -270,6 +276,33 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
   }
   if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
+}
+
+// rmm: {version}. The host and the RMM must speak one RMI version: the v12 host knows RMI 1.0
+// only (its RMI_VERSION(1.0) fails on a 2.0 RMM, so it would refuse realms), which makes
+// v12 + 2.0-bet1 bad input. The v14 host asks for 2.0 and, told the RMM implements 1.0 only
+// (RMI_VERSION's lower/higher), falls back to the 1.0 flow: v14 + 1.0 is run negotiated, as
+// rmesim's host does (Linux v14 itself would refuse realms there).
+void parse_rmm(const std::string& f, const YAML::Node& n, Scenario& s) {
+  yaml::only_keys(f, n, "rmm", {"version"});
+  if (!n["version"]) return;
+  const std::string v = yaml::str(f, n["version"], "rmm.version");
+  s.rmm = platform::abi::find_spec(v);
+  if (!s.rmm) fail(f, n["version"], "rmm.version", "'" + v + "' is not a declared RMM version (" + platform::abi::spec_names() + ")");
+  if (s.host.abi == host::AbiVariant::V12 && s.rmm->rmi_version != platform::abi::rmi::kVersion)
+    fail(f, n["version"], "rmm.version",
+         "host.abi v12 speaks RMI 1.0 only and an RMM " + v + " does not implement it (RMI_VERSION(1.0) fails): "
+         "use host.abi: v14, or rmm.version: 1.0");
+}
+
+// Level-1 GPT tables on demand need someone to ask for them: RMM 2.0's GPT_L1_CREATE, which the
+// v14 host calls at init. Under 1.0 the host's memory beyond the first block could never be
+// delegated.
+void check_l1_tables(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (!s.platform.gpt_l1_on_demand || s.rmm->rmi_version != platform::abi::rmi::kVersion) return;
+  const YAML::Node g = root["platform"] && root["platform"]["gpt"] ? root["platform"]["gpt"]["l1_tables"] : YAML::Node();
+  fail(f, g ? g : root, "platform.gpt.l1_tables",
+       "on_demand needs rmm.version: 2.0-bet1 (RMM 1.0 has no GPT_L1_CREATE, so the host could not delegate memory past the first GPT block)");
 }
 
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
@@ -536,7 +569,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
     if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
     else apply_override(root, o);
   }
-  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "realms", "vms", "steps"});
+  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "rmm", "realms", "vms", "steps"});
   if (!root["name"]) throw platform::ConfigError(origin, 1, 1, "name", "missing: every scenario has a name (its output folder)");
   s.name = yaml::str(origin, root["name"], "name");
   // The output folder's name: portable file-name characters only (POSIX), not hidden.
@@ -549,6 +582,8 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["platform"]) parse_platform(origin, root["platform"], s);
   s.profile = resolve_profile_path(s.profile, std::filesystem::path(origin).parent_path().string());
   if (root["host"]) parse_host(origin, root["host"], s);
+  if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
+  check_l1_tables(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
     if (!list) continue;

@@ -357,10 +357,11 @@ struct DmaStep : Step {
 
 // --- rmi: a raw RMI call on named granules ------------------------------------------------
 // REALM_CREATE's and REC_CREATE's params may be a map of RmiRealmParams / RmiRecParams fields
-// (the declaration's names, offsets and sizes); the step writes them into a fresh page.
-const platform::abi::Struct* params_struct(uint32_t fid) {
-  if (fid == rmi::kRealmCreate) return &platform::abi::v1_0::kRealmParams;
-  if (fid == rmi::kRecCreate) return &platform::abi::v1_0::kRecParams;
+// (the declaration's names, offsets and sizes, of the scenario's rmm.version); the step
+// writes them into a fresh page.
+const platform::abi::Struct* params_struct(uint32_t fid, const platform::abi::Spec& abi = platform::abi::kImplemented) {
+  if (fid == rmi::kRealmCreate) return abi.structure("RmiRealmParams");
+  if (fid == rmi::kRecCreate) return abi.structure("RmiRecParams");
   return nullptr;
 }
 
@@ -729,15 +730,21 @@ void parse_rmi_expect(const std::string& f, const YAML::Node& e, const std::stri
   if (st == "any" && (!s.expect_results.empty() || s.expect_index >= 0))
     fail(f, e, key + ".expect", "any expects nothing: leave out index and results");
   if (st == "any") s.expect_any = true;
-  else if (!host::rmi_status_from_name(st, s.expect_status))
-    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMI_SUCCESS, RMI_ERROR_INPUT, RMI_ERROR_REALM, RMI_ERROR_REC, RMI_ERROR_RTT, any)");
+  else if (!host::rmi_status_from_name(st, s.expect_status, *sc.rmm)) {
+    std::string known;
+    for (const platform::abi::StatusCode& c : sc.rmm->statuses) known += std::string(c.name) + ", ";
+    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMM " + sc.rmm->version + ": " + known + "any)");
+  }
 }
 
 std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<RmiStep>();
   s->command = yaml::str(f, n["rmi"], key);
-  s->decl = host::rmi_command(s->command);
-  if (!s->decl) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
+  s->decl = host::rmi_command(s->command, *sc.rmm);
+  if (!s->decl)
+    fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM " + sc.rmm->version + ": " +
+                               (sc.rmm->rmi_version == rmi::kVersion ? "DATA_CREATE, GRANULE_DELEGATE" : "RTT_DATA_MAP, GRANULE_RANGE_DELEGATE") +
+                               ", ...; rmesim help steps)");
   s->fid = s->decl->fid;
   s->command = s->decl->name;
   yaml::only_keys(f, n, key, rmi_fields(*s->decl));
@@ -746,7 +753,7 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   for (unsigned i = 0; i < s->decl->args.size(); ++i) {
     const std::string a(s->decl->args[i]);
     const YAML::Node v = n[a];
-    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid) : nullptr;
+    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid, *sc.rmm) : nullptr;
     if (v.IsMap() && ps) {
       s->has_params = true;
       s->params = parse_params(f, v, key + ".params", sc, *ps);
@@ -848,12 +855,20 @@ std::string vm_steps_help() {
   std::ostringstream o;
   o << "\nrmi commands and their arguments (each a granule: a number, dram+OFFSET, VM, VM.rd, VM.rtt,\n"
        "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, or any other name for a fresh Non-secure page):\n";
-  for (const platform::abi::Command& c : platform::abi::kImplemented.rmi) {
-    o << "  " << c.name << ":";
-    for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
-    if (c.results.size()) o << " ->";
-    for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
-    o << "\n";
+  for (const platform::abi::Spec* spec : platform::abi::kSpecs) {
+    if (spec != &platform::abi::kImplemented) o << " RMM " << spec->version << " (rmm.version: " << spec->version << "):\n";
+    for (const platform::abi::Command& c : spec->rmi) {
+      // Past the default version, only what it adds or changes.
+      const platform::abi::Command* same = platform::abi::kImplemented.rmi_command(c.fid);
+      if (spec != &platform::abi::kImplemented && same && std::string(same->name) == c.name &&
+          same->args.size() == c.args.size() && same->results.size() == c.results.size())
+        continue;
+      o << "  " << c.name << ":";
+      for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
+      if (c.results.size()) o << " ->";
+      for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
+      o << "\n";
+    }
   }
   o << "  (after ->: the result registers X1.., which the step reports and `expect` may assert by name:\n"
        "   {rmi: RTT_INIT_RIPAS, rd: r0, base: 0x80000000, top: 0x80400000, expect: {status: RMI_SUCCESS, top: 0x80200000}})\n";

@@ -67,6 +67,10 @@ class Monitor {
   // granule's 512 MiB block (TF-A's GPT bitlock), which a PE may wait for.
   uint64_t gtsi_delegate(Requester& caller, uint64_t pa);
   uint64_t gtsi_undelegate(Requester& caller, uint64_t pa);
+  // An L1 table for the L0GPTSZ block at `pa` (platform.gpt.l1_tables: on_demand), from the
+  // pool carved at boot, then TLBI PAALL. abi::kRmmEl3BadAddr when `pa` is not an aligned
+  // block of DRAM, abi::kRmmEl3BadPas when the block has a table already.
+  uint64_t gpt_l1_create(Requester& caller, uint64_t pa);
 
   // Whether `pa` is a granule of DRAM the host may delegate (outside firmware carve-outs).
   bool is_delegable(uint64_t pa) const;
@@ -110,6 +114,7 @@ class Monitor {
   bool booted_ = false;
   uint64_t delegable_base_ = 0, delegable_end_ = 0;
   uint64_t l1_base_ = 0, gpt_bytes_ = 0;
+  uint64_t l1_next_ = 0;  // the next free L1 table of the pool (tables made after boot)
 
   // A TLBI PA broadcast: its issue and DSB (t_tlbi_), then one acknowledgement per GPC unit
   // (t_tlbi_ack_, see gtsi.cpp). Cache maintenance of one granule: one DC CIPAPA per line.

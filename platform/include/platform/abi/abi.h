@@ -68,6 +68,13 @@ struct Command {
   const char* meaning;
 };
 
+// A status code a command returns in X0[7:0] (RmiStatusCode).
+struct StatusCode {
+  const char* name;  // "RMI_ERROR_INPUT"
+  uint8_t value;
+  const char* meaning;
+};
+
 struct Struct;
 
 struct Field {
@@ -121,7 +128,14 @@ struct Spec {
   Table<Command> rmi;
   Table<Command> rsi;
   Table<const Struct*> structs;
+  Table<StatusCode> statuses;  // RMI status codes, ascending
+  uint64_t rmi_version;        // what RMI_VERSION reports: (major << 16) | minor
 
+  constexpr const StatusCode* status(unsigned value) const {
+    for (const StatusCode& s : statuses)
+      if (s.value == value) return &s;
+    return nullptr;
+  }
   constexpr const Command* rmi_command(uint32_t fid) const {
     for (const Command& c : rmi)
       if (c.fid == fid) return &c;

@@ -54,7 +54,8 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
   Event& slot = t.tail[t.tail_start];
   t.tail_start = (t.tail_start + 1) % t.tail.size();
   const bool keep = (slot.index & (t.stride - 1)) == 0;  // the stride is a power of two
-  if (keep) t.middle.push_back(slot);
+  // The slot is refilled below: its event moves to the middle rather than being copied.
+  if (keep) t.middle.push_back(std::move(slot));
   else t.omit(slot);
   slot.phase = phase;
   slot.index = index;
@@ -111,16 +112,105 @@ double us(uint64_t ns) { return static_cast<double>(ns) / 1000.0; }
 Json metadata(const char* name, int pid, int tid, Json args) {
   return Json{{"ph", "M"}, {"name", name}, {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
 }
+
+// The events are most of a long run's trace.json and of its writing time, so they are written
+// straight into text, byte for byte as nlohmann's dump() writes the same object (the metadata
+// and the summary still go through nlohmann). What the direct form cannot be sure to spell as
+// nlohmann does takes nlohmann's own path: a string with anything but printable ASCII, a
+// timestamp past 10^15 ns (where the shortest double stops being plain digits), repeated args.
+void append_string(std::string& out, const std::string& s) {
+  for (const unsigned char c : s)
+    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+      out += Json(s).dump();
+      return;
+    }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+constexpr uint64_t kDirectNsLimit = 1'000'000'000'000'000;
+
+// ns / 1000 as nlohmann writes the double: the integer part, then the fraction without trailing
+// zeros, or ".0" when there is none.
+void append_us(std::string& out, uint64_t ns) {
+  out += std::to_string(ns / 1000);
+  unsigned frac = static_cast<unsigned>(ns % 1000);
+  if (frac == 0) {
+    out += ".0";
+    return;
+  }
+  char digits[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                    static_cast<char>('0' + frac % 10), 0};
+  for (int i = 2; digits[i] == '0'; --i) digits[i] = 0;
+  out += '.';
+  out += digits;
+}
+
+bool has_repeated_key(const Trace::Args& args) {
+  for (size_t i = 0; i < args.size(); ++i)
+    for (size_t j = i + 1; j < args.size(); ++j)
+      if (args[i].first == args[j].first) return true;
+  return false;
+}
 }  // namespace
+
+std::string Trace::event_json(int pid, int tid, char phase, const std::string& name, const std::string& category,
+                              uint64_t ts_ns, uint64_t dur_ns, const Args& args) {
+  std::string out;
+  if (ts_ns < kDirectNsLimit && dur_ns < kDirectNsLimit && !has_repeated_key(args)) {
+    out += "{\"ph\":\"";
+    out += phase;
+    out += "\",\"name\":";
+    append_string(out, name);
+    out += ",\"cat\":";
+    append_string(out, category);
+    out += ",\"pid\":";
+    out += std::to_string(pid);
+    out += ",\"tid\":";
+    out += std::to_string(tid);
+    out += ",\"ts\":";
+    append_us(out, ts_ns);
+    if (phase == 'X') {
+      out += ",\"dur\":";
+      append_us(out, dur_ns);
+    } else {
+      out += ",\"s\":\"t\"";
+    }
+    if (!args.empty()) {
+      out += ",\"args\":{";
+      for (size_t i = 0; i < args.size(); ++i) {
+        if (i) out += ',';
+        append_string(out, args[i].first);
+        out += ':';
+        append_string(out, args[i].second);
+      }
+      out += '}';
+    }
+    out += '}';
+    return out;
+  }
+  Json j{{"ph", std::string(1, phase)}, {"name", name}, {"cat", category},
+         {"pid", pid}, {"tid", tid}, {"ts", us(ts_ns)}};
+  if (phase == 'X') j["dur"] = us(dur_ns);
+  else j["s"] = "t";
+  if (!args.empty()) {
+    Json a = Json::object();
+    for (const auto& [k, v] : args) a[k] = v;
+    j["args"] = std::move(a);
+  }
+  return j.dump();
+}
 
 void Trace::write_json(std::ostream& os) const {
   os << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   bool first = true;
-  auto put = [&](const Json& j) {
+  auto put_text = [&](const std::string& text) {
     if (!first) os << ",\n";
     first = false;
-    os << j.dump();
+    os << text;
   };
+  auto put = [&](const Json& j) { put_text(j.dump()); };
   for (size_t i = 0; i < processes_.size(); ++i) {
     const int pid = static_cast<int>(i) + 1;
     put(metadata("process_name", pid, 0, {{"name", processes_[i]}}));
@@ -131,16 +221,7 @@ void Trace::write_json(std::ostream& os) const {
     put(metadata("thread_sort_index", t.pid, t.tid, {{"sort_index", t.tid}}));
   }
   auto event = [&](const Track& t, const Event& e) {
-    Json j{{"ph", std::string(1, e.phase)}, {"name", e.name}, {"cat", e.category},
-           {"pid", t.pid}, {"tid", t.tid}, {"ts", us(e.ts_ns)}};
-    if (e.phase == 'X') j["dur"] = us(e.dur_ns);
-    else j["s"] = "t";
-    if (!e.args.empty()) {
-      Json a = Json::object();
-      for (const auto& [k, v] : e.args) a[k] = v;
-      j["args"] = std::move(a);
-    }
-    put(j);
+    put_text(event_json(t.pid, t.tid, e.phase, e.name, e.category, e.ts_ns, e.dur_ns, e.args));
   };
   Json summary = Json::array();
   for (const auto& t : tracks_) {

@@ -127,6 +127,47 @@ TEST(Trace, processes_and_threads_carry_their_order_as_sort_index) {
   EXPECT_EQ(thread_order.size(), 4u);
 }
 
+// The reference: the event as an nlohmann object, the form trace.json had before events were
+// written directly (key order ph, name, cat, pid, tid, ts, dur or s, args; a repeated arg key
+// keeps its first place and its last value).
+std::string nlohmann_event(int pid, int tid, char phase, const std::string& name, const std::string& cat,
+                           uint64_t ts_ns, uint64_t dur_ns, const platform::Trace::Args& args) {
+  nlohmann::ordered_json j{{"ph", std::string(1, phase)}, {"name", name}, {"cat", cat},
+                           {"pid", pid}, {"tid", tid}, {"ts", static_cast<double>(ts_ns) / 1000.0}};
+  if (phase == 'X') j["dur"] = static_cast<double>(dur_ns) / 1000.0;
+  else j["s"] = "t";
+  if (!args.empty()) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : args) a[k] = v;
+    j["args"] = std::move(a);
+  }
+  return j.dump();
+}
+
+TEST(Trace, every_event_is_spelt_byte_for_byte_as_nlohmann_dumps_it) {
+  uint64_t seed = 99;
+  auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+  std::vector<uint64_t> times = {0, 1, 9, 10, 999, 1000, 1001, 1010, 1100, 123456789, 999'999'999'999'999,
+                                 1'000'000'000'000'000, 18'446'744'073'709'551'615ull};
+  for (uint64_t ns = 0; ns < 20000; ++ns) times.push_back(ns);
+  for (int i = 0; i < 50000; ++i) times.push_back(next() >> (next() % 64));
+  const std::vector<std::string> names = {"RMI_DATA_CREATE", "", "quote\"d", "back\\slash", "tab\there",
+                                          "new\nline", std::string("nul\0x", 5), "\x7f del", "caf\xc3\xa9"};
+  size_t k = 0;
+  for (const uint64_t ts : times) {
+    const uint64_t dur = times[next() % times.size()];
+    const std::string& name = names[k++ % names.size()];
+    const char phase = k % 3 ? 'X' : 'i';
+    platform::Trace::Args args;
+    if (k % 2) args.push_back({"status", "RMI_SUCCESS"});
+    if (k % 5 == 0) args.push_back({"pa", names[k % names.size()]});
+    if (k % 7 == 0) args.push_back({"status", "again"});  // a repeated key
+    ASSERT_EQ(platform::Trace::event_json(3, 2, phase, name, "rmi", ts, dur, args),
+              nlohmann_event(3, 2, phase, name, "rmi", ts, dur, args))
+        << "ts " << ts << " dur " << dur << " name " << name;
+  }
+}
+
 TEST(Trace, a_zero_limit_or_one_set_after_recording_is_refused) {
   platform::Trace t;
   EXPECT_THROW(t.set_limit(0), std::invalid_argument);

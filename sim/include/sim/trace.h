@@ -55,6 +55,10 @@ class Trace {
 
   void write_json(std::ostream& os) const;
 
+  // One event as trace.json spells it (exactly as nlohmann's dump() of the same object).
+  static std::string event_json(int pid, int tid, char phase, const std::string& name, const std::string& category,
+                                uint64_t ts_ns, uint64_t dur_ns, const Args& args);
+
  private:
   struct Event {
     char phase;  // 'X' slice, 'i' instant

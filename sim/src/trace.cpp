@@ -1,6 +1,7 @@
 #include "sim/trace.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -48,7 +49,8 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
   const uint64_t index = t.recorded++;
   if (t.head.size() < limit_ || t.tail.size() < limit_) {
     auto& to = t.head.size() < limit_ ? t.head : t.tail;
-    to.push_back({phase, index, name, category, ts_ns, dur_ns, std::move(args)});
+    to.push_back({phase, index, name, category, ts_ns, dur_ns, {}});
+    pack_args(args, to.back().args);
     return;
   }
   Event& slot = t.tail[t.tail_start];
@@ -63,7 +65,7 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
   slot.category.assign(category);
   slot.ts_ns = ts_ns;
   slot.dur_ns = dur_ns;
-  slot.args = std::move(args);
+  pack_args(args, slot.args);
   if (!keep || t.middle.size() <= limit_) return;
   t.stride *= 2;
   std::deque<Event> kept;
@@ -72,6 +74,36 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
     else kept.push_back(std::move(m));
   }
   t.middle.swap(kept);
+}
+
+// Each string as its length (8 bytes, host order) then its bytes: key, value, key, value...
+void Trace::pack_args(const Args& args, std::string& out) {
+  out.clear();
+  auto put = [&](const std::string& v) {
+    const uint64_t n = v.size();
+    out.append(reinterpret_cast<const char*>(&n), sizeof n);
+    out += v;
+  };
+  for (const auto& [k, v] : args) {
+    put(k);
+    put(v);
+  }
+}
+
+void Trace::unpack_args(const std::string& packed, Args& out) {
+  out.clear();
+  size_t at = 0;
+  auto get = [&](std::string& v) {
+    uint64_t n;
+    std::memcpy(&n, packed.data() + at, sizeof n);
+    v.assign(packed, at + sizeof n, n);
+    at += sizeof n + n;
+  };
+  while (at < packed.size()) {
+    out.emplace_back();
+    get(out.back().first);
+    get(out.back().second);
+  }
 }
 
 namespace {
@@ -220,20 +252,22 @@ void Trace::write_json(std::ostream& os) const {
     put(metadata("thread_name", t.pid, t.tid, {{"name", t.thread}}));
     put(metadata("thread_sort_index", t.pid, t.tid, {{"sort_index", t.tid}}));
   }
+  Args args;
   auto event = [&](const Track& t, const Event& e) {
-    put_text(event_json(t.pid, t.tid, e.phase, e.name, e.category, e.ts_ns, e.dur_ns, e.args));
+    unpack_args(e.args, args);
+    put_text(event_json(t.pid, t.tid, e.phase, e.name, e.category, e.ts_ns, e.dur_ns, args));
   };
   Json summary = Json::array();
   for (const auto& t : tracks_) {
     for (const auto& e : t.head) event(t, e);
     if (t.omitted) {
-      event(t, {'i', 0,
-                std::to_string(t.omitted) + " of " + std::to_string(t.recorded) +
-                    " events omitted from here on (trace limit " + std::to_string(limit_) + ")",
-                "trace", t.first_omitted_ns, 0,
-                {{"first_omitted_ns", std::to_string(t.first_omitted_ns)},
-                 {"last_omitted_ns", std::to_string(t.last_omitted_ns)},
-                 {"middle_kept_one_in", std::to_string(t.stride)}}});
+      put_text(event_json(t.pid, t.tid, 'i',
+                          std::to_string(t.omitted) + " of " + std::to_string(t.recorded) +
+                              " events omitted from here on (trace limit " + std::to_string(limit_) + ")",
+                          "trace", t.first_omitted_ns, 0,
+                          {{"first_omitted_ns", std::to_string(t.first_omitted_ns)},
+                           {"last_omitted_ns", std::to_string(t.last_omitted_ns)},
+                           {"middle_kept_one_in", std::to_string(t.stride)}}));
       summary.push_back({{"process", t.process}, {"thread", t.thread}, {"recorded", t.recorded},
                          {"omitted", t.omitted}, {"first_omitted_ns", t.first_omitted_ns},
                          {"last_omitted_ns", t.last_omitted_ns}, {"middle_kept_one_in", t.stride}});

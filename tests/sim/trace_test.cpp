@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -166,6 +167,35 @@ TEST(Trace, every_event_is_spelt_byte_for_byte_as_nlohmann_dumps_it) {
               nlohmann_event(3, 2, phase, name, "rmi", ts, dur, args))
         << "ts " << ts << " dur " << dur << " name " << name;
   }
+}
+
+TEST(Trace, args_come_back_as_given_from_a_reused_tail_slot_whatever_their_lengths) {
+  platform::Trace t;
+  t.set_limit(3);
+  const int tr = t.track("soc.pe0", "realm");
+  // 20 events on a limit of 3: the tail ring's slots are refilled with args of other lengths.
+  auto args_of = [](int i) {
+    platform::Trace::Args a;
+    for (int k = 0; k < i % 4; ++k)
+      a.push_back({"k" + std::to_string(k), std::string(static_cast<size_t>(i * 7 % 40), 'v') + std::string(1, '\0')});
+    if (i % 5 == 0) a.push_back({"", ""});
+    return a;
+  };
+  for (int i = 0; i < 20; ++i) t.instant(tr, "e" + std::to_string(i), "c", ps(i * 1000), args_of(i));
+  const json doc = written(t);
+  int seen = 0;
+  for (const auto& e : doc["traceEvents"]) {
+    const std::string name = e.value("name", "");
+    if (e["ph"] != "i" || name.empty() || name[0] != 'e') continue;
+    platform::Trace::Args want = args_of(std::stoi(name.substr(1))), got;
+    if (e.contains("args"))
+      for (const auto& [k, v] : e["args"].items()) got.push_back({k, v.get<std::string>()});
+    std::sort(want.begin(), want.end());  // `json` orders keys by name
+    std::sort(got.begin(), got.end());
+    EXPECT_EQ(got, want) << name;
+    ++seen;
+  }
+  EXPECT_GE(seen, 6);  // the head and the tail at least
 }
 
 TEST(Trace, a_zero_limit_or_one_set_after_recording_is_refused) {

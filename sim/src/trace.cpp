@@ -1,6 +1,7 @@
 #include "sim/trace.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <stdexcept>
 
@@ -151,14 +152,23 @@ Json metadata(const char* name, int pid, int tid, Json args) {
 // nlohmann does takes nlohmann's own path: a string with anything but printable ASCII, a
 // timestamp past 10^15 ns (where the shortest double stops being plain digits), repeated args.
 void append_string(std::string& out, const std::string& s) {
-  for (const unsigned char c : s)
-    if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
-      out += Json(s).dump();
-      return;
-    }
+  const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += Json(s).dump();
+    return;
+  }
   out += '"';
   out += s;
   out += '"';
+}
+
+void append_uint(std::string& out, uint64_t v) {
+  char digits[24];
+  const auto r = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, r.ptr);
 }
 
 constexpr uint64_t kDirectNsLimit = 1'000'000'000'000'000;
@@ -166,7 +176,7 @@ constexpr uint64_t kDirectNsLimit = 1'000'000'000'000'000;
 // ns / 1000 as nlohmann writes the double: the integer part, then the fraction without trailing
 // zeros, or ".0" when there is none.
 void append_us(std::string& out, uint64_t ns) {
-  out += std::to_string(ns / 1000);
+  append_uint(out, ns / 1000);
   unsigned frac = static_cast<unsigned>(ns % 1000);
   if (frac == 0) {
     out += ".0";
@@ -190,7 +200,8 @@ bool has_repeated_key(const Trace::Args& args) {
 std::string Trace::event_json(int pid, int tid, char phase, const std::string& name, const std::string& category,
                               uint64_t ts_ns, uint64_t dur_ns, const Args& args) {
   std::string out;
-  if (ts_ns < kDirectNsLimit && dur_ns < kDirectNsLimit && !has_repeated_key(args)) {
+  out.reserve(160);  // most events: one allocation
+  if (pid >= 0 && tid >= 0 && ts_ns < kDirectNsLimit && dur_ns < kDirectNsLimit && !has_repeated_key(args)) {
     out += "{\"ph\":\"";
     out += phase;
     out += "\",\"name\":";
@@ -198,9 +209,9 @@ std::string Trace::event_json(int pid, int tid, char phase, const std::string& n
     out += ",\"cat\":";
     append_string(out, category);
     out += ",\"pid\":";
-    out += std::to_string(pid);
+    append_uint(out, static_cast<uint64_t>(pid));
     out += ",\"tid\":";
-    out += std::to_string(tid);
+    append_uint(out, static_cast<uint64_t>(tid));
     out += ",\"ts\":";
     append_us(out, ts_ns);
     if (phase == 'X') {

@@ -430,6 +430,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   };
   auto run_step = [&](platform::Pe& pe, Step& step) {
     StepRecord rec{step.where, step.kind, "", pe.requester().now(), {}};
+    const auto wall_start = std::chrono::steady_clock::now();
     ctx.current_outcome.clear();
     try {
       step.execute(ctx);
@@ -439,6 +440,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     }
     snapshot_rims();
     rec.end = pe.requester().now();
+    rec.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     rec.outcome = result.ok ? ctx.current_outcome : result.failure;
     ctx.steps.push_back(rec);
     // The VMM's view: one slice per step, on the lane of the PE that drives the scenario.

@@ -43,6 +43,7 @@ struct Phase {
 struct StepRecord {
   std::string where, kind, outcome;
   sc_core::sc_time start, end;
+  double wall_seconds = 0;  // host time the step took (benchmarks; never in stats.json)
 };
 
 class RunContext {

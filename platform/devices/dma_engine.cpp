@@ -25,6 +25,7 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, Requester& master, gpt::Pas p
 
 void DmaEngine::reset() {
   src_ = dst_ = len_ = status_ = fault_pa_ = fault_info_ = copied_ = 0;
+  start_pending_ = false;
 }
 
 uint64_t DmaEngine::read_reg(uint64_t offset) const {
@@ -51,6 +52,7 @@ void DmaEngine::write_reg(uint64_t offset, uint64_t value) {
       if (value & 1) {
         status_ = kStatusBusy;
         fault_pa_ = fault_info_ = copied_ = 0;
+        start_pending_ = true;
         start_.notify(sc_core::SC_ZERO_TIME);
       }
       break;
@@ -95,7 +97,8 @@ void DmaEngine::trace_transfer(const sc_core::sc_time& start) {
 
 void DmaEngine::run() {
   for (;;) {
-    sc_core::wait(start_);
+    while (!start_pending_) sc_core::wait(start_);
+    start_pending_ = false;
     const sc_core::sc_time start = master_.now();
     ++transfers_;
     master_.charge(t_setup_);

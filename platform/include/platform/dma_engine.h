@@ -62,6 +62,9 @@ class DmaEngine : public sc_core::sc_module {
   gpt::Pas pas_;
   uint64_t src_ = 0, dst_ = 0, len_ = 0, status_ = 0, fault_pa_ = 0, fault_info_ = 0, copied_ = 0;
   sc_core::sc_event start_, done_;
+  // A start not yet taken by run(): an event alone is lost when run() is not waiting yet (it
+  // is still syncing the previous transfer's time when the next CTRL write comes).
+  bool start_pending_ = false;
   // One burst's data. A member, not a local of run(): that thread never ends, so what its
   // stack owns is never freed.
   static constexpr uint64_t kBurstBytes = 4096;

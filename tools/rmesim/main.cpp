@@ -119,6 +119,7 @@ int cmd_fuzz(const po::variables_map& vm) {
   o.jobs = static_cast<unsigned>(jobs);
   o.self_test = vm.count("self-test");
   if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
+  if (o.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
   // Reproducers are written only when there is a violation; where they go is checked first.
   if (const std::string why = rmesim::folder_problem(o.out_dir); !why.empty())
     throw platform::ConfigError("--out", 0, 0, o.out_dir, why + " (reproducers go in this folder)");
@@ -266,6 +267,7 @@ int run_cli(int argc, char* argv[]) {
     ro.stats.host_seconds = vm.count("host-seconds");
     ro.stats_text = vm.count("stats-text");
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
+    if (vm.count("out") && ro.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     if (vm.count("dump-dtb")) ro.dump_dtb = vm["dump-dtb"].as<std::string>();

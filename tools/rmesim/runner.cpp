@@ -287,17 +287,6 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   auto profile = platform::TimingProfile::load(s.profile);
   for (const auto& o : s.profile_overrides) profile.set(o.key, o.value, "--set profile." + o.key);
 
-  platform::fresh_simulation_context();
-  std::unique_ptr<platform::Soc> soc;
-  try {
-    soc = std::make_unique<platform::Soc>("soc", s.platform, profile);
-  } catch (const std::invalid_argument& e) {
-    throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
-  }
-  soc->trace().set_limit(opt.trace_limit);
-  // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
-  rmm::Rmm rmm(*soc);
-  cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
   // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
   // be written is bad input (exit 2), not an error after the run.
   const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
@@ -317,10 +306,26 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path().string());
     if (!e.empty()) throw platform::ConfigError("--dump-dtb", 0, 0, opt.dump_dtb, e);
   }
-  // Some folders refuse what access() allows (/proc): making them is checked too.
+  // Some folders refuse what access() allows (/proc): making them is checked too, before the
+  // platform is built (its DRAM may be more than the host gives); a folder made here is taken
+  // back when building fails, so bad input writes nothing.
   std::error_code ec;
+  fs::path made;  // the outermost folder this run makes
+  for (fs::path p = dir; opt.write_outputs && !p.empty() && !fs::exists(p, ec); p = p.parent_path()) made = p;
   if (opt.write_outputs) fs::create_directories(dir, ec);
   if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
+  platform::fresh_simulation_context();
+  std::unique_ptr<platform::Soc> soc;
+  try {
+    soc = std::make_unique<platform::Soc>("soc", s.platform, profile);
+  } catch (const std::invalid_argument& e) {
+    if (!made.empty()) fs::remove_all(made, ec);
+    throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
+  }
+  soc->trace().set_limit(opt.trace_limit);
+  // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
+  rmm::Rmm rmm(*soc);
+  cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
   std::ofstream insn_trace;
   if (!opt.trace_insn.empty()) {
     if (insn_path.has_parent_path()) fs::create_directories(insn_path.parent_path(), ec);

@@ -172,7 +172,18 @@ struct Worker {
   uint64_t partial_index = 0;
 };
 
-// The child: sequences next, next + jobs, ...; a result line set after each.
+}  // namespace
+}  // namespace rmesim::fuzz
+
+// LeakSanitizer's check, present only in a sanitizer build: a worker ends with _exit, which
+// skips the check at exit, so it asks for one itself.
+extern "C" int __lsan_do_recoverable_leak_check() __attribute__((weak));
+
+namespace rmesim::fuzz {
+namespace {
+
+// The child: sequences next, next + jobs, ...; a result line set after each. Its exit status
+// is 0, or 5 when LeakSanitizer found a leak (the report is on stderr).
 [[noreturn]] void worker_main(int fd, uint64_t first, const CampaignOptions& o) {
   for (uint64_t i = first; i < o.sequences; i += o.jobs) {
     write_all(fd, "B " + std::to_string(i) + "\n");
@@ -188,6 +199,7 @@ struct Worker {
     }
     write_all(fd, serialize(i, r));
   }
+  if (__lsan_do_recoverable_leak_check && __lsan_do_recoverable_leak_check()) _exit(5);
   _exit(0);
 }
 
@@ -270,6 +282,7 @@ int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err)
     workers[j].next = j;
     start(workers[j], o);
   }
+  std::vector<std::string> worker_errors;
   for (size_t live = workers.size(); live;) {
     std::vector<pollfd> fds;
     for (auto& w : workers)
@@ -300,7 +313,12 @@ int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err)
       w.fd = -1;
       int status = 0;
       ::waitpid(w.pid, &status, 0);
-      if (w.running >= 0) {
+      if (w.running < 0 && status != 0) {
+        // Every sequence done, and still not a clean exit: a sanitizer's report at the end.
+        worker_errors.push_back("a worker exited with status " +
+                                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
+                                " after its sequences (a sanitizer's report is on stderr)");
+      } else if (w.running >= 0) {
         const Sequence s = generate(sequence_seed(o.seed, static_cast<uint64_t>(w.running)), o.max_steps, o.self_test);
         results[static_cast<size_t>(w.running)].violation = "fuzz-" + hex(s.seed) + ".yaml: " + death(status, o);
         w.next = static_cast<uint64_t>(w.running) + o.jobs;
@@ -320,6 +338,7 @@ int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err)
     for (const auto& [c, by] : r.coverage)
       for (const auto& [s, n] : by) cov[c][s] += n;
   }
+  violations += worker_errors.size();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out << o.sequences << " sequences, " << steps << " steps, " << violations << " violations\n";
   err << "rmesim fuzz: " << std::fixed << std::setprecision(2) << secs << " s wall, " << std::setprecision(1)
@@ -350,6 +369,7 @@ int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err)
     out << "  reproducer: " << file.string() << " (" << (keep.empty() ? s.steps.size() : kept) << " of " << s.steps.size()
         << " steps)\n";
   }
+  for (const auto& e : worker_errors) out << "violation: " << e << "\n";
   print_coverage(out, cov);
   return violations ? 1 : 0;
 }

@@ -204,6 +204,11 @@ void realm_recipe(Walk& w) {
   call(rmi::kRttCreate, {{"rd", "g0"}, {"rtt", "g2"}, {"ipa", "0"}, {"level", "2"}});
   delegate("g3");
   call(rmi::kRttCreate, {{"rd", "g0"}, {"rtt", "g3"}, {"ipa", "0"}, {"level", "3"}});
+  // Sometimes folded back while every entry is alike (the only way the walk folds), then made again.
+  if (w.rng.chance(30)) {
+    call(rmi::kRttFold, {{"rd", "g0"}, {"ipa", "0"}, {"level", "3"}});
+    call(rmi::kRttCreate, {{"rd", "g0"}, {"rtt", "g3"}, {"ipa", "0"}, {"level", "3"}});
+  }
   delegate("g4");
   call(rmi::kDataCreate, {{"rd", "g0"}, {"data", "g4"}, {"ipa", "0x1000"}, {"src", "s0"}, {"flags", std::to_string(w.rng.below(2))}});
   call(rmi::kRttInitRipas, {{"rd", "g0"}, {"base", "0x2000"}, {"top", hex(0x2000 + (w.rng.below(8) << 12))}});
@@ -214,7 +219,10 @@ void realm_recipe(Walk& w) {
   delegate("g6");
   std::string aux;
   for (unsigned i = 0; i < 16; ++i) aux += (i ? ", x" : "x") + std::to_string(i);
-  call(rmi::kRecCreate, {{"rd", "g0"}, {"rec", "g6"}, {"params", "{flags: 1, mpidr: 0, pc: 0x1000, num_aux: 16, aux: [" + aux + "]}"}});
+  // Not RUNNABLE now and then: REC_ENTER must then refuse it (RMI_ERROR_REC).
+  call(rmi::kRecCreate, {{"rd", "g0"}, {"rec", "g6"},
+                         {"params", "{flags: " + std::string(w.rng.chance(70) ? "1" : "0") +
+                                        ", mpidr: 0, pc: 0x1000, num_aux: 16, aux: [" + aux + "]}"}});
   call(rmi::kRecEnter, {{"rec", "g6"}, {"run", "run0"}});
   const size_t n = 1 + w.rng.below(r.size());
   for (size_t i = 0; i < n; ++i) w.add(r[i]);

@@ -27,6 +27,7 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, uint32_t stream_id, uint32_t 
 
 void DmaEngine::reset() {
   src_ = dst_ = len_ = status_ = fault_addr_ = fault_info_ = copied_ = mode_ = checksum_ = 0;
+  start_pending_ = false;
 }
 
 uint64_t DmaEngine::read_reg(uint64_t offset) const {
@@ -55,6 +56,7 @@ void DmaEngine::write_reg(uint64_t offset, uint64_t value) {
         status_ = kStatusBusy;
         mode_ = value & (kCtrlFill | kCtrlRead);
         fault_addr_ = fault_info_ = copied_ = checksum_ = 0;
+        start_pending_ = true;
         start_.notify(sc_core::SC_ZERO_TIME);
       }
       break;
@@ -133,7 +135,8 @@ bool DmaEngine::transact(bool write, uint64_t addr, uint64_t n) {
 
 void DmaEngine::run() {
   for (;;) {
-    sc_core::wait(start_);
+    while (!start_pending_) sc_core::wait(start_);
+    start_pending_ = false;
     qk_.reset();
     const sc_core::sc_time start = qk_.get_current_time();
     ++transfers_;

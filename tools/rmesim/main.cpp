@@ -13,6 +13,7 @@
 #include <systemc>
 
 #include "abi_doc.h"
+#include "fuzz/campaign.h"
 #include "platform/abi/specs.h"
 #include "sim/config_error.h"
 #include "sim/log.h"
@@ -36,6 +37,9 @@ Usage:
              [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N] [--progress]
   rmesim sweep SCENARIO.yaml --grid KEY=V1,V2,... [--grid ...] [--set KEY=VALUE]... [--jobs N]
              [--out DIR] [--resume] [--emit-snakemake DIR]
+  rmesim fuzz [--seed N] [--sequences N] [--max-steps N] [--jobs N] [--out DIR] [--replay FILE]
+                                  random host walks over every RMI command, VMs and DMA, with
+                                  invariants checked after every step (docs/fuzzing.md)
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim abi [--spec 1.0] [--header|--markdown]
@@ -53,6 +57,9 @@ Commands:
             point is recorded and the others go on; --resume skips points already recorded.
             --emit-snakemake DIR writes the same sweep as a Snakemake workflow instead of running it.
             DIR defaults to out/<scenario name>-sweep. Exit 1 when a point failed.
+  fuzz      A seeded campaign: prints "N sequences, M steps, V violations", a shrunk reproducer
+            scenario in DIR (default out/fuzz) for each violation, and the RMI status coverage
+            per command. --replay FILE checks one scenario with the invariants.
   profile   Print each cost: name, value, unit, allowed range, source.
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
   abi       Every RMI and RSI command (FID, argument and result registers) and structure (each
@@ -166,6 +173,35 @@ int cmd_abi(const po::variables_map& vm) {
 
 int run_cli(int argc, char* argv[]);
 
+// A numeric option in [lo, hi], or exit 2 naming it.
+bool numeric_option(const po::variables_map& vm, const char* name, uint64_t lo, uint64_t hi, uint64_t& out) {
+  if (!vm.count(name)) return true;
+  const std::string text = vm[name].as<std::string>();
+  if (parse_u64(text, out) && out >= lo && out <= hi) return true;
+  std::cerr << "rmesim: --" << name << " must be an integer from " << lo << " to " << hi << ", not '" << text << "'\n";
+  return false;
+}
+
+int cmd_fuzz(const po::variables_map& vm) {
+  rmesim::fuzz::CampaignOptions o;
+  uint64_t steps = o.max_steps, jobs = o.jobs;
+  if (!numeric_option(vm, "seed", 0, UINT64_MAX, o.seed) || !numeric_option(vm, "sequences", 1, UINT64_MAX >> 8, o.sequences) ||
+      !numeric_option(vm, "max-steps", 1, 10000, steps) || !numeric_option(vm, "jobs", 1, 64, jobs))
+    return kExitConfig;
+  o.max_steps = static_cast<unsigned>(steps);
+  o.jobs = static_cast<unsigned>(jobs);
+  o.self_test = vm.count("self-test");
+  if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
+  if (o.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
+  // Reproducers are written only when there is a violation; where they go is checked first.
+  if (const std::string why = rmesim::folder_problem(o.out_dir); !why.empty())
+    throw platform::ConfigError("--out", 0, 0, o.out_dir, why + " (reproducers go in this folder)");
+  // The walk makes every RMI error on purpose: the model's warnings about them are noise.
+  if (vm["log-level"].defaulted()) platform::set_log_level(platform::LogLevel::Error);
+  if (vm.count("replay")) return rmesim::fuzz::replay(vm["replay"].as<std::string>(), o, std::cout);
+  return rmesim::fuzz::run_campaign(o, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int sc_main(int argc, char* argv[]) {
@@ -204,6 +240,11 @@ int run_cli(int argc, char* argv[]) {
        "stats.json's tree: values, or described (each statistic as {value, unit, desc})")
       ("host-seconds", "stats.json gives the host seconds of each phase and command too (they differ from run to run)")
       ("stats-text", "the summary lists every non-zero statistic of the tree")
+      ("sequences", po::value<std::string>(), "fuzz: sequences to run (default 100)")
+      ("max-steps", po::value<std::string>(), "fuzz: steps per sequence at most, 1 to 10000 (default 40)")
+      ("replay", po::value<std::string>(), "fuzz: check this scenario (a reproducer) with the invariants")
+      ("self-test", "fuzz: the walk also delegates granules behind the RMM's back, which the invariants must report "
+                    "(a test of the fuzzer)")
       ("trace-limit", po::value<std::string>(),
        "trace.json keeps, per track, the first N and the last N events and at most N between them "
        "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)")
@@ -212,7 +253,7 @@ int run_cli(int argc, char* argv[]) {
       ("progress-interval", po::value<std::string>(), "run: wall milliseconds between progress lines, 10 to 60000 (default 500)")
       ("grid", po::value<std::vector<std::string>>()->composing(),
        "sweep: KEY=V1,V2,... a key (as --set takes it) and its values; may be repeated (every combination runs)")
-      ("jobs,j", po::value<std::string>(), "sweep: points run at a time (default 1)")
+      ("jobs,j", po::value<std::string>(), "sweep: points run at a time (default 1); fuzz: worker processes, 1 to 64 (default 1)")
       ("resume", "sweep: skip the points whose records exist")
       ("emit-snakemake", po::value<std::string>(), "sweep: write DIR/Snakefile (one rule per point and the merge) instead of running")
       ("point", po::value<std::string>(), "sweep: run only point I and write its record (the Snakemake rules use it)")
@@ -273,8 +314,15 @@ int run_cli(int argc, char* argv[]) {
       return cmd_abi(vm);
     }
     if (cmd == "sweep") return cmd_sweep(vm, args);
+    if (cmd == "fuzz") {
+      if (!args.empty()) {
+        std::cerr << "rmesim: fuzz takes only options (--seed, --sequences, --max-steps, --jobs, --out, --replay)\n";
+        return kExitConfig;
+      }
+      return cmd_fuzz(vm);
+    }
     if (cmd != "run") {
-      std::cerr << "rmesim: unknown command '" << cmd << "' (run, sweep, profile, abi; see --help)\n";
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, sweep, fuzz, profile, abi; see --help)\n";
       return kExitConfig;
     }
     if (args.size() != 1) {
@@ -302,6 +350,7 @@ int run_cli(int argc, char* argv[]) {
     ro.stats.host_seconds = vm.count("host-seconds");
     ro.stats_text = vm.count("stats-text");
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
+    if (vm.count("out") && ro.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     if (vm.count("dump-dtb")) ro.dump_dtb = vm["dump-dtb"].as<std::string>();

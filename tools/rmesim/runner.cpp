@@ -324,19 +324,6 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
   out << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
 }
 
-// Empty when the folder `dir` exists or can be made, and can be written in; else why not.
-// Nothing is made: outputs are checked together before any of them is written.
-std::string folder_problem(const fs::path& dir) {
-  std::error_code ec;
-  fs::path p = dir.empty() ? fs::path(".") : dir;
-  // The nearest part of the path that exists decides: a folder we may write in, or not.
-  while (!fs::exists(p, ec) && p.has_parent_path() && p != p.parent_path()) p = p.parent_path();
-  if (!fs::exists(p, ec)) p = ".";
-  if (!fs::is_directory(p, ec)) return (p == dir ? "not a folder" : p.string() + " is not a folder");
-  if (::access(p.c_str(), W_OK | X_OK) != 0) return "cannot write in " + p.string();
-  return "";
-}
-
 void write_file_atomically(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   const fs::path tmp = path.string() + ".tmp";
@@ -356,38 +343,45 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   auto profile = platform::TimingProfile::load(s.profile);
   for (const auto& o : s.profile_overrides) profile.set(o.key, o.value, "--set profile." + o.key);
 
+  // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
+  // be written is bad input (exit 2), not an error after the run.
+  const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
+  if (!opt.write_outputs) {
+    // Nothing is written: no folder to check or make.
+  } else if (auto e = folder_problem(dir.string()); !e.empty())
+    throw platform::ConfigError("--out", 0, 0, dir.string(), e + " (stats.json and trace.json go in this folder)");
+  const fs::path insn_path(opt.trace_insn);
+  if (!opt.trace_insn.empty()) {
+    std::error_code ec;
+    std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path().string());
+    if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
+  }
+  if (!opt.dump_dtb.empty()) {
+    std::error_code dec;
+    const fs::path p(opt.dump_dtb);
+    std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path().string());
+    if (!e.empty()) throw platform::ConfigError("--dump-dtb", 0, 0, opt.dump_dtb, e);
+  }
+  // Some folders refuse what access() allows (/proc): making them is checked too, before the
+  // platform is built (its DRAM may be more than the host gives); a folder made here is taken
+  // back when building fails, so bad input writes nothing.
+  std::error_code ec;
+  fs::path made;  // the outermost folder this run makes
+  for (fs::path p = dir; opt.write_outputs && !p.empty() && !fs::exists(p, ec); p = p.parent_path()) made = p;
+  if (opt.write_outputs) fs::create_directories(dir, ec);
+  if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
   platform::fresh_simulation_context();
   std::unique_ptr<platform::Soc> soc;
   try {
     soc = std::make_unique<platform::Soc>("soc", s.platform, profile);
   } catch (const std::invalid_argument& e) {
+    if (!made.empty()) fs::remove_all(made, ec);
     throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
   }
   soc->trace().set_limit(opt.trace_limit);
   // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
   rmm::Rmm rmm(*soc, *s.rmm);
   cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
-  // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
-  // be written is bad input (exit 2), not an error after the run.
-  const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
-  if (auto e = folder_problem(dir); !e.empty())
-    throw platform::ConfigError("--out", 0, 0, dir.string(), e + " (stats.json and trace.json go in this folder)");
-  const fs::path insn_path(opt.trace_insn);
-  if (!opt.trace_insn.empty()) {
-    std::error_code ec;
-    std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path());
-    if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
-  }
-  if (!opt.dump_dtb.empty()) {
-    std::error_code dec;
-    const fs::path p(opt.dump_dtb);
-    std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path());
-    if (!e.empty()) throw platform::ConfigError("--dump-dtb", 0, 0, opt.dump_dtb, e);
-  }
-  // Some folders refuse what access() allows (/proc): making them is checked too.
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
   std::ofstream insn_trace;
   if (!opt.trace_insn.empty()) {
     if (insn_path.has_parent_path()) fs::create_directories(insn_path.parent_path(), ec);
@@ -432,21 +426,26 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     StepRecord rec{step.where, step.kind, "", pe.requester().now(), {}};
     const auto wall_start = std::chrono::steady_clock::now();
     ctx.current_outcome.clear();
+    std::string failure;
     try {
       step.execute(ctx);
     } catch (const RunFailure& e) {
-      result.ok = false;
-      result.failure = e.what();
+      failure = e.what();
+      if (!opt.after_step) {
+        result.ok = false;
+        result.failure = failure;
+      }
     }
     snapshot_rims();
     rec.end = pe.requester().now();
     rec.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-    rec.outcome = result.ok ? ctx.current_outcome : result.failure;
+    rec.outcome = failure.empty() ? ctx.current_outcome : failure;
     ctx.steps.push_back(rec);
     // The VMM's view: one slice per step, on the lane of the PE that drives the scenario.
     auto& trace = soc->trace();
     trace.slice(trace.track(pe.name(), "scenario steps"), rec.kind, "step", rec.start, rec.end - rec.start,
                 {{"where", rec.where}, {"outcome", rec.outcome}});
+    return !opt.after_step || opt.after_step(ctx, step, failure);
   };
   soc->pe(0).post([&](platform::Pe& pe) {
     ctx.begin_phase("boot");
@@ -454,8 +453,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     kvm.init();
     ctx.end_phase();
     for (const auto& step : (s.explicit_steps || s.vms.empty()) ? s.steps : default_steps) {
-      run_step(pe, *step);
-      if (!result.ok) break;
+      if (!run_step(pe, *step) || !result.ok) break;
     }
     // VMs still alive at the end are torn down, so that every granule goes back.
     bool live = false;
@@ -472,6 +470,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
         }
     }
     ctx.end_phase();
+    if (opt.at_end) opt.at_end(ctx);
     // The isolation invariant, whatever the steps did: the GPT says what the RMM's granules say.
     if (const auto bad = rmm.gpt_disagreements(pe.requester()); !bad.empty())
       throw std::logic_error("the GPT and the RMM's granule states disagree at " + hex_addr(bad.front()) +
@@ -512,6 +511,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   const int phase_track = trace.track("soc", "phases");
   for (const auto& p : result.phases) trace.slice(phase_track, p.name, "phase", p.start, p.end - p.start);
 
+  if (!opt.write_outputs) return result;
   std::ostringstream trace_json;
   trace.write_json(trace_json);
   write_file_atomically(dir / "stats.json", stats_json(s, profile, *soc, result, ctx, rmm, kvm, vmm, opt).dump(2) + "\n");

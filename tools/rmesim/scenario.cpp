@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "host/guest_image.h"
 #include "host/memory_need.h"
@@ -53,6 +54,19 @@ static size_t first_bad_byte(const std::string& s) {
   return std::string::npos;
 }
 
+// A key as messages show it: bytes that are not printable ASCII as \xNN (a key is echoed to
+// the terminal before it is known to be text).
+static std::string shown_key(const std::string& k) {
+  if (first_bad_byte(k) == std::string::npos) return k;
+  std::string out;
+  static const char* hexd = "0123456789abcdef";
+  for (unsigned char c : k) {
+    if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    else out += std::string("\\x") + hexd[c >> 4] + hexd[c & 15];
+  }
+  return out;
+}
+
 std::string str(const std::string& file, const YAML::Node& n, const std::string& key) {
   if (!n.IsScalar()) fail(file, n, key, "must be a string");
   const std::string& s = n.Scalar();
@@ -70,6 +84,7 @@ std::string name(const std::string& file, const YAML::Node& n, const std::string
 }
 
 uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key) {
+  if (n.IsSequence() || n.IsMap()) fail(file, n, key, "must be an integer, not a list or a map");
   const std::string s = str(file, n, key);
   if (s.empty() || s[0] == '-') fail(file, n, key, "must be a non-negative integer");
   char* end = nullptr;
@@ -80,6 +95,7 @@ uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& ke
 }
 
 uint64_t size(const std::string& file, const YAML::Node& n, const std::string& key) {
+  if (n.IsSequence() || n.IsMap()) fail(file, n, key, "must be a size (4096, 64MiB, 2GiB), not a list or a map");
   const std::string s = str(file, n, key);
   static const std::map<std::string, uint64_t> units = {
       {"", 1}, {"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40},
@@ -157,7 +173,7 @@ void only_keys(const std::string& file, const YAML::Node& n, const std::string& 
     if (std::none_of(fields.begin(), fields.end(), [&](const Field& d) { return k == d.name; })) {
       std::string list;
       for (const Field& d : fields) list += (list.empty() ? "" : ", ") + std::string(d.name);
-      fail(file, kv.first, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+      fail(file, kv.first, key.empty() ? shown_key(k) : key + "." + shown_key(k), "unknown key (expected one of: " + list + ")");
     }
   }
   for (const Field& d : fields)
@@ -174,7 +190,7 @@ void only_keys(const std::string& file, const YAML::Node& n, const std::string& 
     if (!ok) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(file, kv.first, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+      fail(file, kv.first, key.empty() ? shown_key(k) : key + "." + shown_key(k), "unknown key (expected one of: " + list + ")");
     }
   }
 }
@@ -335,8 +351,10 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   v.name = name;
   v.realm = realm;
   if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a path to a .bin or .elf)");
-  v.image = yaml::str(f, n["image"], key + ".image");
-  if (n["initrd"]) v.initrd = yaml::str(f, n["initrd"], key + ".initrd");
+  // A path (not a shipped image's name) is relative to the scenario's folder (paths.h).
+  auto in_scenario = [&](const std::string& p) { return host::guest_image_file(p) == p ? path_in_scenario(p, f) : p; };
+  v.image = in_scenario(yaml::str(f, n["image"], key + ".image"));
+  if (n["initrd"]) v.initrd = in_scenario(yaml::str(f, n["initrd"], key + ".initrd"));
   if (n["bootargs"]) v.bootargs = yaml::str(f, n["bootargs"], key + ".bootargs");
   if (n["memory"]) {
     v.memory = yaml::size(f, n["memory"], key + ".memory");
@@ -515,6 +533,15 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
   if (!v.initrd.empty() && !std::ifstream(host::guest_image_file(v.initrd)))
     yaml::fail(f, n["initrd"], key + ".initrd", "no initrd at " + host::guest_image_file(v.initrd) +
          " (initramfs.cpio: make deps builds it)");
+  if (!v.initrd.empty()) {
+    // What the VMM will read at create, refused now: a device or folder, or more than RAM.
+    std::error_code ec;
+    const std::string initrd = host::guest_image_file(v.initrd);
+    if (!std::filesystem::is_regular_file(initrd, ec))
+      yaml::fail(f, n["initrd"], key + ".initrd", initrd + ": the initrd must be a regular file (not a directory or a device)");
+    if (std::filesystem::file_size(initrd, ec) > v.memory)
+      yaml::fail(f, n["initrd"], key + ".initrd", initrd + ": the initrd is larger than the VM's memory");
+  }
   try {
     host::Vmm::read_image(v);
   } catch (const host::ImageOutsideRam& e) {
@@ -556,6 +583,13 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   YAML::Node root;
   try {
     root = YAML::Load(text);
+    // A second document would be ignored without a word: refuse it.
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      const YAML::Mark m = docs[1].Mark();
+      throw platform::ConfigError(origin, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",
+                                  "a scenario is one YAML document, and this file has " + std::to_string(docs.size()));
+    }
   } catch (const YAML::Exception& e) {
     throw platform::ConfigError(origin, e.mark.is_null() ? 0 : e.mark.line + 1,
                                 e.mark.is_null() ? 0 : e.mark.column + 1, "", e.msg);

@@ -84,6 +84,9 @@ class DmaEngine : public sc_core::sc_module {
   uint64_t mode_ = 0, checksum_ = 0;
   sc_core::sc_event start_, done_;
   sc_core::sc_time last_duration_;
+  // A start not yet taken by run(): an event alone is lost when run() is not waiting yet (it
+  // is still syncing the previous transfer's time when the next CTRL write comes).
+  bool start_pending_ = false;
   // One burst's data. A member, not a local of run(): that thread never ends, so what its
   // stack owns is never freed.
   static constexpr uint64_t kBurstBytes = 4096;

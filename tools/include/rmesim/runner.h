@@ -2,6 +2,7 @@
 // and collects what happened for the summary and stats.json.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -96,6 +97,12 @@ struct RunOptions {
   // --progress; every progress_ms of wall time; rewritten in place when progress_tty.
   bool progress = false, progress_tty = false;
   unsigned progress_ms = 500;
+  // The fuzzer's (rmesim fuzz) view of a run, on the stepping PE's thread. Set, a failed
+  // expectation does not end the steps: after_step sees it (empty when the step held) and
+  // returns false to stop; at_end runs after the live VMs are torn down.
+  std::function<bool(RunContext&, const Step&, const std::string& failure)> after_step;
+  std::function<void(RunContext&)> at_end;
+  bool write_outputs = true;  // false: no output folder, stats.json, trace.json or consoles
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "host/kvm.h"
+#include "guest_instructions.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "ioctl.h"
@@ -139,10 +140,15 @@ Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, HostOptions opt)
   costs_.s2_fault = p.charge("host.s2_fault");
   costs_.memcpy = p.rate("host.memcpy");
   vmids_[0] = true;  // VMID 0 is the host's
+  guest_instructions_ = std::make_unique<GuestInstructions>(soc.num_pes());
   cpu_.add_observer(*guest_trace_);
+  cpu_.add_observer(*guest_instructions_);
 }
 
-Kvm::~Kvm() { cpu_.remove_observer(*guest_trace_); }
+Kvm::~Kvm() {
+  cpu_.remove_observer(*guest_instructions_);
+  cpu_.remove_observer(*guest_trace_);
+}
 
 int Kvm::init() {
   const bool v14 = opt_.abi == AbiVariant::V14;

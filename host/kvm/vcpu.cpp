@@ -7,6 +7,7 @@
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "host/vm.h"
+#include "guest_instructions.h"
 #include "ioctl.h"
 #include "nvm_stage2.h"
 #include "platform/abi/rmm_abi_2_0.h"
@@ -344,7 +345,10 @@ int Vcpu::run_realm(KvmRun& run) {
     flags = 0;
     gprs = {};
     HostTick& tick = arm_tick(pe);
-    const RmiResult r = kvm.rmi().rec_enter(rec_, run_page_);
+    const RmiResult r = [&] {
+      GuestInstructions::Scope counting(*kvm.guest_instructions_, pe.index(), vm_.counters_.instructions);
+      return kvm.rmi().rec_enter(rec_, run_page_);
+    }();
     tick.stop();
     kvm.charge(kvm.costs().exit_handling);
     if (!r.ok()) {
@@ -567,7 +571,10 @@ int Vcpu::run_nvm(KvmRun& run) {
     last_pe_ = static_cast<int>(pe.index());
     state_.cntv_hyp_masked = vgic::holds(state_.vgic.lrs, platform::memory_map::kPpiVirtTimer);
     HostTick& tick = arm_tick(pe);
-    const platform::GuestExit e = kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
+    const platform::GuestExit e = [&] {
+      GuestInstructions::Scope counting(*kvm.guest_instructions_, pe.index(), vm_.counters_.instructions);
+      return kvm.cpu().run(pe, state_, *vm_.nvm_s2_, kvm.options().nvm_slice);
+    }();
     // A tick that fired during the run took the vCPU out (at a slice end the CPU may report
     // Budget first): one IRQ exit, as is a kick or a device interrupt.
     if (tick.stop() || e.kind == platform::GuestExitKind::Irq) ++vm_.counters_.irq_exits;

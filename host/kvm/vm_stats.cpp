@@ -8,6 +8,8 @@ VmStats::VmStats(platform::StatGroup& vm)
       leaked_pages(vm.counter("leaked_pages", "granules", "granules teardown could not undelegate (still delegated, never reused)")),
       warnings(vm.counter("warnings", "RMI calls of KVM's that failed where they must not (Linux WARNs)")),
       irq_exits(vm.counter("irq_exits", "exits", "a normal VM's exits to KVM on a physical IRQ (the host's tick)")),
+      instructions(vm.counter("instructions", "instructions",
+                              "guest instructions its vCPUs retired (the simulator's count: a host cannot see a realm's)")),
       rec_group_("rec_exits", &vm), sync_group_("sync_exits", &vm), kvm_group_("kvm_exits", &vm) {
   for (unsigned r = 0; r <= static_cast<unsigned>(rmi::ExitReason::Serror); ++r) {
     const char* name = rmi::to_string(static_cast<rmi::ExitReason>(r));

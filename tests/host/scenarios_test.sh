@@ -117,6 +117,9 @@ check "realm-and-vm: a normal VM's DTB has PSCI over HVC and the PL011 at its IP
   'dtc -I dtb -O dts "$work/rv/dtb-vm0" 2> /dev/null | grep -q "method = \"hvc\";" &&
    dtc -I dtb -O dts "$work/rv/dtb-vm0" 2> /dev/null | grep -q "pl011@9000000 {" &&
    dtc -I dtb -O dts "$work/rv/dtb" 2> /dev/null | grep -q "method = \"smc\";"'
+check "realm-and-vm: every guest's instructions count for its own VM (vm1 oopses before it runs) and add up to the CPU's" \
+  '[ "$(json $work/rv/stats.json "(n := [d[\"stats\"][\"host\"][v][\"instructions\"] for v in (\"r0\",\"vm0\",\"vm1\")]) and n[0] > 0 and n[1] > 0 and n[0] != n[1] and sum(n) == d[\"stats\"][\"cpu\"][\"instructions\"]")" = True ]' &&
+  grep -q "^    guest instructions [1-9]" "$work/rv.txt"
 check "realm-and-vm: realm done, attacker aborted, oops stops vm1 only" \
   '[ $rc = 0 ] && [ "$(json $work/rv/stats.json "d[\"stats\"][\"host\"][\"host_oops\"] == 1 and d[\"stats\"][\"host\"][\"guest_abort\"] == 1 and d[\"vms\"][\"vm0\"][\"result\"][0] == 0xab and d[\"vms\"][\"vm1\"][\"stopped\"] == \"oops\" and d[\"realms\"][\"r0\"][\"result\"][0] == 0")" = True ]'
 

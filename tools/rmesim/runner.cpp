@@ -257,6 +257,7 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
       if (!st->stop_detail.empty()) out << " - " << st->stop_detail;
       if (st->result) out << ", result X1=" << (*st->result)[0];
       out << "\n";
+      if (st->vm) out << "    guest instructions " << st->vm->stats().find_counter("instructions")->value << "\n";
       if (st->spec.realm) {
         auto it = ctx.rims.find(st->spec.name);
         out << "    RIM " << (it == ctx.rims.end() ? std::string("-") : it->second) << "\n";

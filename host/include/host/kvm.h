@@ -37,6 +37,8 @@ struct SocConfig;
 
 namespace host {
 
+class GuestInstructions;
+
 class Vm;
 
 // ---- User ABI constants (include/uapi/linux/kvm.h of the CCA series, v14 numbering) --------
@@ -167,6 +169,7 @@ class Kvm {
   platform::Soc& soc_;
   platform::GuestCpu& cpu_;
   std::unique_ptr<platform::GuestTrace> guest_trace_;  // normal VMs' runs in trace.json
+  std::unique_ptr<GuestInstructions> guest_instructions_;  // soc.host.<vm>.instructions
   HostOptions opt_;
   RmiClient rmi_;
   PageAllocator pages_;

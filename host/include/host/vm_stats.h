@@ -16,7 +16,7 @@ struct VmStats {
   VmStats(const VmStats&) = delete;
   VmStats& operator=(const VmStats&) = delete;
 
-  platform::Counter &populated_pages, &runtime_faults, &leaked_pages, &warnings, &irq_exits;
+  platform::Counter &populated_pages, &runtime_faults, &leaked_pages, &warnings, &irq_exits, &instructions;
   platform::Counter& rec_exit(rmi::ExitReason r) { return *rec_exits_[static_cast<unsigned>(r)]; }
   platform::Counter& sync_exit(SyncCause c) { return *sync_exits_[static_cast<unsigned>(c)]; }
   platform::Counter& kvm_exit(ExitReason r) { return *kvm_exits_[static_cast<unsigned>(r)]; }

@@ -14,22 +14,7 @@ sweep() { "$rmesim" sweep "$here/populate.yaml" --jobs "$jobs" ${RESUME:+--resum
 sweep --grid realms.r0.populate=measured,unmeasured --grid realms.r0.populate_size=16MiB,64MiB,256MiB,1GiB --out "$out/size"
 "$rmesim" sweep "$here/populate.yaml" --jobs 1 ${RESUME:+--resume} --grid realms.r0.populate=measured,unmeasured \
   --grid realms.r0.populate_size=4GiB --out "$out/size-4g"
-python3 - "$out/size/sweep.csv" "$out/size-4g/sweep.csv" "$out/size-all.csv" <<'PY'
-# One table of both sweeps (the same columns but for those a point lacks), points renumbered.
-import csv, sys
-rows, cols = [], []
-for p in sys.argv[1:3]:
-    with open(p, newline="") as f:
-        r = csv.DictReader(f)
-        cols += [c for c in r.fieldnames if c not in cols]
-        rows += list(r)
-for i, r in enumerate(rows):
-    r["point"] = str(i)
-with open(sys.argv[3], "w", newline="") as f:
-    w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-PY
+"$here/merge-sweeps" "$out/size-all.csv" "$out/size/sweep.csv" "$out/size-4g/sweep.csv"  # one table of both
 "$plot" lines "$out/size-all.csv" --x realms.r0.populate_size --y stats.host.r0.phases.populate.time_ps \
   --series realms.r0.populate --ylabel "populate phase" --title "Populate time against populated size" --logy --out "$fig/size"
 "$plot" costs "$out/size-all.csv" --breakdown stats.host.r0.phases.populate --ylabel "populate phase" \

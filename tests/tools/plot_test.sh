@@ -28,6 +28,11 @@ check "costs: PNG and SVG written" '[ $rc = 0 ] && is_png "$work/costs.png" && g
 check "costs: a legend entry per cost category, the y axis in a time unit" \
   'grep -q ">rmm.sha256<" "$work/costs.svg" && grep -q ">smc.world_switch<" "$work/costs.svg" && grep -q "simulated time of phases.create.time (ms)" "$work/costs.svg"'
 check "costs: bars labelled with the grid values" 'grep -q "64MiB measured" "$work/costs.svg"'
+legend() { grep -o '>\(smc.world_switch\|rmm.sha256\|cache.maint_line\|host.ioctl\|other\)<' "$1" | tr -d '<>' | tr '\n' ' '; }
+"$plot" costs "$fixture" --breakdown phases.create.time --keep-order --out "$work/ordered" > /dev/null 2>&1; rc=$?
+check "costs --keep-order: every category in column order, none merged (default: by size, small ones in other)" \
+  '[ $rc = 0 ] && [ "$(legend "$work/ordered.svg")" = "smc.world_switch rmm.sha256 cache.maint_line host.ioctl " ] &&
+   [ "$(legend "$work/costs.svg")" != "$(legend "$work/ordered.svg")" ]'
 
 "$plot" costs "$fixture" --breakdown phases.create.time --out "$work/costs2" > /dev/null 2>&1
 check "the same CSV gives byte-identical figures" 'cmp -s "$work/costs.svg" "$work/costs2.svg" && cmp -s "$work/costs.png" "$work/costs2.png"'

@@ -22,5 +22,16 @@ for md in "$repo"/docs/studies/*.md; do
   done
   check "$(basename "$md"): every embedded figure exists as PNG and SVG (missing:$missing)" '[ -z "$missing" ]'
 done
+# merge-sweeps: two sweeps become one grid, labelled, renumbered, with totals over columns.
+fx=$repo/tests/tools/fixtures/sweep.csv
+"$repo/scenarios/studies/merge-sweeps" "$work/m.csv" --column rmi --total 'creates=^phases\.create\.duration_ns$' \
+  "$fx=one" "$fx=two" > /dev/null 2>&1; rc=$?
+n=$(($(wc -l < "$fx") - 1))
+check "merge-sweeps: both CSVs' rows, the label as the first grid column, points renumbered, the total" \
+  '[ $rc = 0 ] && [ "$(head -1 "$work/m.csv" | cut -d, -f1-2)" = point,rmi ] && [ $(($(wc -l < "$work/m.csv") - 1)) = $((2 * n)) ] &&
+   [ "$(tail -1 "$work/m.csv" | cut -d, -f1-2)" = "$((2 * n - 1)),two" ] && head -1 "$work/m.csv" | grep -q ",creates$" &&
+   [ "$(sed -n 2p "$work/m.csv" | awk -F, "{print \$NF}")" = "$(sed -n 2p "$fx" | cut -d, -f8)" ]'
+"$repo/scenarios/studies/merge-sweeps" "$work/bad.csv" --column rmi "$fx" > /dev/null 2>&1; rc=$?
+check "merge-sweeps: --column without a label is refused" '[ $rc = 2 ] && [ ! -e "$work/bad.csv" ]'
 echo "studies: $pass passed, $fail failed"
 [ $fail = 0 ] && [ $pass -gt 6 ]

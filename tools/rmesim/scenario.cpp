@@ -321,6 +321,16 @@ void check_l1_tables(const std::string& f, const YAML::Node& root, const Scenari
        "on_demand needs rmm.version: 2.0-bet1 (RMM 1.0 has no GPT_L1_CREATE, so the host could not delegate memory past the first GPT block)");
 }
 
+// 2 MiB populate blocks are the 1.0 flow: 512 DATA_CREATEs, then RMI_RTT_FOLD. Linux v14 over
+// 2.0 populates page by page (RTT_DATA_MAP_INIT) and never folds, and the RMM model's 2.0
+// RTT_DATA_UNMAP takes level-3 pages only, so a folded block could not be torn down.
+void check_populate_block(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (s.host.populate_block == 4096 || s.rmm->rmi_version == platform::abi::rmi::kVersion) return;
+  fail(f, root["host"]["populate_block"], "host.populate_block",
+       "2MiB blocks (RMI_RTT_FOLD after DATA_CREATE) are the RMM 1.0 flow: under " + std::string(s.rmm->version) +
+           " the v14 host populates page by page with RTT_DATA_MAP_INIT (use rmm.version: 1.0, or 4KiB)");
+}
+
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
 // bit, in an IPA space the RMM accepts (RMM 1.0 without LPA2: S2SZ at most 48).
 void check_ipa_layout(const std::string& f, const YAML::Node& n, const std::string& key, const host::VmSpec& v) {
@@ -618,6 +628,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["host"]) parse_host(origin, root["host"], s);
   if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
   check_l1_tables(origin, root, s);
+  check_populate_block(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
     if (!list) continue;

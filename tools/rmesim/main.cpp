@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "abi_doc.h"
+#include "explain.h"
 #include "platform/abi/specs.h"
 #include "sim/config_error.h"
 #include "sim/log.h"
@@ -29,7 +30,8 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
-             [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N]
+             [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N] [--summary full|brief]
+  rmesim explain STATS.json KEY   a statistic's value, unit and description (or a group's)
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim abi [--spec 1.0] [--header|--markdown]
@@ -40,6 +42,8 @@ Commands:
   run       Build the platform the scenario describes, boot it, execute its steps, print a
             summary and write DIR/stats.json (every counter) and DIR/trace.json (a timeline for
             Perfetto or chrome://tracing); DIR defaults to out/<scenario name>.
+  explain   KEY is a dotted path in stats.json's stats tree (pe0.gpc.faults_fail, rmm.rmi.DATA_CREATE);
+            the file must be written with --stats-format described.
   profile   Print each cost: name, value, unit, allowed range, source.
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
   abi       Every RMI and RSI command (FID, argument and result registers) and structure (each
@@ -48,8 +52,8 @@ Commands:
             (the default) a reference table.
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
-             2 bad input (scenario, override, profile, guest image, --out, --trace-insn, --dump-dtb or
-               --trace-limit;
+             2 bad input (scenario, override, profile, guest image, --out, --trace-insn, --dump-dtb,
+               --trace-limit or --summary; explain: the file or the key;
                nothing is run),
              3 internal error (a simulator bug).
 )";
@@ -131,6 +135,9 @@ int run_cli(int argc, char* argv[]) {
        "stats.json's tree: values, or described (each statistic as {value, unit, desc})")
       ("host-seconds", "stats.json gives the host seconds of each phase and command too (they differ from run to run)")
       ("stats-text", "the summary lists every non-zero statistic of the tree")
+      ("summary", po::value<std::string>()->default_value("full"),
+       "full, or brief: the student view (steps, phase times, RMI/RSI call counts, faults, console; "
+       "no cost breakdowns, no host seconds, no zero counts)")
       ("trace-limit", po::value<std::string>(),
        "trace.json keeps, per track, the first N and the last N events and at most N between them "
        "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)");
@@ -189,8 +196,16 @@ int run_cli(int argc, char* argv[]) {
       }
       return cmd_abi(vm);
     }
+    if (cmd == "explain") {
+      if (args.size() != 2) {
+        std::cerr << "rmesim: explain takes a stats.json and a key (rmesim explain out/NAME/stats.json pe0.gpc.checks)\n";
+        return kExitConfig;
+      }
+      rmesim::explain_stat(args[0], args[1], std::cout);
+      return kExitOk;
+    }
     if (cmd != "run") {
-      std::cerr << "rmesim: unknown command '" << cmd << "' (run, profile, abi; see --help)\n";
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, explain, profile, abi; see --help)\n";
       return kExitConfig;
     }
     if (args.size() != 1) {
@@ -217,6 +232,10 @@ int run_cli(int argc, char* argv[]) {
     ro.stats.described = format == "described";
     ro.stats.host_seconds = vm.count("host-seconds");
     ro.stats_text = vm.count("stats-text");
+    const std::string summary = vm["summary"].as<std::string>();
+    if (summary != "full" && summary != "brief")
+      throw platform::ConfigError("--summary", 0, 0, summary, "must be full or brief");
+    ro.brief_summary = summary == "brief";
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();

@@ -61,6 +61,10 @@ class Monitor {
   uint64_t gtsi_delegate(Requester& caller, uint64_t pa);
   uint64_t gtsi_undelegate(Requester& caller, uint64_t pa);
 
+  // TLBI PAALLOS + DSB issued at EL3 on `caller`: every GPC unit forgets what it cached (what
+  // the monitor's own software must do after writing the GPT by hand).
+  void tlbi_broadcast_paall(Requester& caller);
+
   // Whether `pa` is a granule of DRAM the host may delegate (outside firmware carve-outs).
   bool is_delegable(uint64_t pa) const;
 
@@ -83,7 +87,6 @@ class Monitor {
   static constexpr unsigned kGptLockBlockShift = 29;
   TimedLock& gpt_lock(uint64_t pa);
   void tlbi_broadcast_rpa(Requester& caller, uint64_t base, uint64_t size);
-  void tlbi_broadcast_paall(Requester& caller);
   uint64_t transition(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
   uint64_t update_gpt(Requester& caller, uint64_t pa, gpt::Gpi from, gpt::Gpi to);
 

@@ -17,6 +17,8 @@ A lab folder holds README.md (with the sections every lab has), ANSWERS.md and e
                                     # with the same path in run I of this list
       explain: [KEY, ...]           # `rmesim explain stats.json KEY` prints a description
       trace_order: [EVENT, ...]     # trace.json: each event's first occurrence, in this order
+      verify_token:                 # `rmesim verify-token console-VM.txt --seed N`: its
+        - {vm: VM, seed: N, exit: 0, output: [TEXT, ...]}   #  exit status and output lines
   requires: [FILE, ...]             # optional: files (relative to the build tree) without which
                                     # the lab is skipped (exit 77)
 
@@ -127,6 +129,14 @@ def check_run(rmesim, lab, run, work, index, docs):
         elif [first[n] for n in order] != sorted(first[n] for n in order):
             fail("%s: trace.json's first events are in the order %s, not %s"
                  % (where, sorted(order, key=lambda n: first[n]), order))
+    for v in run.get("verify_token", []):
+        x = subprocess.run([rmesim, "verify-token", os.path.join(out, "console-%s.txt" % v["vm"]), "--seed",
+                            str(v["seed"])], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if x.returncode != v.get("exit", 0):
+            fail("%s: verify-token of %s with seed %s exited %d\n%s" % (where, v["vm"], v["seed"], x.returncode, x.stdout))
+        for text in v.get("output", []):
+            if text not in x.stdout:
+                fail("%s: verify-token of %s with seed %s lacks %r" % (where, v["vm"], v["seed"], text))
     for key in run.get("explain", []):
         x = subprocess.run([rmesim, "explain", os.path.join(out, "stats.json"), key],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -11,6 +11,7 @@
 
 #include "abi_doc.h"
 #include "explain.h"
+#include "verify_token.h"
 #include "platform/abi/specs.h"
 #include "sim/config_error.h"
 #include "sim/log.h"
@@ -32,6 +33,8 @@ Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
              [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N] [--summary full|brief]
   rmesim explain STATS.json KEY   a statistic's value, unit and description (or a group's)
+  rmesim verify-token CONSOLE [--seed N]
+                                  check a realm's attestation token outside the realm
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim abi [--spec 1.0] [--header|--markdown]
@@ -44,6 +47,9 @@ Commands:
             Perfetto or chrome://tracing); DIR defaults to out/<scenario name>.
   explain   KEY is a dotted path in stats.json's stats tree (pe0.gpc.faults_fail, rmm.rmi.DATA_CREATE);
             the file must be written with --stats-format described.
+  verify-token  CONSOLE is a console-VM.txt in which realm-hello (args [N, 1]) printed its
+            token; it is checked with the CPAK of the platform of seed N (default 1): both
+            signatures and their binding; exit 0 verified, 1 rejected.
   profile   Print each cost: name, value, unit, allowed range, source.
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
   abi       Every RMI and RSI command (FID, argument and result registers) and structure (each
@@ -204,8 +210,20 @@ int run_cli(int argc, char* argv[]) {
       rmesim::explain_stat(args[0], args[1], std::cout);
       return kExitOk;
     }
+    if (cmd == "verify-token") {
+      if (args.size() != 1) {
+        std::cerr << "rmesim: verify-token takes one console file (out/NAME/console-r0.txt)\n";
+        return kExitConfig;
+      }
+      uint64_t seed = 1;
+      if (vm.count("seed") && !parse_u64(vm["seed"].as<std::string>(), seed)) {
+        std::cerr << "rmesim: --seed must be an integer from 0 to 2^64-1\n";
+        return kExitConfig;
+      }
+      return rmesim::verify_token_file(args[0], seed, std::cout) ? kExitOk : kExitRunFailed;
+    }
     if (cmd != "run") {
-      std::cerr << "rmesim: unknown command '" << cmd << "' (run, explain, profile, abi; see --help)\n";
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, explain, verify-token, profile, abi; see --help)\n";
       return kExitConfig;
     }
     if (args.size() != 1) {

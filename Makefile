@@ -9,16 +9,22 @@ BUILD_TYPE ?= RelWithDebInfo
 PACKAGES := cmake g++ make pkg-config libsystemc-dev libcapstone-dev \
             libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev \
             libyaml-cpp-dev libssl-dev libcbor-dev nlohmann-json3-dev libfdt-dev \
-            device-tree-compiler cpio gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3
+            device-tree-compiler cpio gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 \
+            snakemake python3-matplotlib
 
-.PHONY: all deps configure build run test bench clean help
+SANITIZE_BUILD ?= build-asan
+FUZZ_BENCH_SEQUENCES ?= 1000000
+
+.PHONY: all deps configure build run test test-sanitize bench plots clean help
 
 all: build
 
 help:
 	@echo "make run    install missing packages, build, run $(SCENARIO)"
 	@echo "make test   install missing packages, build, run every test (ctest)"
-	@echo "make bench  build and run the speed benchmarks"
+	@echo "make test-sanitize  the suite and a fuzz campaign in an ASan+UBSan build ($(SANITIZE_BUILD)/)"
+	@echo "make bench  build and run the speed benchmarks and a long fuzz campaign"
+	@echo "make plots  run every study in scenarios/studies/ and redraw its figures in docs/studies/ (minutes)"
 	@echo "make build  configure and build into $(BUILD)/"
 
 deps:
@@ -54,8 +60,23 @@ run: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer over the simulator's C++ (the
+# guest images are cross-built as always): the whole suite, then a fuzz campaign (docs/fuzzing.md).
+test-sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD) -DRMESIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	cd $(SANITIZE_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 3600
+	$(SANITIZE_BUILD)/rmesim fuzz --seed 2 --sequences 1000 --jobs $(JOBS) --out $(SANITIZE_BUILD)/fuzz-repro
+
+# The speed benchmarks, then the long fuzz campaign (10^6 sequences: hours on 2 cores).
 bench: build
 	tools/run-benchmarks $(BUILD)
+	$(BUILD)/rmesim fuzz --seed 1 --sequences $(FUZZ_BENCH_SEQUENCES) --jobs $(JOBS) --out $(BUILD)/fuzz-repro
+
+# The studies: each scenarios/studies/<study>.sh sweeps a scenario and draws its figures into
+# docs/studies/<study>/ (the CSVs stay in $(BUILD)/studies/).
+plots: build
+	@for s in scenarios/studies/*.sh; do echo "== $$s"; RMESIM=$(BUILD)/rmesim OUT=$(BUILD)/studies JOBS=$(JOBS) $$s || exit 1; done
 
 clean:
 	rm -rf $(BUILD) out

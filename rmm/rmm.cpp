@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/context.h"
+#include "platform/abi/specs.h"
 #include "platform/guest_trace.h"
 #include "platform/pe.h"
 #include "platform/soc.h"
@@ -11,8 +12,10 @@ namespace rmm {
 
 void rsi_stats_init(Context& ctx);  // rsi/rsi.cpp
 
-Rmm::Rmm(platform::Soc& soc)
-    : ctx_(std::make_unique<Context>(soc)),
+Rmm::Rmm(platform::Soc& soc) : Rmm(soc, platform::abi::kImplemented) {}
+
+Rmm::Rmm(platform::Soc& soc, const platform::abi::Spec& abi)
+    : ctx_(std::make_unique<Context>(soc, abi)),
       realm_trace_(std::make_unique<platform::GuestTrace>(soc.trace(), platform::World::Realm)) {
   rmi_dispatch_init(*ctx_);
   rsi_stats_init(*ctx_);
@@ -41,6 +44,7 @@ void Rmm::attach_guest_cpu(platform::GuestCpu& cpu) {
   cpu.add_observer(*realm_trace_);
 }
 void Rmm::set_run_slice(uint64_t instructions) { ctx_->run_slice = instructions; }
+const char* Rmm::version() const { return ctx_->abi.version; }
 
 GranuleState Rmm::granule_state(uint64_t pa) const {
   const uint64_t g = pa & ~(kGranuleSize - 1);

@@ -38,10 +38,21 @@ std::pair<uint64_t, uint64_t> TlbContents::pages_of(uint64_t base, uint64_t size
   return {base & ~(kPage - 1), hi};
 }
 
+bool TlbContents::holds_page_in(const std::unordered_set<uint64_t>& pages, uint64_t lo, uint64_t hi) {
+  if (pages.empty() || hi <= lo) return false;
+  if ((hi - lo) / kPage < pages.size()) {
+    for (uint64_t p = lo; p < hi && p >= lo; p += kPage)
+      if (pages.count(p)) return true;
+    return false;
+  }
+  for (const uint64_t p : pages)
+    if (p >= lo && p < hi) return true;
+  return false;
+}
+
 bool TlbContents::invalidate_ipa(uint64_t ipa, uint64_t size) {
   const auto [lo, hi] = pages_of(ipa, size);
-  auto it = ipas_.lower_bound(lo);
-  if (it == ipas_.end() || *it >= hi) return false;
+  if (!holds_page_in(ipas_, lo, hi)) return false;
   flush_due_ = true;
   for (auto c = code_by_ipa_.lower_bound(lo); c != code_by_ipa_.end() && c->first < hi; ++c)
     stale_code_.insert(c->second);
@@ -50,8 +61,7 @@ bool TlbContents::invalidate_ipa(uint64_t ipa, uint64_t size) {
 
 bool TlbContents::invalidate_pa(uint64_t pa, uint64_t size) {
   const auto [lo, hi] = pages_of(pa, size);
-  auto it = pas_.lower_bound(lo);
-  if (it == pas_.end() || *it >= hi) return false;
+  if (!holds_page_in(pas_, lo, hi)) return false;
   flush_due_ = true;
   for (auto c = code_pas_.lower_bound(lo); c != code_pas_.end() && *c < hi; ++c) stale_code_.insert(*c);
   return true;

@@ -19,6 +19,7 @@
 
 #include "stage1_walk.h"
 #include <unordered_map>
+#include <unordered_set>
 
 namespace cpu {
 
@@ -72,11 +73,15 @@ class TlbContents {
 
  private:
   static std::pair<uint64_t, uint64_t> pages_of(uint64_t base, uint64_t size);  // [lo, hi)
+  // Whether `pages` holds a page in [lo, hi): each page of a small range is looked up, a
+  // large range scans the set (a realm's every page fault asks this of one page, with
+  // tens of thousands of pages held).
+  static bool holds_page_in(const std::unordered_set<uint64_t>& pages, uint64_t lo, uint64_t hi);
   std::unordered_map<uint64_t, Entry> by_va_, tables_;
   // Every IPA and PA page an entry was derived from since the last flush (a refill that
   // replaces an entry leaves the old pages here: at worst one needless flush), and the code
   // pages: IPA -> PA.
-  std::set<uint64_t> ipas_, pas_;
+  std::unordered_set<uint64_t> ipas_, pas_;
   std::multimap<uint64_t, uint64_t> code_by_ipa_;
   std::set<uint64_t> code_pas_, stale_code_;
   bool flush_due_ = false;

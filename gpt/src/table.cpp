@@ -250,4 +250,17 @@ Gpi GptTable::granule_gpi(uint64_t pa) {
   return w.ok() ? w.gpi : Gpi::NoAccess;
 }
 
+bool GptTable::create_l1(uint64_t pa, uint64_t l1_base) {
+  if (cfg_.t() < 64 && pa >= (uint64_t{1} << cfg_.t())) return false;
+  if (l1_base & (cfg_.l1_table_bytes() - 1)) return false;
+  uint64_t raw;
+  if (!mem_.read_descriptor(l0_entry_pa(pa), raw)) return false;
+  const L0Desc d = decode_l0(raw);
+  if (d.type != L0Type::Block) return false;
+  // The table first, then the L0 entry: a walk never sees a table that is not filled.
+  mem_.fill_descriptors(l1_base, cfg_.l1_used_bytes() / 8, encode_l1_contiguous(d.gpi, kContig512M));
+  mem_.write_descriptor(l0_entry_pa(pa), encode_l0_table(l1_base));
+  return true;
+}
+
 }  // namespace gpt

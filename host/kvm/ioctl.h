@@ -19,8 +19,12 @@ class Kvm;
 
 class Ioctl {
  public:
-  Ioctl(Kvm& kvm, const char* name, const std::string& vm);
+  // kDeferEntry: the entry cost waits for enter() (or the destructor), so that a caller can
+  // charge it inside a phase that only starts after some of the call's work.
+  enum Entry { kChargeEntry, kDeferEntry };
+  Ioctl(Kvm& kvm, const char* name, const std::string& vm, Entry entry = kChargeEntry);
   ~Ioctl();
+  void enter();
   Ioctl(const Ioctl&) = delete;
   Ioctl& operator=(const Ioctl&) = delete;
   // Something the slice says about the call (pages populated, the exit reason).
@@ -32,6 +36,7 @@ class Ioctl {
   platform::Pe& pe_;
   sc_core::sc_time start_;
   platform::Trace::Args args_;
+  bool entered_ = false;
 };
 
 }  // namespace host

@@ -145,14 +145,29 @@ Kvm::Kvm(platform::Soc& soc, platform::GuestCpu& cpu, HostOptions opt)
 Kvm::~Kvm() { cpu_.remove_observer(*guest_trace_); }
 
 int Kvm::init() {
-  const RmiResult v = rmi_.version(rmi::kVersion);
-  rmi_ok_ = v.ok();
+  const bool v14 = opt_.abi == AbiVariant::V14;
+  const RmiResult v = rmi_.version(v14 ? rmi::kVersion2_0 : rmi::kVersion);
+  // The RMM names what it implements (X1 lower, X2 higher) and keeps no state of the call:
+  // told 1.0 is there, the v14 host speaks 1.0 without asking again.
+  rmi_ok_ = v.ok() || (v14 && v.x[1] <= rmi::kVersion && rmi::kVersion <= v.x[2]);
   if (!rmi_ok_) return -ENXIO;
+  rmi_v2_ = rmi::version_major(v.x[1]) == 2 && v14;
   const RmiResult f = rmi_.features(0);
   features0_ = f.ok() ? f.x[1] : 0;
+  if (rmi_v2_) {
+    const RmiResult f1 = rmi_.features(1);
+    features1_ = f1.ok() ? f1.x[1] : 0;
+  }
   // KVM needs SHA-256 (rmm_check_features).
-  if (!rmi::feat0::field(features0_, rmi::feat0::kHashSha256Shift)) rmi_ok_ = false;
+  if (!rmm_hash_supported(rmi::HashAlgorithm::Sha256)) rmi_ok_ = false;
+  if (rmi_ok_ && rmi_v2_) rmi_ok_ = init_rmm_2_0();
   return rmi_ok_ ? 0 : -ENXIO;
+}
+
+bool Kvm::rmm_hash_supported(rmi::HashAlgorithm h) const {
+  const bool sha512 = h == rmi::HashAlgorithm::Sha512;
+  if (rmi_v2_) return rmi::feat0::field(features1_, sha512 ? rmi::feat1::kHashSha512Shift : rmi::feat1::kHashSha256Shift);
+  return rmi::feat0::field(features0_, sha512 ? rmi::feat0::kHashSha512Shift : rmi::feat0::kHashSha256Shift);
 }
 
 int64_t Kvm::check_extension(uint32_t cap) const {

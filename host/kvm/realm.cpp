@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include "host/kvm.h"
 #include "host/vcpu.h"
@@ -13,7 +14,7 @@
 #include "ioctl.h"
 #include "vgic_dist.h"
 #include "nvm_stage2.h"
-#include "platform/abi/rmm_abi_1_0.h"
+#include "platform/abi/rmm_abi_2_0.h"
 #include "sim/log.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
@@ -23,6 +24,7 @@ namespace host {
 
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
+constexpr uint64_t kBlock = 2 * 1024 * 1024;  // a level-2 block of a 4 KiB-granule stage 2
 
 // Measures the simulated time on the current PE of one lifecycle phase, by cost.
 struct PhaseTimer {
@@ -55,6 +57,7 @@ Vm::Phases::Phases(platform::StatGroup& g)
       populate(g.breakdown("populate", "KVM_ARM_RMI_POPULATE: initial image and memory")),
       rec_create(g.breakdown("rec_create", "RECs: RMI_REC_CREATE with their AUX granules")),
       activate(g.breakdown("activate", "RMI_REALM_ACTIVATE")),
+      fault_in(g.breakdown("fault_in", "stage-2 faults of a running realm: private and shared pages mapped")),
       teardown(g.breakdown("teardown", "destroying the realm and undelegating its granules")) {}
 
 std::optional<uint64_t> Vm::alloc_page(uint64_t pages, uint64_t align) {
@@ -62,10 +65,20 @@ std::optional<uint64_t> Vm::alloc_page(uint64_t pages, uint64_t align) {
   return kvm_.pages().alloc(pages, align);
 }
 
-bool Vm::delegate_page(uint64_t pa) {
-  if (!kvm_.rmi().granule_delegate(pa).ok()) return false;
-  delegated_[pa] = true;
+bool Vm::delegate_page(uint64_t pa, uint64_t pages) {
+  if (kvm_.rmi_v2()) return delegate_range_2_0(pa, pages);
+  for (uint64_t i = 0; i < pages; ++i) {
+    if (!kvm_.rmi().granule_delegate(pa + i * kPage).ok()) return false;
+    delegated_[pa + i * kPage] = true;
+  }
   return true;
+}
+
+RmiResult Vm::delegate_granule(uint64_t pa) {
+  return kvm_.rmi_v2() ? kvm_.rmi().granule_range_delegate(pa, pa + kPage) : kvm_.rmi().granule_delegate(pa);
+}
+RmiResult Vm::undelegate_granule(uint64_t pa) {
+  return kvm_.rmi_v2() ? kvm_.rmi().granule_range_undelegate(pa, pa + kPage) : kvm_.rmi().granule_undelegate(pa);
 }
 
 // Linux leaks a page whose undelegate fails. KVM here first tells a granule that someone
@@ -73,10 +86,16 @@ bool Vm::delegate_page(uint64_t pa) {
 // succeed, and scrub it) from one still in use (the DELEGATE fails too). Only the latter is
 // leaked, never reused, so that the leak count is the granules left delegated.
 void Vm::undelegate_and_free(uint64_t pa, uint64_t pages) {
-  for (uint64_t i = 0; i < pages; ++i) {
+  // 2.0: the whole range in as few calls as the RMM allows; what it stops at, one by one.
+  const uint64_t done = kvm_.rmi_v2() && pages > 1 ? undelegate_range_2_0(pa, pages) : 0;
+  for (uint64_t i = 0; i < done; ++i) {
+    delegated_.erase(pa + i * kPage);
+    kvm_.pages().free(pa + i * kPage);
+  }
+  for (uint64_t i = done; i < pages; ++i) {
     const uint64_t p = pa + i * kPage;
-    const RmiResult r = kvm_.rmi().granule_undelegate(p);
-    if (r.ok() || (kvm_.rmi().granule_delegate(p).ok() && kvm_.rmi().granule_undelegate(p).ok())) {
+    const RmiResult r = undelegate_granule(p);
+    if (r.ok() || (delegate_granule(p).ok() && undelegate_granule(p).ok())) {
       delegated_.erase(p);
       kvm_.pages().free(p);
     } else {
@@ -135,8 +154,7 @@ int Vm::configure_realm(const RealmConfig& c) {
   if (cfg_locked_) return -EBUSY;  // the realm descriptor exists: parameters are fixed
   namespace f = rmi::feat0;
   const uint64_t feat = kvm_.rmm_features0();
-  const bool sha512 = c.hash == rmi::HashAlgorithm::Sha512;
-  if (!f::field(feat, sha512 ? f::kHashSha512Shift : f::kHashSha256Shift)) return -EINVAL;
+  if (!kvm_.rmm_hash_supported(c.hash)) return -EINVAL;
   if (c.sve && !f::field(feat, f::kSveEnShift)) return -EINVAL;
   if (c.sve && c.sve_vl > f::field(feat, f::kSveVlShift, f::kSveVlWidth)) return -EINVAL;
   if (c.pmu && !f::field(feat, f::kPmuEnShift)) return -EINVAL;
@@ -195,8 +213,8 @@ int Vm::ensure_created() {
   const Stage2Geometry geo = stage2_geometry(ipa_bits_);
   level_start_ = geo.level_start;
   num_root_ = geo.num_root;
-  vmid_ = kvm_.alloc_vmid();
-  if (!vmid_) { state_ = RealmState::Dead; return -ENOSPC; }
+  vmid_ = kvm_.rmi_v2() ? 0 : kvm_.alloc_vmid();  // 2.0: the RMM allocates realm VMIDs
+  if (!vmid_ && !kvm_.rmi_v2()) { state_ = RealmState::Dead; return -ENOSPC; }
   auto rd = alloc_page();
   auto pgd = rd ? alloc_page(num_root_, num_root_ * kPage) : std::nullopt;
   if (!pgd) {
@@ -208,12 +226,12 @@ int Vm::ensure_created() {
   }
   rd_ = *rd;
   pgd_ = *pgd;
-  bool ok = delegate_page(rd_);
-  for (unsigned i = 0; ok && i < num_root_; ++i) ok = delegate_page(pgd_ + i * kPage);
+  // The RD, then the PGD (v14: one GRANULE_RANGE_DELEGATE of all its pages).
+  bool ok = delegate_page(rd_) && delegate_page(pgd_, num_root_);
   const uint64_t params = ok ? params_page() : 0;
   if (params) {
     namespace rp = rmi::realm_params;
-    const auto& decl = platform::abi::v1_0::kRealmParams;
+    const auto& decl = kvm_.rmi_v2() ? platform::abi::v2_0::kRealmParams : platform::abi::v1_0::kRealmParams;
     uint8_t buf[decl.size] = {};
     auto put = [&](const char* field, uint64_t v, unsigned i = 0) { platform::abi::put(buf, decl, field, v, i); };
     put("flags", (cfg_.sve ? rp::kFlagSve : 0) | (cfg_.pmu ? rp::kFlagPmu : 0));
@@ -224,7 +242,7 @@ int Vm::ensure_created() {
     put("pmu_num_ctrs", cfg_.pmu ? cfg_.pmu_counters : 0);
     put("hash_algo", static_cast<uint64_t>(cfg_.hash));
     for (unsigned i = 0; i < cfg_.rpv.size(); ++i) put("rpv", cfg_.rpv[i], i);
-    put("vmid", vmid_);
+    if (decl.find("vmid")) put("vmid", vmid_);
     put("rtt_base", pgd_);
     put("rtt_level_start", static_cast<uint64_t>(static_cast<int64_t>(level_start_)));
     put("rtt_num_start", num_root_);
@@ -244,15 +262,21 @@ int Vm::ensure_created() {
       ++it;
       undelegate_and_free(pa);
     }
-    kvm_.free_vmid(vmid_);
+    if (vmid_) kvm_.free_vmid(vmid_);
     vmid_ = 0;
     rd_ = pgd_ = 0;
     state_ = RealmState::Dead;
     return -ENXIO;
   }
   state_ = RealmState::New;
+  if (kvm_.rmi_v2()) return 0;  // v14: INIT_RIPAS at the first run, after the RECs (activate)
   const RmiResult aux = kvm_.rmi().rec_aux_count(rd_);
   aux_count_ = aux.ok() ? aux.x[1] : 0;
+  return init_ripas_of_memslots();
+}
+
+// set_ripas_of_protected_regions: RMI_RTT_INIT_RIPAS over every guest_memfd memslot.
+int Vm::init_ripas_of_memslots() {
   for (const auto& s : slots_) {
     if (!s.r.guest_memfd) continue;
     if (int rc = init_ripas(s.r.guest_phys_addr, s.r.guest_phys_addr + s.r.memory_size)) {
@@ -315,16 +339,24 @@ int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
 
 // One private page: a fresh page, delegated, then RMI_DATA_CREATE (from `src`, measured or
 // not) or RMI_DATA_CREATE_UNKNOWN (`src` = 0), creating RTTs on RMI_ERROR_RTT.
-int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags) {
-  if (data_.count(ipa)) return -EEXIST;
-  auto page = alloc_page();
+int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, uint64_t given) {
+  if (data_.count(ipa)) {
+    if (given) kvm_.pages().free(given);
+    return -EEXIST;
+  }
+  std::optional<PhaseTimer> timer;  // a page without content is a fault at run time
+  if (!with_src) timer.emplace(phases_.fault_in, kvm_.soc());
+  auto page = given ? std::optional<uint64_t>(given) : alloc_page();
   if (!page) return -ENOMEM;
   if (!delegate_page(*page)) {
     kvm_.pages().free(*page);
     return -ENXIO;
   }
+  if (!with_src && kvm_.rmi_v2()) return map_private_2_0(ipa, *page);
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const RmiResult r = with_src ? kvm_.rmi().data_create(rd_, *page, ipa, src, flags)
+    // 2.0's RTT_DATA_MAP_INIT takes DATA_CREATE's place (and FID) for populate.
+    const RmiResult r = with_src ? (kvm_.rmi_v2() ? kvm_.rmi().rtt_data_map_init(rd_, *page, ipa, src, flags)
+                                                  : kvm_.rmi().data_create(rd_, *page, ipa, src, flags))
                                  : kvm_.rmi().data_create_unknown(rd_, *page, ipa);
     if (r.ok()) {
       data_[ipa] = *page;
@@ -337,12 +369,38 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags) {
   return -ENXIO;
 }
 
+// One 2 MiB block of a populate, as Linux's realm_map_protected() maps a huge page over RMM 1.0:
+// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd at level 3, then
+// RMI_RTT_FOLD makes the level-3 RTT one level-2 block entry, and the RTT the RMM gives back is
+// undelegated and freed. The content is measured page by page, as without the block, so the
+// RIM does not change. A fold the RMM refuses leaves the pages mapped one by one.
+int Vm::populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped) {
+  constexpr uint64_t kBlockPages = kBlock / kPage;
+  mapped = 0;
+  auto run = alloc_page(kBlockPages, kBlock);
+  if (!run) return -ENOMEM;
+  for (; mapped < kBlockPages; ++mapped)
+    if (int rc = map_private(ipa + mapped * kPage, true, src + mapped * kPage, flags, *run + mapped * kPage)) {
+      if (mapped + 1 < kBlockPages) kvm_.pages().free(*run + (mapped + 1) * kPage, kBlockPages - mapped - 1);
+      return rc;
+    }
+  const RmiResult r = kvm_.rmi().rtt_fold(rd_, ipa, 3);
+  const auto rtt = rtts_.find({3, ipa});
+  if (!warn(r, "RMI_RTT_FOLD", ipa) && rtt != rtts_.end() && rtt->second == r.x[1]) {
+    undelegate_and_free(rtt->second);
+    rtts_.erase(rtt);
+  }
+  return 0;
+}
+
 // One shared page: the VMM's memory behind the IPA, mapped with RMI_RTT_MAP_UNPROTECTED.
 int Vm::map_shared(uint64_t ipa) {
   const uint64_t page = ipa & ~(kPage - 1);
   if (shared_.count(page)) return 0;
+  PhaseTimer timer(phases_.fault_in, kvm_.soc());
   uint64_t pa;
   if (!user_pa_of(page & ~unprotected_bit(), pa)) return -EFAULT;
+  if (kvm_.rmi_v2()) return map_shared_2_0(page, pa);
   const uint64_t desc = pa | rmi::s2tte_host::kMemAttrNormalWb | rmi::s2tte_host::kS2apRead |
                         rmi::s2tte_host::kS2apWrite | (uint64_t{3} << 8);  // inner shareable
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -377,7 +435,9 @@ int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
 }
 
 int Vm::rmi_populate(RmiPopulate& a) {
-  Ioctl io(kvm_, "KVM_ARM_RMI_POPULATE", name_);
+  // The call's entry is charged inside the populate phase, after the first call's realm
+  // creation (the create phase): one entry per call is what the chunk size changes.
+  Ioctl io(kvm_, "KVM_ARM_RMI_POPULATE", name_, Ioctl::kDeferEntry);
   if (!realm_) return -EINVAL;
   if (a.reserved || (a.flags & ~kRmiPopulateMeasure)) return -EINVAL;
   if ((a.base | a.size | a.source_uaddr) & (kPage - 1)) return -EINVAL;
@@ -387,14 +447,27 @@ int Vm::rmi_populate(RmiPopulate& a) {
   if (state_ != RealmState::None && state_ != RealmState::New) return -EBUSY;  // only before the first run
   if (int rc = ensure_created()) return rc;
   PhaseTimer timer(phases_.populate, kvm_.soc());
+  io.enter();
   const uint64_t n = std::min(a.size / kPage, kvm_.options().populate_chunk_pages);
   uint64_t done = 0;
   int rc = 0;
-  for (; done < n; ++done) {
+  const uint64_t flags = (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent;
+  const bool blocks = kvm_.options().populate_block == kBlock;
+  while (done < n) {
     const uint64_t ipa = a.base + done * kPage;
-    rc = map_private(ipa, true, a.source_uaddr + done * kPage,
-                     (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent);
+    if (blocks && (ipa & (kBlock - 1)) == 0 && n - done >= kBlock / kPage) {
+      uint64_t mapped = 0;
+      rc = populate_block(ipa, a.source_uaddr + done * kPage, flags, mapped);
+      done += mapped;
+      if (rc != -ENOMEM) {
+        if (rc) break;
+        continue;
+      }
+      rc = 0;  // no free 2 MiB run: this block goes page by page
+    }
+    rc = map_private(ipa, true, a.source_uaddr + done * kPage, flags);
     if (rc) break;
+    ++done;
   }
   counters_.populated_pages += done;
   a.base += done * kPage;
@@ -426,6 +499,7 @@ int Vm::activate(Vcpu& first) {
       });
     for (Vcpu* v : order)
       if ((rc = v->create_rec())) break;
+    if (rc == 0 && kvm_.rmi_v2()) rc = init_ripas_of_memslots();
   }
   if (rc == 0) {
     PhaseTimer timer(phases_.activate, kvm_.soc());
@@ -441,8 +515,13 @@ int Vm::activate(Vcpu& first) {
 // DATA_DESTROY that fails is reported; the undelegate is tried all the same (the page may
 // have been destroyed behind KVM's back) and leaks the page only if it is still in use.
 void Vm::unmap_private_range(uint64_t base, uint64_t top) {
+  if (kvm_.rmi_v2()) return unmap_private_range_2_0(base, top);
   for (auto it = data_.lower_bound(base); it != data_.end() && it->first < top;) {
-    warn(kvm_.rmi().data_destroy(rd_, it->first), "RMI_DATA_DESTROY", it->first);
+    RmiResult r = kvm_.rmi().data_destroy(rd_, it->first);
+    // A folded block (populate_block): RMI_RTT_CREATE at level 3 unfolds it, then page by page.
+    if (r.status() == rmi::Status::ErrorRtt && rmi::rtt_level_of(r.x[0]) == 2 && create_rtts(it->first, 3, 3) == 0)
+      r = kvm_.rmi().data_destroy(rd_, it->first);
+    warn(r, "RMI_DATA_DESTROY", it->first);
     undelegate_and_free(it->second);
     it = data_.erase(it);
   }
@@ -501,6 +580,11 @@ void Vm::destroy_realm() {
   auto& t = kvm_.soc().trace();
   t.slice(t.track(pe.name(), "non_secure"), "unmap private memory", "kvm", start, pe.requester().now() - start,
           {{"vm", name_}, {"pages", std::to_string(pages)}});
+  if (kvm_.rmi_v2()) {
+    unmap_shared_2_0();
+    // 2.0: the realm never runs again before its RTTs come apart.
+    warn(kvm_.rmi().realm_terminate(rd_), "RMI_REALM_TERMINATE", rd_);
+  }
   for (auto& [ipa, pa] : shared_) warn(kvm_.rmi().rtt_unmap_unprotected(rd_, ipa, 3), "RMI_RTT_UNMAP_UNPROTECTED", ipa);
   shared_.clear();
   for (int level = 3; level > level_start_; --level) {
@@ -515,7 +599,7 @@ void Vm::destroy_realm() {
   const bool realm_gone = !warn(kvm_.rmi().realm_destroy(rd_), "RMI_REALM_DESTROY", rd_);
   undelegate_and_free(rd_);
   undelegate_and_free(pgd_, num_root_);
-  if (realm_gone) kvm_.free_vmid(vmid_);  // a realm the RMM still holds keeps its VMID
+  if (realm_gone && vmid_) kvm_.free_vmid(vmid_);  // a realm the RMM still holds keeps its VMID
   state_ = RealmState::Dead;
 }
 

@@ -28,23 +28,23 @@ platform::Pe& current_pe(platform::Soc& soc) {
   throw std::logic_error("host: called outside a PE's thread");
 }
 
-const platform::abi::Command* rmi_command(uint32_t fid) { return platform::abi::kImplemented.rmi_command(fid); }
+const platform::abi::Command* rmi_command(uint32_t fid, const platform::abi::Spec& abi) { return abi.rmi_command(fid); }
 
-const platform::abi::Command* rmi_command(const std::string& name) {
-  return platform::abi::find_command(platform::abi::kImplemented.rmi, name, "RMI_");
+const platform::abi::Command* rmi_command(const std::string& name, const platform::abi::Spec& abi) {
+  return platform::abi::find_command(abi.rmi, name, "RMI_");
 }
 
-const char* rmi_command_name(uint32_t fid) {
-  const platform::abi::Command* c = rmi_command(fid);
+const char* rmi_command_name(uint32_t fid, const platform::abi::Spec& abi) {
+  const platform::abi::Command* c = rmi_command(fid, abi);
   return c ? c->name : "";
 }
 
-bool rmi_status_from_name(const std::string& name, rmi::Status& out) {
+bool rmi_status_from_name(const std::string& name, rmi::Status& out, const platform::abi::Spec& abi) {
   std::string n = upper(name);
   if (n.rfind("RMI_", 0) != 0) n = "RMI_" + n;
-  for (unsigned s = 0; s < rmi::kNumStatus; ++s) {
-    if (n == rmi::to_string(static_cast<rmi::Status>(s))) {
-      out = static_cast<rmi::Status>(s);
+  for (const platform::abi::StatusCode& s : abi.statuses) {
+    if (n == s.name) {
+      out = static_cast<rmi::Status>(s.value);
       return true;
     }
   }

@@ -14,6 +14,10 @@ namespace host {
 namespace {
 constexpr uint64_t kPage = PageAllocator::kPage;
 constexpr uint64_t kValid = 1, kTableOrPage = 2;
+// A leaf's attributes as KVM sets them for guest RAM: Normal Write-Back memory (MemAttr 0b1111),
+// read and write (S2AP 0b11), Inner Shareable, access flag set. The SMMU walks these tables
+// too when the VM's device is attached to its stage 2.
+constexpr uint64_t kLeafAttrs = (0xFull << 2) | (3ull << 6) | (3ull << 8) | (1ull << 10);
 constexpr uint64_t kOaMask = 0x0000'FFFF'FFFF'F000ull;
 constexpr unsigned index_at(uint64_t ipa, int level) { return (ipa >> (12 + 9 * (3 - level))) & 511; }
 }  // namespace
@@ -69,6 +73,10 @@ platform::Stage2Result Vm::nvm_translate(platform::Pe& pe, uint64_t ipa) {
   return r;
 }
 
+bool Vm::dma_map(platform::Pe& pe, uint64_t ipa) {
+  return !realm_ && nvm_translate(pe, ipa).kind == platform::Stage2Result::Kind::Mapped;
+}
+
 // Installs a level-3 entry ipa -> pa, creating tables as needed (kvm_pgtable_stage2_map).
 int Vm::nvm_map(uint64_t ipa, uint64_t pa, bool from_walk_pe) {
   (void)from_walk_pe;
@@ -81,7 +89,7 @@ int Vm::nvm_map(uint64_t ipa, uint64_t pa, bool from_walk_pe) {
     uint64_t desc = 0;
     if (!kvm_.read(HostAccess::TableWalk, this, "stage-2 map in " + name_, entry, &desc, 8)) return -EFAULT;
     if (level == 3) {
-      desc = (pa & kOaMask) | kValid | kTableOrPage;
+      desc = (pa & kOaMask) | kValid | kTableOrPage | kLeafAttrs;
       if (!kvm_.write(HostAccess::TableWalk, this, "stage-2 map in " + name_, entry, &desc, 8)) return -EFAULT;
       if (!from_walk_pe) kvm_.cpu().invalidate_ipa(*nvm_s2_, ipa, kPage);
       ++counters_.runtime_faults;

@@ -9,7 +9,7 @@
 #include "host/vm.h"
 #include "ioctl.h"
 #include "nvm_stage2.h"
-#include "platform/abi/rmm_abi_1_0.h"
+#include "platform/abi/rmm_abi_2_0.h"
 #include "platform/abi/psci.h"
 #include "platform/generic_timer.h"
 #include "platform/memory_map.h"
@@ -53,7 +53,8 @@ Vcpu::Vcpu(Vm& vm, unsigned id) : vm_(vm), id_(id), power_on_(id == 0) {
 }
 
 // kvm_create_rec: the REC granule and REC_AUX_COUNT AUX granules delegated, RmiRecParams from
-// the vCPU's registers (RUNNABLE for a vCPU that starts powered on), RMI_REC_CREATE.
+// the vCPU's registers (RUNNABLE for a vCPU that starts powered on), RMI_REC_CREATE. Under 2.0
+// there is no aux[]: REC_CREATE is a stateful operation whose donations become the AUX.
 int Vcpu::create_rec() {
   Kvm& kvm = vm_.kvm_;
   // Every failure gives back what this call delegated: the REC does not exist.
@@ -77,22 +78,24 @@ int Vcpu::create_rec() {
   const uint64_t params = vm_.params_page();
   if (!params) return unwind(-ENOMEM);
   namespace rp = rmi::rec_params;
-  const auto& decl = platform::abi::v1_0::kRecParams;
+  const auto& decl = kvm.rmi_v2() ? platform::abi::v2_0::kRecParams : platform::abi::v1_0::kRecParams;
   uint8_t buf[decl.size] = {};
   auto put = [&](const char* field, uint64_t v, unsigned i = 0) { platform::abi::put(buf, decl, field, v, i); };
   put("flags", power_on_ ? rp::kFlagRunnable : 0);
   put("mpidr", state_.mpidr & rp::kMpidrMask);
   put("pc", state_.pc);
   for (unsigned i = 0; i < decl.field("gprs").count; ++i) put("gprs", state_.x[i], i);
-  put("num_aux", aux_.size());
-  for (unsigned i = 0; i < aux_.size(); ++i) put("aux", aux_[i], i);
-  const bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf) &&
-                  kvm.rmi().rec_create(vm_.rd_, rec_, params).ok();
+  if (!kvm.rmi_v2()) {
+    put("num_aux", aux_.size());
+    for (unsigned i = 0; i < aux_.size(); ++i) put("aux", aux_[i], i);
+  }
+  bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf);
+  if (ok) ok = vm_.complete_sro(kvm.rmi().rec_create(vm_.rd_, rec_, params), aux_).ok();
   kvm.pages().free(params);
   if (!ok) return unwind(-ENXIO);
   auto run = vm_.alloc_page();
   if (!run) {
-    vm_.warn(kvm.rmi().rec_destroy(rec_), "RMI_REC_DESTROY", rec_);
+    vm_.warn(vm_.complete_sro(kvm.rmi().rec_destroy(rec_), aux_), "RMI_REC_DESTROY", rec_);
     return unwind(-ENOMEM);
   }
   run_page_ = *run;
@@ -104,7 +107,8 @@ int Vcpu::create_rec() {
 // destroyed behind KVM's back leaves them delegated, not in use).
 void Vcpu::destroy_rec() {
   if (!rec_) return;
-  vm_.warn(vm_.kvm_.rmi().rec_destroy(rec_), "RMI_REC_DESTROY", rec_);
+  // 2.0: the RMM hands the AUX granules back by OP_MEM_RECLAIM (complete_sro frees them).
+  vm_.warn(vm_.complete_sro(vm_.kvm_.rmi().rec_destroy(rec_), aux_), "RMI_REC_DESTROY", rec_);
   vm_.undelegate_and_free(rec_);
   for (uint64_t a : aux_) vm_.undelegate_and_free(a);
   rec_ = 0;

@@ -20,7 +20,11 @@ Dram::Dram(sc_core::sc_module_name name, uint64_t base, uint64_t size, const Tim
   // kernel's default defrag policy it compacts at first touch (a bare first pass over 512 MiB,
   // one write per 4 KiB, measured 15.7 us per 4 KiB with it and 6.2 us without).
   void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) throw std::runtime_error(std::string("mmap DRAM: ") + std::strerror(errno));
+  // The host refusing the mapping (a ulimit, no address space) is the scenario asking for more
+  // than this host gives: a clear error about platform.dram, not an internal one.
+  if (p == MAP_FAILED)
+    throw std::invalid_argument("platform.dram: the host cannot map " + std::to_string(size >> 20) +
+                                " MiB for the simulated DRAM: " + std::strerror(errno));
   mem_ = static_cast<uint8_t*>(p);
   socket.register_b_transport(this, &Dram::b_transport);
   socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);

@@ -7,6 +7,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "platform/devices/gicv3/gicv3.h"
+#include "platform/devices/smmuv3/smmuv3.h"
 #include "mem/interconnect.h"
 #include "platform/dma_engine.h"
 #include "platform/dram.h"
@@ -23,7 +24,6 @@ namespace {
 struct DeviceWindow { const char* name; uint64_t base, size; };
 constexpr DeviceWindow kDeviceWindows[] = {
     {"pl011 uart0", memory_map::kUart0Base, memory_map::kUart0Size},
-    {"smmuv3", memory_map::kSmmuBase, memory_map::kSmmuSize},
 };
 }  // namespace
 
@@ -50,9 +50,17 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
     for (World w : {World::NonSecure, World::Realm, World::Root}) trace_.track(pe->name(), to_string(w));
     pe->gpc().attach_trace(trace_, pe->requester(), pe->name());
   }
-  dma_ = std::make_unique<DmaEngine>("dma_engine", add_requester("dma_master"), gpt::Pas::NonSecure,
+  // The SMMU, with its own GPC unit (programmed by the monitor through its Root page), and
+  // the DMA engine behind it.
+  const uint32_t smmu_id = static_cast<uint32_t>(pes_.size());
+  smmu_ = std::make_unique<smmuv3::Smmuv3>("smmuv3", smmu_id, monitor_->gpc_config().l0gptsz, profile, stats_);
+  smmu_->gpc().out.bind(bus_->in);
+  smmu_->attach_trace(trace_);
+  monitor_->attach_smmu(memory_map::kSmmuRootBase, smmu_->gpc());
+  dma_ = std::make_unique<DmaEngine>("dma_engine", memory_map::kDmaStreamId, smmu_id + 1, gpt::Pas::NonSecure,
                                      profile, stats_);
   dma_->attach_trace(trace_);
+  dma_->out.bind(smmu_->client);
   bus_->out.bind(dma_->regs);
   bus_->map("dma engine", dma_base(), DmaEngine::kWindow, 1);
   std::vector<uint64_t> mpidrs;
@@ -63,6 +71,18 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
   bus_->map("gicv3 distributor", memory_map::kGicdBase, memory_map::kGicdSize, 2);
   bus_->out.bind(gic_->gicr);
   bus_->map("gicv3 redistributors", memory_map::kGicrBase, memory_map::kGicrStride * cfg_.cores, 3);
+  bus_->out.bind(smmu_->regs);
+  bus_->map("smmuv3", memory_map::kSmmuBase, memory_map::kSmmuSize, 4);
+  bus_->out.bind(smmu_->root_regs);
+  bus_->map("smmuv3 root page", memory_map::kSmmuRootBase, memory_map::kSmmuRootSize, 5);
+  // The SMMU's interrupt outputs are edges on their SPIs.
+  smmu_->irq = [this](smmuv3::Irq line) {
+    static constexpr unsigned kSpi[] = {memory_map::kSmmuEventqSpi, memory_map::kSmmuGerrorSpi,
+                                        memory_map::kSmmuGpfFarSpi, memory_map::kSmmuGptCfgFarSpi};
+    const unsigned intid = 32 + kSpi[static_cast<unsigned>(line)];
+    gic_->set_line(0, intid, true);
+    gic_->set_line(0, intid, false);
+  };
   for (unsigned i = 0; i < cfg_.cores; ++i) {
     timers_.push_back(std::make_unique<GenericTimer>(
         ("timer" + std::to_string(i)).c_str(), profile.number("cpu.counter_frequency"),
@@ -74,7 +94,7 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
 Soc::~Soc() = default;
 
 Requester& Soc::add_requester(const std::string& name) {
-  const uint32_t id = static_cast<uint32_t>(pes_.size() + extra_requesters_.size());
+  const uint32_t id = static_cast<uint32_t>(pes_.size() + 2 + extra_requesters_.size());  // after the SMMU and DMA
   extra_stats_.push_back(std::make_unique<StatGroup>(name, &stats_));
   StatGroup& group = *extra_stats_.back();
   extra_gpcs_.push_back(std::make_unique<GpcUnit>((name + "_gpc").c_str(), id, profile_, group));
@@ -120,7 +140,7 @@ void Soc::print_memory_map(std::ostream& os) const {
      << "  L0 table at " << hex(g.l0_base) << ": " << g.l0_entries() << " entries, " << size(g.l0_table_bytes()) << "\n"
      << "  L1 tables: " << size(g.l1_table_bytes()) << " each (" << (uint64_t{1} << (g.s() - g.p() - 4))
      << " descriptors of 16 GPIs); GPT total " << size(monitor_->gpt_bytes()) << "\n"
-     << "  PEs: " << pes_.size() << ", each with its own GPC unit\n";
+     << "  PEs: " << pes_.size() << ", each with its own GPC unit; the SMMUv3 has one too (programmed through its Root page)\n";
 }
 
 }  // namespace platform

@@ -20,29 +20,30 @@ std::string lower(std::string s) {
 }
 }  // namespace
 
-CommandStats::CommandStats(const std::string& name, platform::StatGroup& parent)
+CommandStats::CommandStats(const std::string& name, platform::StatGroup& parent,
+                           platform::abi::Table<platform::abi::StatusCode> statuses)
     : group(name, &parent),
       calls(group.counter("calls", "commands called")),
       other_status(group.counter("other_status", "RSI/PSCI results other than success")),
       latency(group.histogram("latency", "ns", "simulated time of one call")),
       time(group.breakdown("time", "simulated time in the command, by cost")) {
-  for (unsigned s = 0; s < rmi::kNumStatus; ++s) {
-    const auto st = static_cast<rmi::Status>(s);
-    by_status[s] = &group.counter(s == 0 ? "success" : lower(rmi::to_string(st) + 4),  // "error_input"...
-                                  std::string("results ") + rmi::to_string(st));
-  }
+  for (const platform::abi::StatusCode& st : statuses)
+    by_status[st.value] = &group.counter(st.value == 0 ? "success" : lower(st.name + 4),  // "error_input"...
+                                         std::string("results ") + st.name);
 }
 
 void CommandStats::count(uint64_t x0, const platform::CostMeter& meter, const platform::Requester& req) {
   ++calls;
   const unsigned s = x0 & 0xFF;
-  if (x0 >> 16 == 0 && s < rmi::kNumStatus) ++*by_status[s]; else ++other_status;
+  // RMI_INCOMPLETE carries its memory request in X0[10:8]: still an RMI status.
+  const bool rmi_status = s == static_cast<unsigned>(rmi::Status::Incomplete) ? x0 >> 11 == 0 : x0 >> 16 == 0;
+  if (rmi_status && s < rmi::kMaxStatus && by_status[s]) ++*by_status[s]; else ++other_status;
   meter.stop(time, req.ledger(), req.now());
   latency.sample((req.now() - meter.start()).value() / 1000);
 }
 
-Context::Context(platform::Soc& s)
-    : soc(s), monitor(s.monitor()),
+Context::Context(platform::Soc& s, const platform::abi::Spec& a)
+    : soc(s), abi(a), v2(a.rmi_version >> 16 == 2), monitor(s.monitor()),
       granules(s.config().dram_base, s.config().dram_size),
       stats("rmm", &s.stats()) {
   const auto& p = s.profile();
@@ -62,12 +63,15 @@ Context::Context(platform::Soc& s)
               (uint64_t{1} << f::kHashSha256Shift) | (uint64_t{1} << f::kHashSha512Shift) |
               (uint64_t{num_lrs - 1} << f::kGicv3NumLrsShift) |
               (uint64_t{10} << f::kMaxRecsOrderShift);
+  namespace f1 = rmi::feat1;
+  features1 = (uint64_t{1} << f1::kGranSz4kShift) | (uint64_t{1} << f1::kHashSha256Shift) |
+              (uint64_t{1} << f1::kHashSha512Shift) | (uint64_t{10} << f1::kMaxRecsOrderShift);
 }
 
 Context::~Context() = default;
 
 CommandStats& Context::add_command_stats(const std::string& name, platform::StatGroup& family) {
-  command_stats.emplace_back(name, family);
+  command_stats.emplace_back(name, family, abi.statuses);
   return command_stats.back();
 }
 

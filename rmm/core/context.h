@@ -17,7 +17,9 @@
 #include "core/rd.h"
 #include "core/rec.h"
 #include "core/s2tt.h"
+#include "core/sro.h"
 #include "core/vmid.h"
+#include "platform/abi/abi.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
 #include "sim/stats.h"
@@ -53,10 +55,11 @@ struct Costs {
 // where its simulated time went by cost.
 struct CommandStats {
   // `name` as the spec spells it without its prefix ("DATA_CREATE"), also the group's name.
-  CommandStats(const std::string& name, platform::StatGroup& parent);
+  // `statuses`: the status codes of the RMM's version (one counter each).
+  CommandStats(const std::string& name, platform::StatGroup& parent, platform::abi::Table<platform::abi::StatusCode> statuses);
   platform::StatGroup group;
   platform::Counter& calls;
-  std::array<platform::Counter*, rmi::kNumStatus> by_status{};
+  std::array<platform::Counter*, rmi::kMaxStatus> by_status{};  // the version's statuses; others null
   platform::Counter& other_status;   // RSI/PSCI results that are not RMI statuses
   platform::Histogram& latency;      // ns per call
   platform::Breakdown& time;
@@ -75,10 +78,15 @@ struct RmiCall {
 
 class Context {
  public:
-  explicit Context(platform::Soc& soc);
+  Context(platform::Soc& soc, const platform::abi::Spec& abi);
   ~Context();
 
   platform::Soc& soc;
+  const platform::abi::Spec& abi;  // the version this RMM implements: its commands and statuses
+  const bool v2;                   // 2.0-bet1: where the handlers differ from 1.0
+  // RMM 2.0's global state: RMM_CONFIG_SET, then RMM_ACTIVATE before any realm command.
+  enum class RmmState : uint8_t { Init, Active } rmm_state = RmmState::Init;
+  bool configured = false;
   platform::Monitor& monitor;
   GranuleTable granules;
   Costs costs;
@@ -88,11 +96,13 @@ class Context {
   std::deque<CommandStats> command_stats;   // stable addresses
   std::unordered_map<uint32_t, CommandStats*> rsi_stats;  // by RSI/PSCI function ID
   VmidSet vmids;
+  SroTable sros;  // 2.0: open stateful operations
   std::unordered_map<uint64_t, std::unique_ptr<Realm>> realms;  // by RD PA
   std::unordered_map<uint64_t, std::unique_ptr<Rec>> recs;      // by REC PA
   platform::GuestCpu* guest_cpu = nullptr;
   uint64_t run_slice = 1'000'000;
   uint64_t features0 = 0;
+  uint64_t features1 = 0;   // 2.0's RmiFeatureRegister1 (L0GPTSZ and PPS added from the GPC when read)
   unsigned num_lrs = 4;      // GICv3 list registers exposed to the host
   unsigned max_bps = 6, max_wps = 4;
   std::unique_ptr<DispatchTable, void (*)(DispatchTable*)> dispatch{nullptr, nullptr};
@@ -155,10 +165,36 @@ RMM_RMI_HANDLER(rmi_rtt_unmap_unprotected);
 RMM_RMI_HANDLER(rmi_data_create);
 RMM_RMI_HANDLER(rmi_data_create_unknown);
 RMM_RMI_HANDLER(rmi_data_destroy);
+// 2.0-bet1 only.
+RMM_RMI_HANDLER(rmi_rmm_config_set);
+RMM_RMI_HANDLER(rmi_rmm_activate);
+RMM_RMI_HANDLER(rmi_granule_tracking_get);
+RMM_RMI_HANDLER(rmi_gpt_l1_create);
+RMM_RMI_HANDLER(rmi_granule_range_delegate);
+RMM_RMI_HANDLER(rmi_granule_range_undelegate);
+RMM_RMI_HANDLER(rmi_rtt_data_map_init);
+RMM_RMI_HANDLER(rmi_rtt_data_map);
+RMM_RMI_HANDLER(rmi_rtt_data_unmap);
+RMM_RMI_HANDLER(rmi_rtt_unprot_map);
+RMM_RMI_HANDLER(rmi_rtt_unprot_unmap);
+RMM_RMI_HANDLER(rmi_realm_terminate);
+RMM_RMI_HANDLER(rmi_op_continue);
+RMM_RMI_HANDLER(rmi_op_mem_donate);
+RMM_RMI_HANDLER(rmi_op_mem_reclaim);
+RMM_RMI_HANDLER(rmi_op_cancel);
 #undef RMM_RMI_HANDLER
 
 // The architectural reset state of a REC (rmi/rec.cpp): EL1h, DAIF masked, MMU off.
 void rec_reset_state(Rec& rec, uint64_t pc, const uint64_t* gprs, unsigned n);
+// A REC of realm `r` at `rec_pa` from RmiRecParams `p` with auxiliary granules `aux`: the REC
+// granule becomes REC, the aux REC_AUX, the RIM is extended (rmi/rec.cpp). The caller checked
+// everything and keeps the RD's reference count.
+void rec_make(Context& ctx, platform::Requester& req, Realm& r, uint64_t rec_pa, const uint8_t* p,
+              const std::vector<uint64_t>& aux);
+// 2.0: REC_CREATE and REC_DESTROY after their checks, as stateful operations (rmi/sro.cpp).
+uint64_t rec_create_sro(Context& ctx, RmiCall& call, Realm& r, uint64_t rec_pa, const uint8_t* params);
+uint64_t rec_destroy_sro(Context& ctx, RmiCall& call, Rec& rec);
+constexpr unsigned kRecAuxCount = 16;  // MAX_REC_AUX_GRANULES, as TF-RMM reports for every realm
 
 // The dispatcher (rmi/dispatch.cpp).
 void rmi_dispatch_init(Context& ctx);

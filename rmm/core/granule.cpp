@@ -14,6 +14,7 @@ const char* to_string(GranuleState s) {
     case GranuleState::RecAux: return "REC_AUX";
     case GranuleState::Data: return "DATA";
     case GranuleState::Rtt: return "RTT";
+    case GranuleState::Partial: return "PARTIAL";
   }
   return "?";
 }
@@ -50,7 +51,11 @@ void GranuleTable::unlock(uint64_t pa) {
 std::vector<uint64_t> GranuleTable::census() const {
   std::vector<uint64_t> n(16, 0);
   for (uint16_t d : desc_) ++n[(d & kStateMask) >> kStateShift];
-  n.resize(7);
+  // 1.0's seven states always; PARTIAL (2.0, an object mid-SRO) once one exists.
+  size_t used = 7;
+  for (size_t s = used; s < n.size(); ++s)
+    if (n[s]) used = s + 1;
+  n.resize(used);
   return n;
 }
 

@@ -11,6 +11,7 @@ const char* to_string(RealmState s) {
     case RealmState::New: return "NEW";
     case RealmState::Active: return "ACTIVE";
     case RealmState::SystemOff: return "SYSTEM_OFF";
+    case RealmState::Zombie: return "ZOMBIE";
   }
   return "?";
 }

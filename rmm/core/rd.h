@@ -34,6 +34,7 @@ class Realm final : public platform::Stage2 {
   unsigned num_root = 1;          // concatenated starting-level RTTs
   // RMM bookkeeping.
   unsigned rec_count = 0;         // RECs ever created = index the next REC must have
+  uint64_t open_sro = 0;          // 2.0: handle of the REC_CREATE operation in progress, or 0
   Measurement measurement;
 
   uint64_t ipa_size() const { return uint64_t{1} << s2sz; }

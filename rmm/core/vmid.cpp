@@ -15,4 +15,10 @@ void VmidSet::release(uint64_t vmid) {
   used_->reset(vmid);
 }
 
+uint64_t VmidSet::lowest_free() const {
+  for (uint64_t v = 1; v < (uint64_t{1} << kBits); ++v)
+    if (!used_->test(v)) return v;
+  return uint64_t{1} << kBits;
+}
+
 }  // namespace rmm

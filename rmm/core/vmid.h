@@ -16,6 +16,9 @@ class VmidSet {
   // Reserves `vmid`; false if out of range or taken.
   bool reserve(uint64_t vmid);
   void release(uint64_t vmid);
+  // RMM 2.0 allocates: the lowest VMID not in use, from 1 (the host keeps 0); an invalid
+  // VMID (1 << kBits) when every one is taken.
+  uint64_t lowest_free() const;
 
  private:
   std::unique_ptr<std::bitset<1u << kBits>> used_;

@@ -1,5 +1,6 @@
-// RMI_DATA_CREATE, RMI_DATA_CREATE_UNKNOWN, RMI_DATA_DESTROY (RMM spec 1.0): protected memory
-// of a realm, one 4 KiB DATA granule per level-3 RTT entry.
+// RMI_DATA_CREATE, RMI_DATA_CREATE_UNKNOWN, RMI_DATA_DESTROY (RMM spec 1.0) and 2.0's
+// RMI_RTT_DATA_MAP_INIT: protected memory of a realm, one 4 KiB DATA granule per level-3 RTT
+// entry. (2.0's range commands are rtt_range.cpp.)
 //
 // Failure order follows the reference RMM (TF-RMM rmm-spec-v1.0-rel0): flags and src are
 // checked before the named granules, the realm state before the IPA, and the Non-secure copy
@@ -78,6 +79,9 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
 uint64_t rmi_data_create(Context& ctx, RmiCall& call) { return data_create(ctx, call, true); }
 
 uint64_t rmi_data_create_unknown(Context& ctx, RmiCall& call) { return data_create(ctx, call, false); }
+
+// 2.0's RMI_RTT_DATA_MAP_INIT takes DATA_CREATE's FID, arguments and failure conditions.
+uint64_t rmi_rtt_data_map_init(Context& ctx, RmiCall& call) { return data_create(ctx, call, true); }
 
 uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);

@@ -1,5 +1,8 @@
-// RMI dispatch: one table row per declared v1.0 command (handler, log switch, cost name; the
-// name and registers come from the declaration). An unknown FID in the RMI range gets SMC_UNKNOWN.
+// RMI dispatch: one table per RMM version, one row per declared command (handler, log switch,
+// cost name; the name and registers come from that version's declaration). A FID the version
+// does not have (unknown, or removed in 2.0) gets SMC_UNKNOWN, SMCCC's NOT_SUPPORTED, as TF-RMM's
+// handle_ns_smc answers a FID without a handler. Under 2.0, commands other than VERSION, FEATURES,
+// RMM_CONFIG_SET and RMM_ACTIVATE fail with RMI_ERROR_GLOBAL until RMM_ACTIVATE.
 // Results: X0 = packed status; X1..X<out> = the handler's results (zero unless it set them);
 // every other register keeps its value, as SMCCC v1.2 requires.
 #include <array>
@@ -19,57 +22,80 @@ using Handler = uint64_t (*)(Context&, RmiCall&);
 using platform::abi::Command;
 
 // The RMM's side of a command: its name, FID and registers are the declaration's
-// (platform/abi/rmm_abi_1_0.h); this row adds the handler, the log switch and the cost.
+// (platform/abi/rmm_abi_*.h); this row adds the versions that have it, the handler, the log
+// switch and the cost. A command both versions have shares its row and handler (which asks
+// ctx.v2 where the spec differs); 0x153 is DATA_CREATE in 1.0 and RTT_DATA_MAP_INIT in 2.0.
+enum Versions : uint8_t { k1_0 = 1, k2_0 = 2, kBoth = k1_0 | k2_0 };
 struct Row {
   uint32_t fid;
+  uint8_t versions;  // Versions
   Handler handler;
   bool log;          // per-command log switch (Debug level)
   const char* cost;  // fixed cost charged on entry (profile name)
+  bool before_activate = false;  // 2.0: allowed while the RMM is in state INIT
 };
 
 namespace {
 
+constexpr const char* kDispatch = "rmm.rmi_dispatch";
+
 constexpr Row kRows[] = {
-    {rmi::kVersionFid, rmi_version, true, "rmm.rmi_dispatch"},
-    {rmi::kGranuleDelegate, rmi_granule_delegate, false, "rmm.rmi_dispatch"},
-    {rmi::kGranuleUndelegate, rmi_granule_undelegate, false, "rmm.rmi_dispatch"},
-    {rmi::kDataCreate, rmi_data_create, false, "rmm.rmi_dispatch"},
-    {rmi::kDataCreateUnknown, rmi_data_create_unknown, false, "rmm.rmi_dispatch"},
-    {rmi::kDataDestroy, rmi_data_destroy, false, "rmm.rmi_dispatch"},
-    {rmi::kRealmActivate, rmi_realm_activate, true, "rmm.rmi_dispatch"},
-    {rmi::kRealmCreate, rmi_realm_create, true, "rmm.rmi_dispatch"},
-    {rmi::kRealmDestroy, rmi_realm_destroy, true, "rmm.rmi_dispatch"},
-    {rmi::kRecCreate, rmi_rec_create, true, "rmm.rmi_dispatch"},
-    {rmi::kRecDestroy, rmi_rec_destroy, true, "rmm.rmi_dispatch"},
-    {rmi::kRecEnter, rmi_rec_enter, false, "rmm.rmi_dispatch"},
-    {rmi::kRttCreate, rmi_rtt_create, false, "rmm.rmi_dispatch"},
-    {rmi::kRttDestroy, rmi_rtt_destroy, false, "rmm.rmi_dispatch"},
-    {rmi::kRttMapUnprotected, rmi_rtt_map_unprotected, false, "rmm.rmi_dispatch"},
-    {rmi::kRttReadEntry, rmi_rtt_read_entry, false, "rmm.rmi_dispatch"},
-    {rmi::kRttUnmapUnprotected, rmi_rtt_unmap_unprotected, false, "rmm.rmi_dispatch"},
-    {rmi::kPsciComplete, rmi_psci_complete, true, "rmm.rmi_dispatch"},
-    {rmi::kFeatures, rmi_features, true, "rmm.rmi_dispatch"},
-    {rmi::kRttFold, rmi_rtt_fold, false, "rmm.rmi_dispatch"},
-    {rmi::kRecAuxCount, rmi_rec_aux_count, true, "rmm.rmi_dispatch"},
-    {rmi::kRttInitRipas, rmi_rtt_init_ripas, false, "rmm.rmi_dispatch"},
-    {rmi::kRttSetRipas, rmi_rtt_set_ripas, false, "rmm.rmi_dispatch"},
+    {rmi::kVersionFid, kBoth, rmi_version, true, kDispatch, true},
+    {rmi::kGranuleDelegate, k1_0, rmi_granule_delegate, false, kDispatch},
+    {rmi::kGranuleUndelegate, k1_0, rmi_granule_undelegate, false, kDispatch},
+    {rmi::kDataCreate, k1_0, rmi_data_create, false, kDispatch},
+    {rmi::kRttDataMapInit, k2_0, rmi_rtt_data_map_init, false, kDispatch},
+    {rmi::kDataCreateUnknown, k1_0, rmi_data_create_unknown, false, kDispatch},
+    {rmi::kDataDestroy, k1_0, rmi_data_destroy, false, kDispatch},
+    {rmi::kRealmActivate, kBoth, rmi_realm_activate, true, kDispatch},
+    {rmi::kRealmCreate, kBoth, rmi_realm_create, true, kDispatch},
+    {rmi::kRealmDestroy, kBoth, rmi_realm_destroy, true, kDispatch},
+    {rmi::kRecCreate, kBoth, rmi_rec_create, true, kDispatch},
+    {rmi::kRecDestroy, kBoth, rmi_rec_destroy, true, kDispatch},
+    {rmi::kRecEnter, kBoth, rmi_rec_enter, false, kDispatch},
+    {rmi::kRttCreate, kBoth, rmi_rtt_create, false, kDispatch},
+    {rmi::kRttDestroy, kBoth, rmi_rtt_destroy, false, kDispatch},
+    {rmi::kRttMapUnprotected, k1_0, rmi_rtt_map_unprotected, false, kDispatch},
+    {rmi::kRttReadEntry, kBoth, rmi_rtt_read_entry, false, kDispatch},
+    {rmi::kRttUnmapUnprotected, k1_0, rmi_rtt_unmap_unprotected, false, kDispatch},
+    {rmi::kPsciComplete, kBoth, rmi_psci_complete, true, kDispatch},
+    {rmi::kFeatures, kBoth, rmi_features, true, kDispatch, true},
+    {rmi::kRttFold, kBoth, rmi_rtt_fold, false, kDispatch},
+    {rmi::kRecAuxCount, k1_0, rmi_rec_aux_count, true, kDispatch},
+    {rmi::kRttInitRipas, kBoth, rmi_rtt_init_ripas, false, kDispatch},
+    {rmi::kRttSetRipas, kBoth, rmi_rtt_set_ripas, false, kDispatch},
+    {rmi::kRmmConfigSet, k2_0, rmi_rmm_config_set, true, kDispatch, true},
+    {rmi::kGranuleTrackingGet, k2_0, rmi_granule_tracking_get, false, kDispatch},
+    {rmi::kGranuleRangeDelegate, k2_0, rmi_granule_range_delegate, false, kDispatch},
+    {rmi::kGranuleRangeUndelegate, k2_0, rmi_granule_range_undelegate, false, kDispatch},
+    {rmi::kGptL1Create, k2_0, rmi_gpt_l1_create, true, kDispatch},
+    {rmi::kRttDataMap, k2_0, rmi_rtt_data_map, false, kDispatch},
+    {rmi::kRttDataUnmap, k2_0, rmi_rtt_data_unmap, false, kDispatch},
+    {rmi::kRttUnprotMap, k2_0, rmi_rtt_unprot_map, false, kDispatch},
+    {rmi::kRttUnprotUnmap, k2_0, rmi_rtt_unprot_unmap, false, kDispatch},
+    {rmi::kRealmTerminate, k2_0, rmi_realm_terminate, true, kDispatch},
+    {rmi::kRmmActivate, k2_0, rmi_rmm_activate, true, kDispatch, true},
+    {rmi::kOpContinue, k2_0, rmi_op_continue, true, kDispatch},
+    {rmi::kOpMemDonate, k2_0, rmi_op_mem_donate, true, kDispatch},
+    {rmi::kOpMemReclaim, k2_0, rmi_op_mem_reclaim, true, kDispatch},
+    {rmi::kOpCancel, k2_0, rmi_op_cancel, true, kDispatch},
 };
 
-constexpr unsigned kRange = rmi::kFidLast - rmi::kFidFirst + 1;
-constexpr const platform::abi::Spec& kAbi = platform::abi::kImplemented;
-
-// One row per declared command, each command once, and handlers take what fits in X1..X6
-// and return what fits in X1..X4 (RmiCall's registers).
-constexpr bool rows_valid() {
-  if (sizeof(kRows) / sizeof(kRows[0]) != kAbi.rmi.count) return false;
-  for (const Command& c : kAbi.rmi) {
+// For the version `v` of `abi`: one row per declared command, each command once, and handlers
+// take what fits in X1..X6 and return what fits in X1..X4 (RmiCall's registers).
+constexpr bool rows_valid(uint8_t v, const platform::abi::Spec& abi) {
+  unsigned rows = 0;
+  for (const Row& r : kRows) rows += (r.versions & v) != 0;
+  if (rows != abi.rmi.count) return false;
+  for (const Command& c : abi.rmi) {
     unsigned n = 0;
-    for (const Row& r : kRows) n += r.fid == c.fid;
+    for (const Row& r : kRows) n += r.fid == c.fid && (r.versions & v);
     if (n != 1 || c.args.size() > 6 || c.results.size() > 4) return false;
   }
   return true;
 }
-static_assert(rows_valid(), "RMI dispatch table must have one row for each declared command");
+static_assert(rows_valid(k1_0, platform::abi::v1_0::kSpec), "RMI 1.0 dispatch: one row for each declared command");
+static_assert(rows_valid(k2_0, platform::abi::v2_0::kSpec), "RMI 2.0 dispatch: one row for each declared command");
 
 }  // namespace
 
@@ -83,16 +109,17 @@ struct Slot {
 
 // The per-RMM dispatch state: FID-indexed slots with the row, its stats and its cost.
 struct DispatchTable {
-  std::array<Slot, kRange> slots;
+  std::array<Slot, rmi::kNumFids> slots;  // by rmi::fid_index
 };
 
 void rmi_dispatch_init(Context& ctx) {
   auto* st = new DispatchTable;
   ctx.dispatch = {st, [](DispatchTable* t) { delete t; }};
   for (const Row& row : kRows) {
-    Slot& s = st->slots[row.fid - rmi::kFidFirst];
+    if (!(row.versions & (ctx.v2 ? k2_0 : k1_0))) continue;
+    Slot& s = st->slots[rmi::fid_index(row.fid)];
     s.row = &row;
-    s.command = kAbi.rmi_command(row.fid);
+    s.command = ctx.abi.rmi_command(row.fid);
     s.out = static_cast<uint8_t>(s.command->results.size());
     s.stats = &ctx.add_command_stats(s.command->name + 4, ctx.rmi_stats);  // "VERSION", ...
     s.cost = ctx.soc.profile().charge(row.cost);
@@ -101,7 +128,7 @@ void rmi_dispatch_init(Context& ctx) {
 
 void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs& regs) {
   const uint32_t fid = regs.fid();
-  const Slot* slot = rmi::is_rmi_fid(fid) ? &ctx.dispatch->slots[fid - rmi::kFidFirst] : nullptr;
+  const Slot* slot = rmi::is_rmi_fid(fid) ? &ctx.dispatch->slots[rmi::fid_index(fid)] : nullptr;
   if (!slot || !slot->row) {
     regs.x[0] = platform::abi::kSmcUnknown;
     return;
@@ -115,7 +142,9 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
 
   platform::abi::SmcRegs results{};
   RmiCall call{req, args, results};
-  const uint64_t x0 = row.handler(ctx, call);
+  // 2.0 rmm_state: realm commands only once the RMM is ACTIVE.
+  const bool global_ok = !ctx.v2 || row.before_activate || ctx.rmm_state == Context::RmmState::Active;
+  const uint64_t x0 = global_ok ? row.handler(ctx, call) : err(rmi::Status::ErrorGlobal);
   regs.x[0] = x0;
   for (unsigned i = 1; i <= slot->out; ++i) regs.x[i] = results.x[i];
   slot->stats->count(x0, meter, req);

@@ -1,11 +1,23 @@
-// RMI_FEATURES (RMM spec 1.0): no failure conditions. Index 0 is RmiFeatureRegister0; every
-// other index reads as zero.
+// RMI_FEATURES (RMM spec 1.0, 2.0): no failure conditions. 1.0: index 0 is RmiFeatureRegister0,
+// every other index reads as zero. 2.0: register 0 keeps bits [31:0]; register 1 has the granule
+// sizes, hash algorithms, MAX_RECS_ORDER and the GPT's L0GPTSZ and PPS, which a 2.0 host needs
+// for GPT_L1_CREATE.
 #include "core/context.h"
+#include "platform/monitor.h"
 
 namespace rmm {
 
 uint64_t rmi_features(Context& ctx, RmiCall& call) {
-  call.out(1, call.arg(1) == 0 ? ctx.features0 : 0);
+  namespace f1 = rmi::feat1;
+  const uint64_t index = call.arg(1);
+  uint64_t value = 0;
+  if (index == 0) {
+    value = ctx.v2 ? ctx.features0 & rmi::feat0::kMask2_0 : ctx.features0;
+  } else if (index == 1 && ctx.v2) {
+    const gpt::GpcConfig& gpc = ctx.monitor.gpc_config();
+    value = ctx.features1 | (uint64_t{gpc.s() - 30} << f1::kL0gptszShift) | (uint64_t{gpc.pps} << f1::kPpsShift);
+  }
+  call.out(1, value);
   return ok();
 }
 

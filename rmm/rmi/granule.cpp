@@ -1,16 +1,23 @@
-// RMI_GRANULE_DELEGATE and RMI_GRANULE_UNDELEGATE (RMM spec 1.0): granule transitions between
-// the Non-secure and Realm PAS, performed by the EL3 monitor (GTSI), never by the RMM itself.
+// RMI_GRANULE_DELEGATE and RMI_GRANULE_UNDELEGATE (RMM spec 1.0), and 2.0's
+// RMI_GRANULE_RANGE_DELEGATE / _UNDELEGATE: granule transitions between the Non-secure and
+// Realm PAS, performed by the EL3 monitor (GTSI), never by the RMM itself.
+//
+// The range commands make bounded progress (TF-RMM main runtime/rmi/granule.c): at most
+// kRangeGranulesPerCall granules per call, and they stop at the first granule that cannot
+// change; X1 = the PA they reached. A call that changes nothing fails with the first granule's
+// status, so a host loops `while (base < top) base = X1` and stops on an error.
 #include "core/context.h"
 #include "platform/requester.h"
 
 namespace rmm {
+namespace {
 
-uint64_t rmi_granule_delegate(Context& ctx, RmiCall& call) {
-  const uint64_t addr = call.arg(1);
-  // gran_align
-  if (!granule_aligned(addr)) return err(rmi::Status::ErrorInput);
-  // gran_bound: PaIsDelegable
-  if (!ctx.pa_delegable(addr)) return err(rmi::Status::ErrorInput);
+// Bounded work per range call: a host asking for a GiB comes back every 2 MiB.
+constexpr uint64_t kRangeGranulesPerCall = 512;
+
+// One granule NS -> DELEGATED (the caller checked align and bound). RMI_ERROR_INPUT when its
+// state or its GPI forbids it, with nothing changed.
+uint64_t delegate_one(Context& ctx, RmiCall& call, uint64_t addr) {
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted({addr});
   ctx.charge_lock(call.req);
@@ -24,12 +31,7 @@ uint64_t rmi_granule_delegate(Context& ctx, RmiCall& call) {
   return ok();
 }
 
-uint64_t rmi_granule_undelegate(Context& ctx, RmiCall& call) {
-  const uint64_t addr = call.arg(1);
-  // gran_align
-  if (!granule_aligned(addr)) return err(rmi::Status::ErrorInput);
-  // gran_bound
-  if (!ctx.pa_delegable(addr)) return err(rmi::Status::ErrorInput);
+uint64_t undelegate_one(Context& ctx, RmiCall& call, uint64_t addr) {
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted({addr});
   ctx.charge_lock(call.req);
@@ -42,5 +44,48 @@ uint64_t rmi_granule_undelegate(Context& ctx, RmiCall& call) {
   ctx.granules.set_state(addr, GranuleState::Undelegated);
   return ok();
 }
+
+using OneGranule = uint64_t (*)(Context&, RmiCall&, uint64_t);
+
+uint64_t single(Context& ctx, RmiCall& call, OneGranule one) {
+  const uint64_t addr = call.arg(1);
+  // gran_align
+  if (!granule_aligned(addr)) return err(rmi::Status::ErrorInput);
+  // gran_bound: PaIsDelegable
+  if (!ctx.pa_delegable(addr)) return err(rmi::Status::ErrorInput);
+  return one(ctx, call, addr);
+}
+
+// 2.0: [base, top), bounded, X1 = how far it got.
+uint64_t range(Context& ctx, RmiCall& call, OneGranule one) {
+  const uint64_t base = call.arg(1), top = call.arg(2);
+  // base_align, top_align
+  if (!granule_aligned(base) || !granule_aligned(top)) return err(rmi::Status::ErrorInput);
+  // size_valid: a non-empty range
+  if (top <= base) return err(rmi::Status::ErrorInput);
+  // base_bound, top_bound: the whole range is delegable memory (checked granule by granule
+  // as it goes: the first granule outside stops the range).
+  if (!ctx.pa_delegable(base)) return err(rmi::Status::ErrorInput);
+  const uint64_t end = std::min(top, base + kRangeGranulesPerCall * kGranuleSize);
+  uint64_t pa = base;
+  for (; pa < end; pa += kGranuleSize) {
+    if (!ctx.pa_delegable(pa)) break;
+    const uint64_t st = one(ctx, call, pa);
+    if (st != ok()) {
+      // gran_state: the first granule fails the call; a later one ends the progress there.
+      if (pa == base) return st;
+      break;
+    }
+  }
+  call.out(1, pa);
+  return ok();
+}
+
+}  // namespace
+
+uint64_t rmi_granule_delegate(Context& ctx, RmiCall& call) { return single(ctx, call, delegate_one); }
+uint64_t rmi_granule_undelegate(Context& ctx, RmiCall& call) { return single(ctx, call, undelegate_one); }
+uint64_t rmi_granule_range_delegate(Context& ctx, RmiCall& call) { return range(ctx, call, delegate_one); }
+uint64_t rmi_granule_range_undelegate(Context& ctx, RmiCall& call) { return range(ctx, call, undelegate_one); }
 
 }  // namespace rmm

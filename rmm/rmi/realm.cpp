@@ -1,4 +1,6 @@
-// RMI_REALM_CREATE, RMI_REALM_ACTIVATE, RMI_REALM_DESTROY (RMM spec 1.0).
+// RMI_REALM_CREATE, RMI_REALM_ACTIVATE, RMI_REALM_DESTROY (RMM spec 1.0), and 2.0's
+// RMI_REALM_TERMINATE. Under 2.0 the RMM allocates the VMID (RmiRealmParams has none) and a
+// realm is terminated (ZOMBIE) before REALM_DESTROY.
 #include <array>
 #include <cstring>
 
@@ -94,9 +96,11 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
   for (uint64_t i = 0; i < roots; ++i)
     if (ctx.granules.state(rtt_base + i * kGranuleSize) != GranuleState::Delegated)
       return err(rmi::Status::ErrorInput);
-  // vmid_valid: not used by another realm (a u16 field: nothing else to be out of range).
-  const uint64_t vmid = get(p.data(), rp::kVmid);
-  if (ctx.vmids.in_use(vmid)) return err(rmi::Status::ErrorInput);
+  // vmid_valid (1.0): not used by another realm (a u16 field: nothing else to be out of range).
+  // 2.0: the RMM picks the lowest free VMID; none left is vmid_avail (RMI_ERROR_REALM).
+  const uint64_t vmid = ctx.v2 ? ctx.vmids.lowest_free() : get(p.data(), rp::kVmid);
+  if (!ctx.v2 && ctx.vmids.in_use(vmid)) return err(rmi::Status::ErrorInput);
+  if (ctx.v2 && !ctx.vmids.valid(vmid)) return err(rmi::Status::ErrorRealm);
 
   // --- Success: nothing above changed any state. ---
   auto realm = std::make_unique<Realm>(ctx, rd);
@@ -161,6 +165,8 @@ uint64_t rmi_realm_destroy(Context& ctx, RmiCall& call) {
   Realm* realm_ptr = lock_rd(ctx, call, locks, rd);
   if (!realm_ptr) return err(rmi::Status::ErrorInput);
   Realm& realm = *realm_ptr;
+  // realm_state (2.0): REALM_TERMINATE first.
+  if (ctx.v2 && realm.state != RealmState::Zombie) return err(rmi::Status::ErrorRealm);
   // realm_live: RECs exist, or a starting-level RTT still has live entries (RTTs or mappings).
   if (ctx.granules.refcount(rd) != 0) return err(rmi::Status::ErrorRealm);
   for (unsigned t = 0; t < realm.num_root; ++t)
@@ -176,6 +182,22 @@ uint64_t rmi_realm_destroy(Context& ctx, RmiCall& call) {
   ctx.vmids.release(realm.vmid);
   if (ctx.guest_cpu) ctx.invalidate_ipa(call.req, realm, 0, realm.ipa_size());
   ctx.realms.erase(rd);
+  return ok();
+}
+
+uint64_t rmi_realm_terminate(Context& ctx, RmiCall& call) {
+  const uint64_t rd = call.arg(1);
+  GranuleLocks locks(ctx.granules);
+  // rd_align, rd_bound, rd_state
+  Realm* realm_ptr = lock_rd(ctx, call, locks, rd);
+  if (!realm_ptr) return err(rmi::Status::ErrorInput);
+  Realm& realm = *realm_ptr;
+  // realm_state: NEW, ACTIVE or SYSTEM_OFF; terminating twice is an error.
+  if (realm.state == RealmState::Zombie) return err(rmi::Status::ErrorRealm);
+  // A ZOMBIE realm never runs again: no REC_ENTER, no new mappings; the host may now take
+  // its RTTs apart and destroy it.
+  realm.state = RealmState::Zombie;
+  if (ctx.guest_cpu) ctx.invalidate_ipa(call.req, realm, 0, realm.ipa_size());
   return ok();
 }
 

@@ -1,4 +1,7 @@
 // RMI_REC_CREATE, RMI_REC_DESTROY, RMI_REC_AUX_COUNT, RMI_PSCI_COMPLETE (RMM spec 1.0).
+// Under 2.0 REC_CREATE and REC_DESTROY are stateful operations (core/sro.h, rmi/sro.cpp): the
+// REC's auxiliary granules are donated by the host after the first call, not named in
+// RmiRecParams, and handed back by OP_MEM_RECLAIM after REC_DESTROY.
 #include <array>
 #include <cstring>
 
@@ -12,7 +15,6 @@ namespace {
 namespace rp = rmi::rec_params;
 namespace psci = platform::abi::psci;
 
-constexpr unsigned kRecAuxCount = 16;  // MAX_REC_AUX_GRANULES, as TF-RMM reports for every realm
 
 
 uint64_t le64(const uint8_t* p) {
@@ -31,11 +33,37 @@ void rec_reset_state(Rec& rec, uint64_t pc, const uint64_t* gprs, unsigned n) {
   rec.state.mpidr = rec.mpidr | (uint64_t{1} << 31);  // MPIDR_EL1 as the realm reads it (RES1)
 }
 
+void rec_make(Context& ctx, platform::Requester& req, Realm& r, uint64_t rec_pa, const uint8_t* p,
+              const std::vector<uint64_t>& aux) {
+  auto rec = std::make_unique<Rec>();
+  rec->pa = rec_pa;
+  rec->realm = &r;
+  rec->rd = r.rd;
+  rec->index = r.rec_count;
+  rec->mpidr = le64(&p[rp::kMpidr]);
+  rec->runnable = le64(&p[rp::kFlags]) & rp::kFlagRunnable;
+  rec->aux = aux;
+  std::array<uint64_t, rp::kNumGprs> gprs;
+  for (unsigned i = 0; i < rp::kNumGprs; ++i) gprs[i] = le64(&p[rp::kGprs + 8 * i]);
+  rec_reset_state(*rec, le64(&p[rp::kPc]), gprs.data(), rp::kNumGprs);
+  for (uint64_t a : aux) ctx.granules.set_state(a, GranuleState::RecAux);
+  ctx.zero_granule(req, rec_pa);  // the REC's saved context starts clean
+  ctx.granules.set_state(rec_pa, GranuleState::Rec);
+  ++r.rec_count;
+  // RIM: only RECs that start runnable are measured (their flags, PC and X0..X7).
+  if (rec->runnable) {
+    r.measurement.extend_rec(RecParamsMeasured::from_granule(p));
+    ctx.charge_hash(req, r.algorithm, kGranuleSize + 0x100);
+  }
+  ctx.recs[rec_pa] = std::move(rec);
+}
+
 uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), rec_pa = call.arg(2), params_ptr = call.arg(3);
   std::array<uint8_t, rp::kSize> p{};
   const bool params_read = granule_aligned(params_ptr) && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
-  const uint64_t num_aux = le64(&p[rp::kNumAux]);
+  // 2.0's RmiRecParams names no auxiliary granules.
+  const uint64_t num_aux = ctx.v2 ? 0 : le64(&p[rp::kNumAux]);
   std::vector<uint64_t> named;
   if (granule_plausible(ctx, rd)) named.push_back(rd);
   if (granule_plausible(ctx, rec_pa)) named.push_back(rec_pa);
@@ -61,12 +89,15 @@ uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
   Realm& r = *ctx.realm_at(rd);
   // realm_state
   if (r.state != RealmState::New) return err(rmi::Status::ErrorRealm);
+  // 2.0 rec_sro: one REC_CREATE operation per realm at a time (the next index is its).
+  if (ctx.v2 && r.open_sro) return err(rmi::Status::Busy);
   // num_recs: the RD's refcount (RECs alive) has room for one more.
   if (ctx.granules.refcount(rd) >= GranuleTable::kRefcountMax) return err(rmi::Status::ErrorRealm);
   // mpidr_valid, mpidr_index: only affinity fields set; RECs are created in index order.
   const uint64_t mpidr = le64(&p[rp::kMpidr]);
   if ((mpidr & ~rp::kMpidrMask) || rp::mpidr_to_index(mpidr) != r.rec_count)
     return err(rmi::Status::ErrorInput);
+  if (ctx.v2) return rec_create_sro(ctx, call, r, rec_pa, p.data());
   // num_aux
   if (num_aux != kRecAuxCount) return err(rmi::Status::ErrorInput);
   std::vector<uint64_t> aux(num_aux);
@@ -82,28 +113,8 @@ uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
     if (ctx.granules.state(aux[i]) != GranuleState::Delegated) return err(rmi::Status::ErrorInput);
   }
 
-  auto rec = std::make_unique<Rec>();
-  rec->pa = rec_pa;
-  rec->realm = &r;
-  rec->rd = rd;
-  rec->index = r.rec_count;
-  rec->mpidr = mpidr;
-  rec->runnable = flags & rp::kFlagRunnable;
-  rec->aux = aux;
-  std::array<uint64_t, rp::kNumGprs> gprs;
-  for (unsigned i = 0; i < rp::kNumGprs; ++i) gprs[i] = le64(&p[rp::kGprs + 8 * i]);
-  rec_reset_state(*rec, le64(&p[rp::kPc]), gprs.data(), rp::kNumGprs);
-  for (uint64_t a : aux) ctx.granules.set_state(a, GranuleState::RecAux);
-  ctx.zero_granule(call.req, rec_pa);  // the REC's saved context starts clean
-  ctx.granules.set_state(rec_pa, GranuleState::Rec);
+  rec_make(ctx, call.req, r, rec_pa, p.data(), aux);
   ctx.granules.refcount_add(rd, 1);
-  ++r.rec_count;
-  // RIM: only RECs that start runnable are measured (their flags, PC and X0..X7).
-  if (rec->runnable) {
-    r.measurement.extend_rec(RecParamsMeasured::from_granule(p.data()));
-    ctx.charge_hash(call.req, r.algorithm, kGranuleSize + 0x100);
-  }
-  ctx.recs[rec_pa] = std::move(rec);
   return ok();
 }
 
@@ -118,6 +129,7 @@ uint64_t rmi_rec_destroy(Context& ctx, RmiCall& call) {
   // rec_busy: the REC is running on another PE.
   if (ctx.granules.refcount(rec_pa) != 0) return err(rmi::Status::ErrorRec);
   Rec& rec = *ctx.rec_at(rec_pa);
+  if (ctx.v2) return rec_destroy_sro(ctx, call, rec);
   // The REC_AUX granules belong to the locked REC (lock order rule 3).
   for (uint64_t a : rec.aux) {
     ctx.zero_granule(call.req, a);

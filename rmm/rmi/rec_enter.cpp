@@ -220,6 +220,8 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   // realm_new, system_off
   if (r.state == RealmState::New) return err(rmi::Status::ErrorRealm, 0);
   if (r.state == RealmState::SystemOff) return err(rmi::Status::ErrorRealm, 1);
+  // 2.0: a terminated (ZOMBIE) realm never runs again; reported as a realm that cannot run.
+  if (r.state == RealmState::Zombie) return err(rmi::Status::ErrorRealm, 1);
   // rec_runnable
   if (!rec.runnable) return err(rmi::Status::ErrorRec);
   // rec_psci: a PSCI request waits for RMI_PSCI_COMPLETE.

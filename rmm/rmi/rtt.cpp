@@ -244,16 +244,21 @@ uint64_t rmi_rtt_init_ripas(Context& ctx, RmiCall& call) {
     const uint64_t next = addr + esz;
     if (next > top) break;  // the entry crosses top
     const s2tt::Entry e = s2tt::decode(t[i], w.level, r.lpa2);
-    if (e.type == s2tt::Type::UnassignedEmpty) {
-      s2tt::Entry ram;
-      ram.type = s2tt::Type::UnassignedRam;
+    // 2.0 also makes mapped EMPTY memory RAM, and leaves RAM (mapped or not) as it is.
+    const bool empty = e.type == s2tt::Type::UnassignedEmpty || (ctx.v2 && e.type == s2tt::Type::AssignedEmpty);
+    if (empty) {
+      s2tt::Entry ram = e;
+      ram.type = e.type == s2tt::Type::UnassignedEmpty ? s2tt::Type::UnassignedRam : s2tt::Type::AssignedRam;
       rtt_write(call.req, w.table + 8 * uint64_t{i}, s2tt::encode(ram, w.level, r.lpa2));
-    } else if (e.type != s2tt::Type::UnassignedRam) {
+    } else if (e.type != s2tt::Type::UnassignedRam && !(ctx.v2 && e.type == s2tt::Type::AssignedRam)) {
       break;
     }
-    // RMM 1.0: the RIM covers every RTT entry whose RIPAS this command set (or found) RAM.
-    r.measurement.extend_ripas(addr, next);
-    ctx.charge_hash(call.req, r.algorithm, 0x100);
+    // RMM 1.0: the RIM covers every RTT entry whose RIPAS this command set (or found) RAM;
+    // 2.0 measures no RIPAS.
+    if (!ctx.v2) {
+      r.measurement.extend_ripas(addr, next);
+      ctx.charge_hash(call.req, r.algorithm, 0x100);
+    }
     addr = next;
   }
   // no progress: nothing at base could be initialised.

@@ -298,3 +298,37 @@ TEST_F(Table, the_check_sees_what_the_table_says) {
 
 }  // namespace
 }  // namespace gpt
+
+namespace gpt {
+namespace {
+
+// RMM 2.0's GPT_L1_CREATE, done by EL3: an L0 block becomes a table of the block's GPI.
+class TableL1Create : public Table {};
+
+TEST_F(TableL1Create, create_l1_gives_a_block_a_table_of_its_gpi_and_granules_become_settable) {
+  GptTable t = build({}, Gpi::NonSecure);
+  EXPECT_FALSE(t.set_granule(2 * GiB + 4 * KiB, Gpi::Realm));  // an L0 block: no transitions
+  const uint64_t l1 = kPool + 4 * cfg.l1_table_bytes();
+  ASSERT_TRUE(t.create_l1(2 * GiB, l1));
+  EXPECT_EQ(decode_l0(l0(2)).type, L0Type::Table);
+  EXPECT_EQ(decode_l0(l0(2)).l1_base, l1);
+  EXPECT_EQ(walk(2 * GiB + 123 * 4 * KiB).level, 1);
+  EXPECT_EQ(walk(2 * GiB + 123 * 4 * KiB).gpi, Gpi::NonSecure);
+  EXPECT_EQ(decode_l0(l0(1)).type, L0Type::Block);  // its neighbours keep their blocks
+  EXPECT_TRUE(t.set_granule(2 * GiB + 4 * KiB, Gpi::Realm));
+  EXPECT_EQ(walk(2 * GiB + 4 * KiB).gpi, Gpi::Realm);
+  EXPECT_EQ(walk(2 * GiB + 8 * KiB).gpi, Gpi::NonSecure);
+}
+
+TEST_F(TableL1Create, create_l1_fails_on_a_table_a_misaligned_pool_or_outside_the_pps) {
+  GptTable t = build({{0, GiB, Gpi::NonSecure}}, Gpi::NonSecure);
+  const uint64_t before = l0(0);
+  EXPECT_FALSE(t.create_l1(0, kPool + 4 * cfg.l1_table_bytes()));  // a table exists
+  EXPECT_EQ(l0(0), before);
+  EXPECT_FALSE(t.create_l1(GiB, kPool + 4 * cfg.l1_table_bytes() + 4 * KiB));
+  EXPECT_EQ(decode_l0(l0(1)).type, L0Type::Block);
+  EXPECT_FALSE(t.create_l1(8 * GiB, kPool + 4 * cfg.l1_table_bytes()));
+}
+
+}  // namespace
+}  // namespace gpt

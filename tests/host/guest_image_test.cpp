@@ -18,6 +18,12 @@ namespace {
 
 constexpr uint64_t kRam = 0x8000'0000, kRamSize = 64 << 20;
 
+// A file of this test's own: ctest runs each test as its own process, in parallel.
+std::string scratch_path(const char* suffix) {
+  return ::testing::TempDir() + "guest_image_test." +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + suffix;
+}
+
 // A small AArch64 executable: two PT_LOAD segments with a gap between them, the second with
 // a bss (p_memsz > p_filesz), and a PT_GNU_STACK that carries nothing.
 struct ElfBuilder {
@@ -62,7 +68,7 @@ struct ElfBuilder {
     }
     out.append(body.begin(), body.end());
     if (truncate_to) out.resize(truncate_to);
-    const std::string path = ::testing::TempDir() + "guest_image_test.elf";
+    const std::string path = scratch_path(".elf");
     std::ofstream(path, std::ios::binary | std::ios::trunc) << out;
     return path;
   }
@@ -181,7 +187,7 @@ std::string write_arm64_image(uint64_t text_offset, uint64_t image_size, uint64_
   put64(0x18, flags);
   const uint32_t magic = 0x644d5241;
   std::memcpy(&d[0x38], &magic, 4);
-  const std::string path = ::testing::TempDir() + "guest_image_test.Image";
+  const std::string path = scratch_path(".Image");
   std::ofstream(path, std::ios::binary | std::ios::trunc) << d;
   return path;
 }

@@ -80,7 +80,23 @@ check "4 RECs ran on four PEs besides the VMM's" \
 # attack-host-read: SIGBUS for the VMM, the realm is unharmed.
 "$bin" run "$scen/attack-host-read.yaml" --out "$work/ahr" > "$work/ahr.txt"; rc=$?
 check "attack-host-read: ok, 3 SIGBUS, DMA fault, realm done" \
-  '[ $rc = 0 ] && [ "$(json $work/ahr/stats.json "d[\"stats\"][\"host\"][\"sigbus\"] == 3 and d[\"stats\"][\"host\"][\"host_oops\"] == 0 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ] && grep -q "faulted at PA" "$work/ahr.txt" && grep -q "| realm-hello: done" "$work/ahr.txt"'
+  '[ $rc = 0 ] && [ "$(json $work/ahr/stats.json "d[\"stats\"][\"host\"][\"sigbus\"] == 3 and d[\"stats\"][\"host\"][\"host_oops\"] == 0 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ] && grep -q "DMA write to r0 IPA 0x80000000 (host device, bypass, PA 0x[0-9a-f]*, SID 1): aborted at" "$work/ahr.txt" && grep -q "| realm-hello: done" "$work/ahr.txt"'
+
+# attack-dma: every "what to look for" line of the scenario's header.
+"$bin" run "$scen/attack-dma.yaml" --out "$work/adma" > "$work/adma.txt"; rc=$?
+check "attack-dma runs ok" '[ $rc = 0 ] && grep -q "Result: ok" "$work/adma.txt"'
+check "attack-dma: the device's write and read of the realm's granule through vm0's stage 2 are aborted, without SMMU events" \
+  'grep -q "DMA write to vm0 IPA 0x80200000 (vm0.s device, stage 2, SID 1): aborted at 0x80200000, 0 B in [0-9.]* ns$" "$work/adma.txt" && grep -q "DMA read from vm0 IPA 0x80200000 (vm0.s device, stage 2, SID 1): aborted at 0x80200000, 0 B in [0-9.]* ns, checksum 0x0$" "$work/adma.txt"'
+check "attack-dma: 2 device GPFs, the first in SMMU_ROOT_GPF_FAR, the second already set; faults.gpf lists both" \
+  'grep -q "^Device GPFs (SMMU): 2$" "$work/adma.txt" && grep -q "transaction, PA 0x[0-9a-f]* (Fail, level 1), SMMU_ROOT_GPF_FAR$" "$work/adma.txt" && grep -q "SMMU_ROOT_GPF_FAR already set$" "$work/adma.txt" && [ "$(json $work/adma/stats.json "[(g[\"reason\"], g[\"latched\"], g[\"requester\"]) for g in d[\"faults\"][\"gpf\"]]")" = "[('"'"'transaction'"'"', True, '"'"'soc.smmuv3'"'"'), ('"'"'transaction'"'"', False, '"'"'soc.smmuv3'"'"')]" ]'
+check "attack-dma: the GPC line counts them as fail faults, and stats.json counts them at the SMMU" \
+  'grep -q "^GPC: .* 2 faults (fail 2," "$work/adma.txt" && [ "$(json $work/adma/stats.json "d[\"stats\"][\"smmuv3\"][\"gpc\"][\"faults_fail\"] == 2 and d[\"stats\"][\"smmuv3\"][\"gpf_client\"] == 2 and d[\"stats\"][\"smmuv3\"][\"events\"] == 0")" = True ]'
+check "attack-dma: trace.json draws both GPFs on soc.smmuv3 inside the faulting DMA transfers" \
+  '[ "$(json $work/adma/trace.json "(lambda g, t: len(g) == 2 and all(round(x[\"ts\"] * 1000) <= round(y[\"ts\"] * 1000) <= round((x[\"ts\"] + x[\"dur\"]) * 1000) and x[\"args\"][\"status\"] == \"fault\" for x, y in zip(t, g)))([e for e in d[\"traceEvents\"] if e[\"name\"] == \"GPF\" and e[\"cat\"] == \"smmu\"], [e for e in d[\"traceEvents\"] if e[\"name\"] == \"DMA transfer\"][:2])")" = True ]'
+check "attack-dma: benign DMA to the realm's shared page (bypass) and to vm0's own RAM succeeds" \
+  'grep -q "DMA write to r0 IPA 0x880300000 (host device, bypass, PA 0x[0-9a-f]*, SID 1): ok, 4096 B" "$work/adma.txt" && grep -q "DMA write to vm0 IPA 0x80001000 (vm0.s device, stage 2, SID 1): ok, 4096 B" "$work/adma.txt"'
+check "attack-dma: the realm completes from the granule the device attacked; no host fault, nothing left delegated" \
+  'grep -q "| realm-hello: done" "$work/adma.txt" && grep -q "^Host faults: 0$" "$work/adma.txt" && [ "$(json $work/adma/stats.json "d[\"realms\"][\"r0\"][\"stopped\"] == \"system_off\" and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
 # attack-bad-rmi: every illegal call refused as expected.
 "$bin" run "$scen/attack-bad-rmi.yaml" --out "$work/abr" > "$work/abr.txt"; rc=$?
@@ -247,8 +263,10 @@ sed -e 's/args: \[1000\]/args: [0x7fffffffffff]/' -e 's/timeout: 5s}/timeout: 5m
 check "host tick 1ms: 5 ms of a spinning realm and VM give 4 to 6 IRQ exits each, then the timeout" \
   '[ $rc = 0 ] && [ "$(json $work/tick/stats.json "4 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 6 and 4 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 6 and d[\"realms\"][\"r0\"][\"result\"] is None")" = True ]'
 "$bin" run "$work/tick.yaml" --out "$work/tick4" --set host.tick=250us > "$work/tick4.txt" 2>&1; rc=$?
-check "host tick 250us: four times as many IRQ exits in the same 5 ms" \
-  '[ $rc = 0 ] && [ "$(json $work/tick4/stats.json "18 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 22 and 18 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 22")" = True ]'
+# (About 20 each: where the ticks fall against the realm's other exits moves its count by a few,
+# 17 to 19 as the TLBI broadcast cost goes from 100 to 250 ns.)
+check "host tick 250us: about four times as many IRQ exits in the same 5 ms" \
+  '[ $rc = 0 ] && [ "$(json $work/tick4/stats.json "16 <= d[\"stats\"][\"host\"][\"r0\"][\"rec_exits\"][\"RMI_EXIT_IRQ\"] <= 22 and 18 <= d[\"stats\"][\"host\"][\"vm0\"][\"irq_exits\"] <= 22")" = True ]'
 "$bin" run "$work/tick.yaml" --out "$work/tick0" --set host.tick=0ns > "$work/tick0.txt" 2>&1; rc=$?
 check "host.tick below 1 us is a load error naming the key" \
   '[ $rc = 2 ] && grep -q "host.tick" "$work/tick0.txt"'

@@ -122,11 +122,57 @@ TEST_F(MonitorTest, delegate_takes_simulated_time_that_follows_the_profile) {
   });
   EXPECT_GT(first, t);
   const auto& p = f.profile;
-  // At least: SMC in and out, two cache maintenance operations and one TLBI broadcast.
-  const auto floor = p.duration("smc.world_switch") * 2 + p.duration("cache.maint_granule") * 2 +
+  // At least: SMC in and out, two cache maintenance passes over the granule's 64 lines and one
+  // TLBI broadcast.
+  const auto floor = p.duration("smc.world_switch") * 2 + p.duration("cache.maint_line") * 128 +
                      p.duration("tlbi.broadcast");
   EXPECT_GT(t, floor);
   EXPECT_LT(t, floor + sc_core::sc_time(2, sc_core::SC_US));
+}
+
+// The time one delegate (not the first of its contiguous run) charged to one cost category.
+uint64_t delegate_charge(SocConfig cfg, const char* cost) {
+  SocFixture f(cfg);
+  f.boot();
+  const uint64_t pa = cfg.dram_base + 0x200000;
+  const CostId id = TimingProfile::cost_id(cost);
+  uint64_t ps = 0;
+  f.run([&](Pe& pe) {
+    auto& m = f.soc->monitor();
+    ASSERT_EQ(gtsi(pe, m, platform::abi::kRmmGtsiDelegate, pa), platform::abi::kRmmEl3Ok);
+    const uint64_t before = pe.requester().ledger().totals().ps[id];
+    ASSERT_EQ(gtsi(pe, m, platform::abi::kRmmGtsiDelegate, pa + m.granule_size()), platform::abi::kRmmEl3Ok);
+    ps = pe.requester().ledger().totals().ps[id] - before;
+  });
+  return ps;
+}
+
+SocConfig with_cores(unsigned n) {
+  SocConfig c = SocFixture::small_config();
+  c.cores = n;
+  return c;
+}
+
+TEST(MonitorCostModel, tlbi_broadcast_cost_grows_with_the_pes) {
+  // One broadcast per delegate, acknowledged by every GPC unit: each PE's and the DMA master's.
+  const uint64_t one = delegate_charge(with_cores(1), "tlbi.broadcast_per_pe");
+  const uint64_t eight = delegate_charge(with_cores(8), "tlbi.broadcast_per_pe");
+  const uint64_t ack = TimingProfile::load(std::string(RMESIM_PROFILE_DIR) + "/default.yaml")
+                           .duration("tlbi.broadcast_per_pe").value();
+  EXPECT_EQ(one, 2 * ack);    // 1 PE + the DMA master
+  EXPECT_EQ(eight, 9 * ack);  // 8 PEs + the DMA master
+  // The issue and DSB part does not depend on the PEs.
+  EXPECT_EQ(delegate_charge(with_cores(1), "tlbi.broadcast"), delegate_charge(with_cores(8), "tlbi.broadcast"));
+}
+
+TEST(MonitorCostModel, cache_maintenance_grows_with_the_pgs) {
+  SocConfig k4 = SocFixture::small_config(), k64 = k4;
+  k64.gpt_pgs = gpt::Pgs::K64;
+  const uint64_t line = TimingProfile::load(std::string(RMESIM_PROFILE_DIR) + "/default.yaml")
+                            .duration("cache.maint_line").value();
+  // Two passes (old PAS, new PAS) over every 64-byte line of the granule.
+  EXPECT_EQ(delegate_charge(k4, "cache.maint_line"), 2 * 64 * line);
+  EXPECT_EQ(delegate_charge(k64, "cache.maint_line"), 2 * 1024 * line);
 }
 
 }  // namespace

@@ -85,9 +85,15 @@ class RmmTest : public ::testing::Test {
   std::unique_ptr<rmm::Rmm> rmm;
   uint64_t next_free;  // bump allocator over Non-secure DRAM
 
-  RmmTest() : rmm(std::make_unique<rmm::Rmm>(*f.soc)), next_free(f.config.dram_base + 0x100000) {
+  RmmTest() : RmmTest(platform::abi::v1_0::kSpec) {}
+  // The RMM of another declared version (2.0-bet1: Rmm2Test in rmm2_fixture.h).
+  explicit RmmTest(const platform::abi::Spec& abi,
+                   platform::SocConfig cfg = rmesim::testing::SocFixture::small_config())
+      : f(cfg), rmm(std::make_unique<rmm::Rmm>(*f.soc, abi)), next_free(f.config.dram_base + 0x100000),
+        v2_(abi.rmi_version == rmi::kVersion2_0) {
     f.boot();
   }
+  const bool v2_;  // granules are delegated with 2.0's range command
 
   platform::Requester& req() { return f.soc->pe(0).requester(); }
 
@@ -110,6 +116,12 @@ class RmmTest : public ::testing::Test {
   }
   uint64_t delegated(uint64_t n = 1, uint64_t align = G) {
     const uint64_t pa = alloc(n, align);
+    if (v2_) {
+      const SmcRegs r = smc(rmi::kGranuleRangeDelegate, {pa, pa + n * G});
+      EXPECT_EQ(r.x[0], rmi::pack(Status::Success));
+      EXPECT_EQ(r.x[1], pa + n * G);
+      return pa;
+    }
     for (uint64_t i = 0; i < n; ++i)
       EXPECT_EQ(call(rmi::kGranuleDelegate, {pa + i * G}), rmi::pack(Status::Success));
     return pa;

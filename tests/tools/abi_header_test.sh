@@ -76,6 +76,30 @@ check "abi --markdown lists RTT_READ_ENTRY's results" '[ $rc = 0 ] && grep -q "|
 check "abi --markdown gives RmiRealmParams.vmid" 'grep -q "| 0x800 | vmid | u16 |" "$work/abi.md"'
 check "docs/rmm-abi-1.0.md is what abi --markdown prints (regenerate: rmesim abi --markdown > docs/rmm-abi-1.0.md)" \
   'cmp -s "$work/abi.md" "$(dirname "$0")/../../docs/rmm-abi-1.0.md"'
+# RMM 2.0-bet1: the header compiles, with the FIDs and RmiRmmConfig offsets of the reference
+# (/work/shared/reference/rmm-v2.md), and without the commands 2.0 removed.
+"$bin" abi --spec 2.0-bet1 --header > "$work/rmm_abi2.h"; rc=$?
+{
+  echo '#include "rmm_abi2.h"'
+  echo '#define AT(s, f, off) _Static_assert(offsetof(struct s, f) == (off), #s "." #f)'
+  echo 'AT(rmi_rmm_config, tracking_region_size, 0x0); AT(rmi_rmm_config, rmi_granule_size, 0x8);'
+  echo 'AT(rmi_realm_params, rtt_base, 0x808); AT(rmi_rec_params, gprs, 0x300);'
+  for p in RMM_CONFIG_SET:0xC400016E RMM_ACTIVATE:0xC4000202 GRANULE_TRACKING_GET:0xC40001E1 GPT_L1_CREATE:0xC40001F3 \
+           GRANULE_RANGE_DELEGATE:0xC40001F1 GRANULE_RANGE_UNDELEGATE:0xC40001F2 RTT_DATA_MAP_INIT:0xC4000153 \
+           RTT_DATA_MAP:0xC40001F5 RTT_DATA_UNMAP:0xC40001F6 RTT_UNPROT_MAP:0xC40001FB RTT_UNPROT_UNMAP:0xC40001FC \
+           REALM_TERMINATE:0xC4000201 OP_CONTINUE:0xC4000203 OP_MEM_DONATE:0xC4000208 OP_MEM_RECLAIM:0xC4000209 \
+           OP_CANCEL:0xC400020A; do
+    echo "_Static_assert(SMC_RMI_${p%%:*} == ${p#*:}u, \"RMI_${p%%:*}\");"
+  done
+  echo 'int main(void) { return 0; }'
+} > "$work/check2.c"
+check "the 2.0-bet1 header compiles with the reference's FIDs and offsets" \
+  '[ $rc = 0 ] && "$cc" -std=c11 -Wall -Wextra -Werror -pedantic -I"$work" -o "$work/check2" "$work/check2.c" 2> "$work/cc2.txt" || { cat "$work/cc2.txt"; false; }'
+check "the 2.0-bet1 header has no removed command and no vmid" \
+  '! grep -Eq "SMC_RMI_(GRANULE_DELEGATE|DATA_CREATE|DATA_DESTROY|REC_AUX_COUNT|RTT_MAP_UNPROTECTED) " "$work/rmm_abi2.h" && ! grep -q "vmid" "$work/rmm_abi2.h"'
+"$bin" abi --spec 2.0-bet1 --markdown > "$work/abi2.md"
+check "docs/rmm-abi-2.0.md is what abi --spec 2.0-bet1 --markdown prints (regenerate it so)" \
+  'grep -q "| 13 | RMI_INCOMPLETE |" "$work/abi2.md" && cmp -s "$work/abi2.md" "$(dirname "$0")/../../docs/rmm-abi-2.0.md"'
 "$bin" abi --spec 0.5 > /dev/null 2> "$work/err.txt"; rc=$?
 check "an undeclared spec version exits 2 and lists the declared ones" '[ $rc = 2 ] && grep -q "declared: 1.0" "$work/err.txt"'
 "$bin" abi --header --markdown > /dev/null 2>&1; rc=$?

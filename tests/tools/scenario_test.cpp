@@ -280,3 +280,73 @@ TEST(Scenario, a_duplicate_key_in_an_override_map_is_refused) {
 }
 
 }  // namespace
+
+// rmm.version: the RMM's specification, and the pairs of host ABI and RMM version.
+namespace {
+
+TEST(ScenarioRmm, the_rmm_is_1_0_unless_the_scenario_asks_for_2_0_bet1) {
+  EXPECT_STREQ(parse_scenario("name: x\n", "x.yaml", {}).rmm->version, "1.0");
+  const auto s = parse_scenario("name: x\nrmm:\n  version: 2.0-bet1\n", "x.yaml", {});
+  EXPECT_STREQ(s.rmm->version, "2.0-bet1");
+  EXPECT_STREQ(parse_scenario("name: x\n", "x.yaml", {{"rmm.version", "2.0-bet1"}}).rmm->version, "2.0-bet1");
+}
+
+void expect_error(const std::string& yaml, const std::vector<Override>& o, const std::string& file, int line,
+                  const std::string& key, const std::string& says) {
+  try {
+    parse_scenario(yaml, "x.yaml", o);
+    FAIL() << "loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.file(), file);
+    EXPECT_EQ(e.line(), line);
+    EXPECT_EQ(e.key(), key);
+    EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScenarioRmm, an_undeclared_version_is_refused_listing_the_declared_ones) {
+  expect_error("name: x\nrmm:\n  version: 2.0\n", {}, "x.yaml", 3, "rmm.version", "1.0, 2.0-bet1");
+  expect_error("name: x\nrmm:\n  flavour: tf\n", {}, "x.yaml", 3, "rmm.flavour", "");
+}
+
+TEST(ScenarioRmm, a_v12_host_on_a_2_0_rmm_is_refused_the_v14_host_negotiates_1_0) {
+  expect_error("name: x\nhost:\n  abi: v12\nrmm:\n  version: 2.0-bet1\n", {}, "x.yaml", 5, "rmm.version", "v12 speaks RMI 1.0 only");
+  expect_error("name: x\nrmm:\n  version: 2.0-bet1\n", {{"host.abi", "v12"}}, "x.yaml", 3, "rmm.version", "host.abi: v14");
+  EXPECT_STREQ(parse_scenario("name: x\nhost:\n  abi: v14\nrmm:\n  version: 1.0\n", "x.yaml", {}).rmm->version, "1.0");
+}
+
+TEST(ScenarioRmm, rmi_steps_take_the_commands_and_statuses_of_the_version) {
+  const std::string v2 = "name: x\nrmm:\n  version: 2.0-bet1\nsteps:\n";
+  EXPECT_NO_THROW(parse_scenario(v2 + "  - {rmi: RTT_DATA_MAP, rd: 0, base: 0, top: 0, flags: 0, oaddr: 0, expect: RMI_ERROR_GLOBAL}\n", "x.yaml", {}));
+  expect_error(v2 + "  - {rmi: DATA_DESTROY, rd: 0, ipa: 0}\n", {}, "x.yaml", 5, "steps[0].rmi", "RMM 2.0-bet1");
+  expect_error("name: x\nsteps:\n  - {rmi: RTT_DATA_MAP, rd: 0}\n", {}, "x.yaml", 3, "steps[0].rmi", "RMM 1.0");
+  expect_error("name: x\nsteps:\n  - {rmi: VERSION, version: 0, expect: RMI_BUSY}\n", {}, "x.yaml", 3, "steps[0].rmi.expect", "RMI_ERROR_RTT, any");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ScenarioRmm, gpt_l1_tables_on_demand_needs_rmm_2_0) {
+  const std::string gpt = "name: x\nplatform:\n  gpt: {l1_tables: on_demand}\n";
+  EXPECT_TRUE(parse_scenario(gpt + "rmm: {version: 2.0-bet1}\n", "x.yaml", {}).platform.gpt_l1_on_demand);
+  EXPECT_FALSE(parse_scenario("name: x\n", "x.yaml", {}).platform.gpt_l1_on_demand);
+  expect_error(gpt, {}, "x.yaml", 3, "platform.gpt.l1_tables", "needs rmm.version: 2.0-bet1");
+  expect_error("name: x\nplatform:\n  gpt: {l1_tables: lazy}\n", {}, "x.yaml", 3, "platform.gpt.l1_tables", "on_demand");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(StepHelp, the_2_0_bet1_commands_are_listed_after_1_0s_with_their_registers) {
+  const std::string help = rmesim::steps_help();
+  const size_t v2 = help.find(" RMM 2.0-bet1 (rmm.version: 2.0-bet1):\n");
+  ASSERT_NE(v2, std::string::npos);
+  for (const char* line : {"  RMI_GRANULE_RANGE_DELEGATE: base top -> top\n", "  RMI_OP_MEM_DONATE: handle list count -> consumed donate_req\n",
+                           "  RMI_REC_CREATE: rd rec params -> handle donate_req\n", "  RMI_RTT_DATA_MAP_INIT: rd data ipa src flags\n"})
+    EXPECT_NE(help.find(line, v2), std::string::npos) << line;
+  EXPECT_EQ(help.find("  RMI_REC_ENTER:", v2), std::string::npos) << "unchanged commands are listed once";
+}
+
+}  // namespace

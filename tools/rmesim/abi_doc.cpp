@@ -93,6 +93,8 @@ void print_abi_markdown(const Spec& spec, std::ostream& o) {
       o << "| " << hex(c.fid, 8) << " | " << c.name << " | " << regs(c.args) << " | " << regs(c.results) << " | "
         << c.meaning << " |\n";
   }
+  o << "\n## RMI status codes (X0[7:0])\n\n| Value | Status | Meaning |\n|---|---|---|\n";
+  for (const platform::abi::StatusCode& s : spec.statuses) o << "| " << unsigned{s.value} << " | " << s.name << " | " << s.meaning << " |\n";
   for (const Struct* s : spec.structs) {
     o << "\n## " << s->name << " (" << hex(s->size) << " bytes)\n\n" << s->meaning << ".\n\n"
       << "| Offset | Field | Type | Meaning |\n|---|---|---|---|\n";

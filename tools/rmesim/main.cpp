@@ -3,13 +3,17 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <systemc>
 
 #include "abi_doc.h"
+#include "fuzz/campaign.h"
 #include "explain.h"
 #include "verify_token.h"
 #include "platform/abi/specs.h"
@@ -20,6 +24,7 @@
 #include "rmesim/runner.h"
 #include "rmesim/scenario.h"
 #include "rmesim/steps.h"
+#include "sweep.h"
 
 namespace po = boost::program_options;
 
@@ -31,7 +36,12 @@ const char* kUsage = R"(rmesim: a timed, reproducible simulator of an Arm SoC wi
 
 Usage:
   rmesim run SCENARIO.yaml [--set KEY=VALUE]... [--out DIR] [--seed N] [--log-level LEVEL]
-             [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N] [--summary full|brief]
+             [--trace-insn FILE] [--dump-dtb FILE] [--trace-limit N] [--progress]
+  rmesim sweep SCENARIO.yaml --grid KEY=V1,V2,... [--grid ...] [--set KEY=VALUE]... [--jobs N]
+             [--out DIR] [--resume] [--emit-snakemake DIR]
+  rmesim fuzz [--seed N] [--sequences N] [--max-steps N] [--jobs N] [--out DIR] [--replay FILE]
+                                  random host walks over every RMI command, VMs and DMA, with
+                                  invariants checked after every step (docs/fuzzing.md)
   rmesim explain STATS.json KEY   a statistic's value, unit and description (or a group's)
   rmesim verify-token CONSOLE [--seed N]
                                   check a realm's attestation token outside the realm
@@ -45,6 +55,16 @@ Commands:
   run       Build the platform the scenario describes, boot it, execute its steps, print a
             summary and write DIR/stats.json (every counter) and DIR/trace.json (a timeline for
             Perfetto or chrome://tracing); DIR defaults to out/<scenario name>.
+  sweep     Run the scenario once per point of the grid (every combination of the --grid values,
+            each a --set), as separate processes, N at a time, and write DIR/sweep.csv: one row per
+            point with its grid values, exit status, message (why it failed), wall seconds and every
+            scalar of its stats.json. Each point's outputs stay in DIR/points/pNNNN/. A failing
+            point is recorded and the others go on; --resume skips points already recorded.
+            --emit-snakemake DIR writes the same sweep as a Snakemake workflow instead of running it.
+            DIR defaults to out/<scenario name>-sweep. Exit 1 when a point failed.
+  fuzz      A seeded campaign: prints "N sequences, M steps, V violations", a shrunk reproducer
+            scenario in DIR (default out/fuzz) for each violation, and the RMI status coverage
+            per command. --replay FILE checks one scenario with the invariants.
   explain   KEY is a dotted path in stats.json's stats tree (pe0.gpc.faults_fail, rmm.rmi.DATA_CREATE);
             the file must be written with --stats-format described.
   verify-token  CONSOLE is a console-VM.txt in which realm-hello (args [N, 1]) printed its
@@ -74,6 +94,75 @@ int cmd_profile(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+// An integer from 0 to 2^64-1 as typed (decimal or 0x), refused when empty, negative or followed
+// by anything. Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
+bool parse_u64(const std::string& text, uint64_t& out) {
+  char* end = nullptr;
+  errno = 0;
+  out = std::strtoull(text.c_str(), &end, 0);
+  return !text.empty() && text[0] != '-' && !errno && !*end;
+}
+
+// The path of this binary, which runs each point of a sweep.
+std::string self_path() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find the rmesim binary: " + ec.message());
+  return p.string();
+}
+
+int cmd_sweep(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() != 1) throw platform::ConfigError("sweep", 0, 0, "", "takes exactly one scenario file");
+  if (!vm.count("grid")) throw platform::ConfigError("--grid", 0, 0, "", "a sweep needs at least one --grid KEY=V1,V2,...");
+  namespace sw = rmesim::sweep;
+  sw::Sweep s;
+  std::vector<rmesim::Override> sets;
+  if (vm.count("set"))
+    for (const auto& t : vm["set"].as<std::vector<std::string>>()) {
+      sets.push_back(rmesim::parse_override(t));
+      s.sets.push_back(t);
+    }
+  const auto base = rmesim::load_scenario(args[0], sets);  // the scenario itself must load: exit 2 if not
+  s.rmesim = self_path();
+  s.scenario = std::filesystem::absolute(args[0]).lexically_normal().string();
+  for (const auto& g : vm["grid"].as<std::vector<std::string>>()) {
+    s.grid.push_back(rmesim::sweep::parse_axis(g));
+    for (size_t i = 0; i + 1 < s.grid.size(); ++i)
+      if (s.grid[i].key == s.grid.back().key) throw platform::ConfigError("--grid", 0, 0, g, "the key is swept twice");
+  }
+  s.points = sw::points_of(s.grid);
+  const std::string emit = vm.count("emit-snakemake") ? vm["emit-snakemake"].as<std::string>() : "";
+  std::string out = vm.count("out") ? vm["out"].as<std::string>() : emit.empty() ? "out/" + base.name + "-sweep" : emit;
+  s.out = std::filesystem::absolute(out).lexically_normal();
+  if (!emit.empty()) {
+    sw::write_snakefile(s, std::filesystem::absolute(emit).lexically_normal());
+    std::cout << "Wrote " << emit << "/Snakefile (" << s.points.size() << " points; snakemake -s " << emit
+              << "/Snakefile --cores N)\n";
+    return kExitOk;
+  }
+  if (vm.count("merge")) {
+    sw::write_csv(s, s.out / "sweep.csv");
+    return kExitOk;
+  }
+  if (vm.count("point")) {
+    const std::string text = vm["point"].as<std::string>();
+    uint64_t i = 0;
+    if (!parse_u64(text, i) || i >= s.points.size())
+      throw platform::ConfigError("--point", 0, 0, text, "a point of the grid: 0 to " + std::to_string(s.points.size() - 1));
+    sw::run_point(s, i);
+    return kExitOk;  // the record says how the point ended; the workflow goes on
+  }
+  uint64_t jobs = 1;
+  if (vm.count("jobs") && (!parse_u64(vm["jobs"].as<std::string>(), jobs) || jobs < 1 || jobs > 1024))
+    throw platform::ConfigError("--jobs", 0, 0, vm["jobs"].as<std::string>(), "an integer from 1 to 1024");
+  std::filesystem::create_directories(s.out);
+  const size_t failed = sw::run_all(s, static_cast<unsigned>(jobs), vm.count("resume"), isatty(STDERR_FILENO), std::cerr);
+  sw::write_csv(s, s.out / "sweep.csv");
+  std::cout << "Wrote " << (s.out / "sweep.csv").string() << " (" << s.points.size() << " points, " << failed
+            << " failed)\n";
+  return failed ? kExitRunFailed : kExitOk;
+}
+
 int cmd_abi(const po::variables_map& vm) {
   const std::string version = vm["spec"].as<std::string>();
   const platform::abi::Spec* spec = platform::abi::find_spec(version);
@@ -92,16 +181,36 @@ int cmd_abi(const po::variables_map& vm) {
   return kExitOk;
 }
 
-// An integer from 0 to 2^64-1 as typed (decimal or 0x), refused when empty, negative or followed
-// by anything. Parsed here rather than by Boost, which would wrap "-1" around to 2^64-1.
-bool parse_u64(const std::string& text, uint64_t& out) {
-  char* end = nullptr;
-  errno = 0;
-  out = std::strtoull(text.c_str(), &end, 0);
-  return !text.empty() && text[0] != '-' && !errno && !*end;
+int run_cli(int argc, char* argv[]);
+
+// A numeric option in [lo, hi], or exit 2 naming it.
+bool numeric_option(const po::variables_map& vm, const char* name, uint64_t lo, uint64_t hi, uint64_t& out) {
+  if (!vm.count(name)) return true;
+  const std::string text = vm[name].as<std::string>();
+  if (parse_u64(text, out) && out >= lo && out <= hi) return true;
+  std::cerr << "rmesim: --" << name << " must be an integer from " << lo << " to " << hi << ", not '" << text << "'\n";
+  return false;
 }
 
-int run_cli(int argc, char* argv[]);
+int cmd_fuzz(const po::variables_map& vm) {
+  rmesim::fuzz::CampaignOptions o;
+  uint64_t steps = o.max_steps, jobs = o.jobs;
+  if (!numeric_option(vm, "seed", 0, UINT64_MAX, o.seed) || !numeric_option(vm, "sequences", 1, UINT64_MAX >> 8, o.sequences) ||
+      !numeric_option(vm, "max-steps", 1, 10000, steps) || !numeric_option(vm, "jobs", 1, 64, jobs))
+    return kExitConfig;
+  o.max_steps = static_cast<unsigned>(steps);
+  o.jobs = static_cast<unsigned>(jobs);
+  o.self_test = vm.count("self-test");
+  if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
+  if (o.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
+  // Reproducers are written only when there is a violation; where they go is checked first.
+  if (const std::string why = rmesim::folder_problem(o.out_dir); !why.empty())
+    throw platform::ConfigError("--out", 0, 0, o.out_dir, why + " (reproducers go in this folder)");
+  // The walk makes every RMI error on purpose: the model's warnings about them are noise.
+  if (vm["log-level"].defaulted()) platform::set_log_level(platform::LogLevel::Error);
+  if (vm.count("replay")) return rmesim::fuzz::replay(vm["replay"].as<std::string>(), o, std::cout);
+  return rmesim::fuzz::run_campaign(o, std::cout, std::cerr);
+}
 
 }  // namespace
 
@@ -141,12 +250,27 @@ int run_cli(int argc, char* argv[]) {
        "stats.json's tree: values, or described (each statistic as {value, unit, desc})")
       ("host-seconds", "stats.json gives the host seconds of each phase and command too (they differ from run to run)")
       ("stats-text", "the summary lists every non-zero statistic of the tree")
+      ("sequences", po::value<std::string>(), "fuzz: sequences to run (default 100)")
+      ("max-steps", po::value<std::string>(), "fuzz: steps per sequence at most, 1 to 10000 (default 40)")
+      ("replay", po::value<std::string>(), "fuzz: check this scenario (a reproducer) with the invariants")
+      ("self-test", "fuzz: the walk also delegates granules behind the RMM's back, which the invariants must report "
+                    "(a test of the fuzzer)")
       ("summary", po::value<std::string>()->default_value("full"),
        "full, or brief: the student view (steps, phase times, RMI/RSI call counts, faults, console; "
        "no cost breakdowns, no host seconds, no zero counts)")
       ("trace-limit", po::value<std::string>(),
        "trace.json keeps, per track, the first N and the last N events and at most N between them "
-       "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)");
+       "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)")
+      ("progress", "run: a progress line on stderr (phase, simulated time, pages populated), also when stderr "
+                   "is not a terminal (on a terminal it is there anyway, unless -q)")
+      ("progress-interval", po::value<std::string>(), "run: wall milliseconds between progress lines, 10 to 60000 (default 500)")
+      ("grid", po::value<std::vector<std::string>>()->composing(),
+       "sweep: KEY=V1,V2,... a key (as --set takes it) and its values; may be repeated (every combination runs)")
+      ("jobs,j", po::value<std::string>(), "sweep: points run at a time (default 1); fuzz: worker processes, 1 to 64 (default 1)")
+      ("resume", "sweep: skip the points whose records exist")
+      ("emit-snakemake", po::value<std::string>(), "sweep: write DIR/Snakefile (one rule per point and the merge) instead of running")
+      ("point", po::value<std::string>(), "sweep: run only point I and write its record (the Snakemake rules use it)")
+      ("merge", "sweep: only merge the points' records into sweep.csv (the Snakemake merge rule uses it)");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
   po::options_description all;
@@ -202,6 +326,14 @@ int run_cli(int argc, char* argv[]) {
       }
       return cmd_abi(vm);
     }
+    if (cmd == "sweep") return cmd_sweep(vm, args);
+    if (cmd == "fuzz") {
+      if (!args.empty()) {
+        std::cerr << "rmesim: fuzz takes only options (--seed, --sequences, --max-steps, --jobs, --out, --replay)\n";
+        return kExitConfig;
+      }
+      return cmd_fuzz(vm);
+    }
     if (cmd == "explain") {
       if (args.size() != 2) {
         std::cerr << "rmesim: explain takes a stats.json and a key (rmesim explain out/NAME/stats.json pe0.gpc.checks)\n";
@@ -223,7 +355,7 @@ int run_cli(int argc, char* argv[]) {
       return rmesim::verify_token_file(args[0], seed, std::cout) ? kExitOk : kExitRunFailed;
     }
     if (cmd != "run") {
-      std::cerr << "rmesim: unknown command '" << cmd << "' (run, explain, verify-token, profile, abi; see --help)\n";
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, sweep, fuzz, explain, verify-token, profile, abi; see --help)\n";
       return kExitConfig;
     }
     if (args.size() != 1) {
@@ -255,6 +387,7 @@ int run_cli(int argc, char* argv[]) {
       throw platform::ConfigError("--summary", 0, 0, summary, "must be full or brief");
     ro.brief_summary = summary == "brief";
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
+    if (vm.count("out") && ro.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
     ro.quiet = vm.count("quiet");
     if (vm.count("trace-insn")) ro.trace_insn = vm["trace-insn"].as<std::string>();
     if (vm.count("dump-dtb")) ro.dump_dtb = vm["dump-dtb"].as<std::string>();
@@ -264,6 +397,15 @@ int run_cli(int argc, char* argv[]) {
         std::cerr << "rmesim: --trace-limit must be an integer from 1 to 100000000, not '" << text << "'\n";
         return kExitConfig;
       }
+    }
+    ro.progress_tty = isatty(STDERR_FILENO);
+    ro.progress = vm.count("progress") || (ro.progress_tty && !ro.quiet);
+    if (vm.count("progress-interval")) {
+      const std::string text = vm["progress-interval"].as<std::string>();
+      uint64_t ms = 0;
+      if (!parse_u64(text, ms) || ms < 10 || ms > 60000)
+        throw platform::ConfigError("--progress-interval", 0, 0, text, "an integer from 10 to 60000 (milliseconds)");
+      ro.progress_ms = static_cast<unsigned>(ms);
     }
     const auto r = rmesim::run_scenario(scenario, ro, std::cout);
     // On stderr whatever -q says: a failed run always says why.

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <unistd.h>
+
 namespace rmesim {
 
 namespace fs = std::filesystem;
@@ -25,6 +27,18 @@ std::string recorded_path(const std::string& path) {
   const fs::path rel = full.lexically_relative(repo);
   if (!ec && !rel.empty() && *rel.begin() != "..") return rel.generic_string();
   return fs::path(path).filename().string();
+}
+
+std::string folder_problem(const std::string& dir_text) {
+  const fs::path dir(dir_text);
+  std::error_code ec;
+  fs::path p = dir.empty() ? fs::path(".") : dir;
+  // The nearest part of the path that exists decides: a folder we may write in, or not.
+  while (!fs::exists(p, ec) && p.has_parent_path() && p != p.parent_path()) p = p.parent_path();
+  if (!fs::exists(p, ec)) p = ".";
+  if (!fs::is_directory(p, ec)) return (p == dir ? "not a folder" : p.string() + " is not a folder");
+  if (::access(p.c_str(), W_OK | X_OK) != 0) return "cannot write in " + p.string();
+  return "";
 }
 
 }  // namespace rmesim

@@ -17,4 +17,8 @@ std::string path_in_scenario(const std::string& path, const std::string& scenari
 // How outputs name the file `path`: relative to the repository, else by its file name.
 std::string recorded_path(const std::string& path);
 
+// Empty when the folder `dir` exists or can be made, and can be written in; else why not.
+// Nothing is made: outputs are checked together before any of them is written.
+std::string folder_problem(const std::string& dir);
+
 }  // namespace rmesim

@@ -15,7 +15,9 @@
 #include "host/vm.h"
 #include "host/vmm.h"
 #include "sim/config_error.h"
+#include "platform/devices/smmuv3/smmuv3.h"
 #include "platform/gpc_unit.h"
+#include "sim/progress.h"
 #include "sim/stats_text.h"
 #include "platform/sim_context.h"
 #include "sim/time_format.h"
@@ -118,14 +120,40 @@ Json vms_json(const RunContext& ctx, host::Vmm& vmm, bool realms, const RunOptio
   return out;
 }
 
-// Every fault the host took, in order (soc.host counts them by action).
-Json faults_json(host::Kvm& kvm) {
+// A counter of every GPC unit: the PEs' and the SMMU's (soc.<unit>.gpc.<name>).
+uint64_t gpc_total(platform::Soc& soc, const std::string& name) {
+  uint64_t n = pe_total(soc, "gpc." + name);
+  if (const auto* c = soc.stats().find_counter(std::string(soc.smmu().basename()) + ".gpc." + name)) n += c->value;
+  return n;
+}
+
+const char* far_reason(platform::smmuv3::FarReason r) {
+  switch (r) {
+    case platform::smmuv3::FarReason::Translation: return "translation";
+    case platform::smmuv3::FarReason::Gerror: return "gerror";
+    case platform::smmuv3::FarReason::Transaction: return "transaction";
+  }
+  return "";
+}
+
+// Every fault the host took, in order (soc.host counts them by action), and every GPF of a
+// device access the SMMU's GPC unit refused (the device saw an external abort).
+Json faults_json(host::Kvm& kvm, platform::Soc& soc) {
   Json list = Json::array();
   for (const auto& f : kvm.faults())
     list.push_back(Json{{"action", host::to_string(f.action)}, {"vm", f.vm}, {"context", f.context},
                         {"pa", hex_addr(f.gpf.pa)}, {"kind", gpt::to_string(f.gpf.kind)},
                         {"level", static_cast<int>(f.gpf.level)}, {"pe", f.pe}, {"time_ns", ns(f.at)}});
-  return Json{{"host", std::move(list)}};
+  Json gpf = Json::array();
+  for (const auto& g : soc.smmu().gpf_log()) {
+    Json e{{"requester", soc.smmu().name()}, {"sid", g.sid}, {"reason", far_reason(g.reason)},
+           {"pa", hex_addr(g.gpf.pa)}, {"pas", gpt::to_string(g.gpf.pas)}, {"kind", gpt::to_string(g.gpf.kind)},
+           {"level", static_cast<int>(g.gpf.level)}, {"far", g.gpt_cfg ? "SMMU_ROOT_GPT_CFG_FAR" : "SMMU_ROOT_GPF_FAR"},
+           {"latched", g.latched}, {"time_ns", ns(g.at)}};
+    if (g.faultcode) e["fetch"] = platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(g.faultcode));
+    gpf.push_back(std::move(e));
+  }
+  return Json{{"host", std::move(list)}, {"gpf", std::move(gpf)}};
 }
 
 // stats.json: the scenario and profile that produced the run, its outcome, phases and steps,
@@ -164,11 +192,13 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
     steps.push_back(Json{{"where", st.where}, {"kind", st.kind}, {"outcome", st.outcome},
                          {"start_ns", ns(st.start)}, {"duration_ns", ns(st.end - st.start)}});
   j["steps"] = std::move(steps);
-  j["faults"] = faults_json(kvm);
+  j["faults"] = faults_json(kvm, soc);
   j["realms"] = vms_json(ctx, vmm, true, opt);
   j["vms"] = vms_json(ctx, vmm, false, opt);
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
-                   {"populate_chunk_pages", kvm.options().populate_chunk_pages}};
+                   {"populate_chunk_pages", kvm.options().populate_chunk_pages},
+                   {"populate_block_bytes", kvm.options().populate_block}};
+  j["rmm"] = Json{{"version", rmm.version()}, {"rmi_version", kvm.rmi_version_name()}};
   const auto census = rmm.granule_census();
   Json by_state = Json::object();
   for (size_t i = 0; i < census.size(); ++i) by_state[rmm::to_string(static_cast<rmm::GranuleState>(i))] = census[i];
@@ -267,7 +297,8 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
         auto& ph = st->vm->phases();
         for (const auto& [name, b] : {std::pair<const char*, const platform::Breakdown*>{"create", &ph.create},
                                       {"populate", &ph.populate}, {"rec_create", &ph.rec_create},
-                                      {"activate", &ph.activate}, {"teardown", &ph.teardown}}) {
+                                      {"activate", &ph.activate}, {"fault_in", &ph.fault_in},
+                                      {"teardown", &ph.teardown}}) {
           if (!b->count) continue;
           out << "    lifecycle " << std::left << std::setw(12) << name << std::right << std::setw(14)
               << platform::format_time(sc_core::sc_time::from_value(b->time_ps));
@@ -302,17 +333,25 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
     out << "  " << host::to_string(f.action) << " on PE " << f.pe << " at " << platform::format_time(f.at) << ": "
         << f.context << ", PA " << hex_addr(f.gpf.pa) << " (" << gpt::to_string(f.gpf.kind) << ", level "
         << static_cast<int>(f.gpf.level) << ")\n";
+  const auto& device_gpfs = soc.smmu().gpf_log();
+  if (!brief || !device_gpfs.empty()) out << "Device GPFs (SMMU): " << device_gpfs.size() << "\n";
+  for (const auto& g : device_gpfs)
+    out << "  StreamID " << g.sid << " at " << platform::format_time(g.at) << ": " << far_reason(g.reason)
+        << (g.faultcode ? std::string(" (") + platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(g.faultcode)) + ")" : "")
+        << ", PA " << hex_addr(g.gpf.pa) << " (" << gpt::to_string(g.gpf.kind) << ", level " << static_cast<int>(g.gpf.level)
+        << "), " << (g.gpt_cfg ? "SMMU_ROOT_GPT_CFG_FAR" : "SMMU_ROOT_GPF_FAR") << (g.latched ? "" : " already set") << "\n";
   if (const uint64_t left = delegated_granules(rmm); !brief || left)
     out << "Granules not undelegated at the end: " << left << "\n";
-  const uint64_t fail = pe_total(soc, "gpc.faults_fail"), walk = pe_total(soc, "gpc.faults_walk"),
-                 asz = pe_total(soc, "gpc.faults_address_size"), eabt = pe_total(soc, "gpc.faults_external_abort");
+  // Every GPC unit: the PEs' and the SMMU's.
+  const uint64_t fail = gpc_total(soc, "faults_fail"), walk = gpc_total(soc, "faults_walk"),
+                 asz = gpc_total(soc, "faults_address_size"), eabt = gpc_total(soc, "faults_external_abort");
   if (brief)
-    out << "\nGPC:" << nonzero_list({{"checks", pe_total(soc, "gpc.checks")}, {"cache_hits", pe_total(soc, "gpc.cache_hits")},
-                                     {"walks", pe_total(soc, "gpc.walks")}, {"faults_fail", fail}, {"faults_walk", walk},
+    out << "\nGPC:" << nonzero_list({{"checks", gpc_total(soc, "checks")}, {"cache_hits", gpc_total(soc, "cache_hits")},
+                                     {"walks", gpc_total(soc, "walks")}, {"faults_fail", fail}, {"faults_walk", walk},
                                      {"faults_address_size", asz}, {"faults_external_abort", eabt}}) << "\n";
   else
-    out << "\nGPC: " << pe_total(soc, "gpc.checks") << " checks, " << pe_total(soc, "gpc.cache_hits") << " cache hits, "
-        << pe_total(soc, "gpc.walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
+    out << "\nGPC: " << gpc_total(soc, "checks") << " checks, " << gpc_total(soc, "cache_hits") << " cache hits, "
+        << gpc_total(soc, "walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
         << walk << ", address size " << asz << ", external abort " << eabt << ")\n";
   if (opt.stats_text) {
     out << "\nStatistics (non-zero)\n";
@@ -321,19 +360,6 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
   out << "Simulated time " << platform::format_time(result.sim_time);
   if (!brief) out << ", wall " << std::fixed << std::setprecision(3) << result.wall_seconds << " s";
   out << "\n" << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
-}
-
-// Empty when the folder `dir` exists or can be made, and can be written in; else why not.
-// Nothing is made: outputs are checked together before any of them is written.
-std::string folder_problem(const fs::path& dir) {
-  std::error_code ec;
-  fs::path p = dir.empty() ? fs::path(".") : dir;
-  // The nearest part of the path that exists decides: a folder we may write in, or not.
-  while (!fs::exists(p, ec) && p.has_parent_path() && p != p.parent_path()) p = p.parent_path();
-  if (!fs::exists(p, ec)) p = ".";
-  if (!fs::is_directory(p, ec)) return (p == dir ? "not a folder" : p.string() + " is not a folder");
-  if (::access(p.c_str(), W_OK | X_OK) != 0) return "cannot write in " + p.string();
-  return "";
 }
 
 void write_file_atomically(const fs::path& path, const std::string& text) {
@@ -355,38 +381,45 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   auto profile = platform::TimingProfile::load(s.profile);
   for (const auto& o : s.profile_overrides) profile.set(o.key, o.value, "--set profile." + o.key);
 
-  platform::fresh_simulation_context();
-  std::unique_ptr<platform::Soc> soc;
-  try {
-    soc = std::make_unique<platform::Soc>("soc", s.platform, profile);
-  } catch (const std::invalid_argument& e) {
-    throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
-  }
-  soc->trace().set_limit(opt.trace_limit);
-  // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
-  rmm::Rmm rmm(*soc);
-  cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
   // Where the outputs go, checked before anything runs: an --out or --trace-insn that cannot
   // be written is bad input (exit 2), not an error after the run.
   const fs::path dir = opt.out_dir.empty() ? fs::path("out") / s.name : fs::path(opt.out_dir);
-  if (auto e = folder_problem(dir); !e.empty())
+  if (!opt.write_outputs) {
+    // Nothing is written: no folder to check or make.
+  } else if (auto e = folder_problem(dir.string()); !e.empty())
     throw platform::ConfigError("--out", 0, 0, dir.string(), e + " (stats.json and trace.json go in this folder)");
   const fs::path insn_path(opt.trace_insn);
   if (!opt.trace_insn.empty()) {
     std::error_code ec;
-    std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path());
+    std::string e = fs::is_directory(insn_path, ec) ? "a folder, not a file" : folder_problem(insn_path.parent_path().string());
     if (!e.empty()) throw platform::ConfigError("--trace-insn", 0, 0, opt.trace_insn, e);
   }
   if (!opt.dump_dtb.empty()) {
     std::error_code dec;
     const fs::path p(opt.dump_dtb);
-    std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path());
+    std::string e = fs::is_directory(p, dec) ? "a folder, not a file" : folder_problem(p.parent_path().string());
     if (!e.empty()) throw platform::ConfigError("--dump-dtb", 0, 0, opt.dump_dtb, e);
   }
-  // Some folders refuse what access() allows (/proc): making them is checked too.
+  // Some folders refuse what access() allows (/proc): making them is checked too, before the
+  // platform is built (its DRAM may be more than the host gives); a folder made here is taken
+  // back when building fails, so bad input writes nothing.
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  fs::path made;  // the outermost folder this run makes
+  for (fs::path p = dir; opt.write_outputs && !p.empty() && !fs::exists(p, ec); p = p.parent_path()) made = p;
+  if (opt.write_outputs) fs::create_directories(dir, ec);
   if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
+  platform::fresh_simulation_context();
+  std::unique_ptr<platform::Soc> soc;
+  try {
+    soc = std::make_unique<platform::Soc>("soc", s.platform, profile);
+  } catch (const std::invalid_argument& e) {
+    if (!made.empty()) fs::remove_all(made, ec);
+    throw platform::ConfigError(s.file, 0, 0, "platform", e.what());
+  }
+  soc->trace().set_limit(opt.trace_limit);
+  // The software stack: the RMM, the CPU model (observed by the RMM and KVM), KVM, the VMM.
+  rmm::Rmm rmm(*soc, *s.rmm);
+  cpu::UnicornCpu cpu(profile, soc->stats(), soc->config().seed);
   std::ofstream insn_trace;
   if (!opt.trace_insn.empty()) {
     if (insn_path.has_parent_path()) fs::create_directories(insn_path.parent_path(), ec);
@@ -429,21 +462,28 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   };
   auto run_step = [&](platform::Pe& pe, Step& step) {
     StepRecord rec{step.where, step.kind, "", pe.requester().now(), {}};
+    const auto wall_start = std::chrono::steady_clock::now();
     ctx.current_outcome.clear();
+    std::string failure;
     try {
       step.execute(ctx);
     } catch (const RunFailure& e) {
-      result.ok = false;
-      result.failure = e.what();
+      failure = e.what();
+      if (!opt.after_step) {
+        result.ok = false;
+        result.failure = failure;
+      }
     }
     snapshot_rims();
     rec.end = pe.requester().now();
-    rec.outcome = result.ok ? ctx.current_outcome : result.failure;
+    rec.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    rec.outcome = failure.empty() ? ctx.current_outcome : failure;
     ctx.steps.push_back(rec);
     // The VMM's view: one slice per step, on the lane of the PE that drives the scenario.
     auto& trace = soc->trace();
     trace.slice(trace.track(pe.name(), "scenario steps"), rec.kind, "step", rec.start, rec.end - rec.start,
                 {{"where", rec.where}, {"outcome", rec.outcome}});
+    return !opt.after_step || opt.after_step(ctx, step, failure);
   };
   soc->pe(0).post([&](platform::Pe& pe) {
     ctx.begin_phase("boot");
@@ -451,8 +491,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     kvm.init();
     ctx.end_phase();
     for (const auto& step : (s.explicit_steps || s.vms.empty()) ? s.steps : default_steps) {
-      run_step(pe, *step);
-      if (!result.ok) break;
+      if (!run_step(pe, *step) || !result.ok) break;
     }
     // VMs still alive at the end are torn down, so that every granule goes back.
     bool live = false;
@@ -469,12 +508,35 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
         }
     }
     ctx.end_phase();
+    if (opt.at_end) opt.at_end(ctx);
     // The isolation invariant, whatever the steps did: the GPT says what the RMM's granules say.
     if (const auto bad = rmm.gpt_disagreements(pe.requester()); !bad.empty())
       throw std::logic_error("the GPT and the RMM's granule states disagree at " + hex_addr(bad.front()) +
                              (bad.size() > 1 ? " and " + std::to_string(bad.size() - 1) + " more granules" : ""));
   });
-  sc_core::sc_start();
+  {
+    // What the run is doing, for a person waiting on it (never in the outputs).
+    struct ProgressGuard {
+      ~ProgressGuard() { platform::Progress::stop(); }
+    } progress_guard;
+    const auto started = std::chrono::steady_clock::now();
+    if (opt.progress)
+      platform::Progress::start(std::cerr, opt.progress_tty, std::chrono::milliseconds(opt.progress_ms),
+                                [&](const sc_core::sc_time& now) {
+                                  uint64_t pages = 0;
+                                  for (const auto& st : vmm.states())
+                                    if (st->vm) pages += st->vm->stats().find_counter("populated_pages")->value;
+                                  std::ostringstream o;
+                                  o << "rmesim: " << s.name << ": phase "
+                                    << (ctx.phases.empty() ? std::string("-") : ctx.phases.back().name)
+                                    << ", simulated " << platform::format_time(now) << ", " << pages
+                                    << " pages populated, wall " << std::fixed << std::setprecision(1)
+                                    << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+                                    << " s";
+                                  return o.str();
+                                });
+    sc_core::sc_start();
+  }
   soc->rethrow_job_errors();
   result.sim_time = sc_core::sc_time_stamp();
   result.phases = ctx.phases;
@@ -487,6 +549,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   const int phase_track = trace.track("soc", "phases");
   for (const auto& p : result.phases) trace.slice(phase_track, p.name, "phase", p.start, p.end - p.start);
 
+  if (!opt.write_outputs) return result;
   std::ostringstream trace_json;
   trace.write_json(trace_json);
   write_file_atomically(dir / "stats.json", stats_json(s, profile, *soc, result, ctx, rmm, kvm, vmm, opt).dump(2) + "\n");

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "host/guest_image.h"
 #include "host/memory_need.h"
@@ -53,6 +54,19 @@ static size_t first_bad_byte(const std::string& s) {
   return std::string::npos;
 }
 
+// A key as messages show it: bytes that are not printable ASCII as \xNN (a key is echoed to
+// the terminal before it is known to be text).
+static std::string shown_key(const std::string& k) {
+  if (first_bad_byte(k) == std::string::npos) return k;
+  std::string out;
+  static const char* hexd = "0123456789abcdef";
+  for (unsigned char c : k) {
+    if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
+    else out += std::string("\\x") + hexd[c >> 4] + hexd[c & 15];
+  }
+  return out;
+}
+
 std::string str(const std::string& file, const YAML::Node& n, const std::string& key) {
   if (!n.IsScalar()) fail(file, n, key, "must be a string");
   const std::string& s = n.Scalar();
@@ -70,6 +84,7 @@ std::string name(const std::string& file, const YAML::Node& n, const std::string
 }
 
 uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& key) {
+  if (n.IsSequence() || n.IsMap()) fail(file, n, key, "must be an integer, not a list or a map");
   const std::string s = str(file, n, key);
   if (s.empty() || s[0] == '-') fail(file, n, key, "must be a non-negative integer");
   char* end = nullptr;
@@ -80,6 +95,7 @@ uint64_t u64(const std::string& file, const YAML::Node& n, const std::string& ke
 }
 
 uint64_t size(const std::string& file, const YAML::Node& n, const std::string& key) {
+  if (n.IsSequence() || n.IsMap()) fail(file, n, key, "must be a size (4096, 64MiB, 2GiB), not a list or a map");
   const std::string s = str(file, n, key);
   static const std::map<std::string, uint64_t> units = {
       {"", 1}, {"B", 1}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40},
@@ -157,7 +173,7 @@ void only_keys(const std::string& file, const YAML::Node& n, const std::string& 
     if (std::none_of(fields.begin(), fields.end(), [&](const Field& d) { return k == d.name; })) {
       std::string list;
       for (const Field& d : fields) list += (list.empty() ? "" : ", ") + std::string(d.name);
-      fail(file, kv.first, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+      fail(file, kv.first, key.empty() ? shown_key(k) : key + "." + shown_key(k), "unknown key (expected one of: " + list + ")");
     }
   }
   for (const Field& d : fields)
@@ -174,7 +190,7 @@ void only_keys(const std::string& file, const YAML::Node& n, const std::string& 
     if (!ok) {
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(file, kv.first, key.empty() ? k : key + "." + k, "unknown key (expected one of: " + list + ")");
+      fail(file, kv.first, key.empty() ? shown_key(k) : key + "." + shown_key(k), "unknown key (expected one of: " + list + ")");
     }
   }
 }
@@ -230,7 +246,13 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   if (n["monitor_size"]) p.monitor_size = yaml::size(f, n["monitor_size"], "platform.monitor_size");
   if (n["rmm_size"]) p.rmm_size = yaml::size(f, n["rmm_size"], "platform.rmm_size");
   if (const auto g = n["gpt"]) {
-    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz"});
+    yaml::only_keys(f, g, "platform.gpt", {"pps", "pgs", "l0gptsz", "l1_tables"});
+    if (g["l1_tables"]) {
+      const std::string t = yaml::str(f, g["l1_tables"], "platform.gpt.l1_tables");
+      if (t != "boot" && t != "on_demand")
+        fail(f, g["l1_tables"], "platform.gpt.l1_tables", "expected boot (every DRAM block) or on_demand (RMM 2.0's GPT_L1_CREATE)");
+      p.gpt_l1_on_demand = t == "on_demand";
+    }
     if (g["pps"]) p.gpt_pps = parse_pps(f, g["pps"]);
     if (g["pgs"]) p.gpt_pgs = parse_pgs(f, g["pgs"]);
     if (g["l0gptsz"]) p.gpt_l0gptsz = parse_l0gptsz(f, g["l0gptsz"]);
@@ -246,7 +268,7 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
 }
 
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "tick"});
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "tick"});
   if (n["abi"]) {
     const std::string a = yaml::str(f, n["abi"], "host.abi");
     if (a == "v12") s.host.abi = host::AbiVariant::V12;
@@ -263,8 +285,40 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     if (s.host.populate_chunk_pages < 1 || s.host.populate_chunk_pages > (1u << 20))
       fail(f, n["populate_chunk"], "host.populate_chunk", "pages per KVM_ARM_RMI_POPULATE call: 1 to 1048576");
   }
+  if (n["populate_block"]) {
+    s.host.populate_block = yaml::size(f, n["populate_block"], "host.populate_block");
+    if (s.host.populate_block != 4096 && s.host.populate_block != 2 * 1024 * 1024)
+      fail(f, n["populate_block"], "host.populate_block", "4KiB (pages) or 2MiB (blocks folded with RMI_RTT_FOLD)");
+  }
   if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
+}
+
+// rmm: {version}. The host and the RMM must speak one RMI version: the v12 host knows RMI 1.0
+// only (its RMI_VERSION(1.0) fails on a 2.0 RMM, so it would refuse realms), which makes
+// v12 + 2.0-bet1 bad input. The v14 host asks for 2.0 and, told the RMM implements 1.0 only
+// (RMI_VERSION's lower/higher), falls back to the 1.0 flow: v14 + 1.0 is run negotiated, as
+// rmesim's host does (Linux v14 itself would refuse realms there).
+void parse_rmm(const std::string& f, const YAML::Node& n, Scenario& s) {
+  yaml::only_keys(f, n, "rmm", {"version"});
+  if (!n["version"]) return;
+  const std::string v = yaml::str(f, n["version"], "rmm.version");
+  s.rmm = platform::abi::find_spec(v);
+  if (!s.rmm) fail(f, n["version"], "rmm.version", "'" + v + "' is not a declared RMM version (" + platform::abi::spec_names() + ")");
+  if (s.host.abi == host::AbiVariant::V12 && s.rmm->rmi_version != platform::abi::rmi::kVersion)
+    fail(f, n["version"], "rmm.version",
+         "host.abi v12 speaks RMI 1.0 only and an RMM " + v + " does not implement it (RMI_VERSION(1.0) fails): "
+         "use host.abi: v14, or rmm.version: 1.0");
+}
+
+// Level-1 GPT tables on demand need someone to ask for them: RMM 2.0's GPT_L1_CREATE, which the
+// v14 host calls at init. Under 1.0 the host's memory beyond the first block could never be
+// delegated.
+void check_l1_tables(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (!s.platform.gpt_l1_on_demand || s.rmm->rmi_version != platform::abi::rmi::kVersion) return;
+  const YAML::Node g = root["platform"] && root["platform"]["gpt"] ? root["platform"]["gpt"]["l1_tables"] : YAML::Node();
+  fail(f, g ? g : root, "platform.gpt.l1_tables",
+       "on_demand needs rmm.version: 2.0-bet1 (RMM 1.0 has no GPT_L1_CREATE, so the host could not delegate memory past the first GPT block)");
 }
 
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
@@ -297,8 +351,10 @@ host::VmSpec parse_vm(const std::string& f, const YAML::Node& n, const std::stri
   v.name = name;
   v.realm = realm;
   if (!n["image"]) fail(f, n, key + ".image", "missing: the guest image (realm-hello, memtouch, compute, attacker-nvm, or a path to a .bin or .elf)");
-  v.image = yaml::str(f, n["image"], key + ".image");
-  if (n["initrd"]) v.initrd = yaml::str(f, n["initrd"], key + ".initrd");
+  // A path (not a shipped image's name) is relative to the scenario's folder (paths.h).
+  auto in_scenario = [&](const std::string& p) { return host::guest_image_file(p) == p ? path_in_scenario(p, f) : p; };
+  v.image = in_scenario(yaml::str(f, n["image"], key + ".image"));
+  if (n["initrd"]) v.initrd = in_scenario(yaml::str(f, n["initrd"], key + ".initrd"));
   if (n["bootargs"]) v.bootargs = yaml::str(f, n["bootargs"], key + ".bootargs");
   if (n["memory"]) {
     v.memory = yaml::size(f, n["memory"], key + ".memory");
@@ -477,6 +533,15 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
   if (!v.initrd.empty() && !std::ifstream(host::guest_image_file(v.initrd)))
     yaml::fail(f, n["initrd"], key + ".initrd", "no initrd at " + host::guest_image_file(v.initrd) +
          " (initramfs.cpio: make deps builds it)");
+  if (!v.initrd.empty()) {
+    // What the VMM will read at create, refused now: a device or folder, or more than RAM.
+    std::error_code ec;
+    const std::string initrd = host::guest_image_file(v.initrd);
+    if (!std::filesystem::is_regular_file(initrd, ec))
+      yaml::fail(f, n["initrd"], key + ".initrd", initrd + ": the initrd must be a regular file (not a directory or a device)");
+    if (std::filesystem::file_size(initrd, ec) > v.memory)
+      yaml::fail(f, n["initrd"], key + ".initrd", initrd + ": the initrd is larger than the VM's memory");
+  }
   try {
     host::Vmm::read_image(v);
   } catch (const host::ImageOutsideRam& e) {
@@ -518,6 +583,13 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   YAML::Node root;
   try {
     root = YAML::Load(text);
+    // A second document would be ignored without a word: refuse it.
+    const std::vector<YAML::Node> docs = YAML::LoadAll(text);
+    if (docs.size() > 1) {
+      const YAML::Mark m = docs[1].Mark();
+      throw platform::ConfigError(origin, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1, "",
+                                  "a scenario is one YAML document, and this file has " + std::to_string(docs.size()));
+    }
   } catch (const YAML::Exception& e) {
     throw platform::ConfigError(origin, e.mark.is_null() ? 0 : e.mark.line + 1,
                                 e.mark.is_null() ? 0 : e.mark.column + 1, "", e.msg);
@@ -531,7 +603,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
     if (o.key.rfind("profile.", 0) == 0) s.profile_overrides.push_back({o.key.substr(8), o.value});
     else apply_override(root, o);
   }
-  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "realms", "vms", "steps"});
+  yaml::only_keys(origin, root, "", {"name", "description", "seed", "platform", "host", "rmm", "realms", "vms", "steps"});
   if (!root["name"]) throw platform::ConfigError(origin, 1, 1, "name", "missing: every scenario has a name (its output folder)");
   s.name = yaml::str(origin, root["name"], "name");
   // The output folder's name: portable file-name characters only (POSIX), not hidden.
@@ -544,6 +616,8 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["platform"]) parse_platform(origin, root["platform"], s);
   s.profile = resolve_profile_path(s.profile, std::filesystem::path(origin).parent_path().string());
   if (root["host"]) parse_host(origin, root["host"], s);
+  if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
+  check_l1_tables(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
     if (!list) continue;

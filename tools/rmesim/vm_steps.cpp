@@ -15,15 +15,19 @@
 #include "host/vcpu.h"
 #include "host/vm.h"
 #include "host/rmi_client.h"
+#include "host/smmu_driver.h"
 #include "host/vmm.h"
 #include "platform/abi/specs.h"
+#include "platform/devices/smmuv3/smmuv3.h"
 #include "platform/dma_engine.h"
+#include "platform/memory_map.h"
 #include "platform/pe.h"
 #include "platform/requester.h"
 #include "platform/soc.h"
 #include "rmm/rmm.h"
 #include "rmesim/runner.h"
 #include "rmesim/steps.h"
+#include "sim/time_format.h"
 
 namespace rmesim {
 namespace {
@@ -292,6 +296,14 @@ struct MapPageStep : Step {
 };
 
 // --- dma ----------------------------------------------------------------------------------
+// The DMA engine, a client of the SMMU (StreamID memory_map::kDmaStreamId), writes or reads one
+// guest page. A normal VM's device is attached to the VM's stage 2 and addresses IPAs; a
+// realm cannot own a device (no RME-DA), so DMA "to a realm" is the host's own device in
+// bypass, addressing the PA the host knows for the IPA. Either way the SMMU's GPC unit checks
+// the output. The step's time is the driver's STE update plus the transfer, which costs what
+// it does (setup, STE/table fetches and GPC walks the SMMU's caches miss, the data).
+constexpr uint8_t kDmaPattern = 0xDA;  // what a device writing to a guest writes
+
 struct DmaStep : Step {
   std::string vm;
   uint64_t ipa = 0, size = 4096;
@@ -301,33 +313,55 @@ struct DmaStep : Step {
     require_host(c, where);
     auto* st = c.vmm->state(vm);
     if (!st || st->torn_down) throw RunFailure(where + ": dma: no live VM named " + vm);
-    uint64_t target;
-    if (!st->vm->pa_of(ipa, target) && !st->vm->user_pa_of(ipa & ~st->vm->unprotected_bit(), target))
-      throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
-    const uint64_t buffer = scratch_page(c, "#dma buffer", where);
+    auto& req = c.pe.requester();
+    if (!c.smmu) c.smmu = std::make_shared<host::SmmuDriver>(c.kvm->pages(), platform::memory_map::kSmmuBase);
+    if (auto err = c.smmu->probe(req); !err.empty()) throw RunFailure(where + ": dma: SMMU: " + err);
     auto& dma = c.soc.dma();
-    dma.write_reg(platform::DmaEngine::kSrc, write ? buffer : target);
-    dma.write_reg(platform::DmaEngine::kDst, write ? target : buffer);
-    dma.write_reg(platform::DmaEngine::kLen, std::min<uint64_t>(size, 4096));
-    dma.write_reg(platform::DmaEngine::kCtrl, 1);
-    c.pe.requester().sync();
+    uint64_t addr = 0;
+    std::string path, err;
+    if (st->spec.realm) {
+      if (!st->vm->pa_of(ipa, addr) && !st->vm->user_pa_of(ipa & ~st->vm->unprotected_bit(), addr))
+        throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
+      path = "host device, bypass, PA " + hex(addr);
+      err = c.smmu->attach_bypass(req, dma.stream_id());
+    } else {
+      if (!st->vm->dma_map(c.pe, ipa)) throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
+      addr = ipa;
+      path = vm + "'s device, stage 2";
+      err = c.smmu->attach_stage2(req, dma.stream_id(), st->vm->nvm_pgd());
+    }
+    if (!err.empty()) throw RunFailure(where + ": dma: SMMU: " + err);
+    // The transfer starts at this PE's time, so its duration is its own.
+    req.sync();
+    using D = platform::DmaEngine;
+    dma.write_reg(D::kSrc, write ? kDmaPattern : addr);
+    dma.write_reg(D::kDst, write ? addr : 0);
+    dma.write_reg(D::kLen, size);
+    dma.write_reg(D::kCtrl, D::kCtrlStart | (write ? D::kCtrlFill : D::kCtrlRead));
     while (dma.busy()) sc_core::wait(dma.done_event());
-    const uint64_t status = dma.read_reg(platform::DmaEngine::kStatus);
-    const bool fault = status & platform::DmaEngine::kStatusFault;
+    const bool fault = dma.read_reg(D::kStatus) & D::kStatusFault;
+    std::string events;
+    for (const auto& e : c.smmu->drain_events(req))
+      events += std::string(events.empty() ? "" : ", ") + platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(e.type)) +
+                (e.gpcf ? " (GPCF)" : "");
     const std::string got = fault ? "fault" : "ok";
-    c.note(std::string("DMA ") + (write ? "write to " : "read from ") + vm + " IPA " + hex(ipa) + " (PA " + hex(target) +
-           "): " + (fault ? "faulted at PA " + hex(dma.read_reg(platform::DmaEngine::kFaultPa)) : "ok") +
-           ", copied " + std::to_string(dma.read_reg(platform::DmaEngine::kCopied)) + " B");
+    c.note(std::string("DMA ") + (write ? "write to " : "read from ") + vm + " IPA " + hex(ipa) + " (" + path +
+           ", SID " + std::to_string(dma.stream_id()) + "): " +
+           (fault ? "aborted at " + hex(dma.read_reg(D::kFaultAddr)) : "ok") + ", " +
+           std::to_string(dma.read_reg(D::kCopied)) + " B in " + platform::format_time(dma.last_duration()) +
+           (write ? "" : ", checksum " + hex(dma.read_reg(D::kChecksum))) +
+           (events.empty() ? "" : "; SMMU events: " + events));
     if (got != expect) throw RunFailure(where + ": dma: expected " + expect + ", got " + got);
   }
 };
 
 // --- rmi: a raw RMI call on named granules ------------------------------------------------
 // REALM_CREATE's and REC_CREATE's params may be a map of RmiRealmParams / RmiRecParams fields
-// (the declaration's names, offsets and sizes); the step writes them into a fresh page.
-const platform::abi::Struct* params_struct(uint32_t fid) {
-  if (fid == rmi::kRealmCreate) return &platform::abi::v1_0::kRealmParams;
-  if (fid == rmi::kRecCreate) return &platform::abi::v1_0::kRecParams;
+// (the declaration's names, offsets and sizes, of the scenario's rmm.version); the step
+// writes them into a fresh page.
+const platform::abi::Struct* params_struct(uint32_t fid, const platform::abi::Spec& abi = platform::abi::kImplemented) {
+  if (fid == rmi::kRealmCreate) return abi.structure("RmiRealmParams");
+  if (fid == rmi::kRecCreate) return abi.structure("RmiRecParams");
   return nullptr;
 }
 
@@ -622,11 +656,11 @@ std::unique_ptr<Step> parse_map_page(const std::string& f, const YAML::Node& n, 
 }
 
 const Fields kDmaFields = {
-    {"vm", "VM", true, "the VM whose memory the DMA engine reaches"},
-    {"ipa", "integer", true, "the guest page, below the VM's IPA size"},
+    {"vm", "VM", true, "a normal VM: its device, through its stage 2; a realm: the host's device, in bypass"},
+    {"ipa", "integer", true, "the guest page, below the VM's IPA size (a realm's shared alias for its shared memory)"},
     {"size", "size", false, "bytes, 1 to 4096 (default 4096)"},
-    {"direction", "to_guest|from_guest", false, "which way the data goes (default to_guest)"},
-    {"expect", "ok|fault", false, "the engine's status (default ok)"},
+    {"direction", "to_guest|from_guest", false, "to_guest: the device writes 0xDA bytes; from_guest: it reads (default to_guest)"},
+    {"expect", "ok|fault", false, "the engine's status: fault when the SMMU aborted an access (default ok)"},
 };
 
 std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
@@ -696,15 +730,21 @@ void parse_rmi_expect(const std::string& f, const YAML::Node& e, const std::stri
   if (st == "any" && (!s.expect_results.empty() || s.expect_index >= 0))
     fail(f, e, key + ".expect", "any expects nothing: leave out index and results");
   if (st == "any") s.expect_any = true;
-  else if (!host::rmi_status_from_name(st, s.expect_status))
-    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMI_SUCCESS, RMI_ERROR_INPUT, RMI_ERROR_REALM, RMI_ERROR_REC, RMI_ERROR_RTT, any)");
+  else if (!host::rmi_status_from_name(st, s.expect_status, *sc.rmm)) {
+    std::string known;
+    for (const platform::abi::StatusCode& c : sc.rmm->statuses) known += std::string(c.name) + ", ";
+    fail(f, e, key + ".expect", "unknown status '" + st + "' (RMM " + sc.rmm->version + ": " + known + "any)");
+  }
 }
 
 std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<RmiStep>();
   s->command = yaml::str(f, n["rmi"], key);
-  s->decl = host::rmi_command(s->command);
-  if (!s->decl) fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM 1.0: DATA_CREATE, GRANULE_DELEGATE, ...)");
+  s->decl = host::rmi_command(s->command, *sc.rmm);
+  if (!s->decl)
+    fail(f, n["rmi"], key, "unknown RMI command '" + s->command + "' (RMM " + sc.rmm->version + ": " +
+                               (sc.rmm->rmi_version == rmi::kVersion ? "DATA_CREATE, GRANULE_DELEGATE" : "RTT_DATA_MAP, GRANULE_RANGE_DELEGATE") +
+                               ", ...; rmesim help steps)");
   s->fid = s->decl->fid;
   s->command = s->decl->name;
   yaml::only_keys(f, n, key, rmi_fields(*s->decl));
@@ -713,7 +753,7 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
   for (unsigned i = 0; i < s->decl->args.size(); ++i) {
     const std::string a(s->decl->args[i]);
     const YAML::Node v = n[a];
-    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid) : nullptr;
+    const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid, *sc.rmm) : nullptr;
     if (v.IsMap() && ps) {
       s->has_params = true;
       s->params = parse_params(f, v, key + ".params", sc, *ps);
@@ -804,7 +844,7 @@ const std::vector<StepKind>& vm_step_kinds() {
        [](auto& f, auto& n, auto& k, auto& s) { return parse_host_access(true, f, n, k, s); }},
       {"map_page", nullptr, "the host maps a page into the VM's stage 2 (a malicious host may map another's)",
        kMapPageFields, parse_map_page},
-      {"dma", nullptr, "the DMA engine copies to or from a guest page, checked by its GPC", kDmaFields, parse_dma},
+      {"dma", nullptr, "the DMA engine writes or reads a guest page through the SMMU (translation and GPC)", kDmaFields, parse_dma},
       {"rmi", nullptr, "a raw RMI call: {rmi: COMMAND, ARG: value, ..., expect: ...}", kRmiFields, parse_rmi},
       {"check", nullptr, "assertions on what happened; a failed one fails the run (exit 1)", kCheckFields, parse_check},
   };
@@ -815,12 +855,20 @@ std::string vm_steps_help() {
   std::ostringstream o;
   o << "\nrmi commands and their arguments (each a granule: a number, dram+OFFSET, VM, VM.rd, VM.rtt,\n"
        "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, or any other name for a fresh Non-secure page):\n";
-  for (const platform::abi::Command& c : platform::abi::kImplemented.rmi) {
-    o << "  " << c.name << ":";
-    for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
-    if (c.results.size()) o << " ->";
-    for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
-    o << "\n";
+  for (const platform::abi::Spec* spec : platform::abi::kSpecs) {
+    if (spec != &platform::abi::kImplemented) o << " RMM " << spec->version << " (rmm.version: " << spec->version << "):\n";
+    for (const platform::abi::Command& c : spec->rmi) {
+      // Past the default version, only what it adds or changes.
+      const platform::abi::Command* same = platform::abi::kImplemented.rmi_command(c.fid);
+      if (spec != &platform::abi::kImplemented && same && std::string(same->name) == c.name &&
+          same->args.size() == c.args.size() && same->results.size() == c.results.size())
+        continue;
+      o << "  " << c.name << ":";
+      for (unsigned i = 0; i < c.args.size(); ++i) o << " " << c.args[i];
+      if (c.results.size()) o << " ->";
+      for (unsigned i = 0; i < c.results.size(); ++i) o << " " << c.results[i];
+      o << "\n";
+    }
   }
   o << "  (after ->: the result registers X1.., which the step reports and `expect` may assert by name:\n"
        "   {rmi: RTT_INIT_RIPAS, rd: r0, base: 0x80000000, top: 0x80400000, expect: {status: RMI_SUCCESS, top: 0x80200000}})\n";

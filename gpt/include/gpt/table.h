@@ -72,6 +72,12 @@ class GptTable {
   // Bytes of L1 pool build() used (from l1_pool_base).
   uint64_t l1_pool_bytes() const { return l1_pool_bytes_; }
 
+  // Describes the L0 block holding `pa` at granule level from now on: an L1 table at
+  // `l1_base` (aligned to cfg.l1_table_bytes()) giving every granule the block's GPI, then the
+  // L0 entry pointing at it (RMM 2.0's GPT_L1_CREATE, done by EL3). False, with nothing
+  // written, when the L0 entry is not a block (a table exists) or `pa` is outside the PPS.
+  bool create_l1(uint64_t pa, uint64_t l1_base);
+
  private:
   uint64_t l0_entry_pa(uint64_t pa) const;
   uint64_t l1_entry_pa(uint64_t l1_base, uint64_t pa) const;

@@ -1,5 +1,6 @@
 // The KVM-like host layer (Non-secure EL2) with the Linux CCA user ABI, modelled on the
-// "arm64: Support for Arm CCA in KVM" series (v12..v14) over an RMM 1.0: what a VMM sees
+// "arm64: Support for Arm CCA in KVM" series (v12..v14) over an RMM 1.0 or, with host.abi v14,
+// an RMM 2.0-bet1 (the v14 kernel's RMI flow, kvm/rmm2.cpp): what a VMM sees
 // (capabilities, VM types, memory regions, KVM_ARM_RMI_POPULATE, vCPUs, KVM_RUN and its exits,
 // KVM_ARM_VCPU_RMI_PSCI_COMPLETE) and what the kernel does underneath (realm descriptor and root
 // RTTs on demand, RTTs level by level, initial RIPAS, RECs in MPIDR order with their AUX
@@ -66,6 +67,9 @@ struct HostOptions {
   AbiVariant abi = AbiVariant::V14;
   bool psci_in_kernel = true;          // V12 only (see AbiVariant)
   uint64_t populate_chunk_pages = 512; // KVM_ARM_RMI_POPULATE maps at most this many pages per call
+  // KVM_ARM_RMI_POPULATE backs each whole, aligned 2 MiB of a call with one 2 MiB block (as with
+  // huge pages behind the guest_memfd) and folds its level-3 RTT (RMI_RTT_FOLD): 4096 or 2 MiB.
+  uint64_t populate_block = 4096;
   uint64_t nvm_slice = 1'000'000;      // guest instructions per normal-VM run call (a kick ends one sooner)
   // The scheduler tick on each PE (CONFIG_HZ = 250, Debian's arm64 kernel): a vCPU that never
   // exits is taken out at each tick and entered again.
@@ -98,11 +102,19 @@ class Kvm {
   Kvm(const Kvm&) = delete;
   Kvm& operator=(const Kvm&) = delete;
 
-  // Kernel init (on a PE's thread): RMI_VERSION and RMI_FEATURES(0). Realms are refused if
-  // the RMM does not speak 1.0. Returns 0 or -errno.
+  // Kernel init (on a PE's thread): RMI_VERSION, RMI_FEATURES, and under 2.0 the RMM's
+  // configuration and activation and the memory tracking checks (arch/arm64/kernel/rmi.c of
+  // v14). The v12 host asks for RMI 1.0; the v14 host asks for 2.0 and, when RMI_VERSION says
+  // the RMM implements 1.0 only, negotiates down to the 1.0 flow. Realms are refused if no
+  // version is agreed. Returns 0 or -errno.
   int init();
   bool rmi_available() const { return rmi_ok_; }
   uint64_t rmm_features0() const { return features0_; }
+  // The agreed RMI version is 2.0 (the v14 kernel's RMI flow) rather than 1.0.
+  bool rmi_v2() const { return rmi_v2_; }
+  const char* rmi_version_name() const { return !rmi_ok_ ? "none" : rmi_v2_ ? "2.0" : "1.0"; }
+  // Whether the RMM measures with `h` (RMI_FEATURES register 0 in 1.0, register 1 in 2.0).
+  bool rmm_hash_supported(rmi::HashAlgorithm h) const;
 
   // KVM_CHECK_EXTENSION.
   int64_t check_extension(uint32_t cap) const;
@@ -163,8 +175,12 @@ class Kvm {
   platform::Counter &host_oops_, &sigbus_, &guest_abort_;
   // A new VM's stats group: its name, or "name#N" for the Nth VM of that name.
   std::string vm_stats_name(const std::string& vm_name) const;
-  bool rmi_ok_ = false;
-  uint64_t features0_ = 0;
+  bool rmi_ok_ = false, rmi_v2_ = false;
+  uint64_t features0_ = 0, features1_ = 0;
+  // 2.0: RMM_CONFIG_SET (the host's page size), RMM_ACTIVATE, GRANULE_TRACKING_GET over the
+  // host's memory (FINE and CONVENTIONAL, else no realms), GPT_L1_CREATE per L0GPTSZ block
+  // (kvm/rmm2.cpp). True when realms may be made.
+  bool init_rmm_2_0();
   std::vector<std::unique_ptr<Vm>> vms_;
   std::vector<HostFault> faults_;
   std::vector<bool> vmids_;

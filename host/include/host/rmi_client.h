@@ -1,5 +1,5 @@
-// The host's RMI calls: one typed wrapper per RMM 1.0 command, each an SMC from the
-// Non-secure world on the calling PE (platform::Monitor::smc), built from platform/abi/rmi.h
+// The host's RMI calls: one typed wrapper per RMM 1.0 and 2.0-bet1 command, each an SMC from
+// the Non-secure world on the calling PE (platform::Monitor::smc), built from platform/abi/rmi.h
 // only. The RMM counts, times and draws each call (the host does not count them again).
 #pragma once
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include "platform/abi/abi.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/smccc.h"
+#include "platform/abi/specs.h"
 
 namespace platform {
 class Pe;
@@ -22,14 +23,16 @@ namespace rmi = platform::abi::rmi;
 // The PE whose SystemC thread is running (every model job runs on one).
 platform::Pe& current_pe(platform::Soc& soc);
 
-// The declaration (platform/abi/rmm_abi_1_0.h) of the RMI command the host speaks, by FID or
-// by name ("DATA_CREATE" or "RMI_DATA_CREATE", any case); nullptr when there is none.
-const platform::abi::Command* rmi_command(uint32_t fid);
-const platform::abi::Command* rmi_command(const std::string& name);
-// Command name ("RMI_DATA_CREATE") of a function ID, or "" when not an RMI 1.0 command.
-const char* rmi_command_name(uint32_t fid);
-// Status by name ("RMI_ERROR_RTT" or "ERROR_RTT"); false when unknown.
-bool rmi_status_from_name(const std::string& name, rmi::Status& out);
+// The declaration (platform/abi/rmm_abi_*.h) of an RMI command of `abi`, by FID or by name
+// ("DATA_CREATE" or "RMI_DATA_CREATE", any case); nullptr when there is none.
+const platform::abi::Command* rmi_command(uint32_t fid, const platform::abi::Spec& abi = platform::abi::kImplemented);
+const platform::abi::Command* rmi_command(const std::string& name,
+                                          const platform::abi::Spec& abi = platform::abi::kImplemented);
+// Command name ("RMI_DATA_CREATE") of a function ID, or "" when not a command of `abi`.
+const char* rmi_command_name(uint32_t fid, const platform::abi::Spec& abi = platform::abi::kImplemented);
+// Status of `abi` by name ("RMI_ERROR_RTT" or "ERROR_RTT"); false when unknown.
+bool rmi_status_from_name(const std::string& name, rmi::Status& out,
+                          const platform::abi::Spec& abi = platform::abi::kImplemented);
 
 struct RmiResult {
   uint64_t x[5] = {};  // X0 (packed status) .. X4
@@ -87,6 +90,36 @@ class RmiClient {
     return call(rmi::kDataCreateUnknown, {rd, data, ipa});
   }
   RmiResult data_destroy(uint64_t rd, uint64_t ipa) { return call(rmi::kDataDestroy, {rd, ipa}); }
+
+  // RMM 2.0-bet1.
+  RmiResult rmm_config_set(uint64_t config) { return call(rmi::kRmmConfigSet, {config}); }
+  RmiResult rmm_activate() { return call(rmi::kRmmActivate, {}); }
+  RmiResult granule_tracking_get(uint64_t base, uint64_t top) { return call(rmi::kGranuleTrackingGet, {base, top}); }
+  RmiResult gpt_l1_create(uint64_t pa) { return call(rmi::kGptL1Create, {pa}); }
+  RmiResult granule_range_delegate(uint64_t base, uint64_t top) { return call(rmi::kGranuleRangeDelegate, {base, top}); }
+  RmiResult granule_range_undelegate(uint64_t base, uint64_t top) { return call(rmi::kGranuleRangeUndelegate, {base, top}); }
+  RmiResult rtt_data_map_init(uint64_t rd, uint64_t data, uint64_t ipa, uint64_t src, uint64_t flags) {
+    return call(rmi::kRttDataMapInit, {rd, data, ipa, src, flags});
+  }
+  RmiResult rtt_data_map(uint64_t rd, uint64_t base, uint64_t top, uint64_t flags, uint64_t oaddr) {
+    return call(rmi::kRttDataMap, {rd, base, top, flags, oaddr});
+  }
+  RmiResult rtt_data_unmap(uint64_t rd, uint64_t base, uint64_t top, uint64_t flags) {
+    return call(rmi::kRttDataUnmap, {rd, base, top, flags, 0});
+  }
+  RmiResult rtt_unprot_map(uint64_t rd, uint64_t base, uint64_t top, uint64_t flags, uint64_t oaddr) {
+    return call(rmi::kRttUnprotMap, {rd, base, top, flags, oaddr});
+  }
+  RmiResult rtt_unprot_unmap(uint64_t rd, uint64_t base, uint64_t top, uint64_t flags) {
+    return call(rmi::kRttUnprotUnmap, {rd, base, top, flags, 0});
+  }
+  RmiResult realm_terminate(uint64_t rd) { return call(rmi::kRealmTerminate, {rd}); }
+  RmiResult op_continue(uint64_t handle, uint64_t flags) { return call(rmi::kOpContinue, {handle, flags}); }
+  RmiResult op_mem_donate(uint64_t handle, uint64_t list, uint64_t count) { return call(rmi::kOpMemDonate, {handle, list, count}); }
+  RmiResult op_mem_reclaim(uint64_t handle, uint64_t list, uint64_t capacity) {
+    return call(rmi::kOpMemReclaim, {handle, list, capacity});
+  }
+  RmiResult op_cancel(uint64_t handle) { return call(rmi::kOpCancel, {handle}); }
 
  private:
   platform::Soc& soc_;

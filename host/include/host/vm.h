@@ -116,6 +116,10 @@ class Vm {
   // normal VM's stage-2 entry to `target_pa` (any PA: how a malicious host points a VM at
   // someone else's memory). Returns 0 or -errno.
   int map_page(uint64_t ipa, const uint64_t* target_pa = nullptr);
+  // A normal VM's device is about to DMA to `ipa` through the VM's stage 2 (VFIO's pinning):
+  // the page is made present in the stage-2 tables (guest RAM on demand; whatever is there
+  // stays). False when nothing can be there.
+  bool dma_map(platform::Pe& pe, uint64_t ipa);
 
   // Stops every vCPU at its next exit (or slice end) and wakes the ones that wait.
   void request_stop();
@@ -151,7 +155,7 @@ class Vm {
   // Where the simulated time of each realm lifecycle phase went (soc.host.<vm>.phases).
   struct Phases {
     explicit Phases(platform::StatGroup& g);
-    platform::Breakdown &create, &populate, &rec_create, &activate, &teardown;
+    platform::Breakdown &create, &populate, &rec_create, &activate, &fault_in, &teardown;
   };
   Phases& phases() { return phases_; }
   uint64_t ns_page_count_for_test() const { return user_pages_.size(); }
@@ -166,17 +170,36 @@ class Vm {
   // Realm internals (kvm/realm.cpp, kvm/rtt.cpp, kvm/populate.cpp).
   int ensure_created();
   int init_ripas(uint64_t base, uint64_t top);
+  int init_ripas_of_memslots();
   int create_rtts(uint64_t ipa, int from_level, int to_level = 3);
-  bool delegate_page(uint64_t pa);
+  bool delegate_page(uint64_t pa, uint64_t pages = 1);
   void undelegate_and_free(uint64_t pa, uint64_t pages = 1);
+  // One granule's transition in the agreed RMI version (1.0: GRANULE_(UN)DELEGATE; 2.0:
+  // GRANULE_RANGE_(UN)DELEGATE of one granule).
+  RmiResult delegate_granule(uint64_t pa);
+  RmiResult undelegate_granule(uint64_t pa);
   // Records and logs a failed RMI call (`arg` names its object); true when `r` failed.
   bool warn(const RmiResult& r, const char* command, uint64_t arg);
   void destroy_realm();
   std::optional<uint64_t> alloc_page(uint64_t pages = 1, uint64_t align = PageAllocator::kPage);
-  int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags);
+  // `page` 0: a fresh page; else the page to use (part of a block's run).
+  int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags, uint64_t page = 0);
+  // A 2 MiB block populated and folded (host.populate_block); `mapped` says how many of its
+  // pages got mapped, even on failure.
+  int populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped);
   int map_shared(uint64_t ipa);
   int activate(Vcpu& first);
   void unmap_private_range(uint64_t base, uint64_t top);
+  // RMM 2.0 paths (kvm/rmm2.cpp): the range commands, REALM_TERMINATE, stateful operations.
+  bool delegate_range_2_0(uint64_t pa, uint64_t pages);
+  uint64_t undelegate_range_2_0(uint64_t pa, uint64_t pages);  // granules undelegated from pa
+  int map_private_2_0(uint64_t ipa, uint64_t page);
+  int map_shared_2_0(uint64_t page, uint64_t pa);
+  void unmap_private_range_2_0(uint64_t base, uint64_t top);
+  void unmap_shared_2_0();
+  // Drives the stateful operation `r` started to its end (donations from fresh delegated
+  // pages, reclaims undelegated and freed, continues); `donated` tracks the granules it holds.
+  RmiResult complete_sro(RmiResult r, std::vector<uint64_t>& donated);
   void oops(const std::string& why);
   uint64_t params_page();
 

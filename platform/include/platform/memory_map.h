@@ -19,8 +19,17 @@ constexpr unsigned kUart0Spi = 1;  // INTID 32 + 1
 // The UART's reference clock (UARTCLK) and APB clock, as the device tree names them.
 constexpr uint32_t kUartClockHz = 24'000'000;
 
+// SMMUv3 (Arm IHI 0070, platform/devices/smmuv3): register pages 0 and 1, then its Root page
+// (IMPLEMENTATION DEFINED; 0x20000 past page 0 as on the FVP, root_register_page_offset), which
+// only Root accesses reach. Its interrupts are edge-triggered SPIs.
 constexpr uint64_t kSmmuBase = 0x0905'0000, kSmmuSize = 0x2'0000;
-constexpr uint64_t kDmaBase = 0x0907'0000;
+constexpr uint64_t kSmmuRootBase = kSmmuBase + 0x2'0000, kSmmuRootSize = 0x1'0000;
+constexpr unsigned kSmmuEventqSpi = 2, kSmmuGerrorSpi = 3, kSmmuGpfFarSpi = 4, kSmmuGptCfgFarSpi = 5;
+
+// The DMA engine (platform/dma_engine.h): its registers, and the StreamID its transactions
+// carry to the SMMU.
+constexpr uint64_t kDmaBase = 0x0908'0000;
+constexpr uint32_t kDmaStreamId = 1;
 
 // Private peripheral interrupts (INTIDs 16..31) of each PE, as the Arm Base System
 // Architecture recommends (BSA: timers and the GIC maintenance interrupt). A device tree's

@@ -13,6 +13,7 @@
 #include "gpt/check.h"
 #include "gpt/pas.h"
 #include "sim/cost_ledger.h"
+#include "sim/progress.h"
 #include "sim/stats.h"
 
 namespace platform {
@@ -52,10 +53,19 @@ class Requester : public sc_core::sc_module {
 
   // Time spent by model code on this requester's thread (firmware and software work), tagged
   // with its cost (TimingProfile::charge/rate) in this requester's ledger.
-  void charge(const TimedCost& c) { ledger_.add(c.id, c.time.value()); qk_.inc(c.time); }
+  // A charge is also where a due progress line is printed (sim/progress.h).
+  void charge(const TimedCost& c) {
+    ledger_.add(c.id, c.time.value());
+    qk_.inc(c.time);
+    if (Progress::due()) Progress::print(now());
+  }
   void charge(const TimedCost& c, double times) { charge(c * times); }
   void charge(const RateCost& r, uint64_t bytes) { charge(r.of(bytes)); }
-  void charge(const Delay& d) { ledger_.add(d); qk_.inc(d.total()); }
+  void charge(const Delay& d) {
+    ledger_.add(d);
+    qk_.inc(d.total());
+    if (Progress::due()) Progress::print(now());
+  }
   const CostLedger& ledger() const { return ledger_; }
   // The local time of this requester: SystemC time plus what the quantum keeper holds.
   sc_core::sc_time now() const { return qk_.get_current_time(); }

@@ -24,6 +24,7 @@ class GenericTimer;
 class DmaEngine;
 class Interconnect;
 namespace gicv3 { class Gicv3; }
+namespace smmuv3 { class Smmuv3; }
 
 class Soc : public sc_core::sc_module {
  public:
@@ -37,9 +38,11 @@ class Soc : public sc_core::sc_module {
   Monitor& monitor() { return *monitor_; }
   Dram& dram() { return *dram_; }
   Interconnect& interconnect() { return *bus_; }
-  // The DMA engine: a Non-secure bus master with its own GPC unit, programmed through its
-  // MMIO window at dma_base().
+  // The DMA engine: a Non-secure client device of the SMMU (StreamID memory_map::kDmaStreamId),
+  // programmed through its MMIO window at dma_base().
   DmaEngine& dma() { return *dma_; }
+  // The SMMUv3 in front of the DMA engine, with its own GPC unit (platform/memory_map.h).
+  smmuv3::Smmuv3& smmu() { return *smmu_; }
   static constexpr uint64_t dma_base() { return memory_map::kDmaBase; }
   // The GICv3: distributor, redistributors and CPU interfaces (platform/memory_map.h).
   gicv3::Gicv3& gic() { return *gic_; }
@@ -71,6 +74,7 @@ class Soc : public sc_core::sc_module {
   std::vector<std::unique_ptr<StatGroup>> extra_stats_;
   std::vector<std::unique_ptr<GpcUnit>> extra_gpcs_;
   std::vector<std::unique_ptr<Requester>> extra_requesters_;
+  std::unique_ptr<smmuv3::Smmuv3> smmu_;
   std::unique_ptr<DmaEngine> dma_;
   std::unique_ptr<gicv3::Gicv3> gic_;
   std::vector<std::unique_ptr<GenericTimer>> timers_;  // one per PE

@@ -20,6 +20,10 @@ struct SocConfig {
   uint8_t gpt_pps = 2;
   gpt::Pgs gpt_pgs = gpt::Pgs::K4;
   uint8_t gpt_l0gptsz = 0;
+  // Level-1 tables at boot for every L0GPTSZ block of DRAM (false), or only for the blocks
+  // firmware needs (the first, and those holding the carve-outs), the rest made on request by
+  // RMM 2.0's GPT_L1_CREATE (true; scenario platform.gpt.l1_tables: on_demand).
+  bool gpt_l1_on_demand = false;
 
   // Firmware-owned DRAM at the top of DRAM (carved out by the monitor at boot).
   uint64_t monitor_size = 2 * MiB;  // Root: EL3 image and data

@@ -1,6 +1,7 @@
 // The RMM model (Realm world, R-EL2): the only public entry to rmm/.
 //
-// The RMM implements the RMM specification DEN0137 1.0: every RMI command the host calls
+// The RMM implements the RMM specification DEN0137 1.0, or 2.0-bet1 when constructed with
+// that declaration (platform/abi/specs.h; one model, two command tables): every RMI command the host calls
 // through the EL3 monitor, and every RSI and PSCI call its realms make while a REC runs inside
 // RMI_REC_ENTER. Hosts never call the RMM directly: they issue SMCs
 // (platform::Monitor::smc(pe.requester(), World::NonSecure, regs)) with the function IDs and
@@ -27,6 +28,10 @@
 #include "platform/abi/smccc.h"
 #include "platform/monitor.h"
 
+namespace platform::abi {
+struct Spec;
+}  // namespace platform::abi
+
 namespace platform {
 class GuestCpu;
 class GuestTrace;
@@ -39,19 +44,40 @@ namespace rmm {
 
 class Context;
 
-// RMM spec 1.0 granule states.
+// RMM spec 1.0 granule states; 2.0 adds PARTIAL (an object a stateful operation is building
+// or tearing down: TF-RMM main's GRANULE_STATE_PARTIAL).
 enum class GranuleState : uint8_t {
-  Undelegated = 0, Delegated = 1, Rd = 2, Rec = 3, RecAux = 4, Data = 5, Rtt = 6,
+  Undelegated = 0, Delegated = 1, Rd = 2, Rec = 3, RecAux = 4, Data = 5, Rtt = 6, Partial = 7,
 };
 const char* to_string(GranuleState s);
 
-// Realm states (NEW -> ACTIVE -> SYSTEM_OFF).
-enum class RealmState : uint8_t { New = 0, Active = 1, SystemOff = 2 };
+// What one realm holds, as its RD, RECs and RTTs record it (Rmm::audit): enough for a host
+// to tear it down, and for a fuzzer to check ownership.
+struct RealmObjects {
+  uint64_t rd = 0;
+  std::vector<uint64_t> recs;            // REC granules, in creation order
+  struct Rtt { uint64_t pa, ipa; int level; };
+  std::vector<Rtt> rtts;                 // every RTT below the starting level, parents first
+  struct Leaf { uint64_t ipa; int level; };
+  std::vector<Leaf> data;                // protected ASSIGNED entries (DATA granules)
+  std::vector<Leaf> unprotected;         // ASSIGNED_NS entries
+};
+
+// The RMM's own records checked against each other (Rmm::audit).
+struct AuditResult {
+  std::vector<RealmObjects> realms;      // by RD PA, ascending
+  std::vector<std::string> problems;     // each broken invariant, in words; empty: consistent
+};
+
+// Realm states (NEW -> ACTIVE -> SYSTEM_OFF; 2.0: any of them -> ZOMBIE by REALM_TERMINATE).
+enum class RealmState : uint8_t { New = 0, Active = 1, SystemOff = 2, Zombie = 3 };
 const char* to_string(RealmState s);
 
 class Rmm final : public platform::SmcHandler {
  public:
-  explicit Rmm(platform::Soc& soc);
+  explicit Rmm(platform::Soc& soc);  // RMM 1.0
+  // The RMM of `abi`'s version (platform::abi::v1_0::kSpec or v2_0::kSpec).
+  Rmm(platform::Soc& soc, const platform::abi::Spec& abi);
   ~Rmm();
   Rmm(const Rmm&) = delete;
   Rmm& operator=(const Rmm&) = delete;
@@ -82,8 +108,16 @@ class Rmm final : public platform::SmcHandler {
   // Measurement slot (0 = RIM, 1..4 = REM) of the realm whose RD is at `rd`: 64 bytes, the
   // hash in the first 32 (SHA-256) or 64 (SHA-512).
   std::optional<std::array<uint8_t, 64>> measurement(uint64_t rd, unsigned slot) const;
+  // Walks every realm's RTTs (untimed, from DRAM) and checks the granule table against them:
+  // each RTT entry of a realm points only at an RTT (TABLE) or DATA granule (ASSIGNED) that no
+  // other entry or realm holds; each RTT's refcount is its entries that hold a reference, each
+  // RD's its RECs; each REC and REC_AUX belongs to one realm's REC; and no granule in state RD,
+  // REC, REC_AUX, RTT or DATA is outside every realm (leaked). Call between RMI commands.
+  AuditResult audit() const;
   // RmiFeatureRegister0 as RMI_FEATURES(0) reports it.
   uint64_t features0() const;
+  // The specification version this RMM implements ("1.0", "2.0-bet1").
+  const char* version() const;
   platform::StatGroup& stats();
 
  private:

@@ -14,7 +14,7 @@ namespace platform {
 // Categories: the timing profile's costs, in its declaration order (profile.cpp), then the
 // charges no profile cost names.
 using CostId = uint16_t;
-constexpr unsigned kNumProfileCosts = 30;
+constexpr unsigned kNumProfileCosts = 31;
 constexpr CostId kCostLockWait = kNumProfileCosts;  // placed after another PE's critical section
 constexpr CostId kCostDevice = kNumProfileCosts + 1;  // a device model's annotated delay
 constexpr unsigned kNumCostCategories = kNumProfileCosts + 2;

@@ -55,14 +55,23 @@ class Trace {
 
   void write_json(std::ostream& os) const;
 
+  // One event as trace.json spells it (exactly as nlohmann's dump() of the same object).
+  static std::string event_json(int pid, int tid, char phase, const std::string& name, const std::string& category,
+                                uint64_t ts_ns, uint64_t dur_ns, const Args& args);
+
  private:
   struct Event {
     char phase;  // 'X' slice, 'i' instant
     uint64_t index;  // position among the track's events
     std::string name, category;
     uint64_t ts_ns, dur_ns;
-    Args args;
+    // The args packed into one buffer (pack_args): a slot of the tail ring that is refilled
+    // reuses it, where a vector of strings would be freed and allocated again (a cache miss
+    // on memory last touched `limit` events ago, most of the cost of recording an event).
+    std::string args;
   };
+  static void pack_args(const Args& args, std::string& out);
+  static void unpack_args(const std::string& packed, Args& out);
   struct Track {
     std::string process, thread;
     int pid, tid;

@@ -2,7 +2,9 @@
 // and collects what happened for the summary and stats.json.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -18,6 +20,7 @@
 
 namespace host {
 class Kvm;
+class SmmuDriver;
 class Vmm;
 }  // namespace host
 namespace rmm {
@@ -41,6 +44,7 @@ struct Phase {
 struct StepRecord {
   std::string where, kind, outcome;
   sc_core::sc_time start, end;
+  double wall_seconds = 0;  // host time the step took (benchmarks; never in stats.json)
 };
 
 class RunContext {
@@ -64,6 +68,8 @@ class RunContext {
   rmm::Rmm* rmm = nullptr;
   host::Kvm* kvm = nullptr;
   host::Vmm* vmm = nullptr;
+  // The host's SMMU driver, probed by the first dma step.
+  std::shared_ptr<host::SmmuDriver> smmu;
   // Granules named by raw RMI steps: name -> PA (allocated from the host on first use).
   std::map<std::string, uint64_t> granules;
   // The last RIM read of each realm (kept after teardown), hex.
@@ -88,6 +94,16 @@ struct RunOptions {
   bool stats_text = false;  // --stats-text: every non-zero statistic in the summary
   bool brief_summary = false;  // --summary brief: the student view (no breakdowns, no zero counts)
   uint64_t trace_limit = platform::Trace::kDefaultLimit;  // --trace-limit: trace.json events per track end
+  // The progress line on stderr (phase, simulated time, pages populated): on a terminal or with
+  // --progress; every progress_ms of wall time; rewritten in place when progress_tty.
+  bool progress = false, progress_tty = false;
+  unsigned progress_ms = 500;
+  // The fuzzer's (rmesim fuzz) view of a run, on the stepping PE's thread. Set, a failed
+  // expectation does not end the steps: after_step sees it (empty when the step held) and
+  // returns false to stop; at_end runs after the live VMs are torn down.
+  std::function<bool(RunContext&, const Step&, const std::string& failure)> after_step;
+  std::function<void(RunContext&)> at_end;
+  bool write_outputs = true;  // false: no output folder, stats.json, trace.json or consoles
 };
 
 // Everything between a loaded scenario and its outputs. Throws ConfigError for problems only

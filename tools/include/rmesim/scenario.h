@@ -12,6 +12,7 @@
 
 #include "host/kvm.h"
 #include "host/vmm.h"
+#include "platform/abi/specs.h"
 #include "sim/config_error.h"
 #include "platform/soc_config.h"
 
@@ -41,7 +42,8 @@ struct Scenario {
   std::string profile = "default";            // once loaded, its file (from a name, or a path relative to the scenario)
   std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
   std::vector<Override> overrides;            // every --set, as given
-  host::HostOptions host;                     // host: {abi, psci, populate_chunk}
+  host::HostOptions host;                     // host: {abi, psci, populate_chunk, populate_block, tick}
+  const platform::abi::Spec* rmm = &platform::abi::kImplemented;  // rmm: {version}: the RMM's spec
   std::vector<host::VmSpec> vms;              // realms: then vms:, in file order
   std::vector<std::unique_ptr<Step>> steps;
   bool explicit_steps = false;                // false: create all, run all, tear all down

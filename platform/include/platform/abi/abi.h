@@ -68,6 +68,13 @@ struct Command {
   const char* meaning;
 };
 
+// A status code a command returns in X0[7:0] (RmiStatusCode).
+struct StatusCode {
+  const char* name;  // "RMI_ERROR_INPUT"
+  uint8_t value;
+  const char* meaning;
+};
+
 struct Struct;
 
 struct Field {
@@ -97,15 +104,21 @@ struct Struct {
   Table<Field> fields;
   const char* meaning;
 
+  // Index-based: a constant expression may not compare a global's address with null when
+  // null-pointer checks are kept (GCC's -fsanitize=null implies -fno-delete-null-pointer-checks).
+  constexpr unsigned index_of(std::string_view n) const {
+    unsigned i = 0;
+    while (i < fields.count && n != fields[i].name) ++i;
+    return i;  // fields.count: no such field
+  }
   constexpr const Field* find(std::string_view n) const {
-    for (const Field& f : fields)
-      if (n == f.name) return &f;
-    return nullptr;
+    const unsigned i = index_of(n);
+    return i < fields.count ? &fields[i] : nullptr;
   }
   // A field by name; a wrong name fails to compile where it is used in a constant expression.
   constexpr const Field& field(std::string_view n) const {
-    const Field* f = find(n);
-    return f ? *f : throw std::logic_error("abi: no such field");
+    const unsigned i = index_of(n);
+    return i < fields.count ? fields[i] : throw std::logic_error("abi: no such field");
   }
   constexpr Field nested(std::string_view outer, std::string_view inner) const {
     const Field& o = field(outer);
@@ -121,7 +134,14 @@ struct Spec {
   Table<Command> rmi;
   Table<Command> rsi;
   Table<const Struct*> structs;
+  Table<StatusCode> statuses;  // RMI status codes, ascending
+  uint64_t rmi_version;        // what RMI_VERSION reports: (major << 16) | minor
 
+  constexpr const StatusCode* status(unsigned value) const {
+    for (const StatusCode& s : statuses)
+      if (s.value == value) return &s;
+    return nullptr;
+  }
   constexpr const Command* rmi_command(uint32_t fid) const {
     for (const Command& c : rmi)
       if (c.fid == fid) return &c;
@@ -179,7 +199,9 @@ constexpr bool struct_valid(const Struct& s) {
   uint32_t end = 0;
   for (const Field& f : s.fields) {
     if (f.offset < end || f.end() > s.size || f.count == 0) return false;
-    if (f.type ? f.type->size != f.size : (f.size != 1 && f.size != 2 && f.size != 4 && f.size != 8)) return false;
+    // A scalar is 1, 2, 4 or 8 bytes; any other size is a nested structure's, which must match
+    // it (a null `type` there does not compile).
+    if (f.size != 1 && f.size != 2 && f.size != 4 && f.size != 8 && f.type->size != f.size) return false;
     end = f.end();
   }
   return true;

@@ -19,7 +19,8 @@ namespace platform::abi::rmi {
 constexpr uint64_t version(uint64_t major, uint64_t minor) { return (major << 16) | minor; }
 constexpr uint64_t version_major(uint64_t v) { return (v >> 16) & 0x7FFF; }
 constexpr uint64_t version_minor(uint64_t v) { return v & 0xFFFF; }
-constexpr uint64_t kVersion = version(1, 0);  // the interface this model implements
+constexpr uint64_t kVersion = version(1, 0);  // RMM 1.0's interface
+constexpr uint64_t kVersion2_0 = version(2, 0);  // RMM 2.0-bet1's (RMI_VERSION reports 2.0)
 
 // ---------------------------------------------------------------------------------------------
 // Function IDs (SMC64, fast call, Standard Secure Service; fnum 0x150..0x18F). Comments give
@@ -48,10 +49,38 @@ constexpr uint32_t kRecAuxCount = 0xC4000167;            // (rd) -> aux_count
 constexpr uint32_t kRttInitRipas = 0xC4000168;           // (rd, base, top) -> out_top
 constexpr uint32_t kRttSetRipas = 0xC4000169;            // (rd, rec, base, top) -> out_top
 
+// RMM 2.0 (DEN0137 2.0-bet1; TF-RMM main smc-rmi.h): new commands, in range 1 and range 2.
+// 2.0 reuses 0x153 for RTT_DATA_MAP_INIT and removes 0x151, 0x152, 0x154, 0x155, 0x15F, 0x162
+// and 0x167 (their FIDs answer SMC_UNKNOWN under 2.0).
+constexpr uint32_t kRttDataMapInit = 0xC4000153;         // (rd, data, ipa, src, flags)
+constexpr uint32_t kRmmConfigSet = 0xC400016E;           // (config_ptr)
+constexpr uint32_t kGranuleTrackingGet = 0xC40001E1;     // (base, top) -> category, state, top
+constexpr uint32_t kGranuleRangeDelegate = 0xC40001F1;   // (base, top) -> top reached
+constexpr uint32_t kGranuleRangeUndelegate = 0xC40001F2; // (base, top) -> top reached
+constexpr uint32_t kGptL1Create = 0xC40001F3;            // (pa)
+constexpr uint32_t kRttDataMap = 0xC40001F5;             // (rd, base, top, flags, oaddr) -> top
+constexpr uint32_t kRttDataUnmap = 0xC40001F6;           // (rd, base, top, flags, oaddr) -> top, range, count
+constexpr uint32_t kRttUnprotMap = 0xC40001FB;           // (rd, base, top, flags, oaddr) -> top
+constexpr uint32_t kRttUnprotUnmap = 0xC40001FC;         // (rd, base, top, flags, oaddr) -> top, range, count
+constexpr uint32_t kRealmTerminate = 0xC4000201;         // (rd)
+constexpr uint32_t kRmmActivate = 0xC4000202;            // ()
+constexpr uint32_t kOpContinue = 0xC4000203;             // (handle, flags) -> handle, donate_req
+constexpr uint32_t kOpMemDonate = 0xC4000208;            // (handle, list, count) -> consumed, donate_req
+constexpr uint32_t kOpMemReclaim = 0xC4000209;           // (handle, list, capacity) -> written
+constexpr uint32_t kOpCancel = 0xC400020A;               // (handle)
+
 constexpr uint32_t kFidFirst = kRmiFidFirst;  // 0xC4000150
 constexpr uint32_t kFidLast = kRmiFidLast;    // 0xC400018F
+constexpr uint32_t kFid2First = kRmi2FidFirst;  // 0xC40001D0
+constexpr uint32_t kFid2Last = kRmi2FidLast;    // 0xC400020A
 constexpr unsigned kNumCommands = 23;         // v1.0 commands in [kFidFirst, kFidLast]
-constexpr bool is_rmi_fid(uint32_t fid) { return fid >= kFidFirst && fid <= kFidLast; }
+constexpr unsigned kNumCommands2_0 = 31;      // v2.0-bet1 commands the model implements
+constexpr bool is_rmi_fid(uint32_t fid) { return is_rmi_range(fid); }
+// A dense index over both ranges (dispatch tables): range 1 first, then range 2.
+constexpr unsigned kNumFids = (kFidLast - kFidFirst + 1) + (kFid2Last - kFid2First + 1);
+constexpr unsigned fid_index(uint32_t fid) {
+  return fid <= kFidLast ? fid - kFidFirst : (kFidLast - kFidFirst + 1) + (fid - kFid2First);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Status codes (RmiStatusCode) and the command return value: X0 = status[7:0] | index[15:8].
@@ -61,8 +90,17 @@ enum class Status : uint8_t {
   ErrorRealm = 2,  // a realm attribute is wrong (index: REC_ENTER 0 = NEW, 1 = SYSTEM_OFF)
   ErrorRec = 3,    // a REC attribute is wrong
   ErrorRtt = 4,    // an RTT walk or entry is wrong (index: the RTT level)
+  // RMM 2.0 (5..9 are the device, plane and SMMU families this model does not implement).
+  Busy = 10,        // a resource is in use by another command: retry
+  ErrorGlobal = 11, // the RMM's global state (RMM_CONFIG_SET / RMM_ACTIVATE) forbids the command
+  ErrorTracking = 12,  // the memory is not tracked at the granularity the command needs
+  Incomplete = 13,  // a stateful operation (SRO) is in progress: X0[9:8] memory request, X1 handle
+  Blocked = 14,     // the command must wait for another operation: retry
+  ErrorGpt = 15,    // the GPT cannot do it (GPT_L1_CREATE: the L1 table exists)
+  ErrorGranule = 16,  // a granule named in a list or range is in the wrong state
 };
-constexpr unsigned kNumStatus = 5;
+constexpr unsigned kNumStatus = 5;      // RMM 1.0's statuses: 0..4
+constexpr unsigned kMaxStatus = 17;     // every status value of any version: 0..16
 
 constexpr uint64_t pack(Status s, unsigned index = 0) {
   return static_cast<uint64_t>(s) | (static_cast<uint64_t>(index & 0xFF) << 8);
@@ -78,9 +116,71 @@ inline const char* to_string(Status s) {
     case Status::ErrorRealm: return "RMI_ERROR_REALM";
     case Status::ErrorRec: return "RMI_ERROR_REC";
     case Status::ErrorRtt: return "RMI_ERROR_RTT";
+    case Status::Busy: return "RMI_BUSY";
+    case Status::ErrorGlobal: return "RMI_ERROR_GLOBAL";
+    case Status::ErrorTracking: return "RMI_ERROR_TRACKING";
+    case Status::Incomplete: return "RMI_INCOMPLETE";
+    case Status::Blocked: return "RMI_BLOCKED";
+    case Status::ErrorGpt: return "RMI_ERROR_GPT";
+    case Status::ErrorGranule: return "RMI_ERROR_GRANULE";
   }
   return "RMI_ERROR_?";
 }
+
+// RMI_INCOMPLETE (2.0): X0[9:8] the memory the operation needs next, X0[10] whether the host
+// may cancel it; X1 the SRO handle, X2 a donation request.
+enum class MemReq : uint8_t { None = 0, Donate = 1, Reclaim = 2 };
+constexpr uint64_t pack_incomplete(MemReq m, bool can_cancel) {
+  return static_cast<uint64_t>(Status::Incomplete) | (static_cast<uint64_t>(m) << 8) |
+         (static_cast<uint64_t>(can_cancel) << 10);
+}
+constexpr MemReq memreq_of(uint64_t x0) { return static_cast<MemReq>((x0 >> 8) & 3); }
+constexpr bool can_cancel_of(uint64_t x0) { return (x0 >> 10) & 1; }
+// RmiOpMemDonateReq: BLK_SIZE[1:0] (0 a page), COUNT[15:2], CONTIG[16], STATE[17] (0 DELEGATED).
+namespace donate_req {
+constexpr uint64_t make(uint64_t count, bool contig, bool undelegated) {
+  return ((count & 0x3FFF) << 2) | (uint64_t{contig} << 16) | (uint64_t{undelegated} << 17);
+}
+constexpr unsigned blk_size(uint64_t r) { return r & 3; }
+constexpr uint64_t count(uint64_t r) { return (r >> 2) & 0x3FFF; }
+constexpr bool contig(uint64_t r) { return (r >> 16) & 1; }
+constexpr bool undelegated(uint64_t r) { return (r >> 17) & 1; }
+}  // namespace donate_req
+// OP_CONTINUE flags: bit 0 STOP (0 keep going).
+constexpr uint64_t kOpContinueStop = 1;
+
+// RmiAddrRangeDesc (4 KiB granules): SZ[1:0] (0 page, 1 L2 block, ...), CNT[11:2], ADDR[51:12],
+// STATE[63] (0 DELEGATED).
+namespace addr_range {
+constexpr uint64_t make(uint64_t pa, uint64_t count, unsigned size = 0) {
+  return (size & 3) | ((count & 0x3FF) << 2) | (pa & 0x000F'FFFF'FFFF'F000ull);
+}
+constexpr unsigned size(uint64_t d) { return d & 3; }
+constexpr uint64_t count(uint64_t d) { return (d >> 2) & 0x3FF; }
+constexpr uint64_t pa(uint64_t d) { return d & 0x000F'FFFF'FFFF'F000ull; }
+constexpr bool undelegated(uint64_t d) { return d >> 63; }
+}  // namespace addr_range
+// RTT_DATA_MAP / RTT_UNPROT_MAP flags: OADDR_TYPE[1:0] (0 none, 1 SINGLE descriptor in oaddr,
+// 2 LIST at oaddr), LIST_COUNT[15:2]; UNPROT_MAP adds MEMATTR[18:16] and S2AP[22:19].
+namespace map_flags {
+constexpr uint64_t kOaddrNone = 0, kOaddrSingle = 1, kOaddrList = 2;
+constexpr uint64_t oaddr_type(uint64_t f) { return f & 3; }
+constexpr uint64_t list_count(uint64_t f) { return (f >> 2) & 0x3FFF; }
+constexpr uint64_t memattr(uint64_t f) { return (f >> 16) & 7; }
+constexpr uint64_t s2ap(uint64_t f) { return (f >> 19) & 0xF; }
+constexpr uint64_t make_unprot(uint64_t memattr, uint64_t s2ap) {
+  return kOaddrSingle | ((memattr & 7) << 16) | ((s2ap & 0xF) << 19);
+}
+constexpr uint64_t kS2apW = 1, kS2apR = 2;  // direct S2AP: bit 0 write, bit 1 read
+}  // namespace map_flags
+// RmiRmmConfig (2.0): tracking_region_size at 0x0, rmi_granule_size at 0x8 (0 4K, 1 16K, 2 64K).
+namespace rmm_config {
+constexpr uint64_t kTrackingRegionSize = 0x0, kRmiGranuleSize = 0x8;
+constexpr size_t kSize = 0x1000;
+}  // namespace rmm_config
+// GRANULE_TRACKING_GET results: RmiMemCategory and RmiTrackingRegionState.
+enum class MemCategory : uint8_t { Conventional = 0, DevNcoh = 1, DevCoh = 2 };
+enum class TrackingState : uint8_t { Reserved = 0, None = 1, Fine = 2, Coarse = 3 };
 
 // ---------------------------------------------------------------------------------------------
 // Enumerations.
@@ -126,7 +226,17 @@ constexpr unsigned kMaxRecsOrderShift = 38, kMaxRecsOrderWidth = 4;
 constexpr uint64_t field(uint64_t reg, unsigned shift, unsigned width = 1) {
   return (reg >> shift) & ((uint64_t{1} << width) - 1);
 }
+constexpr uint64_t kMask2_0 = 0xFFFF'FFFF;  // 2.0 keeps [31:0]; the hash, LR and REC fields move to register 1
 }  // namespace feat0
+
+// RMM 2.0 RMI_FEATURES register 1 (RmiFeatureRegister1).
+namespace feat1 {
+constexpr unsigned kGranSz4kShift = 0, kGranSz16kShift = 1, kGranSz64kShift = 2;
+constexpr unsigned kHashSha256Shift = 3, kHashSha384Shift = 4, kHashSha512Shift = 5;
+constexpr unsigned kMaxRecsOrderShift = 6, kMaxRecsOrderWidth = 4;
+constexpr unsigned kL0gptszShift = 10, kL0gptszWidth = 4;  // L0 GPT block = 1 << (30 + field)
+constexpr unsigned kPpsShift = 14, kPpsWidth = 3;
+}  // namespace feat1
 
 // ---------------------------------------------------------------------------------------------
 // Structures passed by PA (each one 4 KiB granule of Non-secure memory). Offsets in bytes.

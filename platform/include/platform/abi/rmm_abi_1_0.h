@@ -189,6 +189,16 @@ inline constexpr Field kExitReason = kRecExit.field("exit_reason"), kEsr = kRecE
                        kRipasValue = kRecExit.field("ripas_value"), kImm = kRecExit.field("imm");
 }  // namespace rec_exit
 
-inline constexpr Spec kSpec{"1.0", "RMM specification DEN0137 1.0-rel0", kRmiCommands, kRsiCommands, kStructs};
+// --- Status codes (RmiStatusCode). -----------------------------------------------------------
+inline constexpr StatusCode kStatuses[] = {
+    {"RMI_SUCCESS", 0, "the command completed"},
+    {"RMI_ERROR_INPUT", 1, "an input value is invalid"},
+    {"RMI_ERROR_REALM", 2, "a realm attribute is wrong (REC_ENTER index: 0 NEW, 1 SYSTEM_OFF)"},
+    {"RMI_ERROR_REC", 3, "a REC attribute is wrong"},
+    {"RMI_ERROR_RTT", 4, "an RTT walk or entry is wrong (index: the RTT level)"},
+};
+
+inline constexpr Spec kSpec{"1.0", "RMM specification DEN0137 1.0-rel0", kRmiCommands, kRsiCommands, kStructs,
+                            kStatuses, rmi::kVersion};
 
 }  // namespace platform::abi::v1_0

@@ -1,22 +1,30 @@
 // Every RMM ABI version the simulator declares (one table file each), and lookups by name for
 // the places that take names from people: the scenario loader and `rmesim abi`. The model
-// implements kImplemented; the hot paths index its tables at compile or init time.
+// implements each of them (`rmm.version` picks one per run; kImplemented is the default); the
+// hot paths index their tables at init time.
 #pragma once
 #include <cctype>
 #include <string>
 #include <string_view>
 
 #include "platform/abi/rmm_abi_1_0.h"
+#include "platform/abi/rmm_abi_2_0.h"
 
 namespace platform::abi {
 
-inline constexpr const Spec* kSpecs[] = {&v1_0::kSpec};
-inline constexpr const Spec& kImplemented = v1_0::kSpec;
+inline constexpr const Spec* kSpecs[] = {&v1_0::kSpec, &v2_0::kSpec};
+inline constexpr const Spec& kImplemented = v1_0::kSpec;  // the default version
 
 inline const Spec* find_spec(std::string_view version) {
   for (const Spec* s : kSpecs)
     if (version == s->version) return s;
   return nullptr;
+}
+// "1.0, 2.0-bet1": what find_spec takes, for error messages.
+inline std::string spec_names() {
+  std::string s;
+  for (const Spec* v : kSpecs) s += (s.empty() ? "" : ", ") + std::string(v->version);
+  return s;
 }
 
 // A command of `table` by name, any case, with or without its prefix ("data_create",

@@ -1,0 +1,187 @@
+// KVM over an RMM 2.0-bet1: the RMI flow of the v14 series (arch/arm64/kernel/rmi.c and
+// arch/arm64/kvm/rmi.c) where it differs from 1.0's. Kernel init configures and activates the
+// RMM and checks memory tracking; granules move by range (GRANULE_RANGE_(UN)DELEGATE, looping
+// on the next PA); runtime faults map with RTT_DATA_MAP and RTT_UNPROT_MAP (looping on out_top,
+// RTTs created on RMI_ERROR_RTT); teardown unmaps by range (RTT_DATA_UNMAP's freed range is
+// undelegated in one call) and terminates the realm before its RTTs come apart; REC_CREATE and
+// REC_DESTROY are stateful operations (complete_sro).
+#include <algorithm>
+#include <cerrno>
+
+#include "host/kvm.h"
+#include "host/vm.h"
+#include "platform/abi/rmm_abi_2_0.h"
+#include "platform/monitor.h"
+#include "platform/soc.h"
+
+namespace host {
+
+namespace {
+constexpr uint64_t kPage = PageAllocator::kPage;
+namespace ar = rmi::addr_range;
+namespace mf = rmi::map_flags;
+}  // namespace
+
+bool Kvm::init_rmm_2_0() {
+  // RMM_CONFIG_SET: rmi_granule_size from PAGE_SIZE (4 KiB here), tracking_region_size 0.
+  auto cfg = pages_.alloc();
+  if (!cfg) return false;
+  uint8_t buf[platform::abi::v2_0::kRmmConfig.size] = {};
+  platform::abi::put(buf, platform::abi::v2_0::rmm_config::kRmiGranuleSize, 0);
+  platform::abi::put(buf, platform::abi::v2_0::rmm_config::kTrackingRegionSize, 0);
+  bool ok = write(HostAccess::KernelData, nullptr, "RmiRmmConfig", *cfg, buf, sizeof buf) &&
+            rmi_.rmm_config_set(*cfg).ok() && rmi_.rmm_activate().ok();
+  pages_.free(*cfg);
+  if (!ok) return false;
+  // Every memblock region (the host's page pool) must be FINE and CONVENTIONAL.
+  const HostPool pool = host_pool(soc_.config());
+  for (uint64_t base = pool.base; ok && base < pool.base + pool.size;) {
+    const RmiResult t = rmi_.granule_tracking_get(base, pool.base + pool.size);
+    ok = t.ok() && t.x[1] == static_cast<uint64_t>(rmi::MemCategory::Conventional) &&
+         t.x[2] == static_cast<uint64_t>(rmi::TrackingState::Fine) && t.x[3] > base;
+    base = t.x[3];
+  }
+  // GPT_L1_CREATE for every L0GPTSZ block of it; RMI_ERROR_GPT means the table exists.
+  const uint64_t l0 = uint64_t{1} << (30 + rmi::feat0::field(features1_, rmi::feat1::kL0gptszShift, rmi::feat1::kL0gptszWidth));
+  for (uint64_t b = pool.base & ~(l0 - 1); ok && b < pool.base + pool.size; b += l0) {
+    const RmiResult g = rmi_.gpt_l1_create(b);
+    ok = g.ok() || g.status() == rmi::Status::ErrorGpt;
+  }
+  return ok;
+}
+
+bool Vm::delegate_range_2_0(uint64_t pa, uint64_t pages) {
+  const uint64_t top = pa + pages * kPage;
+  for (uint64_t base = pa; base < top;) {
+    const RmiResult r = kvm_.rmi().granule_range_delegate(base, top);
+    if (!r.ok() || r.x[1] <= base) return false;
+    for (uint64_t p = base; p < r.x[1]; p += kPage) delegated_[p] = true;
+    base = r.x[1];
+  }
+  return true;
+}
+
+uint64_t Vm::undelegate_range_2_0(uint64_t pa, uint64_t pages) {
+  const uint64_t top = pa + pages * kPage;
+  uint64_t base = pa;
+  while (base < top) {
+    const RmiResult r = kvm_.rmi().granule_range_undelegate(base, top);
+    if (!r.ok() || r.x[1] <= base) break;
+    base = r.x[1];
+  }
+  return (base - pa) / kPage;
+}
+
+// realm_map_ipa, protected: the fresh page `page` (delegated by the caller) mapped zeroed at
+// `ipa` by RTT_DATA_MAP, RTTs created on RMI_ERROR_RTT.
+int Vm::map_private_2_0(uint64_t ipa, uint64_t page) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const RmiResult r = kvm_.rmi().rtt_data_map(rd_, ipa, ipa + kPage, mf::kOaddrSingle, ar::make(page, 1));
+    if (r.ok() && r.x[1] > ipa) {
+      data_[ipa] = page;
+      return 0;
+    }
+    const int level = rmi::rtt_level_of(r.x[0]);
+    if (r.status() != rmi::Status::ErrorRtt || level >= 3 || create_rtts(ipa, level + 1, 3) != 0) break;
+  }
+  undelegate_and_free(page);
+  return -ENXIO;
+}
+
+// realm_map_ipa, shared: RTT_UNPROT_MAP with Normal write-back memory, read-write.
+int Vm::map_shared_2_0(uint64_t page, uint64_t pa) {
+  constexpr uint64_t kNormalWb = 6;  // MemAttr[2:0] of the FWB encoding 0b0110
+  const uint64_t flags = mf::make_unprot(kNormalWb, mf::kS2apR | mf::kS2apW);
+  const uint64_t desc = ar::make(pa, 1) | uint64_t{1} << 63;  // Non-secure (UNDELEGATED) memory
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const RmiResult r = kvm_.rmi().rtt_unprot_map(rd_, page, page + kPage, flags, desc);
+    if (r.ok() && r.x[1] > page) {
+      shared_[page] = pa;
+      return 0;
+    }
+    const int level = rmi::rtt_level_of(r.x[0]);
+    if (r.status() != rmi::Status::ErrorRtt || level >= 3 || create_rtts(page, level + 1, 3) != 0) break;
+  }
+  return -ENXIO;
+}
+
+// Private memory of [base, top) back to the host: RTT_DATA_UNMAP from the first mapped IPA
+// (the RMM skips what is not mapped and stops where the freed granules stop being
+// contiguous), the freed range undelegated in one call, freed.
+void Vm::unmap_private_range_2_0(uint64_t base, uint64_t top) {
+  for (auto it = data_.lower_bound(base); it != data_.end() && it->first < top; it = data_.lower_bound(base)) {
+    base = it->first;
+    const RmiResult r = kvm_.rmi().rtt_data_unmap(rd_, base, std::min(top, unprotected_bit()), mf::kOaddrSingle);
+    const uint64_t n = r.ok() ? ar::count(r.x[2]) : 0;
+    if (warn(r, "RMI_RTT_DATA_UNMAP", base) || r.x[1] <= base || n == 0) {
+      // Not unmapped (someone changed it behind KVM's back): offer the page back all the same.
+      undelegate_and_free(it->second);
+      data_.erase(it);
+      base += kPage;
+      continue;
+    }
+    const uint64_t pa = ar::pa(r.x[2]);
+    for (auto d = data_.lower_bound(base); d != data_.end() && d->first < r.x[1];) d = data_.erase(d);
+    undelegate_and_free(pa, n);
+    base = r.x[1];
+  }
+}
+
+void Vm::unmap_shared_2_0() {
+  for (auto it = shared_.begin(); it != shared_.end(); it = shared_.begin()) {
+    const uint64_t ipa = it->first;
+    const RmiResult r = kvm_.rmi().rtt_unprot_unmap(rd_, ipa, uint64_t{1} << ipa_bits_, mf::kOaddrSingle);
+    const uint64_t end = r.ok() && r.x[1] > ipa ? r.x[1] : ipa + kPage;
+    warn(r, "RMI_RTT_UNPROT_UNMAP", ipa);
+    shared_.erase(shared_.begin(), shared_.lower_bound(end));
+  }
+}
+
+RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
+  if (r.status() != rmi::Status::Incomplete) return r;
+  const uint64_t handle = r.x[1];
+  const uint64_t list = params_page();  // the address lists, one Non-secure page
+  if (!list) return r;
+  constexpr uint64_t kListMax = kPage / 8;
+  for (unsigned guard = 0; r.status() == rmi::Status::Incomplete && guard < 4096; ++guard) {
+    switch (rmi::memreq_of(r.x[0])) {
+      case rmi::MemReq::Donate: {
+        const uint64_t want = std::min(rmi::donate_req::count(r.x[2]), kListMax);
+        std::vector<uint64_t> pages;
+        for (uint64_t i = 0; i < want; ++i) {
+          auto p = alloc_page();
+          if (!p) break;
+          if (!delegate_page(*p)) { kvm_.pages().free(*p); break; }
+          pages.push_back(*p);
+        }
+        if (pages.empty() || !kvm_.write(HostAccess::KernelData, this, "SRO address list", list, pages.data(), 8 * pages.size())) {
+          for (uint64_t p : pages) undelegate_and_free(p);
+          r = kvm_.rmi().op_cancel(handle);  // no memory: undo it (the reclaim follows)
+          if (r.status() != rmi::Status::Incomplete) break;
+          continue;
+        }
+        r = kvm_.rmi().op_mem_donate(handle, list, pages.size());
+        const uint64_t used = r.status() == rmi::Status::Incomplete || r.ok() ? std::min<uint64_t>(r.x[1], pages.size()) : 0;
+        donated.insert(donated.end(), pages.begin(), pages.begin() + used);
+        for (uint64_t i = used; i < pages.size(); ++i) undelegate_and_free(pages[i]);
+        break;
+      }
+      case rmi::MemReq::Reclaim: {
+        r = kvm_.rmi().op_mem_reclaim(handle, list, kListMax);
+        const uint64_t n = r.status() == rmi::Status::Incomplete || r.ok() ? std::min(r.x[1], kListMax) : 0;
+        std::vector<uint64_t> back(n);
+        if (n && kvm_.read(HostAccess::KernelData, this, "SRO address list", list, back.data(), 8 * n))
+          for (uint64_t p : back) {
+            donated.erase(std::remove(donated.begin(), donated.end(), p), donated.end());
+            undelegate_and_free(p);
+          }
+        break;
+      }
+      case rmi::MemReq::None: r = kvm_.rmi().op_continue(handle, 0); break;
+    }
+  }
+  kvm_.pages().free(list);
+  return r;
+}
+
+}  // namespace host

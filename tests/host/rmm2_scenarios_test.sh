@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# RMM 2.0-bet1 end to end: the v14 host flow over it for the realm-hello realm (2 RECs) and a
+# 4-REC realm, whole lifecycle; the v12/1.0 pair side by side (tools/rmm-compare); the
+# version pairing rules at load; determinism.
+# Usage: rmm2_scenarios_test.sh RMESIM_BINARY SCENARIO_DIR TOOLS_DIR
+set -u
+bin=$1; scen=$2; tools=$3
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail=0; pass=0
+check() { if eval "$2"; then pass=$((pass+1)); else echo "FAIL: $1"; fail=$((fail+1)); fi; }
+json() { python3 -c "
+import json,sys
+d=json.load(open('$1'))
+r=d['stats']['rmm']['rmi']
+calls=lambda c: r[c]['calls'] if c in r else 0
+try: print(eval(sys.argv[1]))
+except KeyError as e: sys.exit('stats.json has no key %s (in: %s)' % (e, sys.argv[1][:120]))" "$2"; }
+
+# realm-lifecycle over 2.0-bet1: the v14 kernel's flow, start to end.
+"$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --out "$work/l2" > "$work/l2.txt" 2>&1; rc=$?
+check "realm-lifecycle over 2.0-bet1 runs ok and the realm says done" \
+  '[ $rc = 0 ] && grep -q "Result: ok" "$work/l2.txt" && grep -q "| realm-hello: done" "$work/l2.txt"'
+check "2.0-bet1: every granule undelegated, every host page back, no KVM warning" \
+  '[ "$(json $work/l2/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"stats\"][\"host\"][\"pages_used\"] == 0 and d[\"stats\"][\"host\"][\"pages_leaked\"] == 0 and d[\"stats\"][\"host\"][\"r0\"].get(\"warnings\", 0) == 0")" = True ]'
+check "2.0-bet1: stats.json names the versions (RMM 2.0-bet1, RMI 2.0 agreed)" \
+  '[ "$(json $work/l2/stats.json "d[\"rmm\"] == {\"version\": \"2.0-bet1\", \"rmi_version\": \"2.0\"}")" = True ]'
+check "2.0-bet1 init: VERSION, FEATURES 0 and 1, CONFIG_SET, ACTIVATE, TRACKING_GET, GPT_L1_CREATE" \
+  '[ "$(json $work/l2/stats.json "calls(\"VERSION\") == 1 and calls(\"FEATURES\") == 2 and calls(\"RMM_CONFIG_SET\") == 1 and calls(\"RMM_ACTIVATE\") == 1 and calls(\"GRANULE_TRACKING_GET\") >= 1 and r[\"GPT_L1_CREATE\"][\"error_gpt\"] == calls(\"GPT_L1_CREATE\") >= 1")" = True ]'
+check "2.0-bet1 flow: range delegation, DATA_MAP_INIT populate, DATA_MAP faults, UNPROT_MAP, SRO RECs, TERMINATE" \
+  '[ "$(json $work/l2/stats.json "calls(\"GRANULE_RANGE_DELEGATE\") > 0 and calls(\"RTT_DATA_MAP_INIT\") >= 5 and calls(\"RTT_DATA_MAP\") == d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"] > 0 and calls(\"RTT_UNPROT_MAP\") >= 1 and r[\"REC_CREATE\"][\"incomplete\"] == 2 and calls(\"OP_MEM_DONATE\") == 4 and calls(\"OP_CONTINUE\") == 2 and calls(\"OP_MEM_RECLAIM\") == 4 and calls(\"REALM_TERMINATE\") == 1")" = True ]'
+check "2.0-bet1: no 1.0-only command was called" \
+  '[ "$(json $work/l2/stats.json "not any(c in r for c in [\"GRANULE_DELEGATE\", \"DATA_CREATE\", \"DATA_CREATE_UNKNOWN\", \"DATA_DESTROY\", \"RTT_MAP_UNPROTECTED\", \"REC_AUX_COUNT\"])")" = True ]'
+check "2.0-bet1: the fault-in phase is timed, one entry per page faulted in" \
+  '[ "$(json $work/l2/stats.json "d[\"stats\"][\"host\"][\"r0\"][\"phases\"][\"fault_in\"][\"count\"] >= d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"] > 0")" = True ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --out "$work/l2b" > /dev/null 2>&1
+check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.json" \
+  'cmp -s "$work/l2/stats.json" "$work/l2b/stats.json" && cmp -s "$work/l2/trace.json" "$work/l2b/trace.json"'
+
+# GPT level-1 tables on demand: the v14 host's init makes the missing ones (GPT_L1_CREATE).
+"$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set platform.dram=4GiB \
+  --set platform.gpt.l1_tables=on_demand --out "$work/lazy" > "$work/lazy.txt" 2>&1; rc=$?
+check "l1_tables on_demand: init creates the two missing L1 tables, the others exist, the realm runs" \
+  '[ $rc = 0 ] && grep -q "Result: ok" "$work/lazy.txt" && [ "$(json $work/lazy/stats.json "r[\"GPT_L1_CREATE\"][\"success\"] == 2 and r[\"GPT_L1_CREATE\"][\"error_gpt\"] == 2 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
+
+# Raw 2.0 RMI steps: the version's commands, result names and statuses.
+cat > "$work/raw2.yaml" <<'YAML'
+name: raw2
+rmm: {version: 2.0-bet1}
+steps:
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40004000, expect: {status: RMI_SUCCESS, top: dram+0x40004000}}
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40001000, expect: RMI_ERROR_INPUT}
+  - {rmi: OP_CANCEL, handle: 7, expect: RMI_ERROR_INPUT}
+  - {rmi: GRANULE_RANGE_UNDELEGATE, base: dram+0x40000000, top: dram+0x40004000, expect: {status: RMI_SUCCESS, top: dram+0x40004000}}
+  - check: {granules_delegated: 0}
+YAML
+"$bin" run "$work/raw2.yaml" --out "$work/raw2" > "$work/raw2.txt" 2>&1; rc=$?
+check "raw 2.0 RMI steps run with the 2.0 declaration's results" \
+  '[ $rc = 0 ] && grep -q "RMI_GRANULE_RANGE_DELEGATE(base=dram+0x40000000(0xc0000000), top=dram+0x40004000(0xc0004000)) -> RMI_SUCCESS top=0xc0004000" "$work/raw2.txt"'
+sed 's/RMI_ERROR_INPUT}$/RMI_SUCCESS}/' "$work/raw2.yaml" > "$work/raw2bad.yaml"
+"$bin" run "$work/raw2bad.yaml" --out "$work/raw2bad" > "$work/raw2bad.txt" 2>&1; rc=$?
+check "a wrong expectation on a 2.0 step fails the run" '[ $rc = 1 ]'
+
+# The v14 host over RMM 1.0 negotiates down (the default scenarios); v12 over 2.0 is refused.
+"$bin" run "$scen/realm-lifecycle.yaml" --out "$work/l1" > "$work/l1.txt" 2>&1
+check "v14 over RMM 1.0: RMI_VERSION(2.0) refused naming 1.0, 1.0 spoken, and the realm runs" \
+  '[ "$(json $work/l1/stats.json "d[\"rmm\"][\"rmi_version\"] == \"1.0\" and r[\"VERSION\"][\"error_input\"] == 1 and calls(\"VERSION\") == 1 and calls(\"DATA_CREATE\") > 0")" = True ] && grep -q "Result: ok" "$work/l1.txt"'
+"$bin" run "$scen/realm-lifecycle.yaml" --set host.abi=v12 --set rmm.version=2.0-bet1 --out "$work/bad" > "$work/bad.txt" 2>&1; rc=$?
+check "host.abi v12 with rmm.version 2.0-bet1 is a load error naming rmm.version" \
+  '[ $rc = 2 ] && grep -q "rmm.version.*v12 speaks RMI 1.0 only" "$work/bad.txt" && [ ! -e "$work/bad/stats.json" ]'
+printf 'name: badv\nrmm:\n  version: 1.5\n' > "$work/badv.yaml"
+"$bin" run "$work/badv.yaml" --out "$work/badv" > "$work/badv.txt" 2>&1; rc=$?
+check "an undeclared rmm.version is a load error at its line, listing the declared ones" \
+  '[ $rc = 2 ] && grep -q "badv.yaml:3:.*rmm.version.*1.0, 2.0-bet1" "$work/badv.txt"'
+
+# A 4-REC realm beside realm-hello, both ways, and the side-by-side report.
+OUT="$work/cmp" "$tools/rmm-compare" "$scen/rmm-v1-vs-v2.yaml" "$(dirname "$bin")" > "$work/cmp.txt" 2>&1; rc=$?
+check "rmm-v1-vs-v2 runs under both pairs and both realms finish" \
+  '[ $rc = 0 ] && grep -q "Result: ok" "$work/cmp/v1.txt" && grep -q "Result: ok" "$work/cmp/v2.txt" && [ "$(grep -c "| realm-hello: done" "$work/cmp/v2.txt")" = 2 ]'
+check "the 4-REC realm: 4 RECs made by SRO under 2.0, with AUX from REC_AUX_COUNT under 1.0" \
+  '[ "$(json $work/cmp/v2/stats.json "r[\"REC_CREATE\"][\"incomplete\"] == 6 and calls(\"OP_CONTINUE\") == 6")" = True ] && [ "$(json $work/cmp/v1/stats.json "calls(\"REC_AUX_COUNT\") == 2 and calls(\"REC_CREATE\") == 6 and calls(\"GRANULE_DELEGATE\") > 6 * 17")" = True ]'
+check "rmm-compare prints both pairs, the commands of each, and every phase" \
+  'grep -q "v12/1.0 *v14/2.0-bet1" "$work/cmp.txt" && grep -Eq "GRANULE_RANGE_DELEGATE +- +[0-9]+" "$work/cmp.txt" && grep -Eq "GRANULE_DELEGATE +[0-9]+ +-" "$work/cmp.txt" && grep -q "realm r4" "$work/cmp.txt" && grep -Eq "fault_in +[0-9.]+ +[0-9.]+" "$work/cmp.txt"'
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

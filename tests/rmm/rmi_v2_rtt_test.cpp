@@ -1,0 +1,204 @@
+// RMM 2.0-bet1 range mapping: RMI_RTT_DATA_MAP_INIT, RMI_RTT_DATA_MAP / _UNMAP (protected half),
+// RMI_RTT_UNPROT_MAP / _UNMAP (unprotected half). One test per failure condition, in order.
+#include "rmm2_fixture.h"
+
+namespace rmmtest {
+namespace {
+
+namespace ar = rmi::addr_range;
+namespace mf = rmi::map_flags;
+
+class Rmm2Rtt : public Rmm2Test {
+ protected:
+  Realm r = make_realm();
+  uint64_t unprot = uint64_t{1} << 39;  // s2sz 40: the unprotected half starts here
+  void SetUp() override {
+    make_rtts(r.rd, 0);
+    make_rtts(r.rd, unprot, 3, 2);
+  }
+  SmcRegs data_map(uint64_t base, uint64_t top, uint64_t desc, uint64_t flags = mf::kOaddrSingle) {
+    return smc(rmi::kRttDataMap, {r.rd, base, top, flags, desc});
+  }
+  uint64_t unprot_flags() const { return mf::make_unprot(6, mf::kS2apR | mf::kS2apW); }
+};
+
+TEST_F(Rmm2Rtt, data_map_init_copies_and_measures_like_data_create) {
+  std::array<uint8_t, 4096> src{};
+  src[0] = 0x5A;
+  const uint64_t data = delegated();
+  const auto before = rmm->measurement(r.rd, 0);
+  EXPECT_RMI_OK(call(rmi::kRttDataMapInit, {r.rd, data, 0, ns_page(src), rmi::kDataMeasureContent}));
+  EXPECT_EQ(rmm->granule_state(data), GranuleState::Data);
+  EXPECT_EQ(read_realm(data, 1)[0], 0x5A);
+  EXPECT_NE(rmm->measurement(r.rd, 0), before);
+  EXPECT_EQ(read_entry(r.rd, 0, 3).ripas, rmi::Ripas::Ram);
+}
+
+TEST_F(Rmm2Rtt, data_map_init_realm_state_fails_once_active) {
+  uint64_t rec = 0;
+  EXPECT_RMI_OK(make_rec2(r.rd, {}, &rec));
+  EXPECT_RMI_OK(call(rmi::kRealmActivate, {r.rd}));
+  std::array<uint8_t, 4096> src{};
+  const uint64_t data = delegated(), s = ns_page(src);
+  EXPECT_RMI_FAIL(call(rmi::kRttDataMapInit, {r.rd, data, 0, s, 0}), Status::ErrorRealm, 0);
+}
+
+// --- RTT_DATA_MAP. ---------------------------------------------------------------------------
+
+TEST_F(Rmm2Rtt, data_map_maps_zeroed_delegated_granules_and_reports_top) {
+  const uint64_t g = delegated(4);
+  const SmcRegs x = data_map(0x10000, 0x14000, ar::make(g, 4));
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 0x14000u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(rmm->granule_state(g + i * G), GranuleState::Data);
+    const ReadEntry e = read_entry(r.rd, 0x10000 + i * G, 3);
+    EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
+    EXPECT_EQ(e.desc & ~uint64_t{0xFFF}, g + i * G);
+  }
+}
+TEST_F(Rmm2Rtt, data_map_rd_state_fails_on_a_delegated_granule) {
+  const uint64_t not_rd = delegated(), g = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRttDataMap, {not_rd, 0, G, mf::kOaddrSingle, ar::make(g, 1)}), Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_map_base_align_fails) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(0x10, G, ar::make(g, 1)).x[0], Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_map_size_valid_fails_for_an_empty_range) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(G, G, ar::make(g, 1)).x[0], Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_map_top_bound_fails_in_the_unprotected_half) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(unprot, unprot + G, ar::make(g, 1)).x[0], Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_map_realm_state_fails_on_a_zombie) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_OK(call(rmi::kRealmTerminate, {r.rd}));
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1)).x[0], Status::ErrorRealm, 0);
+}
+TEST_F(Rmm2Rtt, data_map_flags_valid_fails_for_a_list) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1), mf::kOaddrList).x[0], Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_map_oaddr_valid_fails_for_undelegated_state_or_a_block) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1) | uint64_t{1} << 63).x[0], Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1, 1)).x[0], Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 0)).x[0], Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_map_out_state_fails_for_an_undelegated_granule) {
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(alloc(), 1)).x[0], Status::ErrorGranule, 0);
+}
+TEST_F(Rmm2Rtt, data_map_rtt_walk_fails_without_a_level_3_rtt) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(uint64_t{1} << 30, (uint64_t{1} << 30) + G, ar::make(g, 1)).x[0], Status::ErrorRtt, 1);
+}
+TEST_F(Rmm2Rtt, data_map_rtte_state_fails_on_a_mapped_entry) {
+  EXPECT_RMI_OK(data_map(0, G, ar::make(delegated(), 1)).x[0]);
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1)).x[0], Status::ErrorRtt, 3);
+}
+TEST_F(Rmm2Rtt, data_map_stops_where_an_output_granule_is_not_delegated) {
+  const uint64_t g = delegated(2);
+  alloc();  // g + 2G stays Non-secure
+  const SmcRegs x = data_map(0, 3 * G, ar::make(g, 3));
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 2 * G);
+  EXPECT_EQ(read_entry(r.rd, 2 * G, 3).state, rmi::RttEntryState::Unassigned);
+}
+TEST_F(Rmm2Rtt, data_map_stops_at_the_end_of_the_level_3_rtt) {
+  // The level-3 RTT covers [0, 2 MiB): a range across it maps up to its end.
+  const uint64_t g = delegated(2);
+  const SmcRegs x = data_map(0x1FF000, 0x201000, ar::make(g, 2));
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 0x200000u);
+}
+
+// --- RTT_DATA_UNMAP. -------------------------------------------------------------------------
+
+TEST_F(Rmm2Rtt, data_unmap_frees_the_range_and_reports_it) {
+  const uint64_t g = delegated(4);
+  EXPECT_RMI_OK(data_map(0, 4 * G, ar::make(g, 4)).x[0]);
+  const SmcRegs x = smc(rmi::kRttDataUnmap, {r.rd, 0, 4 * G, mf::kOaddrSingle, 0});
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 4 * G);
+  EXPECT_EQ(ar::pa(x.x[2]), g);
+  EXPECT_EQ(ar::count(x.x[2]), 4u);
+  EXPECT_EQ(x.x[3], 4u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(rmm->granule_state(g + i * G), GranuleState::Delegated);
+  EXPECT_EQ(read_entry(r.rd, 0, 3).ripas, rmi::Ripas::Empty);  // mapped EMPTY stays EMPTY
+}
+TEST_F(Rmm2Rtt, data_unmap_skips_unmapped_entries) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_OK(data_map(0x100000, 0x101000, ar::make(g, 1)).x[0]);
+  const SmcRegs x = smc(rmi::kRttDataUnmap, {r.rd, 0, 0x200000, mf::kOaddrSingle, 0});
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(ar::pa(x.x[2]), g);
+  EXPECT_EQ(x.x[3], 1u);
+}
+TEST_F(Rmm2Rtt, data_unmap_stops_where_the_freed_granules_stop_being_contiguous) {
+  const uint64_t a = delegated(), b = delegated(2);
+  EXPECT_RMI_OK(data_map(0, G, ar::make(b + G, 1)).x[0]);
+  EXPECT_RMI_OK(data_map(G, 2 * G, ar::make(a, 1)).x[0]);
+  const SmcRegs x = smc(rmi::kRttDataUnmap, {r.rd, 0, 2 * G, mf::kOaddrSingle, 0});
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], G);
+  EXPECT_EQ(x.x[3], 1u);
+}
+TEST_F(Rmm2Rtt, data_unmap_flags_valid_fails) {
+  EXPECT_RMI_FAIL(call(rmi::kRttDataUnmap, {r.rd, 0, G, 7, 0}), Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, data_unmap_rd_state_fails) {
+  const uint64_t not_rd = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRttDataUnmap, {not_rd, 0, G, 1, 0}), Status::ErrorInput, 0);
+}
+
+// --- RTT_UNPROT_MAP / _UNMAP. ---------------------------------------------------------------
+
+TEST_F(Rmm2Rtt, unprot_map_maps_non_secure_memory_with_memattr_and_s2ap) {
+  const uint64_t ns = alloc(2);
+  const SmcRegs x = smc(rmi::kRttUnprotMap, {r.rd, unprot, unprot + 2 * G, unprot_flags(), ar::make(ns, 2) | uint64_t{1} << 63});
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], unprot + 2 * G);
+  const ReadEntry e = read_entry(r.rd, unprot + G, 3);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
+  EXPECT_EQ(e.desc & rmi::s2tte_host::kMemAttrMask, rmi::s2tte_host::kMemAttrNormalWb);
+  EXPECT_EQ(e.desc & rmi::s2tte_host::kS2apMask, rmi::s2tte_host::kS2apMask);
+}
+TEST_F(Rmm2Rtt, unprot_map_base_bound_fails_in_the_protected_half) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, 0, G, unprot_flags(), ar::make(alloc(), 1) | uint64_t{1} << 63}),
+                  Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, unprot_map_flags_valid_fails_for_reserved_s2ap_bits) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, unprot, unprot + G, mf::make_unprot(6, 4), ar::make(alloc(), 1) | uint64_t{1} << 63}),
+                  Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, unprot_map_oaddr_valid_fails_for_a_delegated_descriptor) {
+  EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, unprot, unprot + G, unprot_flags(), ar::make(alloc(), 1)}),
+                  Status::ErrorInput, 0);
+}
+TEST_F(Rmm2Rtt, unprot_map_out_state_fails_for_realm_memory) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, unprot, unprot + G, unprot_flags(), ar::make(g, 1) | uint64_t{1} << 63}),
+                  Status::ErrorGranule, 0);
+}
+TEST_F(Rmm2Rtt, unprot_map_rtte_state_fails_on_a_mapped_entry) {
+  const uint64_t d = ar::make(alloc(), 1) | uint64_t{1} << 63;
+  EXPECT_RMI_OK(call(rmi::kRttUnprotMap, {r.rd, unprot, unprot + G, unprot_flags(), d}));
+  EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, unprot, unprot + G, unprot_flags(), d}), Status::ErrorRtt, 3);
+}
+TEST_F(Rmm2Rtt, unprot_unmap_unmaps_and_reports_the_range) {
+  const uint64_t ns = alloc(2);
+  EXPECT_RMI_OK(call(rmi::kRttUnprotMap, {r.rd, unprot, unprot + 2 * G, unprot_flags(), ar::make(ns, 2) | uint64_t{1} << 63}));
+  const SmcRegs x = smc(rmi::kRttUnprotUnmap, {r.rd, unprot, unprot + 2 * G, mf::kOaddrSingle, 0});
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], unprot + 2 * G);
+  EXPECT_EQ(ar::pa(x.x[2]), ns);
+  EXPECT_EQ(x.x[3], 2u);
+  EXPECT_EQ(read_entry(r.rd, unprot, 3).state, rmi::RttEntryState::Unassigned);
+}
+
+}  // namespace
+}  // namespace rmmtest

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# rmesim fuzz: a bounded campaign holds every invariant and covers every RMM 1.0 command; the
+# same seed prints the same report whatever --jobs says; the fuzzer's self-test (granules
+# delegated behind the RMM's back) is caught, shrunk to its one step, written and replayed;
+# bad options exit 2 and write nothing.
+# Usage: fuzz_test.sh RMESIM_BINARY SCENARIOS_DIR [SEQUENCES]
+set -u
+bin=$1
+scenarios=$2
+sequences=${3:-500}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail=0
+check() { if eval "$2"; then :; else echo "FAIL: $1"; fail=1; fi; }
+
+# The bounded campaign of make test.
+"$bin" fuzz --seed 1 --sequences "$sequences" --jobs 2 --out "$work/out" > "$work/campaign" 2> "$work/speed"; rc=$?
+cat "$work/speed"
+check "campaign exits 0 (rc $rc): $(grep violation "$work/campaign" | head -3)" '[ $rc = 0 ]'
+check "campaign reports N sequences, M steps, 0 violations" \
+  'grep -qE "^$sequences sequences, [0-9]+ steps, 0 violations$" "$work/campaign"'
+check "no reproducer folder without a violation" '[ ! -e "$work/out" ]'
+# Every RMM 1.0 command has its coverage row, and each was called.
+for c in $("$bin" abi --spec 1.0 | grep -oE '^\| 0x[0-9A-F]+ \| RMI_[A-Z_]+' | sed 's/.*RMI_//'); do
+  check "coverage row for $c" "grep -qE '^  $c +([0-9]+|-)' \"\$work/campaign\""
+  check "$c was called" "grep -E '^  $c ' \"\$work/campaign\" | grep -qE ' [0-9]+'"
+done
+check "RMI_ERROR_RTT reached by DATA_CREATE" "grep -E '^  DATA_CREATE ' \"\$work/campaign\" | awk '{exit \$6 == \"-\"}'"
+
+# Same seed, same outcome, whatever the number of workers.
+"$bin" fuzz --seed 7 --sequences 20 --jobs 1 > "$work/j1" 2> /dev/null
+"$bin" fuzz --seed 7 --sequences 20 --jobs 3 > "$work/j3" 2> /dev/null
+check "same seed, same report with 1 and 3 jobs" 'cmp -s "$work/j1" "$work/j3"'
+"$bin" fuzz --seed 8 --sequences 20 --jobs 2 > "$work/s8" 2> /dev/null
+check "another seed, another walk" '! cmp -s "$work/j1" "$work/s8"'
+
+# The self-test: the invariants catch a GPT changed behind the RMM, the sequence is shrunk to
+# that one step, and the reproducer replays the violation.
+"$bin" fuzz --seed 1 --sequences 24 --jobs 2 --self-test --out "$work/repro" > "$work/self" 2> /dev/null; rc=$?
+check "self-test exits 1 (rc $rc)" '[ $rc = 1 ]'
+check "self-test reports violations" 'grep -qE "^24 sequences, [0-9]+ steps, [1-9][0-9]* violations$" "$work/self"'
+check "self-test names the GPT disagreement" 'grep -q "the GPT and the RMM.s granule state disagree" "$work/self"'
+repro=$(ls "$work/repro"/repro-*.yaml 2>/dev/null | head -1)
+check "a reproducer is written" '[ -n "$repro" ]'
+if [ -n "$repro" ]; then
+  check "the reproducer is shrunk to one step" '[ "$(grep -c "^  - " "$repro")" = 1 ] && grep -q "^  - delegate:" "$repro"'
+  "$bin" fuzz --replay "$repro" > "$work/replay"; rc=$?
+  check "replay reproduces the violation (rc $rc)" '[ $rc = 1 ] && grep -q "granule state disagree" "$work/replay"'
+fi
+
+# A scenario that behaves replays clean (its failed expectations are not violations).
+"$bin" fuzz --replay "$scenarios/attack-bad-rmi.yaml" > "$work/clean"; rc=$?
+check "attack-bad-rmi holds every invariant (rc $rc: $(cat "$work/clean"))" '[ $rc = 0 ] && grep -q "every invariant held" "$work/clean"'
+
+# Bad options: exit 2, nothing written.
+for args in "--jobs 0" "--jobs 65" "--sequences 0" "--max-steps 0" "--seed -1" "--sequences x" "extra" \
+            "--out $work/campaign/sub" "--replay /dev/zero" "--replay $work" "--replay /nonexistent.yaml"; do
+  # shellcheck disable=SC2086
+  "$bin" fuzz $args > /dev/null 2> "$work/err"; rc=$?
+  check "fuzz $args exits 2 (rc $rc: $(cat "$work/err"))" '[ $rc = 2 ] && [ -s "$work/err" ]'
+done
+ro="$work/ro"; mkdir -p "$ro"; chmod a-w "$ro"
+if [ "$(id -u)" != 0 ]; then
+  "$bin" fuzz --out "$ro/sub" --sequences 1 > /dev/null 2>&1; rc=$?
+  check "fuzz --out in a read-only folder exits 2 (rc $rc)" '[ $rc = 2 ]'
+fi
+exit $fail

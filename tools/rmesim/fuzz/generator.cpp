@@ -1,0 +1,342 @@
+#include "fuzz/generator.h"
+
+#include <functional>
+#include <sstream>
+#include <string_view>
+
+#include "fuzz/rng.h"
+#include "platform/abi/specs.h"
+
+namespace rmesim::fuzz {
+namespace {
+
+namespace abi = platform::abi;
+
+// The platform every sequence runs on: 4 cores (the VMM, two realm vCPUs, one VM vCPU) and
+// DRAM small enough that checking every granule after every step is cheap.
+constexpr uint64_t kDram = 64u << 20;
+
+std::string hex(uint64_t v) {
+  std::ostringstream o;
+  o << "0x" << std::hex << v;
+  return o.str();
+}
+
+// What one sequence declares, and the names its steps share.
+struct Walk {
+  Rng rng;
+  bool realm = false, vm = false;  // r0 (a realm) and v0 (a normal VM) declared
+  unsigned realm_vcpus = 1;
+  uint64_t realm_ipa_bits = 36;    // kvmtool's rule for 2 MiB of RAM at 2 GiB
+  std::vector<std::string> steps;
+
+  explicit Walk(uint64_t seed) : rng(seed) {}
+  void add(const std::string& s) { steps.push_back(s); }
+
+  // A granule argument: a name of the pool (fresh Non-secure pages the host allocates on
+  // first use), an object of the VMM's realm, or a boundary address.
+  std::string granule() {
+    const uint64_t k = rng.below(100);
+    if (k < 55) return "g" + std::to_string(rng.below(8));
+    if (k < 62) return "x" + std::to_string(rng.below(16));
+    if (k < 80 && realm) {
+      switch (rng.below(5)) {
+        case 0: return "r0.rd";
+        case 1: return "r0.rtt";
+        case 2: return "r0.rec" + std::to_string(rng.below(realm_vcpus));
+        default: return "r0.data@" + hex(0x80000000 + (rng.below(512) << 12));
+      }
+    }
+    switch (rng.below(8)) {
+      case 0: return "0";
+      case 1: return "dram";  // the monitor's carve-out: never delegable
+      case 2: return "dram+" + hex(rng.below(kDram) & ~0xfffull);
+      case 3: return "dram+" + hex(rng.below(kDram) | 1);  // unaligned
+      case 4: return hex(0x80000000ull + kDram);  // the end of DRAM
+      case 5: return "-1";
+      case 6: return "s0";
+      default: return hex(rng.next());
+    }
+  }
+
+  // A granule argument that names, more often than not, the object of its kind the recipe
+  // (realm_recipe) or the VMM made: so the walk reaches the checks past "is this an RD".
+  std::string object(std::initializer_list<const char*> recipe, const char* vmm) {
+    if (rng.chance(45)) return recipe.begin()[rng.below(recipe.size())];
+    if (realm && rng.chance(35)) return vmm;
+    return granule();
+  }
+  std::string rec() {
+    return realm && rng.chance(30) ? "r0.rec" + std::to_string(rng.below(realm_vcpus)) : object({"g6", "g7"}, "r0.rec0");
+  }
+
+  // An IPA: aligned to some level, in or beyond the protected half, unaligned, or huge.
+  std::string ipa() {
+    const uint64_t k = rng.below(100);
+    const unsigned bits = rng.chance(50) ? 36 : static_cast<unsigned>(32 + rng.below(17));
+    if (k < 25) return hex(rng.below(16) << 12);
+    if (k < 45) return hex(0x80000000ull + (rng.below(512) << 12));
+    if (k < 60) return hex((rng.below(8) << (12 + 9 * rng.below(3))));
+    if (k < 70) return hex((uint64_t{1} << (bits - 1)) + (rng.below(16) << 12));  // the unprotected half
+    if (k < 78) return hex(rng.below(uint64_t{1} << bits) | 1);                   // unaligned
+    if (k < 86) return hex(uint64_t{1} << bits);                                  // the end of the IPA space
+    if (k < 92) return "-1";
+    return hex(rng.next());
+  }
+
+  std::string level() {
+    if (rng.chance(85)) return std::to_string(1 + rng.below(3));
+    return rng.pick<const char*>({"0", "-1", "4", "-2", "255", "0x8000000000000003"});
+  }
+
+  std::string number() {
+    switch (rng.below(6)) {
+      case 0: return "0";
+      case 1: return "1";
+      case 2: return std::to_string(rng.below(32));
+      case 3: return "-1";
+      case 4: return hex(uint64_t{1} << rng.below(64));
+      default: return hex(rng.next());
+    }
+  }
+
+  // RmiRealmParams: mostly a configuration the RMM accepts, one field at a time wrong.
+  std::string realm_params() {
+    if (rng.chance(5)) return granule();
+    const char* hash = rng.chance(85) ? "0" : rng.pick<const char*>({"1", "2", "255"});
+    std::string s2sz = rng.chance(80) ? "36" : rng.pick<const char*>({"32", "48", "52", "0", "255", "40"});
+    std::string lvl = rng.chance(80) ? "1" : rng.pick<const char*>({"0", "2", "3", "-1", "4"});
+    std::string num = rng.chance(85) ? "1" : rng.pick<const char*>({"0", "2", "16", "17"});
+    std::string p = "{s2sz: " + s2sz + ", vmid: " + std::to_string(rng.below(4) + 1) + ", rtt_base: " + granule() +
+                    ", rtt_level_start: " + lvl + ", rtt_num_start: " + num + ", hash_algo: " + hash;
+    if (rng.chance(10)) p += ", flags: " + number();
+    if (rng.chance(10)) p += ", num_bps: " + std::to_string(rng.below(20));
+    if (rng.chance(5)) p += ", sve_vl: " + std::to_string(rng.below(16));
+    return p + "}";
+  }
+
+  // RmiRecParams: 16 auxiliary granules from the x pool, RUNNABLE, an entry point.
+  std::string rec_params() {
+    if (rng.chance(5)) return granule();
+    std::string aux;
+    const unsigned n = rng.chance(85) ? 16 : static_cast<unsigned>(rng.below(17));
+    for (unsigned i = 0; i < n; ++i) aux += (i ? ", " : "") + (rng.chance(95) ? "x" + std::to_string(i) : granule());
+    return "{flags: " + std::string(rng.chance(80) ? "1" : "0") + ", mpidr: " + std::to_string(rng.chance(80) ? rng.below(3) : rng.next() & 0xffffff) +
+           ", pc: " + hex(rng.chance(80) ? 0x1000 : rng.next()) + ", num_aux: " + (rng.chance(90) ? "16" : std::to_string(rng.below(32))) +
+           ", aux: [" + aux + "]}";
+  }
+
+  // A descriptor for RTT_MAP_UNPROTECTED: a Non-secure page with host attributes, or junk.
+  std::string desc() {
+    const uint64_t page = (kDram / 2 + rng.below(kDram / 2)) & ~0xfffull;
+    static constexpr uint64_t kAttrs = (0x6 << 2) | (0x3 << 6) | (0x3 << 8);  // Normal WB, RW, inner shareable
+    switch (rng.below(4)) {
+      case 0: return "dram+" + hex(page | kAttrs);
+      case 1: return "dram+" + hex(page);
+      case 2: return "dram+" + hex(page | (rng.next() & 0xfff));
+      default: return hex(rng.next());
+    }
+  }
+};
+
+// An argument by its register name in the ABI declaration: the plug-in point for new commands.
+struct ArgGen {
+  const char* name;
+  std::string (*draw)(Walk&);
+};
+const ArgGen kArgs[] = {
+    {"addr", [](Walk& w) { return w.granule(); }},
+    {"rd", [](Walk& w) { return w.object({"g0"}, "r0.rd"); }},
+    {"rec", [](Walk& w) { return w.rec(); }},
+    {"data", [](Walk& w) { return w.object({"g4", "g5", "g7"}, "r0.data@0x80000000"); }},
+    {"rtt", [](Walk& w) { return w.object({"g2", "g3", "g7"}, "r0.rtt"); }},
+    {"src", [](Walk& w) { return w.rng.chance(80) ? std::string("s0") : w.granule(); }},
+    {"run", [](Walk& w) { return w.rng.chance(85) ? std::string("run0") : w.granule(); }},
+    {"calling_rec", [](Walk& w) { return w.rec(); }},
+    {"target_rec", [](Walk& w) { return w.rec(); }},
+    {"ipa", [](Walk& w) { return w.ipa(); }},           {"base", [](Walk& w) { return w.ipa(); }},
+    {"top", [](Walk& w) { return w.ipa(); }},           {"level", [](Walk& w) { return w.level(); }},
+    {"desc", [](Walk& w) { return w.desc(); }},
+    {"flags", [](Walk& w) { return w.rng.chance(80) ? std::to_string(w.rng.below(2)) : w.number(); }},
+    {"version", [](Walk& w) { return w.rng.chance(60) ? std::string("0x10000") : w.number(); }},
+    {"index", [](Walk& w) { return w.rng.chance(70) ? std::to_string(w.rng.below(2)) : w.number(); }},
+    {"status", [](Walk& w) { return w.rng.chance(60) ? std::to_string(w.rng.below(2)) : w.number(); }},
+};
+
+std::string draw_arg(Walk& w, uint32_t fid, std::string_view name) {
+  if (name == "params") return fid == abi::rmi::kRealmCreate ? w.realm_params() : w.rec_params();
+  for (const ArgGen& a : kArgs)
+    if (name == a.name) return a.draw(w);
+  return w.number();  // an argument no row knows yet: any 64-bit value
+}
+
+// One RMI call with every argument drawn.
+std::string rmi_call(Walk& w, const abi::Command& c, const std::vector<std::pair<std::string, std::string>>& fixed = {}) {
+  std::string s = "{rmi: " + std::string(c.name).substr(4);
+  for (unsigned i = 0; i < c.args.size(); ++i) {
+    const std::string name(c.args[i]);
+    std::string v;
+    for (const auto& [k, val] : fixed)
+      if (k == name) v = val;
+    if (v.empty() || w.rng.chance(3)) v = draw_arg(w, c.fid, name);  // a recipe's step, now and then mutated
+    s += ", " + name + ": " + v;
+  }
+  if (c.fid == abi::rmi::kRecEnter) s += ", timeout: " + std::to_string(50 + w.rng.below(200)) + "us";
+  return s + ", expect: any}";
+}
+
+const abi::Command& command(uint32_t fid) { return *abi::kImplemented.rmi_command(fid); }
+
+// A realm built by hand in the order the spec allows, cut short at a random point: the walk
+// then continues from whatever state it reached.
+void realm_recipe(Walk& w) {
+  namespace rmi = abi::rmi;
+  std::vector<std::string> r;
+  auto call = [&](uint32_t fid, std::vector<std::pair<std::string, std::string>> args) {
+    r.push_back(rmi_call(w, command(fid), args));
+  };
+  auto delegate = [&](const std::string& g) { call(rmi::kGranuleDelegate, {{"addr", g}}); };
+  delegate("g0");
+  delegate("g1");
+  call(rmi::kRealmCreate, {{"rd", "g0"}, {"params", "{s2sz: 36, vmid: " + std::to_string(1 + w.rng.below(4)) +
+                                                        ", rtt_base: g1, rtt_level_start: 1, rtt_num_start: 1}"}});
+  delegate("g2");
+  call(rmi::kRttCreate, {{"rd", "g0"}, {"rtt", "g2"}, {"ipa", "0"}, {"level", "2"}});
+  delegate("g3");
+  call(rmi::kRttCreate, {{"rd", "g0"}, {"rtt", "g3"}, {"ipa", "0"}, {"level", "3"}});
+  // Sometimes folded back while every entry is alike (the only way the walk folds), then made again.
+  if (w.rng.chance(30)) {
+    call(rmi::kRttFold, {{"rd", "g0"}, {"ipa", "0"}, {"level", "3"}});
+    call(rmi::kRttCreate, {{"rd", "g0"}, {"rtt", "g3"}, {"ipa", "0"}, {"level", "3"}});
+  }
+  delegate("g4");
+  call(rmi::kDataCreate, {{"rd", "g0"}, {"data", "g4"}, {"ipa", "0x1000"}, {"src", "s0"}, {"flags", std::to_string(w.rng.below(2))}});
+  call(rmi::kRttInitRipas, {{"rd", "g0"}, {"base", "0x2000"}, {"top", hex(0x2000 + (w.rng.below(8) << 12))}});
+  delegate("g5");
+  call(rmi::kDataCreateUnknown, {{"rd", "g0"}, {"data", "g5"}, {"ipa", "0x2000"}});
+  call(rmi::kRealmActivate, {{"rd", "g0"}});
+  for (unsigned i = 0; i < 16; ++i) delegate("x" + std::to_string(i));
+  delegate("g6");
+  std::string aux;
+  for (unsigned i = 0; i < 16; ++i) aux += (i ? ", x" : "x") + std::to_string(i);
+  // Not RUNNABLE now and then: REC_ENTER must then refuse it (RMI_ERROR_REC).
+  call(rmi::kRecCreate, {{"rd", "g0"}, {"rec", "g6"},
+                         {"params", "{flags: " + std::string(w.rng.chance(70) ? "1" : "0") +
+                                        ", mpidr: 0, pc: 0x1000, num_aux: 16, aux: [" + aux + "]}"}});
+  call(rmi::kRecEnter, {{"rec", "g6"}, {"run", "run0"}});
+  const size_t n = 1 + w.rng.below(r.size());
+  for (size_t i = 0; i < n; ++i) w.add(r[i]);
+}
+
+std::string vm_name(Walk& w) {
+  if (w.realm && w.vm) return w.rng.chance(60) ? "r0" : "v0";
+  return w.realm ? "r0" : "v0";
+}
+
+// The walk's step kinds and how often each is drawn.
+struct Action {
+  const char* name;
+  unsigned weight;
+  bool needs_vm;
+  bool self_test;  // drawn only by --self-test
+  std::function<void(Walk&)> draw;
+};
+
+const std::vector<Action>& actions() {
+  static const std::vector<Action> table = {
+      {"rmi", 50, false, false,
+       [](Walk& w) {
+         const auto& all = abi::kImplemented.rmi;
+         w.add(rmi_call(w, all[static_cast<unsigned>(w.rng.below(all.count))]));
+       }},
+      {"realm_recipe", 4, false, false, realm_recipe},
+      {"create", 6, true, false, [](Walk& w) { w.add("create: " + vm_name(w)); }},
+      {"teardown", 2, true, false, [](Walk& w) { w.add("teardown: " + vm_name(w)); }},
+      {"run", 10, true, false,
+       [](Walk& w) {
+         w.add("run: {vm: " + vm_name(w) + ", for: " + std::to_string(20 + w.rng.below(w.rng.chance(20) ? 3000 : 400)) +
+               "us, allow_timeout: true}");
+       }},
+      {"host_access", 6, true, false,
+       [](Walk& w) {
+         const std::string vm = vm_name(w);
+         uint64_t ipa = 0x80000000 + (w.rng.below(640) << 12) + (w.rng.chance(20) ? w.rng.below(4096) : 0);
+         if (vm == "r0" && w.rng.chance(30)) ipa |= uint64_t{1} << (w.realm_ipa_bits - 1);
+         const bool write = w.rng.chance(40);
+         w.add(std::string(write ? "host_write" : "host_read") + ": {vm: " + vm + ", ipa: " + hex(ipa) + ", size: " +
+               std::to_string(1 + w.rng.below(4096 - (ipa & 0xfff))) + (write ? ", value: " + std::to_string(w.rng.below(256)) : "") + "}");
+       }},
+      {"dma", 4, true, false,
+       [](Walk& w) {
+         const std::string vm = vm_name(w);
+         w.add("dma: {vm: " + vm + ", ipa: " + hex(0x80000000 + (w.rng.below(640) << 12)) + ", direction: " +
+               (w.rng.chance(50) ? "to_guest" : "from_guest") + "}");
+       }},
+      {"pe_access", 5, false, false,
+       [](Walk& w) {
+         // The host's accesses: writes in the Non-secure PAS only (a Realm-PAS write is the
+         // RMM's power, not the host's); reads in any PAS, which the GPC must refuse.
+         const bool write = w.rng.chance(30);
+         const char* pas = write || w.rng.chance(80) ? "non_secure" : w.rng.pick<const char*>({"realm", "secure", "root"});
+         w.add(std::string(write ? "write" : "read") + ": {pa: dram+" + hex(w.rng.below(kDram) & ~7ull) +
+               ", pas: " + pas + ", size: 8}");
+       }},
+      {"pause", 1, false, false, [](Walk& w) { w.add("pause: " + std::to_string(1 + w.rng.below(100)) + "us"); }},
+      {"gtsi_behind_rmm", 2, false, true,
+       [](Walk& w) { w.add("delegate: {base: dram+" + hex(kDram / 2 + (w.rng.below(kDram / 2) & ~0xfffull)) + "}"); }},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string Sequence::text(const std::vector<bool>& keep) const {
+  std::string t = header;
+  for (size_t i = 0; i < steps.size(); ++i)
+    if (keep.empty() || keep[i]) t += "  - " + steps[i] + "\n";
+  return t;
+}
+
+Sequence generate(uint64_t seed, unsigned max_steps, bool self_test) {
+  Walk w(seed);
+  Sequence s;
+  s.seed = seed;
+  w.realm = w.rng.chance(70);
+  w.vm = w.rng.chance(40);
+  w.realm_vcpus = static_cast<unsigned>(1 + w.rng.below(2));
+  std::ostringstream h;
+  h << "# rmesim fuzz sequence " << hex(seed) << ": replay with `rmesim fuzz --replay FILE`\n"
+    << "name: fuzz\nseed: " << (seed & 0xffffffff) << "\nplatform: {cores: 4, dram: " << (kDram >> 20) << "MiB}\n";
+  auto guest = [&](const char* kind, const char* name, unsigned vcpus) {
+    h << kind << ":\n  " << name << ": {memory: 4MiB, vcpus: " << vcpus << ", image: fuzz-guest, args: [" << (w.rng.next() >> 1)
+      << ", " << 4 + w.rng.below(60) << ", 2]}\n";
+  };
+  if (w.realm) guest("realms", "r0", w.realm_vcpus);
+  if (w.vm) guest("vms", "v0", 1);
+  h << "steps:\n";
+  s.header = h.str();
+  unsigned total = 0;
+  auto drawn = [&](const Action& a) { return (!a.needs_vm || w.realm || w.vm) && (!a.self_test || self_test); };
+  for (const Action& a : actions())
+    if (drawn(a)) total += a.weight;
+  const unsigned n = 1 + static_cast<unsigned>(w.rng.below(max_steps));
+  while (w.steps.size() < n) {
+    uint64_t k = w.rng.below(total);
+    for (const Action& a : actions()) {
+      if (!drawn(a)) continue;
+      if (k < a.weight) { a.draw(w); break; }
+      k -= a.weight;
+    }
+  }
+  w.steps.resize(n);
+  s.steps = std::move(w.steps);
+  return s;
+}
+
+std::vector<std::string> action_names() {
+  std::vector<std::string> n;
+  for (const Action& a : actions()) n.push_back(a.name);
+  return n;
+}
+
+}  // namespace rmesim::fuzz

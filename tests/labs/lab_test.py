@@ -13,12 +13,19 @@ A lab folder holds README.md (with the sections every lab has), ANSWERS.md and e
       console: {VM: [TEXT, ...]}    # substrings of a VM's console
       stats:                        # stats.json values by dotted path (a described statistic's
         - {path: P, eq|ne|ge|gt|le|lt: N}   #  value is unwrapped); `same_as: P2` compares two
-                                    # paths; `same_as_run: I` / `differs_from_run: I` compare
-                                    # with the same path in run I of this list
+                                    # paths; `same_as_run: I` / `differs_from_run: I` /
+                                    # `lt_run: I` / `gt_run: I` compare with the same path in
+                                    # run I of this list
       explain: [KEY, ...]           # `rmesim explain stats.json KEY` prints a description
       trace_order: [EVENT, ...]     # trace.json: each event's first occurrence, in this order
       verify_token:                 # `rmesim verify-token console-VM.txt --seed N`: its
         - {vm: VM, seed: N, exit: 0, output: [TEXT, ...]}   #  exit status and output lines
+      requires: [FILE, ...]         # optional: files (relative to the build tree) without which
+                                    # this run is skipped (a later run may not compare with it)
+  tools:                            # optional: a repository tool, run from the repository's top
+    - {command: [TOOL, ARG, ...], output: [TEXT, ...]}   # folder (BUILD in an argument is the
+                                    # build tree; OUT is set to a scratch folder): exit 0 and
+                                    # these substrings of its output
   requires: [FILE, ...]             # optional: files (relative to the build tree) without which
                                     # the lab is skipped (exit 77)
 
@@ -35,6 +42,7 @@ import yaml
 SECTIONS = ["## Goal", "## Background", "## Run", "## Observe", "## Questions", "## Change this and predict"]
 COMPARE = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "ge": lambda a, b: a >= b,
            "gt": lambda a, b: a > b, "le": lambda a, b: a <= b, "lt": lambda a, b: a < b}
+ACROSS_RUNS = {"same_as_run": "eq", "differs_from_run": "ne", "lt_run": "lt", "gt_run": "gt"}
 
 failures = []
 
@@ -68,7 +76,24 @@ def is_described(node):
     return isinstance(node, dict) and set(node) == {"value", "unit", "desc"}
 
 
-def check_run(rmesim, lab, run, work, index, docs):
+def check_tool(tool, repo, build, work):
+    cmd = [build if a == "BUILD" else str(a) for a in tool["command"]]
+    env = dict(os.environ, OUT=os.path.join(work, "tool"))
+    p = subprocess.run(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    where = " ".join(cmd)
+    if p.returncode != 0:
+        fail("%s: exited %d\n%s" % (where, p.returncode, p.stdout[-3000:]))
+        return
+    for text in tool.get("output", []):
+        if text not in p.stdout:
+            fail("%s: the output lacks %r" % (where, text))
+
+
+def check_run(rmesim, lab, run, work, index, docs, build):
+    for req in run.get("requires", []):
+        if not os.path.exists(os.path.join(build, req)):
+            print("SKIP: run %d (%s) needs %s in the build tree (make deps)" % (index, run["scenario"], req))
+            return
     out = os.path.join(work, "run%d" % index)
     scenario = os.path.normpath(os.path.join(lab, run["scenario"]))
     cmd = [rmesim, "run", scenario, "--out", out, "--summary", "brief", "--stats-format", "described"]
@@ -100,17 +125,17 @@ def check_run(rmesim, lab, run, work, index, docs):
         except KeyError:
             fail("%s: stats.json has no %s" % (where, e["path"]))
             continue
-        ops = [k for k in e if k in COMPARE or k in ("same_as", "same_as_run", "differs_from_run")]
+        ops = [k for k in e if k in COMPARE or k == "same_as" or k in ACROSS_RUNS]
         if not ops:
             fail("%s: expectation on %s compares nothing" % (where, e["path"]))
         for op in ops:
             if op == "same_as":
                 want, ok_if = lookup(doc, e[op]), COMPARE["eq"]
-            elif op in ("same_as_run", "differs_from_run"):
+            elif op in ACROSS_RUNS:
                 if e[op] not in docs:
                     fail("%s: %s names run %r, which did not run before this one" % (where, op, e[op]))
                     continue
-                want, ok_if = lookup(docs[e[op]], e["path"]), COMPARE["eq" if op == "same_as_run" else "ne"]
+                want, ok_if = lookup(docs[e[op]], e["path"]), COMPARE[ACROSS_RUNS[op]]
             else:
                 want, ok_if = e[op], COMPARE[op]
             ok = ok_if(value, want)
@@ -169,7 +194,9 @@ def main():
     docs = {}
     with tempfile.TemporaryDirectory() as work:
         for i, run in enumerate(runs):
-            check_run(rmesim, lab, run, work, i, docs)
+            check_run(rmesim, lab, run, work, i, docs, build)
+        for tool in expect.get("tools", []):
+            check_tool(tool, os.path.dirname(os.path.dirname(lab)), build, work)
     print("%s: %d runs, %d failures" % (name, len(runs), len(failures)))
     return 1 if failures else 0
 

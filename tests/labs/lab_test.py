@@ -183,6 +183,9 @@ def main():
                 fail("%s/README.md lacks the section %r" % (name, s))
     if not os.path.isfile(answers) or os.path.getsize(answers) < 100:
         fail(name + ": no ANSWERS.md (or an empty one)")
+    if not os.path.isfile(os.path.join(lab, "expect.yaml")):
+        fail(name + ": no expect.yaml")
+        return 1
     expect = yaml.safe_load(open(os.path.join(lab, "expect.yaml")))
     for req in expect.get("requires", []):
         if not os.path.exists(os.path.join(build, req)):

@@ -1,5 +1,7 @@
 // realm-hello: the realm guest that exercises the RSI and PSCI paths end to end.
 //   a0 = number of CPUs to bring up (default 4, at most RT_MAX_CPUS)
+//   a1 = 1: also print the whole attestation token ("realm-hello: token data HEX", 64 bytes a
+//        line), for a verifier outside the realm (rmesim verify-token)
 // Prints through the UART (unprotected IPA, emulated by the VMM) and powers off with
 // X1 = 0 on success or the number of the step that failed (it prints "step N failed: ..."):
 //   1 not in a realm, 2 RSI_VERSION, 3 RSI_MEASUREMENT_READ, 4 attestation token, 5 CPU_ON,
@@ -59,6 +61,9 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   print_hex("realm-hello: token head ", token, token_len < 16 ? (unsigned)token_len : 16);
   // The tail is the realm token's signature: it follows the attestation keys, so the seed.
   if (token_len >= 16) print_hex("realm-hello: token tail ", token + token_len - 16, 16);
+  if (a1 == 1)
+    for (uint64_t at = 0; at < token_len; at += 64)
+      print_hex("realm-hello: token data ", token + at, token_len - at < 64 ? (unsigned)(token_len - at) : 64);
 
   for (unsigned cpu = 1; cpu < ncpus; cpu++) {
     int64_t rc = psci_cpu_on(cpu, (uint64_t)&_secondary_entry, 0x100 + cpu);
@@ -94,6 +99,6 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
   // The VMM answers with the reply's length in gprs[0]: it must match what it wrote.
   if (host_call.gprs[0] != n) return failed(9, "the host's reply");
   rt_printf("realm-hello: done\n");
-  (void)a1; (void)a2; (void)a3;
+  (void)a2; (void)a3;
   return 0;
 }

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "core/attestation_token.h"
+#include "rmm/attestation_verify.h"
 #include "core/measurement.h"
 #include "test_util.h"
 
@@ -149,42 +150,9 @@ Sign1 decode_sign1(const Bytes& encoded) {
   return s;
 }
 
-// RFC 9052 section 4.4 Sig_structure, written out by hand:
-// array(4) [ "Signature1", bstr protected, bstr external_aad = h'', bstr payload ].
-Bytes bstr_head(size_t n) {
-  if (n < 24) return {static_cast<uint8_t>(0x40 | n)};
-  if (n <= 0xff) return {0x58, static_cast<uint8_t>(n)};
-  if (n <= 0xffff) return {0x59, static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
-  return {0x5a, static_cast<uint8_t>(n >> 24), static_cast<uint8_t>(n >> 16),
-          static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
-}
-Bytes sig_structure(const Bytes& prot, const Bytes& payload) {
-  Bytes s = {0x84, 0x6a, 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1'};
-  Bytes h = bstr_head(prot.size());
-  s.insert(s.end(), h.begin(), h.end());
-  s.insert(s.end(), prot.begin(), prot.end());
-  s.push_back(0x40);
-  h = bstr_head(payload.size());
-  s.insert(s.end(), h.begin(), h.end());
-  s.insert(s.end(), payload.begin(), payload.end());
-  return s;
-}
-
-// ES384 verification with a P-384 public key (x, y) and a raw r || s signature.
-bool verify_es384(const Bytes& x, const Bytes& y, const Bytes& prot, const Bytes& payload,
-                  const Bytes& signature) {
-  if (signature.size() != 96 || x.size() != 48 || y.size() != 48) return false;
-  const Bytes h = digest("SHA384", sig_structure(prot, payload));
-  std::unique_ptr<EC_KEY, decltype(&EC_KEY_free)> key(EC_KEY_new_by_curve_name(NID_secp384r1),
-                                                     &EC_KEY_free);
-  std::unique_ptr<BIGNUM, decltype(&BN_free)> bx(BN_bin2bn(x.data(), 48, nullptr), &BN_free);
-  std::unique_ptr<BIGNUM, decltype(&BN_free)> by(BN_bin2bn(y.data(), 48, nullptr), &BN_free);
-  if (EC_KEY_set_public_key_affine_coordinates(key.get(), bx.get(), by.get()) != 1) return false;
-  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(ECDSA_SIG_new(), &ECDSA_SIG_free);
-  ECDSA_SIG_set0(sig.get(), BN_bin2bn(signature.data(), 48, nullptr),
-                 BN_bin2bn(signature.data() + 48, 48, nullptr));
-  return ECDSA_do_verify(h.data(), static_cast<int>(h.size()), sig.get(), key.get()) == 1;
-}
+// The Sig_structure and the ES384 check are the verifier's (rmm/attestation_verify.h), which
+// `rmesim verify-token` uses on tokens realms fetch.
+using rmm::verify_es384;
 
 // ------------------------------------------------------------------------------------------
 // Fixtures
@@ -510,6 +478,43 @@ TEST_F(TokenTest, changed_claim_breaks_the_signature) {
   at[4] = 0x50;  // 0x5000: RECOVERABLE_CCA_PLATFORM_ROT_DEBUG
   EXPECT_FALSE(verify_es384(cx, cy, p.protected_header, ptampered, p.signature));
   EXPECT_TRUE(verify_es384(cx, cy, p.protected_header, p.payload, p.signature));
+}
+
+// The whole verifier: both signatures, the binding, the claims; and each check can fail.
+TEST_F(TokenTest, verify_cca_token_checks_signatures_and_binding_and_returns_the_claims) {
+  const RealmClaims claims = sample_claims(HashAlgorithm::Sha256);
+  const Bytes token = AttestationToken::build(claims, *platform_);
+  const Bytes cpak = platform_->cpak().public_point();
+  const rmm::VerifiedToken v = rmm::verify_cca_token(token, cpak);
+  EXPECT_EQ(v.realm_profile, AttestationToken::kRealmProfile);
+  EXPECT_EQ(v.challenge, Bytes(claims.challenge.begin(), claims.challenge.end()));
+  EXPECT_EQ(v.personalization_value, Bytes(claims.personalization_value.begin(), claims.personalization_value.end()));
+  EXPECT_EQ(v.hash_algo_id, "sha-256");
+  EXPECT_EQ(v.rim, Bytes(claims.rim.begin(), claims.rim.begin() + 32));
+  EXPECT_EQ(v.rems.size(), 4u);
+  EXPECT_EQ(v.lifecycle, 0x3000u);
+
+  // Another platform's CPAK: the platform signature fails.
+  EXPECT_THROW(rmm::verify_cca_token(token, PlatformAttestation::from_seed(43).cpak().public_point()), rmm::TokenError);
+  // One bit of the RIM flipped inside the realm token: its signature fails.
+  Bytes tampered = token;
+  const Bytes rim = v.rim;
+  auto pos = std::search(tampered.begin(), tampered.end(), rim.begin(), rim.end());
+  ASSERT_NE(pos, tampered.end());
+  *pos ^= 0x01;
+  EXPECT_THROW(rmm::verify_cca_token(tampered, cpak), rmm::TokenError);
+  // A realm token signed by another RAK, beside this platform token: the binding fails.
+  const PlatformAttestation other = PlatformAttestation::from_seed(43);
+  const Bytes mixed = AttestationToken::collection(platform_->platform_token(),
+                                                   AttestationToken::realm_token(claims, other.rak()));
+  try {
+    rmm::verify_cca_token(mixed, cpak);
+    ADD_FAILURE() << "a realm token of another RAK was accepted";
+  } catch (const rmm::TokenError& e) {
+    EXPECT_NE(std::string(e.what()).find("binding"), std::string::npos) << e.what();
+  }
+  // Not a token at all.
+  EXPECT_THROW(rmm::verify_cca_token(Bytes{0x01, 0x02}, cpak), rmm::TokenError);
 }
 
 TEST(Token, same_seed_and_claims_give_byte_identical_tokens) {

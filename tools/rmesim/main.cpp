@@ -14,6 +14,8 @@
 
 #include "abi_doc.h"
 #include "fuzz/campaign.h"
+#include "explain.h"
+#include "verify_token.h"
 #include "platform/abi/specs.h"
 #include "sim/config_error.h"
 #include "sim/log.h"
@@ -40,6 +42,9 @@ Usage:
   rmesim fuzz [--seed N] [--sequences N] [--max-steps N] [--jobs N] [--out DIR] [--replay FILE]
                                   random host walks over every RMI command, VMs and DMA, with
                                   invariants checked after every step (docs/fuzzing.md)
+  rmesim explain STATS.json KEY   a statistic's value, unit and description (or a group's)
+  rmesim verify-token CONSOLE [--seed N]
+                                  check a realm's attestation token outside the realm
   rmesim profile [NAME|FILE]      list every cost of a timing profile (default: default)
   rmesim help steps               list every step kind with its fields
   rmesim abi [--spec 1.0] [--header|--markdown]
@@ -60,6 +65,11 @@ Commands:
   fuzz      A seeded campaign: prints "N sequences, M steps, V violations", a shrunk reproducer
             scenario in DIR (default out/fuzz) for each violation, and the RMI status coverage
             per command. --replay FILE checks one scenario with the invariants.
+  explain   KEY is a dotted path in stats.json's stats tree (pe0.gpc.faults_fail, rmm.rmi.DATA_CREATE);
+            the file must be written with --stats-format described.
+  verify-token  CONSOLE is a console-VM.txt in which realm-hello (args [N, 1]) printed its
+            token; it is checked with the CPAK of the platform of seed N (default 1): both
+            signatures and their binding; exit 0 verified, 1 rejected.
   profile   Print each cost: name, value, unit, allowed range, source.
   help      `help steps`: each step kind, its forms and its fields (type, required, help).
   abi       Every RMI and RSI command (FID, argument and result registers) and structure (each
@@ -68,8 +78,8 @@ Commands:
             (the default) a reference table.
 
 Exit status: 0 ok, 1 a step's expectation failed (outputs are still written; why, on stderr),
-             2 bad input (scenario, override, profile, guest image, --out, --trace-insn, --dump-dtb or
-               --trace-limit;
+             2 bad input (scenario, override, profile, guest image, --out, --trace-insn, --dump-dtb,
+               --trace-limit or --summary; explain: the file or the key;
                nothing is run),
              3 internal error (a simulator bug).
 )";
@@ -245,6 +255,9 @@ int run_cli(int argc, char* argv[]) {
       ("replay", po::value<std::string>(), "fuzz: check this scenario (a reproducer) with the invariants")
       ("self-test", "fuzz: the walk also delegates granules behind the RMM's back, which the invariants must report "
                     "(a test of the fuzzer)")
+      ("summary", po::value<std::string>()->default_value("full"),
+       "full, or brief: the student view (steps, phase times, RMI/RSI call counts, faults, console; "
+       "no cost breakdowns, no host seconds, no zero counts)")
       ("trace-limit", po::value<std::string>(),
        "trace.json keeps, per track, the first N and the last N events and at most N between them "
        "(evenly thinned), and says what it left out; 1 to 100000000 (default 5000)")
@@ -321,8 +334,28 @@ int run_cli(int argc, char* argv[]) {
       }
       return cmd_fuzz(vm);
     }
+    if (cmd == "explain") {
+      if (args.size() != 2) {
+        std::cerr << "rmesim: explain takes a stats.json and a key (rmesim explain out/NAME/stats.json pe0.gpc.checks)\n";
+        return kExitConfig;
+      }
+      rmesim::explain_stat(args[0], args[1], std::cout);
+      return kExitOk;
+    }
+    if (cmd == "verify-token") {
+      if (args.size() != 1) {
+        std::cerr << "rmesim: verify-token takes one console file (out/NAME/console-r0.txt)\n";
+        return kExitConfig;
+      }
+      uint64_t seed = 1;
+      if (vm.count("seed") && !parse_u64(vm["seed"].as<std::string>(), seed)) {
+        std::cerr << "rmesim: --seed must be an integer from 0 to 2^64-1\n";
+        return kExitConfig;
+      }
+      return rmesim::verify_token_file(args[0], seed, std::cout) ? kExitOk : kExitRunFailed;
+    }
     if (cmd != "run") {
-      std::cerr << "rmesim: unknown command '" << cmd << "' (run, sweep, fuzz, profile, abi; see --help)\n";
+      std::cerr << "rmesim: unknown command '" << cmd << "' (run, sweep, fuzz, explain, verify-token, profile, abi; see --help)\n";
       return kExitConfig;
     }
     if (args.size() != 1) {
@@ -349,6 +382,10 @@ int run_cli(int argc, char* argv[]) {
     ro.stats.described = format == "described";
     ro.stats.host_seconds = vm.count("host-seconds");
     ro.stats_text = vm.count("stats-text");
+    const std::string summary = vm["summary"].as<std::string>();
+    if (summary != "full" && summary != "brief")
+      throw platform::ConfigError("--summary", 0, 0, summary, "must be full or brief");
+    ro.brief_summary = summary == "brief";
     if (vm.count("out")) ro.out_dir = vm["out"].as<std::string>();
     if (vm.count("out") && ro.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
     ro.quiet = vm.count("quiet");

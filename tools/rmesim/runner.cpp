@@ -219,34 +219,55 @@ void print_breakdown(std::ostream& out, const platform::Breakdown& b, const std:
   row("wait", b.wait_ps);
 }
 
-// Every command of an RMM stats family (soc.rmm.rmi, soc.rmm.rsi) that was called.
-void print_commands(std::ostream& out, const platform::StatGroup* family, const std::string& prefix) {
+// Every command of an RMM stats family (soc.rmm.rmi, soc.rmm.rsi) that was called; brief: only
+// the call counts.
+void print_commands(std::ostream& out, const platform::StatGroup* family, const std::string& prefix, bool brief) {
   if (!family) return;
   for (const platform::StatGroup* g : family->children()) {
     const auto* calls = g->find_counter("calls");
     const auto* time = g->find_breakdown("time");
     if (!calls || !calls->value || !time) continue;
-    out << "  " << std::left << std::setw(30) << prefix + g->name() << std::right << std::setw(9) << calls->value
-        << std::setw(14) << platform::format_time(sc_core::sc_time::from_value(time->time_ps)) << "  host "
+    out << "  " << std::left << std::setw(30) << prefix + g->name() << std::right << std::setw(9) << calls->value;
+    if (brief) {
+      out << "\n";
+      continue;
+    }
+    out << std::setw(14) << platform::format_time(sc_core::sc_time::from_value(time->time_ps)) << "  host "
         << std::fixed << std::setprecision(3) << time->host_seconds << " s\n";
     print_breakdown(out, *time, "      ");
   }
 }
 
+// " NAME=N" for each pair whose count is not zero (the brief summary leaves zeros out).
+std::string nonzero_list(std::initializer_list<std::pair<const char*, uint64_t>> counts) {
+  std::string text;
+  for (const auto& [name, n] : counts)
+    if (n) text += " " + std::string(name) + "=" + std::to_string(n);
+  return text;
+}
+
+// The summary on stdout. Brief (--summary brief, the student view) keeps the steps, the phases'
+// times, each VM's exits, RIM, milestones and console, the RMI and RSI call counts and the
+// faults, and leaves out the memory map, every cost breakdown, host seconds and every zero count.
 void print_summary(std::ostream& out, const Scenario& s, const platform::TimingProfile& profile, platform::Soc& soc,
                    const RunResult& result, const RunContext& ctx, rmm::Rmm& rmm, host::Kvm& kvm, host::Vmm& vmm,
                    const RunOptions& opt) {
+  const bool brief = opt.brief_summary;
   out << "rmesim: scenario " << s.name << " (" << s.file << "), seed " << s.platform.seed << ", profile "
       << profile.name() << ", Unicorn " << cpu::UnicornCpu::engine_version() << "\n\n";
-  soc.print_memory_map(out);
-  out << "\nSteps\n";
+  if (!brief) soc.print_memory_map(out);
+  out << (brief ? "Steps\n" : "\nSteps\n");
   for (const auto& st : result.steps)
     out << "  " << std::left << std::setw(28) << st.where << std::right << " " << std::setw(12)
         << platform::format_time(st.end - st.start) << "  " << st.outcome << "\n";
-  out << "\nPhases (simulated time on " << soc.pe(0).basename() << ", by cost; host seconds)\n";
+  out << "\nPhases (simulated time on " << soc.pe(0).basename() << (brief ? ")\n" : ", by cost; host seconds)\n");
   for (const auto& p : result.phases) {
-    out << "  " << std::left << std::setw(16) << p.name << std::right << std::setw(14) << platform::format_time(p.end - p.start)
-        << "  host " << std::fixed << std::setprecision(3) << p.time.host_seconds << " s\n";
+    out << "  " << std::left << std::setw(16) << p.name << std::right << std::setw(14) << platform::format_time(p.end - p.start);
+    if (brief) {
+      out << "\n";
+      continue;
+    }
+    out << "  host " << std::fixed << std::setprecision(3) << p.time.host_seconds << " s\n";
     print_breakdown(out, p.time, "      ");
   }
   if (!vmm.states().empty()) {
@@ -262,9 +283,15 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
         auto it = ctx.rims.find(st->spec.name);
         out << "    RIM " << (it == ctx.rims.end() ? std::string("-") : it->second) << "\n";
         const platform::StatGroup& vs = st->vm->stats();
-        out << "    populated " << vs.find_counter("populated_pages")->value << " pages in "
-            << vs.find_counter("vmm.populate_calls")->value << " KVM_ARM_RMI_POPULATE calls, "
-            << vs.find_counter("runtime_faults")->value << " pages faulted in at run time\n";
+        const uint64_t populated = vs.find_counter("populated_pages")->value,
+                       populate_calls = vs.find_counter("vmm.populate_calls")->value,
+                       faulted = vs.find_counter("runtime_faults")->value;
+        if (brief)
+          out << "    pages:" << nonzero_list({{"populated", populated}, {"KVM_ARM_RMI_POPULATE", populate_calls},
+                                               {"faulted_in_at_run_time", faulted}}) << "\n";
+        else
+          out << "    populated " << populated << " pages in " << populate_calls << " KVM_ARM_RMI_POPULATE calls, "
+              << faulted << " pages faulted in at run time\n";
         out << "    REC exits:" << platform::nonzero_counters(*vs.find_group("rec_exits")) << "\n";
         if (const std::string sync = platform::nonzero_counters(*vs.find_group("sync_exits")); !sync.empty())
           out << "    RMI_EXIT_SYNC by cause:" << sync << "\n";
@@ -275,54 +302,65 @@ void print_summary(std::ostream& out, const Scenario& s, const platform::TimingP
                                       {"teardown", &ph.teardown}}) {
           if (!b->count) continue;
           out << "    lifecycle " << std::left << std::setw(12) << name << std::right << std::setw(14)
-              << platform::format_time(sc_core::sc_time::from_value(b->time_ps)) << "  host " << std::fixed
-              << std::setprecision(3) << b->host_seconds << " s\n";
+              << platform::format_time(sc_core::sc_time::from_value(b->time_ps));
+          if (brief) {
+            out << "\n";
+            continue;
+          }
+          out << "  host " << std::fixed << std::setprecision(3) << b->host_seconds << " s\n";
           print_breakdown(out, *b, "        ");
         }
       }
-      out << "    boot milestones (simulated; wall seconds since the VM was created):";
+      out << (brief ? "    boot milestones (simulated):" : "    boot milestones (simulated; wall seconds since the VM was created):");
       for (const auto& m : st->milestones->milestones())
-        if (m.at)
-          out << " " << m.name << " " << platform::format_time(*m.at) << " (" << std::fixed << std::setprecision(2)
-              << m.host_seconds << " s)";
-        else
+        if (m.at) {
+          out << " " << m.name << " " << platform::format_time(*m.at);
+          if (!brief) out << " (" << std::fixed << std::setprecision(2) << m.host_seconds << " s)";
+        } else if (!brief) {
           out << " " << m.name << " -";
+        }
       out << "\n";
       std::istringstream lines(st->console);
       for (std::string l; std::getline(lines, l);) out << "    | " << l << "\n";
       for (const auto& e : st->events) out << "    * " << e << "\n";
     }
   }
-  out << "\nRMI calls (simulated time by cost; host seconds)\n";
-  print_commands(out, rmm.stats().find_group("rmi"), "RMI_");
+  out << (brief ? "\nRMI calls\n" : "\nRMI calls (simulated time by cost; host seconds)\n");
+  print_commands(out, rmm.stats().find_group("rmi"), "RMI_", brief);
   out << "RSI and PSCI calls from realms\n";
-  print_commands(out, rmm.stats().find_group("rsi"), "RSI_");
-  out << "Host faults: " << kvm.faults().size() << "\n";
+  print_commands(out, rmm.stats().find_group("rsi"), "RSI_", brief);
+  if (!brief || !kvm.faults().empty()) out << "Host faults: " << kvm.faults().size() << "\n";
   for (const auto& f : kvm.faults())
     out << "  " << host::to_string(f.action) << " on PE " << f.pe << " at " << platform::format_time(f.at) << ": "
         << f.context << ", PA " << hex_addr(f.gpf.pa) << " (" << gpt::to_string(f.gpf.kind) << ", level "
         << static_cast<int>(f.gpf.level) << ")\n";
   const auto& device_gpfs = soc.smmu().gpf_log();
-  out << "Device GPFs (SMMU): " << device_gpfs.size() << "\n";
+  if (!brief || !device_gpfs.empty()) out << "Device GPFs (SMMU): " << device_gpfs.size() << "\n";
   for (const auto& g : device_gpfs)
     out << "  StreamID " << g.sid << " at " << platform::format_time(g.at) << ": " << far_reason(g.reason)
         << (g.faultcode ? std::string(" (") + platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(g.faultcode)) + ")" : "")
         << ", PA " << hex_addr(g.gpf.pa) << " (" << gpt::to_string(g.gpf.kind) << ", level " << static_cast<int>(g.gpf.level)
         << "), " << (g.gpt_cfg ? "SMMU_ROOT_GPT_CFG_FAR" : "SMMU_ROOT_GPF_FAR") << (g.latched ? "" : " already set") << "\n";
-  out << "Granules not undelegated at the end: " << delegated_granules(rmm) << "\n";
+  if (const uint64_t left = delegated_granules(rmm); !brief || left)
+    out << "Granules not undelegated at the end: " << left << "\n";
   // Every GPC unit: the PEs' and the SMMU's.
   const uint64_t fail = gpc_total(soc, "faults_fail"), walk = gpc_total(soc, "faults_walk"),
                  asz = gpc_total(soc, "faults_address_size"), eabt = gpc_total(soc, "faults_external_abort");
-  out << "\nGPC: " << gpc_total(soc, "checks") << " checks, " << gpc_total(soc, "cache_hits") << " cache hits, "
-      << gpc_total(soc, "walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
-      << walk << ", address size " << asz << ", external abort " << eabt << ")\n";
+  if (brief)
+    out << "\nGPC:" << nonzero_list({{"checks", gpc_total(soc, "checks")}, {"cache_hits", gpc_total(soc, "cache_hits")},
+                                     {"walks", gpc_total(soc, "walks")}, {"faults_fail", fail}, {"faults_walk", walk},
+                                     {"faults_address_size", asz}, {"faults_external_abort", eabt}}) << "\n";
+  else
+    out << "\nGPC: " << gpc_total(soc, "checks") << " checks, " << gpc_total(soc, "cache_hits") << " cache hits, "
+        << gpc_total(soc, "walks") << " walks, " << fail + walk + asz + eabt << " faults (fail " << fail << ", walk "
+        << walk << ", address size " << asz << ", external abort " << eabt << ")\n";
   if (opt.stats_text) {
     out << "\nStatistics (non-zero)\n";
     platform::write_stats_text(out, soc.stats());
   }
-  out << "Simulated time " << platform::format_time(result.sim_time) << ", wall " << std::fixed << std::setprecision(3)
-      << result.wall_seconds << " s\n";
-  out << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
+  out << "Simulated time " << platform::format_time(result.sim_time);
+  if (!brief) out << ", wall " << std::fixed << std::setprecision(3) << result.wall_seconds << " s";
+  out << "\n" << (result.ok ? "Result: ok\n" : "Result: FAILED: " + result.failure + "\n");
 }
 
 void write_file_atomically(const fs::path& path, const std::string& text) {

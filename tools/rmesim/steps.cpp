@@ -106,6 +106,16 @@ struct TransitionStep : Step {
   static uint64_t abi_ok() { return platform::abi::kRmmEl3Ok; }
 };
 
+// --- tlbi: paall ---------------------------------------------------------------------------
+// TLBI PAALLOS from EL3 on PE 0: after a GPT descriptor is written by hand (a Root `write`),
+// each GPC unit keeps answering from what it cached until this.
+struct TlbiStep : Step {
+  void execute(RunContext& c) override {
+    c.soc.monitor().tlbi_broadcast_paall(c.pe.requester());
+    c.note("TLBI PAALLOS: every GPC unit's cache invalidated");
+  }
+};
+
 // --- read / write: {pa, pas, size, value, expect} ------------------------------------------
 struct AccessStep : Step {
   bool write = false;
@@ -170,6 +180,11 @@ std::unique_ptr<Step> parse_phase(const std::string& f, const YAML::Node& n, con
   return s;
 }
 
+std::unique_ptr<Step> parse_tlbi(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario&) {
+  if (yaml::str(f, n, key) != "paall") fail(f, n, key, "expected paall (TLBI PAALLOS from EL3)");
+  return std::make_unique<TlbiStep>();
+}
+
 std::unique_ptr<Step> parse_transition(bool delegate, const std::string& f, const YAML::Node& n, const std::string& key) {
   auto s = std::make_unique<TransitionStep>();
   s->delegate = delegate;
@@ -223,6 +238,8 @@ const std::vector<StepKind>& platform_step_kinds() {
        kTransitionFields, [](auto& f, auto& n, auto& k, auto&) { return parse_transition(true, f, n, k); }},
       {"undelegate", nullptr, "GPT transitions Realm -> Non-secure (the granules are scrubbed)", kTransitionFields,
        [](auto& f, auto& n, auto& k, auto&) { return parse_transition(false, f, n, k); }},
+      {"tlbi", "paall", "TLBI PAALLOS from EL3 on PE 0: every GPC unit forgets its cached GPT entries", {},
+       parse_tlbi},
       {"read", nullptr, "a timed read by PE 0 in a chosen PAS, through its GPC", kReadFields,
        [](auto& f, auto& n, auto& k, auto&) { return parse_access(false, f, n, k); }},
       {"write", nullptr, "a timed write (fill) by PE 0 in a chosen PAS, through its GPC", kWriteFields,

@@ -92,6 +92,7 @@ struct RunOptions {
   std::string dump_dtb;    // --dump-dtb: file for the first VM's device tree, FILE-<vm> for others
   platform::StatsJsonOptions stats;  // --stats-format, --host-seconds
   bool stats_text = false;  // --stats-text: every non-zero statistic in the summary
+  bool brief_summary = false;  // --summary brief: the student view (no breakdowns, no zero counts)
   uint64_t trace_limit = platform::Trace::kDefaultLimit;  // --trace-limit: trace.json events per track end
   // The progress line on stderr (phase, simulated time, pages populated): on a terminal or with
   // --progress; every progress_ms of wall time; rewritten in place when progress_tty.

@@ -5,8 +5,8 @@
 // call, X1 = the IPA reached. The first entry failing fails the call (RMI_ERROR_RTT with the
 // walk's level when no level-3 RTT covers it, RMI_ERROR_GRANULE for an output granule in the
 // wrong state); a later one ends the progress there. The maps' output address set (X5 with
-// the flags' OADDR_TYPE, OutputSet below) is one RmiAddrRangeDesc (SINGLE) or a list of them in a
-// Non-secure granule (LIST); a descriptor covers COUNT units of its SIZE (4 KiB, 2 MiB, 1 GiB,
+// the flags' OADDR_TYPE, OutputSet below) is one RmiAddrRangeDesc (SINGLE) or a list of them in
+// a Non-secure granule (LIST); a descriptor covers COUNT units of its SIZE (4 KiB, 2 MiB, 1 GiB,
 // 512 GiB: what an RTT entry of level 3, 2, 1, 0 maps), and the set is mapped granule by
 // granule into level-3 entries (a block entry is never made: the host folds).
 //
@@ -55,7 +55,8 @@ struct OutputSet {
   bool add(uint64_t desc, bool want_undelegated, uint64_t max) {
     if (ar::count(desc) == 0 || ar::undelegated(desc) != want_undelegated) return false;
     const uint64_t granules = ar::count(desc) << (9 * ar::size(desc));  // SIZE: 512^size granules each
-    for (uint64_t i = 0; i < granules && pas.size() < max; ++i) pas.push_back(ar::pa(desc) + i * kGranuleSize);
+    for (uint64_t i = 0; i < granules && pas.size() < max; ++i)
+      pas.push_back(ar::pa(desc) + i * kGranuleSize);
     return true;
   }
 

@@ -13,6 +13,7 @@
 #include "platform/abi/rmm_abi_2_0.h"
 #include "platform/monitor.h"
 #include "platform/soc.h"
+#include "sim/log.h"
 
 namespace host {
 
@@ -23,15 +24,22 @@ namespace mf = rmi::map_flags;
 }  // namespace
 
 bool Kvm::init_rmm_2_0() {
-  // RMM_CONFIG_SET: rmi_granule_size from PAGE_SIZE (4 KiB here), tracking_region_size 0.
+  // RMM_CONFIG_SET: rmi_granule_size from PAGE_SIZE (RmiGranuleSize 0, 1, 2: 4, 16, 64 KiB),
+  // tracking_region_size 0 (the granule's default). Refused, the kernel has no realms.
   auto cfg = pages_.alloc();
   if (!cfg) return false;
   uint8_t buf[platform::abi::v2_0::kRmmConfig.size] = {};
-  platform::abi::put(buf, platform::abi::v2_0::rmm_config::kRmiGranuleSize, 0);
+  const uint64_t granule_size = opt_.page_size == 65536 ? 2 : opt_.page_size == 16384 ? 1 : 0;
+  platform::abi::put(buf, platform::abi::v2_0::rmm_config::kRmiGranuleSize, granule_size);
   platform::abi::put(buf, platform::abi::v2_0::rmm_config::kTrackingRegionSize, 0);
-  bool ok = write(HostAccess::KernelData, nullptr, "RmiRmmConfig", *cfg, buf, sizeof buf) &&
-            rmi_.rmm_config_set(*cfg).ok() && rmi_.rmm_activate().ok();
+  const bool written = write(HostAccess::KernelData, nullptr, "RmiRmmConfig", *cfg, buf, sizeof buf);
+  const RmiResult set = written ? rmi_.rmm_config_set(*cfg) : RmiResult{};
   pages_.free(*cfg);
+  if (written && !set.ok())  // as rmi_configure() says it, with what was asked
+    RMESIM_LOG(platform::LogLevel::Warn, "host.kvm",
+               "RMM config set failed (rmi_granule_size " << opt_.page_size / 1024 << " KiB, the PAGE_SIZE): "
+                   << rmi::to_string(set.status()) << "; no realms");
+  bool ok = written && set.ok() && rmi_.rmm_activate().ok();
   if (!ok) return false;
   // Every memblock region (the host's page pool) must be FINE and CONVENTIONAL.
   const HostPool pool = host_pool(soc_.config());

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <stdexcept>
+#include <utility>
 
 #include "core/attestation_token.h"
 #include "platform/guest_cpu.h"
@@ -77,6 +78,18 @@ CommandStats& Context::add_command_stats(const std::string& name, platform::Stat
 
 bool Context::pa_delegable(uint64_t pa) const {
   return granules.tracked(pa) && monitor.is_delegable(pa);
+}
+
+uint64_t Context::boot_rmi_granule_size() const { return uint64_t{1} << monitor.gpc_config().p(); }
+
+uint64_t Context::rmi_granule_sizes() const {
+  namespace f1 = rmi::feat1;
+  uint64_t sizes = 0;
+  for (const auto& [shift, bytes] : {std::pair{f1::kGranSz4kShift, uint64_t{4} << 10},
+                                     std::pair{f1::kGranSz16kShift, uint64_t{16} << 10},
+                                     std::pair{f1::kGranSz64kShift, uint64_t{64} << 10}})
+    if ((features1 >> shift & 1) && bytes >= boot_rmi_granule_size()) sizes |= uint64_t{1} << shift;
+  return sizes;
 }
 
 Realm* Context::realm_at(uint64_t rd) {

@@ -112,6 +112,11 @@ class Context {
 
   // PaIsDelegable: DRAM the monitor lets the host delegate (outside firmware carve-outs).
   bool pa_delegable(uint64_t pa) const;
+  // 2.0: the RMI granule sizes this RMM supports, as RMI_FEATURES register 1's GRAN_SZ bits:
+  // those it implements (4 KiB) that are not smaller than the GPT's PGS (spec A2.3.1).
+  uint64_t rmi_granule_sizes() const;
+  // 2.0: the RMI granule size before RMM_CONFIG_SET: the GPT's PGS (A2.3.1).
+  uint64_t boot_rmi_granule_size() const;
   Realm* realm_at(uint64_t rd);
   Rec* rec_at(uint64_t pa);
   platform::Pe& pe_of(platform::Requester& req);

@@ -1,9 +1,13 @@
 // RMI_RMM_CONFIG_SET and RMI_RMM_ACTIVATE (RMM spec 2.0-bet1): the RMM's global state. A 2.0 RMM
-// boots in state INIT; the host configures it once (RmiRmmConfig) and activates it, and only
-// then may make realms (the dispatcher answers RMI_ERROR_GLOBAL before that).
+// boots in state INIT with an RMI granule of the GPT's PGS (A2.3.1); the host configures it once
+// (RmiRmmConfig: the RMI granule size, the tracking region size) and activates it, and only then
+// may make realms (the dispatcher answers RMI_ERROR_GLOBAL before that).
 //
-// Like TF-RMM main, this RMM tracks memory in 4 KiB granules with 1 GiB tracking regions, so it
-// accepts rmi_granule_size 4 KiB and tracking_region_size 0 only.
+// Like TF-RMM main, this RMM implements 4 KiB RMI granules with 1 GiB tracking regions, so
+// RMM_CONFIG_SET accepts rmi_granule_size 4 KiB with tracking_region_size 0 (the granule's
+// default size) only, and only on a GPT whose PGS is 4 KiB (a granule is never smaller than the
+// PGS): the v14 host of a 16 or 64 KiB kernel, which asks for its PAGE_SIZE, gets
+// RMI_ERROR_INPUT and has no realms (docs/rmm.md).
 #include <array>
 
 #include "core/context.h"
@@ -14,21 +18,31 @@ namespace rmm {
 
 namespace {
 namespace mc = platform::abi::v2_0::rmm_config;
-constexpr uint64_t kGranuleSize4K = 0;  // RmiGranuleSize
+
+// RmmConfigIsSupported: a granule size RMI_FEATURES offers, and a tracking region size code
+// valid for it. Code 0 is each granule's first size (4 KiB: 1 GiB; 16 KiB: 32 MiB; 64 KiB:
+// 512 MiB), code 1 its second (16 KiB: 64 GiB; 64 KiB: 4 TiB); this RMM tracks in the first.
+bool config_supported(const Context& ctx, uint64_t granule_size, uint64_t tracking_size) {
+  if (granule_size > 2 || !(ctx.rmi_granule_sizes() >> granule_size & 1)) return false;
+  return tracking_size == 0;
+}
 }  // namespace
 
 uint64_t rmi_rmm_config_set(Context& ctx, RmiCall& call) {
   const uint64_t config = call.arg(1);
   // rmm_state: configuration only before RMM_ACTIVATE.
   if (ctx.rmm_state != Context::RmmState::Init) return err(rmi::Status::ErrorGlobal);
-  // config_align, config_pas: a Non-secure granule the RMM can read.
+  // cfg_align: aligned to the current RMI granule (the PGS: nothing has configured another).
+  if (config & (ctx.boot_rmi_granule_size() - 1)) return err(rmi::Status::ErrorInput);
+  // cfg_pas: Non-secure memory the RMM can read.
   std::array<uint8_t, 16> c{};
-  if (!granule_aligned(config) || !ctx.read_ns(call.req, config, c.data(), c.size()))
+  if (!ctx.read_ns(call.req, config, c.data(), c.size())) return err(rmi::Status::ErrorInput);
+  // cfg_supp
+  if (!config_supported(ctx, platform::abi::get(c.data(), mc::kRmiGranuleSize),
+                        platform::abi::get(c.data(), mc::kTrackingRegionSize)))
     return err(rmi::Status::ErrorInput);
-  // granule_size_supp: the RMI granule size this RMM implements.
-  if (platform::abi::get(c.data(), mc::kRmiGranuleSize) != kGranuleSize4K) return err(rmi::Status::ErrorInput);
-  // tracking_size_supp: 1 GiB tracking regions (code 0).
-  if (platform::abi::get(c.data(), mc::kTrackingRegionSize) != 0) return err(rmi::Status::ErrorInput);
+  // tracked: no tracking region has been made tracked by GRANULE_TRACKING_SET (not modelled:
+  // DRAM is tracked FINE from boot), so the count is always 0.
   ctx.configured = true;
   return ok();
 }

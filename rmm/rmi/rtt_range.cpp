@@ -4,12 +4,16 @@
 // level-3 entries of [base, top) and make bounded progress: at most kEntriesPerCall entries per
 // call, X1 = the IPA reached. The first entry failing fails the call (RMI_ERROR_RTT with the
 // walk's level when no level-3 RTT covers it, RMI_ERROR_GRANULE for an output granule in the
-// wrong state); a later one ends the progress there. The output address is one
-// RmiAddrRangeDesc of 4 KiB pages (OADDR_TYPE SINGLE): block descriptors and LIST are not
-// modelled and fail with RMI_ERROR_INPUT.
+// wrong state); a later one ends the progress there. The maps' output address set (X5 with
+// the flags' OADDR_TYPE, OutputSet below) is one RmiAddrRangeDesc (SINGLE) or a list of them in
+// a Non-secure granule (LIST); a descriptor covers COUNT units of its SIZE (4 KiB, 2 MiB, 1 GiB,
+// 512 GiB: what an RTT entry of level 3, 2, 1, 0 maps), and the set is mapped granule by
+// granule into level-3 entries (a block entry is never made: the host folds).
 //
 // The unmaps return X2 = the granules freed, as one RmiAddrRangeDesc (they stop where the next
 // freed granule would not be contiguous), X3 = how many, so the host can undelegate the range.
+#include <vector>
+
 #include "core/context.h"
 #include "core/s2tt_walk.h"
 #include "platform/requester.h"
@@ -42,11 +46,41 @@ struct RangeCall {
   Realm* realm = nullptr;  // null: the call fails with RMI_ERROR_INPUT
 };
 
-bool oaddr_valid(uint64_t flags, uint64_t oaddr, bool want_undelegated) {
-  // oaddr_type: one range descriptor of pages, in the state the command needs.
-  return mf::oaddr_type(flags) == mf::kOaddrSingle && ar::size(oaddr) == 0 && ar::count(oaddr) >= 1 &&
-         ar::undelegated(oaddr) == want_undelegated;
-}
+// The output address set, as the PAs of its first granules (at most one call's worth).
+struct OutputSet {
+  std::vector<uint64_t> pas;
+
+  // Appends the granules of one RmiAddrRangeDesc, up to `max` in all. False when it is not a
+  // range of the state the command needs (UNDELEGATED for UNPROT_MAP, DELEGATED for DATA_MAP).
+  bool add(uint64_t desc, bool want_undelegated, uint64_t max) {
+    if (ar::count(desc) == 0 || ar::undelegated(desc) != want_undelegated) return false;
+    const uint64_t granules = ar::count(desc) << (9 * ar::size(desc));  // SIZE: 512^size granules each
+    for (uint64_t i = 0; i < granules && pas.size() < max; ++i)
+      pas.push_back(ar::pa(desc) + i * kGranuleSize);
+    return true;
+  }
+
+  // Reads the set X5 names; false (RMI_ERROR_INPUT) when a condition fails, in their order.
+  bool load(Context& ctx, platform::Requester& req, uint64_t flags, uint64_t oaddr, bool want_undelegated,
+            uint64_t max) {
+    switch (mf::oaddr_type(flags)) {
+      case mf::kOaddrSingle: return add(oaddr, want_undelegated, max);
+      case mf::kOaddrList: {
+        // oaddr_list_align: 8-byte entries; the list (LIST_COUNT of them, at least one) inside
+        // one granule.
+        const uint64_t n = mf::list_count(flags);
+        if ((oaddr & 7) || n == 0 || (oaddr & (kGranuleSize - 1)) + 8 * n > kGranuleSize) return false;
+        // oaddr_list_pas: Non-secure memory the RMM can read.
+        std::vector<uint64_t> list(n);
+        if (!ctx.read_ns(req, oaddr, list.data(), 8 * n)) return false;
+        for (uint64_t d : list)
+          if (pas.size() < max && !add(d, want_undelegated, max)) return false;
+        return true;
+      }
+      default: return false;  // oaddr_type: SINGLE or LIST
+    }
+  }
+};
 
 // UNPROT_MAP's attributes: MEMATTR[18:16] is MemAttr[2:0] of the FWB encoding (MemAttr[3] is
 // RES0), S2AP[22:19] the direct permissions (bit 0 W, bit 1 R; bits 2 and 3 are reserved).
@@ -67,14 +101,16 @@ uint64_t map(Context& ctx, RmiCall& call, Half half) {
   const uint64_t base = c.base, top = c.top, flags = c.flags, oaddr = c.oaddr;
   // realm_state: a terminated realm maps nothing more (unmapping is how it is torn down).
   if (r.state == RealmState::Zombie) return err(rmi::Status::ErrorRealm);
-  // flags_valid, oaddr_valid
+  // flags_valid, then the output address set's conditions
   uint64_t attrs = 0;
   if (prot ? (flags >> 16) != 0 : !unprot_attrs(flags, attrs)) return err(rmi::Status::ErrorInput);
-  if (!oaddr_valid(flags, oaddr, !prot)) return err(rmi::Status::ErrorInput);
-  const uint64_t n = std::min({ar::count(oaddr), (top - base) / kGranuleSize, kEntriesPerCall});
+  OutputSet out;
+  if (!out.load(ctx, call.req, flags, oaddr, !prot, std::min((top - base) / kGranuleSize, kEntriesPerCall)))
+    return err(rmi::Status::ErrorInput);
+  const uint64_t n = out.pas.size();
   uint64_t i = 0;
   for (; i < n; ++i) {
-    const uint64_t ipa = base + i * kGranuleSize, pa = ar::pa(oaddr) + i * kGranuleSize;
+    const uint64_t ipa = base + i * kGranuleSize, pa = out.pas[i];
     // out_state: a DELEGATED granule (protected) or memory the host owns (unprotected).
     const bool pa_ok = prot ? granule_plausible(ctx, pa) && ctx.granules.state(pa) == GranuleState::Delegated
                             : !ctx.granules.tracked(pa) || ctx.granules.state(pa) == GranuleState::Undelegated;

@@ -9,9 +9,11 @@
 #             output, the boot milestones in order, and byte-identical stats.json and console;
 #   realm-smp the same realm with 2 vCPUs brings up its second CPU (PSCI CPU_ON through the RMM);
 #   attacker  linux-realm-and-attacker.yaml: the normal VM's read of the realm kernel's memory
-#             takes a GPF while the realm boots on to poweroff.
+#             takes a GPF while the realm boots on to poweroff;
+#   rmm-compare  tools/rmm-compare on linux-realm.yaml: the realm boots under Linux v12 over RMM
+#             1.0 and Linux v14 over RMM 2.0-bet1, and the side-by-side names both flows' commands.
 # Skipped (exit 77) when `make deps` has not fetched the kernel.
-# Usage: linux_test.sh RMESIM_BINARY SCENARIO_DIR LINUX_DIR vm|realm|realm-smp|attacker
+# Usage: linux_test.sh RMESIM_BINARY SCENARIO_DIR LINUX_DIR vm|realm|realm-smp|attacker|rmm-compare
 set -u
 bin=$1; scen=$2; linux=$3; mode=$4
 if [ ! -f "$linux/vmlinuz" ] || [ ! -f "$linux/initramfs.cpio" ]; then
@@ -84,6 +86,21 @@ attacker)
   check "the fault is a GPF on the realm's granule, taken while the realm ran" \
     'grep -q "^  guest_abort on PE 2 at .*: .*PA 0x" "$work/a.txt" && [ "$(json $work/a/stats.json "d[\"faults\"][\"host\"][0][\"time_ns\"] > 300e6 and d[\"faults\"][\"host\"][0][\"time_ns\"] < d[\"realms\"][\"r0\"][\"milestones\"][\"poweroff\"][\"time_ns\"]")" = True ]'
   check "the realm's console is complete" 'init_lines "$work/a/console-r0.txt"'
+  ;;
+rmm-compare)
+  tools=$(cd "$(dirname "$0")/../../tools" && pwd)
+  OUT="$work/cmp" "$tools/rmm-compare" "$scen/linux-realm.yaml" "$(dirname "$bin")" > "$work/cmp.txt" 2>&1; rc=$?
+  c1=$work/cmp/v1/console-r0.txt c2=$work/cmp/v2/console-r0.txt
+  check "the Linux realm boots to poweroff under v12/1.0 and v14/2.0-bet1, every check of linux-realm.yaml holding" \
+    '[ $rc = 0 ] && grep -q "Result: ok" "$work/cmp/v1.txt" && grep -q "Result: ok" "$work/cmp/v2.txt" && init_lines "$c1" && init_lines "$c2"'
+  r1() { json "$work/cmp/v1/stats.json" "$1"; }
+  r2() { json "$work/cmp/v2/stats.json" "$1"; }
+  check "v12/1.0: 1.0 spoken, DATA_CREATE populate, DATA_CREATE_UNKNOWN faults, no 2.0 command" \
+    '[ "$(r1 "(lambda r: d[\"rmm\"] == {\"version\": \"1.0\", \"rmi_version\": \"1.0\"} and r[\"DATA_CREATE\"][\"calls\"] > 0 and r[\"DATA_CREATE_UNKNOWN\"][\"calls\"] >= 16384 and \"RTT_DATA_MAP\" not in r)(d[\"stats\"][\"rmm\"][\"rmi\"])")" = True ]'
+  check "v14/2.0-bet1: 2.0 spoken, RTT_DATA_MAP_INIT populate, RTT_DATA_MAP faults, SRO REC, REALM_TERMINATE, no 1.0-only command" \
+    '[ "$(r2 "(lambda r: d[\"rmm\"] == {\"version\": \"2.0-bet1\", \"rmi_version\": \"2.0\"} and r[\"RTT_DATA_MAP_INIT\"][\"calls\"] > 0 and r[\"RTT_DATA_MAP\"][\"calls\"] >= 16384 and r[\"REC_CREATE\"][\"incomplete\"] == 1 and r[\"REALM_TERMINATE\"][\"calls\"] == 1 and \"DATA_CREATE_UNKNOWN\" not in r and \"GRANULE_DELEGATE\" not in r)(d[\"stats\"][\"rmm\"][\"rmi\"])")" = True ]'
+  check "the report: both pairs, each flow's own commands, every phase, the boot milestones of both" \
+    'grep -q "v12/1.0 *v14/2.0-bet1" "$work/cmp.txt" && grep -Eq "DATA_CREATE_UNKNOWN +[0-9]+ +-" "$work/cmp.txt" && grep -Eq "RTT_DATA_MAP +- +[0-9]+" "$work/cmp.txt" && grep -Eq "^  (populate|fault_in|teardown) +[0-9.]+ +[0-9.]+" "$work/cmp.txt" && grep -Eq "^  poweroff +[0-9.]+ +[0-9.]+" "$work/cmp.txt"'
   ;;
 *) echo "unknown mode $mode"; exit 2 ;;
 esac

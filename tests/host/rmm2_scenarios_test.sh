@@ -42,6 +42,28 @@ check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.j
 check "l1_tables on_demand: init creates the two missing L1 tables, the others exist, the realm runs" \
   '[ $rc = 0 ] && grep -q "Result: ok" "$work/lazy.txt" && [ "$(json $work/lazy/stats.json "r[\"GPT_L1_CREATE\"][\"success\"] == 2 and r[\"GPT_L1_CREATE\"][\"error_gpt\"] == 2 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
+# A 16 KiB v14 host asks RMM_CONFIG_SET for a 16 KiB RMI granule; this RMM (as TF-RMM main)
+# implements 4 KiB only: RMI_ERROR_INPUT, the RMM stays in INIT, KVM has no realms.
+cat > "$work/p16.yaml" <<'YAML'
+name: p16
+host: {page_size: 16KiB}
+rmm: {version: 2.0-bet1}
+steps:
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40004000, expect: RMI_ERROR_GLOBAL}
+YAML
+"$bin" run "$work/p16.yaml" --out "$work/p16" > "$work/p16.txt" 2>&1; rc=$?
+check "host.page_size 16KiB: RMM_CONFIG_SET(16 KiB) fails with RMI_ERROR_INPUT (KVM says so), no RMM_ACTIVATE, no RMI version agreed" \
+  '[ $rc = 0 ] && grep -q "RMM config set failed (rmi_granule_size 16 KiB, the PAGE_SIZE): RMI_ERROR_INPUT; no realms" "$work/p16.txt" && [ "$(json $work/p16/stats.json "r[\"RMM_CONFIG_SET\"][\"error_input\"] == calls(\"RMM_CONFIG_SET\") == 1 and calls(\"RMM_ACTIVATE\") == 0 and d[\"rmm\"][\"rmi_version\"] == \"none\" and d[\"host\"][\"page_size_bytes\"] == 16384")" = True ]'
+"$bin" run "$work/p16.yaml" --set host.page_size=4KiB --out "$work/p4" > "$work/p4.txt" 2>&1; rc=$?
+check "the same scenario at 4 KiB: configured and activated, so the raw step's expectation fails the run" \
+  '[ $rc = 1 ] && [ "$(json $work/p4/stats.json "r[\"RMM_CONFIG_SET\"][\"success\"] == 1 and calls(\"RMM_ACTIVATE\") == 1")" = True ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set host.page_size=64KiB --out "$work/p64" > "$work/p64.txt" 2>&1; rc=$?
+check "a realm under 64 KiB host pages is a load error naming the realm (RMM_CONFIG_SET would refuse the granule)" \
+  '[ $rc = 2 ] && grep -q "realm-lifecycle.yaml:[0-9]*:[0-9]*: .realms.r0.: .*RMM_CONFIG_SET fails" "$work/p64.txt" && [ ! -e "$work/p64/stats.json" ]'
+"$bin" run "$scen/realm-lifecycle.yaml" --set host.page_size=16KiB --out "$work/p16v1" > "$work/p16v1.txt" 2>&1; rc=$?
+check "16 KiB host pages under RMM 1.0 are a load error naming host.page_size" \
+  '[ $rc = 2 ] && grep -q "host.page_size.*RMM 1.0.s granule is 4 KiB" "$work/p16v1.txt"'
+
 # Raw 2.0 RMI steps: the version's commands, result names and statuses.
 cat > "$work/raw2.yaml" <<'YAML'
 name: raw2

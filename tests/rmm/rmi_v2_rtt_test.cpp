@@ -78,15 +78,77 @@ TEST_F(Rmm2Rtt, data_map_realm_state_fails_on_a_zombie) {
   EXPECT_RMI_OK(call(rmi::kRealmTerminate, {r.rd}));
   EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1)).x[0], Status::ErrorRealm, 0);
 }
-TEST_F(Rmm2Rtt, data_map_flags_valid_fails_for_a_list) {
+TEST_F(Rmm2Rtt, data_map_oaddr_type_fails_for_none_and_the_reserved_type) {
   const uint64_t g = delegated();
-  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1), mf::kOaddrList).x[0], Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1), mf::kOaddrNone).x[0], Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1), 3).x[0], Status::ErrorInput, 0);
 }
-TEST_F(Rmm2Rtt, data_map_oaddr_valid_fails_for_undelegated_state_or_a_block) {
+TEST_F(Rmm2Rtt, data_map_oaddr_single_fails_for_undelegated_state_or_no_count) {
   const uint64_t g = delegated();
   EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1) | uint64_t{1} << 63).x[0], Status::ErrorInput, 0);
-  EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 1, 1)).x[0], Status::ErrorInput, 0);
   EXPECT_RMI_FAIL(data_map(0, G, ar::make(g, 0)).x[0], Status::ErrorInput, 0);
+}
+
+// A descriptor of more than one granule: COUNT units of SIZE (1: 2 MiB), mapped page by page.
+TEST_F(Rmm2Rtt, data_map_maps_a_2mib_descriptor_into_the_level_3_rtt) {
+  const uint64_t g = delegated(512, 512 * G);
+  const SmcRegs x = data_map(0, 512 * G, ar::make(g, 1, 1));
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 512 * G);
+  for (uint64_t i : {0u, 1u, 255u, 511u}) {
+    EXPECT_EQ(rmm->granule_state(g + i * G), GranuleState::Data) << i;
+    EXPECT_EQ(read_entry(r.rd, i * G, 3).desc & ~uint64_t{0xFFF}, g + i * G) << i;
+  }
+}
+TEST_F(Rmm2Rtt, data_map_takes_of_a_large_descriptor_only_what_the_range_needs) {
+  const uint64_t g = delegated(512, 512 * G);
+  const SmcRegs x = data_map(0, 2 * G, ar::make(g, 1, 1));
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 2 * G);
+  EXPECT_EQ(rmm->granule_state(g + G), GranuleState::Data);
+  EXPECT_EQ(rmm->granule_state(g + 2 * G), GranuleState::Delegated);
+}
+
+// LIST: X5 is the PA of a Non-secure list of LIST_COUNT descriptors, mapped one after the other.
+TEST_F(Rmm2Rtt, data_map_maps_a_list_of_ranges_in_order) {
+  const uint64_t a = delegated(), b = delegated(2);
+  const uint64_t list = list_page({ar::make(b, 2), ar::make(a, 1)});
+  const SmcRegs x = data_map(0, 3 * G, list, mf::kOaddrList | 2 << 2);
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], 3 * G);
+  EXPECT_EQ(read_entry(r.rd, 0, 3).desc & ~uint64_t{0xFFF}, b);
+  EXPECT_EQ(read_entry(r.rd, G, 3).desc & ~uint64_t{0xFFF}, b + G);
+  EXPECT_EQ(read_entry(r.rd, 2 * G, 3).desc & ~uint64_t{0xFFF}, a);
+  for (uint64_t p : {a, b, b + G}) EXPECT_EQ(rmm->granule_state(p), GranuleState::Data);
+}
+TEST_F(Rmm2Rtt, data_map_oaddr_list_align_fails_unaligned_empty_or_past_its_granule) {
+  const uint64_t g = delegated();
+  const uint64_t list = list_page({ar::make(g, 1), ar::make(g, 1)});
+  // At list + 4 the 8 bytes read as a valid descriptor of g, were the alignment not checked.
+  const uint64_t d = ar::make(g, 1);
+  EXPECT_RMI_FAIL(data_map(0, G, list_page({d << 32, d >> 32}) + 4, mf::kOaddrList | 1 << 2).x[0], Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(data_map(0, G, list, mf::kOaddrList).x[0], Status::ErrorInput, 0);  // LIST_COUNT 0
+  EXPECT_RMI_FAIL(data_map(0, G, list + G - 8, mf::kOaddrList | 2 << 2).x[0], Status::ErrorInput, 0);
+  EXPECT_EQ(rmm->granule_state(g), GranuleState::Delegated);
+}
+TEST_F(Rmm2Rtt, data_map_oaddr_list_pas_fails_for_a_list_outside_non_secure_memory) {
+  const uint64_t g = delegated();
+  EXPECT_RMI_FAIL(data_map(0, G, g, mf::kOaddrList | 1 << 2).x[0], Status::ErrorInput, 0);  // Realm PAS
+}
+TEST_F(Rmm2Rtt, data_map_fails_for_a_list_entry_of_the_wrong_state_or_no_count) {
+  const uint64_t a = delegated(), b = delegated();
+  EXPECT_RMI_FAIL(data_map(0, 2 * G, list_page({ar::make(a, 1), ar::make(b, 1) | uint64_t{1} << 63}),
+                           mf::kOaddrList | 2 << 2).x[0], Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(data_map(0, 2 * G, list_page({ar::make(a, 1), ar::make(b, 0)}), mf::kOaddrList | 2 << 2).x[0],
+                  Status::ErrorInput, 0);
+  EXPECT_EQ(rmm->granule_state(a), GranuleState::Delegated);  // nothing mapped
+}
+TEST_F(Rmm2Rtt, data_map_stops_at_a_list_entry_naming_a_granule_already_mapped) {
+  const uint64_t a = delegated();
+  const SmcRegs x = data_map(0, 2 * G, list_page({ar::make(a, 1), ar::make(a, 1)}), mf::kOaddrList | 2 << 2);
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], G);
+  EXPECT_EQ(read_entry(r.rd, G, 3).state, rmi::RttEntryState::Unassigned);
 }
 TEST_F(Rmm2Rtt, data_map_out_state_fails_for_an_undelegated_granule) {
   EXPECT_RMI_FAIL(data_map(0, G, ar::make(alloc(), 1)).x[0], Status::ErrorGranule, 0);
@@ -166,6 +228,19 @@ TEST_F(Rmm2Rtt, unprot_map_maps_non_secure_memory_with_memattr_and_s2ap) {
   EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
   EXPECT_EQ(e.desc & rmi::s2tte_host::kMemAttrMask, rmi::s2tte_host::kMemAttrNormalWb);
   EXPECT_EQ(e.desc & rmi::s2tte_host::kS2apMask, rmi::s2tte_host::kS2apMask);
+}
+TEST_F(Rmm2Rtt, unprot_map_maps_a_list_of_non_secure_ranges_and_refuses_a_delegated_entry) {
+  constexpr uint64_t kNs = uint64_t{1} << 63;
+  const uint64_t a = alloc(), b = alloc(2);
+  const uint64_t flags = (unprot_flags() & ~uint64_t{3}) | mf::kOaddrList | 2 << 2;
+  const SmcRegs x = smc(rmi::kRttUnprotMap, {r.rd, unprot, unprot + 3 * G, flags, list_page({ar::make(b, 2) | kNs, ar::make(a, 1) | kNs})});
+  EXPECT_RMI_OK(x.x[0]);
+  EXPECT_EQ(x.x[1], unprot + 3 * G);
+  EXPECT_EQ(ar::pa(read_entry(r.rd, unprot + G, 3).desc), b + G);
+  EXPECT_EQ(ar::pa(read_entry(r.rd, unprot + 2 * G, 3).desc), a);
+  const uint64_t next = unprot + 0x10000;
+  EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, next, next + 2 * G, flags, list_page({ar::make(a, 1) | kNs, ar::make(a, 1)})}),
+                  Status::ErrorInput, 0);
 }
 TEST_F(Rmm2Rtt, unprot_map_base_bound_fails_in_the_protected_half) {
   EXPECT_RMI_FAIL(call(rmi::kRttUnprotMap, {r.rd, 0, G, unprot_flags(), ar::make(alloc(), 1) | uint64_t{1} << 63}),

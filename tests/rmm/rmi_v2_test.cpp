@@ -70,23 +70,66 @@ TEST_F(Rmm2Init, realm_commands_fail_rmm_state_before_activate) {
   EXPECT_RMI_OK(call(rmi::kFeatures, {0}));  // allowed in INIT
 }
 
-TEST_F(Rmm2Init, config_set_config_align_fails_unaligned) {
+TEST_F(Rmm2Init, config_set_cfg_align_fails_unaligned) {
   EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(0, 0) + 8}), Status::ErrorInput, 0);
 }
 
-TEST_F(Rmm2Init, config_set_config_pas_fails_outside_non_secure_memory) {
+TEST_F(Rmm2Init, config_set_cfg_pas_fails_outside_non_secure_memory) {
   // The monitor's carve-out at the top of DRAM is Root memory.
   const uint64_t root = f.config.dram_base + f.config.dram_size - G;
   EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {root}), Status::ErrorInput, 0);
 }
 
-TEST_F(Rmm2Init, config_set_granule_size_supp_fails_for_16k_and_64k) {
+// The 16 and 64 KiB granules a v14 kernel of that PAGE_SIZE asks for: this RMM (as TF-RMM
+// main) implements 4 KiB only, and RMI_FEATURES register 1 says so.
+TEST_F(Rmm2Init, config_set_cfg_supp_fails_for_granule_sizes_features_does_not_offer) {
+  const uint64_t f1 = smc(rmi::kFeatures, {1}).x[1];
+  EXPECT_FALSE(rmi::feat0::field(f1, rmi::feat1::kGranSz16kShift));
+  EXPECT_FALSE(rmi::feat0::field(f1, rmi::feat1::kGranSz64kShift));
   EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(1, 0)}), Status::ErrorInput, 0);
   EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(2, 0)}), Status::ErrorInput, 0);
+  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(3, 0)}), Status::ErrorInput, 0);  // no such size
+  EXPECT_RMI_OK(call(rmi::kRmmConfigSet, {config_page(0, 0)}));  // nothing changed: 4 KiB still works
 }
 
-TEST_F(Rmm2Init, config_set_tracking_size_supp_fails_for_other_than_1g) {
+TEST_F(Rmm2Init, config_set_cfg_supp_fails_for_a_tracking_region_size_other_than_the_default) {
   EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(0, 1)}), Status::ErrorInput, 0);
+}
+
+// On a GPT of 16 KiB granules the RMI granule starts at 16 KiB (A2.3.1): the configuration must
+// be aligned to it, and no size smaller than the PGS is offered or accepted, so this RMM (4 KiB
+// only) offers none.
+class Rmm2InitPgs16k : public Rmm2Test {
+ protected:
+  static platform::SocConfig config() {
+    platform::SocConfig c = rmesim::testing::SocFixture::small_config();
+    c.gpt_pgs = gpt::Pgs::K16;
+    return c;
+  }
+  Rmm2InitPgs16k() : Rmm2Test(false, config()) {}
+};
+
+TEST_F(Rmm2InitPgs16k, config_set_cfg_align_is_to_the_pgs) {
+  const uint64_t page = alloc(4, 4 * G);  // 16 KiB aligned
+  std::array<uint8_t, 4096> c{};
+  ASSERT_TRUE(write_ns(page + G, c.data(), c.size()));
+  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {page + G}), Status::ErrorInput, 0);
+}
+
+TEST_F(Rmm2InitPgs16k, features_offer_no_granule_smaller_than_the_pgs) {
+  const uint64_t f1 = smc(rmi::kFeatures, {1}).x[1];
+  EXPECT_EQ(f1 & 7, 0u);
+  EXPECT_TRUE(rmi::feat0::field(f1, rmi::feat1::kHashSha256Shift));  // the rest is unchanged
+}
+
+TEST_F(Rmm2InitPgs16k, config_set_cfg_supp_fails_for_4k_below_the_pgs_and_16k_not_implemented) {
+  const uint64_t page = alloc(4, 4 * G);
+  std::array<uint8_t, 4096> c{};
+  for (uint64_t size : {0, 1}) {
+    platform::abi::put(c.data(), platform::abi::v2_0::rmm_config::kRmiGranuleSize, size);
+    ASSERT_TRUE(write_ns(page, c.data(), c.size()));
+    EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {page}), Status::ErrorInput, 0);
+  }
 }
 
 TEST_F(Rmm2Test, config_set_rmm_state_fails_once_active) {

@@ -94,6 +94,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"vcpus beyond the cores", "name: x\nrealms:\n  r0:\n    image: realm-hello\n    vcpus: 4\n", 5, "realms.r0.vcpus"},
         BadCase{"realm with 64 KiB GPT granules", "name: x\nplatform:\n  gpt: {pgs: 64KiB}\nrealms:\n  r0:\n    image: realm-hello\n", 6, "realms.r0"},
         BadCase{"unknown guest image", "name: x\nrealms:\n  r0:\n    image: nosuch\n", 4, "realms.r0.image"},
+        BadCase{"host page size not a kernel page size", "name: x\nhost:\n  page_size: 8KiB\n", 3, "host.page_size"},
+        BadCase{"16 KiB host pages under RMM 1.0", "name: x\nhost:\n  page_size: 16KiB\n", 3, "host.page_size"},
+        BadCase{"64 KiB host pages with the v12 host", "name: x\nhost:\n  abi: v12\n  page_size: 64KiB\n", 4, "host.page_size"},
+        BadCase{"a realm under 16 KiB host pages (RMM_CONFIG_SET refuses the granule)",
+                "name: x\nhost:\n  page_size: 16KiB\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 8, "realms.r0"},
+        BadCase{"a realm under 64 KiB host pages on a 64 KiB GPT",
+                "name: x\nplatform:\n  gpt: {pgs: 64KiB}\nhost:\n  page_size: 64KiB\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 10, "realms.r0"},
+        BadCase{"a 2.0 realm with 4 KiB host pages on a 16 KiB GPT (the granule is smaller than the PGS)",
+                "name: x\nplatform:\n  gpt: {pgs: 16KiB}\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 8, "realms.r0"},
         BadCase{"yaml syntax", "name: x\nsteps: [\n", 3, ""}),
     [](const ::testing::TestParamInfo<BadCase>& i) {
       std::string n = i.param.what;
@@ -116,6 +125,15 @@ TEST(Scenario, bad_override_value_names_the_override) {
 }  // namespace
 
 namespace {
+
+// Under 2.0 a scenario without realms may run a 16 KiB host: its RMM_CONFIG_SET is refused and
+// KVM has no realms (tests/host/rmm2_scenarios_test.sh runs it).
+TEST(Scenario, host_page_size_is_the_kernel_page_and_defaults_to_4k) {
+  EXPECT_EQ(parse_scenario("name: x\n", "ok.yaml", {}).host.page_size, 4096u);
+  const auto s = parse_scenario("name: x\nhost:\n  page_size: 16KiB\nrmm:\n  version: 2.0-bet1\n", "ok.yaml", {});
+  EXPECT_EQ(s.host.page_size, 16384u);
+  EXPECT_EQ(parse_scenario("name: x\nrmm:\n  version: 2.0-bet1\n", "ok.yaml", {{"host.page_size", "64KiB"}}).host.page_size, 65536u);
+}
 
 TEST(Scenario, an_override_may_be_a_flow_list_or_map_and_its_errors_name_the_override) {
   const auto s = parse_scenario(kValid, "ok.yaml", {{"platform.gpt", "{pgs: 16KiB, l0gptsz: 1GiB}"}});

@@ -268,7 +268,7 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
 }
 
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "tick"});
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "tick", "page_size"});
   if (n["abi"]) {
     const std::string a = yaml::str(f, n["abi"], "host.abi");
     if (a == "v12") s.host.abi = host::AbiVariant::V12;
@@ -292,6 +292,11 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
   }
   if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
+  if (n["page_size"]) {
+    s.host.page_size = yaml::size(f, n["page_size"], "host.page_size");
+    if (s.host.page_size != 4096 && s.host.page_size != 16384 && s.host.page_size != 65536)
+      fail(f, n["page_size"], "host.page_size", "expected 4KiB, 16KiB or 64KiB (the kernel's PAGE_SIZE)");
+  }
 }
 
 // rmm: {version}. The host and the RMM must speak one RMI version: the v12 host knows RMI 1.0
@@ -309,6 +314,15 @@ void parse_rmm(const std::string& f, const YAML::Node& n, Scenario& s) {
     fail(f, n["version"], "rmm.version",
          "host.abi v12 speaks RMI 1.0 only and an RMM " + v + " does not implement it (RMI_VERSION(1.0) fails): "
          "use host.abi: v14, or rmm.version: 1.0");
+}
+
+// A host page other than 4 KiB is the RMI granule only a 2.0 RMM can be configured with
+// (RMM_CONFIG_SET): RMM 1.0's granule is 4 KiB.
+void check_page_size(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (s.host.page_size == 4096 || s.rmm->rmi_version != platform::abi::rmi::kVersion) return;
+  fail(f, root["host"]["page_size"], "host.page_size",
+       "a " + std::to_string(s.host.page_size / 1024) + " KiB page needs rmm.version: 2.0-bet1 and host.abi: v14 "
+       "(RMM 1.0's granule is 4 KiB; only 2.0's RMM_CONFIG_SET sets another)");
 }
 
 // Level-1 GPT tables on demand need someone to ask for them: RMM 2.0's GPT_L1_CREATE, which the
@@ -562,9 +576,17 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
     yaml::fail(f, n["image"], key + ".image", e.what());
   }
   // RMM 1.0 delegates 4 KiB granules, each one GPT granule: the GPT must use 4 KiB granules
-  // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule).
+  // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule). Under 2.0 the RMI granule
+  // is the host's page (RMM_CONFIG_SET), never smaller than the PGS (spec A2.3.1), and this
+  // RMM implements 4 KiB only (as TF-RMM main): a 16 or 64 KiB host gets RMI_ERROR_INPUT from
+  // RMM_CONFIG_SET and has no realms.
+  if (v.realm && s.host.page_size != 4096)
+    yaml::fail(f, n, key, "a realm under host.page_size " + std::to_string(s.host.page_size / 1024) +
+               "KiB: the v14 host configures that RMI granule, and RMM 2.0-bet1 here implements 4 KiB "
+               "only (RMI_FEATURES register 1, as TF-RMM main), so RMM_CONFIG_SET fails and KVM has no realms");
   if (v.realm && s.platform.gpt_pgs != gpt::Pgs::K4)
-    yaml::fail(f, n, key, "a realm needs platform.gpt.pgs of 4KiB: RMM 1.0 delegates 4 KiB granules, one GPT granule each");
+    yaml::fail(f, n, key, "a realm needs platform.gpt.pgs of 4KiB: the RMM delegates 4 KiB granules, one GPT granule each "
+               "(RMM 2.0's granule is never smaller than the PGS, and this RMM implements 4 KiB only)");
   check_ipa_layout(f, n, key, v);
   for (size_t i = 0; i < v.shared.size(); ++i)
     if (v.shared[i].size >= s.platform.dram_size)
@@ -629,6 +651,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
   check_l1_tables(origin, root, s);
   check_populate_block(origin, root, s);
+  check_page_size(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];
     if (!list) continue;

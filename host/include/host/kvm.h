@@ -76,6 +76,9 @@ struct HostOptions {
   // The scheduler tick on each PE (CONFIG_HZ = 250, Debian's arm64 kernel): a vCPU that never
   // exits is taken out at each tick and entered again.
   sc_core::sc_time tick = sc_core::sc_time(4, sc_core::SC_MS);
+  // The kernel's PAGE_SIZE as the v14 host tells a 2.0 RMM (RMM_CONFIG_SET's rmi_granule_size):
+  // 4, 16 or 64 KiB. Only that: the host's own pages and tables stay 4 KiB (docs/rmm.md).
+  uint64_t page_size = 4096;
 };
 
 // A Granule Protection Fault the host took, and what it did about it.

@@ -42,7 +42,7 @@ struct Scenario {
   std::string profile = "default";            // once loaded, its file (from a name, or a path relative to the scenario)
   std::vector<Override> profile_overrides;    // the --set profile.* ones, applied after loading
   std::vector<Override> overrides;            // every --set, as given
-  host::HostOptions host;                     // host: {abi, psci, populate_chunk, populate_block, tick}
+  host::HostOptions host;                     // host: {abi, psci, populate_chunk, populate_block, tick, page_size}
   const platform::abi::Spec* rmm = &platform::abi::kImplemented;  // rmm: {version}: the RMM's spec
   std::vector<host::VmSpec> vms;              // realms: then vms:, in file order
   std::vector<std::unique_ptr<Step>> steps;

@@ -151,12 +151,19 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
   const uint64_t list = params_page();  // the address lists, one Non-secure page
   if (!list) return r;
   constexpr uint64_t kListMax = kPage / 8;
+  // Delegated granules a donation did not take (the RMM may take fewer than it asked for):
+  // offered first in the next one, given back when the operation ends.
+  std::vector<uint64_t> spare;
   for (unsigned guard = 0; r.status() == rmi::Status::Incomplete && guard < 4096; ++guard) {
     switch (rmi::memreq_of(r.x[0])) {
       case rmi::MemReq::Donate: {
         const uint64_t want = std::min(rmi::donate_req::count(r.x[2]), kListMax);
         std::vector<uint64_t> pages;
-        for (uint64_t i = 0; i < want; ++i) {
+        while (pages.size() < want && !spare.empty()) {
+          pages.push_back(spare.back());
+          spare.pop_back();
+        }
+        while (pages.size() < want) {
           auto p = alloc_page();
           if (!p) break;
           if (!delegate_page(*p)) { kvm_.pages().free(*p); break; }
@@ -171,7 +178,7 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
         r = kvm_.rmi().op_mem_donate(handle, list, pages.size());
         const uint64_t used = r.status() == rmi::Status::Incomplete || r.ok() ? std::min<uint64_t>(r.x[1], pages.size()) : 0;
         donated.insert(donated.end(), pages.begin(), pages.begin() + used);
-        for (uint64_t i = used; i < pages.size(); ++i) undelegate_and_free(pages[i]);
+        spare.insert(spare.end(), pages.begin() + used, pages.end());
         break;
       }
       case rmi::MemReq::Reclaim: {
@@ -188,6 +195,7 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
       case rmi::MemReq::None: r = kvm_.rmi().op_continue(handle, 0); break;
     }
   }
+  for (uint64_t p : spare) undelegate_and_free(p);
   kvm_.pages().free(list);
   return r;
 }

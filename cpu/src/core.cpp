@@ -286,7 +286,12 @@ uint64_t UnicornCpu::Impl::slice_fit(platform::Requester& req) const {
 
 void UnicornCpu::Impl::load_state(PeContext& c, const GuestState& st) {
   UnicornEngine& e = c.engine;
-  for (unsigned i = 0; i < 31; ++i) e.set_x(i, st.x[i]);
+  // Registers are written only where they differ from what the engine holds (the state the
+  // last run ended with, or the last one loaded): an exit changes a few of them at most.
+  const bool all = !c.held_valid;
+  const GuestState& h = c.held;
+  for (unsigned i = 0; i < 31; ++i)
+    if (all || st.x[i] != h.x[i]) e.set_x(i, st.x[i]);
   // Same EL as before (EL1 or EL0 reached by the guest's own ERET): PSTATE's flags, DAIF and
   // SPSel are written directly; Unicorn's banked SPs are set, then the current one.
   e.set_pstate(st.pstate);
@@ -298,8 +303,6 @@ void UnicornCpu::Impl::load_state(PeContext& c, const GuestState& st) {
   // System registers are written only when they differ from what the engine holds: writing
   // SCTLR/TCR/TTBR/CONTEXTIDR makes QEMU flush its whole TLB, which at every slice start would
   // cost more than the slice.
-  const bool all = !c.held_valid;
-  const GuestState& h = c.held;
 #define RMESIM_SYNC(field, write) \
   if (all || st.field != h.field) { write; }
   RMESIM_SYNC(elr_el1, e.set_reg(UC_ARM64_REG_ELR_EL1, st.elr_el1))
@@ -325,7 +328,7 @@ void UnicornCpu::Impl::load_state(PeContext& c, const GuestState& st) {
 
 void UnicornCpu::Impl::save_state(PeContext& c, GuestState& st) {
   UnicornEngine& e = c.engine;
-  for (unsigned i = 0; i < 31; ++i) st.x[i] = e.x(i);
+  e.read_xs(st.x);
   st.pc = e.pc();
   st.pstate = e.pstate();
   bool spx = (st.pstate & 1) && pstate_el(st.pstate) != 0;

@@ -92,6 +92,17 @@ uint64_t UnicornEngine::reg(int r) const {
 void UnicornEngine::set_reg(int r, uint64_t v) { check(uc_reg_write(uc_, r, &v), "reg write"); }
 
 uint64_t UnicornEngine::x(unsigned n) const { return reg(x_reg(n)); }
+
+void UnicornEngine::read_xs(std::array<uint64_t, 31>& out) const {
+  static const auto regs = [] {
+    std::array<int, 31> r{};
+    for (unsigned i = 0; i < 31; ++i) r[i] = x_reg(i);
+    return r;
+  }();
+  std::array<void*, 31> vals;
+  for (unsigned i = 0; i < 31; ++i) vals[i] = &out[i];
+  check(uc_reg_read_batch(uc_, const_cast<int*>(regs.data()), vals.data(), 31), "reg read");
+}
 void UnicornEngine::set_x(unsigned n, uint64_t v) { set_reg(x_reg(n), v); }
 uint64_t UnicornEngine::pc() const { return reg(UC_ARM64_REG_PC); }
 void UnicornEngine::set_pc(uint64_t v) { set_reg(UC_ARM64_REG_PC, v); }

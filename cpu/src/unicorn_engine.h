@@ -18,6 +18,7 @@
 //  - entries stay in Unicorn's TLB until a flush: the guest's own TLBIs do not remove them,
 //    so a TLBI is reported to the owner (set_tlbi_observer), which flushes.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -68,6 +69,7 @@ class UnicornEngine {
 
   // --- registers ---
   uint64_t x(unsigned n) const;            // n = 0..30
+  void read_xs(std::array<uint64_t, 31>& out) const;  // X0..X30, one call into the engine
   void set_x(unsigned n, uint64_t v);
   uint64_t pc() const;
   void set_pc(uint64_t v);

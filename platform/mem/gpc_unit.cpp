@@ -44,6 +44,7 @@ void GpcUnit::program(const gpt::GpcConfig& cfg) {
 void GpcUnit::tlbi_paall() {
   granules_.fill(Entry{});
   blocks_.fill(Entry{});
+  blocks_valid_ = 0;
   ++stats_.tlbi_paall;
   for (Listener* l : listeners_) l->gpc_invalidate(0, 0);
 }
@@ -60,7 +61,13 @@ void GpcUnit::tlbi_rpa(uint64_t base, uint64_t size) {
       if (overlaps(e)) e = Entry{};
     }
   }
-  for (auto& e : blocks_) if (overlaps(e)) e = Entry{};
+  for (uint32_t m = blocks_valid_; m; m &= m - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(m));
+    if (overlaps(blocks_[i])) {
+      blocks_[i] = Entry{};
+      blocks_valid_ &= ~(uint32_t{1} << i);
+    }
+  }
   for (Listener* l : listeners_) l->gpc_invalidate(base, size);
 }
 
@@ -105,8 +112,10 @@ gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, Delay& delay) {
   if (g.size && pa - g.base < g.size) {
     hit = &g;
   } else {
-    for (const Entry& b : blocks_)
-      if (b.size && pa - b.base < b.size) { hit = &b; break; }
+    for (uint32_t m = blocks_valid_; m; m &= m - 1) {  // lowest index first, as a scan would
+      const Entry& b = blocks_[static_cast<unsigned>(__builtin_ctz(m))];
+      if (pa - b.base < b.size) { hit = &b; break; }
+    }
   }
   if (hit) {
     ++stats_.cache_hits;
@@ -131,6 +140,7 @@ gpt::GpcResult GpcUnit::check_granule(uint64_t pa, gpt::Pas pas, Delay& delay) {
         granules_[(pa >> p_) % kGranuleEntries] = e;
       } else {
         blocks_[next_block_] = e;
+        blocks_valid_ |= uint32_t{1} << next_block_;
         next_block_ = (next_block_ + 1) % kBlockEntries;
       }
     }

@@ -59,20 +59,33 @@ std::vector<uint64_t> GranuleTable::census() const {
   return n;
 }
 
+void GranuleLocks::hold(uint64_t pa) {
+  table_.lock(pa);
+  if (rest_.empty() && n_first_ < kInline) first_[n_first_++] = pa;
+  else rest_.push_back(pa);
+}
+
 void GranuleLocks::lock_sorted(std::vector<uint64_t> pas) {
   std::sort(pas.begin(), pas.end());
   pas.erase(std::unique(pas.begin(), pas.end()), pas.end());
-  for (uint64_t pa : pas) {
-    table_.lock(pa);
-    held_.push_back(pa);
-  }
+  for (uint64_t pa : pas) hold(pa);
+}
+
+void GranuleLocks::lock_sorted(std::initializer_list<uint64_t> pas) {
+  if (pas.size() > kInline) return lock_sorted(std::vector<uint64_t>(pas));
+  std::array<uint64_t, kInline> sorted;
+  auto end = std::copy(pas.begin(), pas.end(), sorted.begin());
+  std::sort(sorted.begin(), end);
+  end = std::unique(sorted.begin(), end);
+  for (auto it = sorted.begin(); it != end; ++it) hold(*it);
 }
 
 void GranuleLocks::release() {
-  while (!held_.empty()) {
-    table_.unlock(held_.back());
-    held_.pop_back();
+  while (!rest_.empty()) {
+    table_.unlock(rest_.back());
+    rest_.pop_back();
   }
+  while (n_first_) table_.unlock(first_[--n_first_]);
 }
 
 }  // namespace rmm

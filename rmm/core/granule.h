@@ -18,8 +18,10 @@
 // A lock held by another PE's command (that command yielded inside a timed memory access)
 // makes the caller wait on the table's unlock event: SystemC cooperative threads, no spinning.
 #pragma once
+#include <array>
 #include <cassert>
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include <systemc>
@@ -91,11 +93,19 @@ class GranuleLocks {
 
   // Locks every address of `pas` (all must be tracked), lowest PA first.
   void lock_sorted(std::vector<uint64_t> pas);
+  // The same for a braced list (`{rd}`, the usual single granule), with no list allocated.
+  void lock_sorted(std::initializer_list<uint64_t> pas);
   void release();
 
  private:
+  void hold(uint64_t pa);
   GranuleTable& table_;
-  std::vector<uint64_t> held_;
+  // What is held, in locking order: the first few inline (a command locks one or two granules
+  // on most calls, several times per stage-2 fault), the rest after them.
+  static constexpr unsigned kInline = 4;
+  std::array<uint64_t, kInline> first_{};
+  unsigned n_first_ = 0;
+  std::vector<uint64_t> rest_;
 };
 
 }  // namespace rmm

@@ -19,11 +19,9 @@ void Breakdown::add(const CostLedger::Totals& before, const CostLedger::Totals& 
                     const sc_core::sc_time& elapsed, double host_s) {
   ++count;
   time_ps += elapsed.value();
-  uint64_t charged = 0;
-  for (unsigned i = 0; i < kNumCostCategories; ++i) {
-    by_cost_ps[i] += after.ps[i] - before.ps[i];
-    charged += after.ps[i] - before.ps[i];
-  }
+  // The ledger keeps its total as the sum of its categories, so the loop is a plain vector add.
+  const uint64_t charged = after.total - before.total;
+  for (unsigned i = 0; i < kNumCostCategories; ++i) by_cost_ps[i] += after.ps[i] - before.ps[i];
   // A PE's local time only moves forward from what it was charged: the rest is waiting.
   if (charged > elapsed.value())
     throw std::logic_error("cost accounting: more time charged than passed");

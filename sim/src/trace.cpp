@@ -78,12 +78,17 @@ void Trace::record(int track, char phase, const std::string& name, const std::st
 }
 
 // Each string as its length (8 bytes, host order) then its bytes: key, value, key, value...
+// Sized once and copied into (an append per piece was most of recording an event).
 void Trace::pack_args(const Args& args, std::string& out) {
-  out.clear();
+  size_t bytes = 0;
+  for (const auto& [k, v] : args) bytes += 2 * sizeof(uint64_t) + k.size() + v.size();
+  out.resize(bytes);
+  char* at = out.data();
   auto put = [&](const std::string& v) {
     const uint64_t n = v.size();
-    out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    out += v;
+    std::memcpy(at, &n, sizeof n);
+    std::memcpy(at + sizeof n, v.data(), n);
+    at += sizeof n + n;
   };
   for (const auto& [k, v] : args) {
     put(k);

@@ -14,6 +14,8 @@ cat > "$d/bench_host.json" <<'JSON'
   "populate_GiB_per_s": 0.8, "memcpy_sha256_GiB_per_s": 1.0, "memcpy_sha256_fresh_GiB_per_s": 0.5,
   "ratio": 0.8, "ratio_vs_fresh": 1.6},
  {"name": "BM_RealmLifecycle/iterations:3", "run_type": "iteration", "real_time": 250.0, "time_unit": "ms"},
+ {"name": "BM_FaultIn/MiB:1024/iterations:2", "run_type": "iteration", "real_time": 10.0, "time_unit": "s",
+  "us_per_fault": 25.0, "cpu_us_per_fault": 16.0, "cpu_ratio_vs_host_first_touch": 11.0},
  {"name": "BM_Lifecycle1G4Vcpu/iterations:2", "run_type": "iteration", "real_time": 8.0, "time_unit": "s",
   "wall_s": 8.0, "limit_s": 5, "ratio": 0.625}
 ]}
@@ -29,6 +31,8 @@ row "against fresh" | grep -q "| 1.60 .*ok" || fail "fresh row"
 row "1 GiB 4-vCPU lifecycle" | grep -q "8 s.*5 s.*0.62.*>= 1 MISSED" || fail "lifecycle row"
 row "default scenario" | grep -q "250 ms" || fail "default scenario row"
 row "RMI calls per second" | grep -q "250 000 /s" || fail "RMI row"
+row "1 GiB memtouch, per fault" | grep -q "25 us.*10 us.*0.40.*MISSED" || fail "fault-in row"
+row "the same in CPU time" | grep -q "16 us (x11.0).*10 us.*0.62.*MISSED" || fail "fault-in CPU row"
 row "compute loop" | grep -q "not run" || fail "a missing benchmark is not said to be missing"
 [ "$(grep -c ' | ' "$d/out")" -ge 10 ] || fail "fewer rows than figures"
 

@@ -101,6 +101,8 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   static constexpr unsigned kBlockEntries = 16;
   std::array<Entry, kGranuleEntries> granules_{};
   std::array<Entry, kBlockEntries> blocks_{};
+  uint32_t blocks_valid_ = 0;  // bit i: blocks_[i] holds a result (lookups and RPA skip the rest)
+  static_assert(kBlockEntries <= 32, "blocks_valid_ has a bit per block entry");
   unsigned next_block_ = 0;
 
   std::vector<Listener*> listeners_;

@@ -64,7 +64,7 @@ struct Walk {
 
   // 2.0's range commands need contiguous granules: the recipe's realm lives in a fixed region
   // of DRAM the host's allocator (lowest address first) never reaches.
-  static constexpr uint64_t kRegion = kDram - (4u << 20);
+  static constexpr uint64_t kRegion = 40u << 20;  // below the RMM's carve-out (44 MiB of 64 are Non-secure)
   static constexpr unsigned kRegionPages = 48;
   static std::string region(unsigned page, uint64_t low_bits = 0) { return "dram+" + hex(kRegion + page * 4096ull + low_bits); }
 
@@ -266,8 +266,8 @@ std::string rmi_call(Walk& w, const abi::Command& c, const std::vector<std::pair
 
 const abi::Command& command(const Walk& w, uint32_t fid) { return *w.spec->rmi_command(fid); }
 
-// A realm built by hand in the order the spec allows, cut short at a random point: the walk
-// then continues from whatever state it reached.
+// A realm built by hand in the order the spec allows (RECs while it is NEW, then ACTIVATE),
+// cut short at a random point: the walk then continues from whatever state it reached.
 void realm_recipe(Walk& w) {
   namespace rmi = abi::rmi;
   std::vector<std::string> r;
@@ -293,7 +293,6 @@ void realm_recipe(Walk& w) {
   call(rmi::kRttInitRipas, {{"rd", "g0"}, {"base", "0x2000"}, {"top", hex(0x2000 + (w.rng.below(8) << 12))}});
   delegate("g5");
   call(rmi::kDataCreateUnknown, {{"rd", "g0"}, {"data", "g5"}, {"ipa", "0x2000"}});
-  call(rmi::kRealmActivate, {{"rd", "g0"}});
   for (unsigned i = 0; i < 16; ++i) delegate("x" + std::to_string(i));
   delegate("g6");
   std::string aux;
@@ -302,6 +301,7 @@ void realm_recipe(Walk& w) {
   call(rmi::kRecCreate, {{"rd", "g0"}, {"rec", "g6"},
                          {"params", "{flags: " + std::string(w.rng.chance(70) ? "1" : "0") +
                                         ", mpidr: 0, pc: 0x1000, num_aux: 16, aux: [" + aux + "]}"}});
+  call(rmi::kRealmActivate, {{"rd", "g0"}});  // RECs are made while the realm is NEW
   call(rmi::kRecEnter, {{"rec", "g6"}, {"run", "run0"}});
   const size_t n = 1 + w.rng.below(r.size());
   for (size_t i = 0; i < n; ++i) w.add(r[i]);
@@ -309,8 +309,8 @@ void realm_recipe(Walk& w) {
 
 // The same under RMM 2.0-bet1, in its own region of contiguous granules: range delegation,
 // REALM_CREATE, RTTs, RTT_DATA_MAP_INIT, INIT_RIPAS, RTT_DATA_MAP, an unprotected mapping,
-// ACTIVATE, then REC_CREATE's stateful operation taken one of several ways (finished, cancelled
-// halfway, stopped, continued too early, given a wrong list), REC_ENTER, and now and then the
+// REC_CREATE's stateful operation taken one of several ways (finished, cancelled halfway,
+// stopped, continued too early, given a wrong list), ACTIVATE, REC_ENTER, and now and then the
 // teardown (TERMINATE, REC_DESTROY's reclaim, unmaps, RTT_DESTROY, REALM_DESTROY, range
 // undelegation); cut at a random point.
 void realm_recipe_2_0(Walk& w) {
@@ -345,7 +345,6 @@ void realm_recipe_2_0(Walk& w) {
     call(rmi::kRttUnprotMap, {{"rd", R::region(0)}, {"base", hex(unprot)}, {"top", hex(unprot + 0x1000)},
                               {"flags", hex(rmi::map_flags::make_unprot(6, 3))}, {"oaddr", w.oaddr(true)}});
   }
-  call(rmi::kRealmActivate, {{"rd", R::region(0)}});
   call(rmi::kRecCreate, {{"rd", R::region(0)}, {"rec", R::region(13)},
                          {"params", "{flags: " + std::string(w.rng.chance(70) ? "1" : "0") + ", mpidr: 0, pc: 0x1000}"}});
   auto donate = [&](unsigned first, unsigned count) {
@@ -374,6 +373,7 @@ void realm_recipe_2_0(Walk& w) {
       call(rmi::kOpContinue, {{"handle", "$handle"}, {"flags", "0"}});
       break;
   }
+  call(rmi::kRealmActivate, {{"rd", R::region(0)}});  // RECs are made while the realm is NEW
   call(rmi::kRecEnter, {{"rec", R::region(13)}, {"run", "run0"}});
   if (w.rng.chance(50)) {
     call(rmi::kRealmTerminate, {{"rd", R::region(0)}});

@@ -86,11 +86,13 @@ std::string SmmuDriver::issue(platform::Requester& req, const std::vector<s::Com
   return "";
 }
 
-std::string SmmuDriver::write_ste(platform::Requester& req, uint32_t sid, const s::Ste& ste) {
+std::string SmmuDriver::set_ste(platform::Requester& req, uint32_t sid, const s::Ste& ste, Invalidate how) {
   if (sid >> kStreamBits) return "StreamID out of range";
   const auto words = ste.encode();
   if (!req.write(strtab_ + uint64_t{sid} * s::kSteBytes, words.data(), s::kSteBytes, Pas::NonSecure).ok())
     return "the Stream table is not writable";
+  if (how == Invalidate::None) return "";
+  if (how == Invalidate::All) return issue(req, {s::Command::cfgi_all(), s::Command::sync()});
   std::vector<s::Command> cmds{s::Command::cfgi_ste(sid)};
   // What the stream translated through before: its VMID's TLB entries go.
   if (auto it = stream_vmid_.find(sid); it != stream_vmid_.end()) cmds.push_back(s::Command::tlbi_s12_vmall(it->second));
@@ -108,10 +110,14 @@ std::string SmmuDriver::attach_bypass(platform::Requester& req, uint32_t sid) {
   s::Ste ste;
   ste.valid = true;
   ste.config = static_cast<uint8_t>(s::SteConfig::Bypass);
-  return write_ste(req, sid, ste);
+  return set_ste(req, sid, ste, Invalidate::Ste);
 }
 
 std::string SmmuDriver::attach_stage2(platform::Requester& req, uint32_t sid, uint64_t s2_root) {
+  return set_ste(req, sid, stage2_ste(s2_root), Invalidate::Ste);
+}
+
+s::Ste SmmuDriver::stage2_ste(uint64_t s2_root) {
   auto [it, fresh] = vmids_.emplace(s2_root, static_cast<uint16_t>(vmids_.size() + 1));
   (void)fresh;
   s::Ste ste;
@@ -124,7 +130,7 @@ std::string SmmuDriver::attach_stage2(platform::Requester& req, uint32_t sid, ui
   ste.s2_aa64 = true;
   ste.s2_r = true;
   ste.s2_ttb = s2_root;
-  return write_ste(req, sid, ste);
+  return ste;
 }
 
 uint16_t SmmuDriver::vmid_of(uint64_t s2_root) const {

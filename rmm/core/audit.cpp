@@ -29,6 +29,7 @@ class Auditor {
     for (const auto& [rd, r] : ctx_.realms) by_rd[rd] = r.get();
     for (const auto& [rd, realm] : by_rd) audit_realm(*realm);
     for (const auto& [pa, rec] : ctx_.recs) audit_rec(*rec);
+    for (const auto& [handle, op] : ctx_.sros.all()) audit_sro(handle, op);
     // Every granule an object state names is held by exactly one owner; none is orphaned.
     const GranuleTable& g = ctx_.granules;
     for (uint64_t pa = g.base(); pa < g.base() + g.size(); pa += kGranuleSize) {
@@ -69,12 +70,20 @@ class Auditor {
     RealmObjects o;
     o.rd = r.rd;
     hold(r.rd, GranuleState::Rd, r.rd, "realm " + hex(r.rd));
-    unsigned recs = 0;
+    unsigned recs = 0, ops = 0;
     for (const auto& [pa, rec] : ctx_.recs)
       if (rec->rd == r.rd) ++recs;
-    if (ctx_.granules.tracked(r.rd) && ctx_.granules.refcount(r.rd) != recs)
+    for (const auto& [h, op] : ctx_.sros.all())
+      if (op.rd == r.rd) ++ops;
+    if (ctx_.granules.tracked(r.rd) && ctx_.granules.refcount(r.rd) != recs + ops)
       problem(r.rd, "RD refcount " + std::to_string(ctx_.granules.refcount(r.rd)) + ", but the realm has " +
-                        std::to_string(recs) + " RECs");
+                        std::to_string(recs) + " RECs and " + std::to_string(ops) + " open operations");
+    // The REC_CREATE in progress, if any, is an open operation of this realm that builds a REC.
+    if (r.open_sro) {
+      const auto it = ctx_.sros.all().find(r.open_sro);
+      if (it == ctx_.sros.all().end() || it->second.rd != r.rd || it->second.kind != Sro::Kind::RecCreate)
+        problem(r.rd, "realm's REC_CREATE handle " + hex(r.open_sro) + " names no open REC_CREATE of it");
+    }
     for (unsigned i = 0; i < r.num_root; ++i) {
       const uint64_t root = r.rtt_base + i * kGranuleSize;
       const uint64_t span = s2tt::entry_size(r.start_level) * s2tt::kEntriesPerTable;
@@ -124,6 +133,22 @@ class Auditor {
     for (uint64_t a : rec.aux) hold(a, GranuleState::RecAux, rec.rd, "REC " + hex(rec.pa) + "'s auxiliary granule");
     for (auto& o : out_.realms)
       if (o.rd == rec.rd) o.recs.push_back(rec.pa);
+  }
+
+  // An open operation: its realm exists, it holds its PARTIAL REC granule, the REC_AUX
+  // granules donated so far and those it releases (REC_AUX until the host reclaims them).
+  void audit_sro(uint64_t handle, const Sro& op) {
+    const std::string what = "operation " + hex(handle);
+    if (!ctx_.realms.count(op.rd)) problem(op.rec, what + " of a realm that does not exist (" + hex(op.rd) + ")");
+    hold(op.rec, GranuleState::Partial, op.rd, what + "'s REC");
+    for (uint64_t a : op.donated) hold(a, GranuleState::RecAux, op.rd, what + "'s donated granule");
+    for (uint64_t a : op.to_reclaim) hold(a, GranuleState::RecAux, op.rd, what + "'s granule to reclaim");
+    if (op.kind == Sro::Kind::RecCreate && !op.cancelling && op.needed + op.donated.size() != kRecAuxCount)
+      problem(op.rec, what + " has " + std::to_string(op.donated.size()) + " granules and wants " +
+                          std::to_string(op.needed) + " more (a REC has " + std::to_string(kRecAuxCount) + ")");
+    for (auto& o : out_.realms)
+      if (o.rd == op.rd)
+        o.ops.push_back({handle, op.rec, op.kind == Sro::Kind::RecCreate, op.cancelling, op.wait == Sro::Wait::Reclaim});
   }
 
   const Context& ctx_;

@@ -45,6 +45,8 @@ class SroTable {
   }
   void close(uint64_t handle) { ops_.erase(handle); }
   size_t size() const { return ops_.size(); }
+  // Every open operation by handle (Rmm::audit).
+  const std::map<uint64_t, Sro>& all() const { return ops_; }
 
  private:
   uint64_t next_ = 0x5A0'0001;

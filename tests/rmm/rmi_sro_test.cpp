@@ -202,5 +202,42 @@ TEST_F(Sro, a_stale_handle_fails_handle_valid) {
   EXPECT_RMI_FAIL(call(rmi::kOpCancel, {h}), Status::ErrorInput, 0);
 }
 
+// Rmm::audit under 2.0 (found by rmesim fuzz: an open operation's PARTIAL REC and donated
+// granules were "leaked", and its reference on the RD a wrong refcount).
+std::string problems(rmm::Rmm& m) {
+  std::string s;
+  for (const auto& p : m.audit().problems) s += p + "\n";
+  return s;
+}
+
+TEST_F(Sro, an_open_operation_is_what_holds_its_partial_rec_and_donations) {
+  const uint64_t h = rec_create_start(r.rd, rec).x[1];
+  donate(h, granules(8));
+  const auto a = rmm->audit();
+  EXPECT_TRUE(a.problems.empty()) << problems(*rmm);
+  ASSERT_EQ(a.realms.size(), 1u);
+  ASSERT_EQ(a.realms[0].ops.size(), 1u);
+  EXPECT_EQ(a.realms[0].ops[0].handle, h);
+  EXPECT_EQ(a.realms[0].ops[0].rec, rec);
+  EXPECT_TRUE(a.realms[0].ops[0].rec_create);
+  EXPECT_FALSE(a.realms[0].ops[0].reclaim);
+}
+
+TEST_F(Sro, a_cancelled_operation_waiting_for_reclaim_and_a_rec_destroy_halfway_audit_clean) {
+  const uint64_t h = rec_create_start(r.rd, rec).x[1];
+  donate(h, granules(8));
+  EXPECT_EQ(rmi::status_of(smc(rmi::kOpCancel, {h}).x[0]), Status::Incomplete);
+  EXPECT_TRUE(problems(*rmm).empty()) << problems(*rmm);
+  ASSERT_EQ(rmm->audit().realms[0].ops.size(), 1u);
+  EXPECT_TRUE(rmm->audit().realms[0].ops[0].reclaim);
+  EXPECT_EQ(rmi::status_of(smc(rmi::kOpMemReclaim, {h, alloc(), 512}).x[0]), Status::Success);
+  uint64_t rec2 = 0;
+  EXPECT_EQ(make_rec2(r.rd, {}, &rec2), 0u);
+  const SmcRegs d = smc(rmi::kRecDestroy, {rec2});
+  EXPECT_EQ(rmi::status_of(d.x[0]), Status::Incomplete);
+  EXPECT_EQ(rmi::status_of(smc(rmi::kOpMemReclaim, {d.x[1], alloc(), 4}).x[0]), Status::Incomplete);
+  EXPECT_TRUE(problems(*rmm).empty()) << problems(*rmm);
+}
+
 }  // namespace
 }  // namespace rmmtest

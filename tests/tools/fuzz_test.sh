@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# rmesim fuzz: a bounded campaign holds every invariant and covers every RMM 1.0 command; the
+# rmesim fuzz: a bounded campaign holds every invariant and covers every RMM 1.0 and 2.0-bet1
+# command (the SRO's RMI_INCOMPLETE, OP_* and REALM_TERMINATE among them); the
 # same seed prints the same report whatever --jobs says; the fuzzer's self-test (granules
 # delegated behind the RMM's back) is caught, shrunk to its one step, written and replayed;
 # bad options exit 2 and write nothing.
@@ -19,12 +20,23 @@ check "campaign exits 0 (rc $rc): $(grep violation "$work/campaign" | head -3)" 
 check "campaign reports N sequences, M steps, 0 violations" \
   'grep -qE "^$sequences sequences, [0-9]+ steps, 0 violations$" "$work/campaign"'
 check "no reproducer folder without a violation" '[ ! -e "$work/out" ]'
-# Every RMM 1.0 command has its coverage row, and each was called.
-for c in $("$bin" abi --spec 1.0 | grep -oE '^\| 0x[0-9A-F]+ \| RMI_[A-Z_]+' | sed 's/.*RMI_//'); do
-  check "coverage row for $c" "grep -qE '^  $c +([0-9]+|-)' \"\$work/campaign\""
-  check "$c was called" "grep -E '^  $c ' \"\$work/campaign\" | grep -qE ' [0-9]+'"
+# Every command of each RMM version has its row in that version's table, and each was called.
+for spec in 1.0 2.0-bet1; do
+  awk -v h=" RMM $spec:" '$0 == h {on = 1; next} /^ RMM / {on = 0} on' "$work/campaign" > "$work/cov-$spec"
+  for c in $("$bin" abi --spec $spec | grep -oE '^\| 0x[0-9A-F]+ \| RMI_[A-Z0-9_]+' | sed 's/.*RMI_//'); do
+    check "$spec coverage row for $c" "grep -qE '^  $c +([0-9]+|-)' \"\$work/cov-$spec\""
+    check "$spec $c was called" "grep -E '^  $c ' \"\$work/cov-$spec\" | grep -qE ' [0-9]+'"
+  done
 done
-check "RMI_ERROR_RTT reached by DATA_CREATE" "grep -E '^  DATA_CREATE ' \"\$work/campaign\" | awk '{exit \$6 == \"-\"}'"
+# Columns: command, then RMI_SUCCESS ($2) .. RMI_ERROR_RTT ($6), RMI_BUSY ($7) .. RMI_ERROR_GRANULE ($13).
+reached() {  # spec command column status-name
+  check "$4 reached by $2 ($1)" "grep -E '^  $2 ' \"\$work/cov-$1\" | awk '{exit \$$3 == \"-\"}'"
+}
+reached 1.0 DATA_CREATE 6 RMI_ERROR_RTT
+for c in REC_CREATE REC_DESTROY OP_MEM_DONATE OP_MEM_RECLAIM; do reached 2.0-bet1 $c 10 RMI_INCOMPLETE; done
+for c in OP_CONTINUE OP_MEM_RECLAIM REALM_TERMINATE RTT_DATA_MAP RTT_DATA_UNMAP GRANULE_RANGE_UNDELEGATE; do reached 2.0-bet1 $c 2 RMI_SUCCESS; done
+reached 2.0-bet1 GPT_L1_CREATE 12 RMI_ERROR_GPT
+reached 2.0-bet1 RMM_ACTIVATE 8 RMI_ERROR_GLOBAL
 
 # Same seed, same outcome, whatever the number of workers.
 "$bin" fuzz --seed 7 --sequences 20 --jobs 1 > "$work/j1" 2> /dev/null
@@ -46,6 +58,12 @@ if [ -n "$repro" ]; then
   "$bin" fuzz --replay "$repro" > "$work/replay"; rc=$?
   check "replay reproduces the violation (rc $rc)" '[ $rc = 1 ] && grep -q "granule state disagree" "$work/replay"'
 fi
+
+# Violations the fuzzer found, each fixed: their reproducers replay clean.
+for f in "$(dirname "$0")"/fixtures/fuzz/*.yaml; do
+  "$bin" fuzz --replay "$f" > "$work/fixed"; rc=$?
+  check "$(basename "$f") holds every invariant (rc $rc: $(cat "$work/fixed"))" '[ $rc = 0 ] && grep -q "every invariant held" "$work/fixed"'
+done
 
 # A scenario that behaves replays clean (its failed expectations are not violations).
 "$bin" fuzz --replay "$scenarios/attack-bad-rmi.yaml" > "$work/clean"; rc=$?

@@ -85,6 +85,76 @@ sed 's/{s2sz: 39, num_bps: 2, /{s2sz: 39, /' "$work/typed.yaml" > "$work/nobps.y
 run nobps
 check "a RealmParams without num_bps is refused by the RMM" '[ $rc = 1 ] && grep -q "REALM_CREATE: expected RMI_SUCCESS, got RMI_ERROR_INPUT" "$work/nobps.err"'
 
+# RMM 2.0-bet1's stateful operations by hand: $handle names the handle REC_CREATE and REC_DESTROY
+# returned, a list argument is a page of PAs (OP_MEM_DONATE's list), and a finished operation's
+# handle is stale.
+R=0x3c00000
+g() { printf 'dram+0x%x' $((R + $1 * 4096)); }
+list() { local l="" i; for i in $(seq "$1" $(($1 + 7))); do l="$l${l:+, }$(g "$i")"; done; echo "[$l]"; }
+cat > "$work/sro.yaml" <<YAML
+name: sro-by-hand
+rmm: {version: 2.0-bet1}
+vms:
+  v0: {image: compute}
+steps:
+  - {rmi: GRANULE_RANGE_DELEGATE, base: $(g 0), top: $(g 24), expect: {top: $(g 24)}}
+  - {rmi: REALM_CREATE, rd: $(g 0), params: {s2sz: 36, rtt_base: $(g 1), rtt_level_start: 1, rtt_num_start: 1}}
+  - {rmi: REC_CREATE, rd: $(g 0), rec: $(g 2), params: {flags: 1, mpidr: 0, pc: 0x1000}, expect: RMI_INCOMPLETE}
+  - {rmi: OP_MEM_DONATE, handle: \$handle, list: $(list 3), count: 8, expect: {status: RMI_INCOMPLETE, consumed: 8}}
+  - {rmi: OP_MEM_DONATE, handle: \$handle, list: $(list 11), count: 8, expect: {status: RMI_INCOMPLETE, consumed: 8}}
+  - {rmi: OP_CONTINUE, handle: \$handle, flags: 0}
+  - {rmi: OP_CONTINUE, handle: \$handle, flags: 0, expect: RMI_ERROR_INPUT}
+  - {rmi: REALM_TERMINATE, rd: $(g 0)}
+  - {rmi: REC_DESTROY, rec: $(g 2), expect: RMI_INCOMPLETE}
+  - {rmi: OP_MEM_RECLAIM, handle: \$handle, list: l0, capacity: 16, expect: {status: RMI_INCOMPLETE, written: 8}}
+  - {rmi: OP_MEM_RECLAIM, handle: \$handle, list: l0, capacity: 16, expect: {status: RMI_SUCCESS, written: 8}}
+  - {rmi: REALM_DESTROY, rd: $(g 0)}
+  - {rmi: GRANULE_RANGE_UNDELEGATE, base: $(g 0), top: $(g 24), expect: {top: $(g 24)}}
+  - check: {granules_delegated: 0}
+YAML
+run sro
+check "an SRO by hand: \$handle and list arguments (rc $rc: $(head -c 300 "$work/sro.err"))" '[ $rc = 0 ]'
+check "a list argument is shown as its page" 'grep -q "RMI_OP_MEM_DONATE(handle=\$handle(0x[0-9a-f]*), list=list(0x[0-9a-f]*), count=8) -> RMI_INCOMPLETE" "$work/sro.txt"'
+sed 's/handle: \$handle, flags: 0}/handle: 0x1234, flags: 0}/' "$work/sro.yaml" > "$work/wrong.yaml"
+run wrong
+check "a wrong handle fails OP_CONTINUE" '[ $rc = 1 ] && grep -q "OP_CONTINUE: expected RMI_SUCCESS, got RMI_ERROR_INPUT" "$work/wrong.err"'
+printf 'name: x\nrmm: {version: 2.0-bet1}\nvms: {v0: {image: compute}}\nsteps:\n  - {rmi: OP_CANCEL, handle: $nothing}\n' > "$work/bad.yaml"
+run bad
+check "\$NAME must be a result register (rc $rc)" '[ $rc = 2 ] && grep -q "bad.yaml:5:.*names no RMI result register" "$work/bad.err"'
+
+# The smmu step: the host points the DMA engine's stream anywhere; every access to a realm's
+# memory is a device GPF whatever the STE says, and an STE change not invalidated is not seen.
+cat > "$work/smmu.yaml" <<YAML
+name: smmu-by-hand
+realms:
+  r0: {image: realm-hello, memory: 16MiB}
+vms:
+  v0: {image: compute, memory: 16MiB}
+steps:
+  - create: [r0, v0]
+  - {smmu: {ste: bypass}}
+  - {dma: {pa: r0.data@0x80000000, expect: fault}}
+  - {dma: {pa: r0.data@0x80000000, direction: from_guest, expect: fault}}
+  - {dma: {pa: $(g 30), expect: ok}}
+  - {smmu: {ste: stage2, ttb: r0.rtt}}
+  - {dma: {pa: 0x80000000, expect: fault}}
+  - {dma: {vm: v0, ipa: 0x80000000}}
+  - {smmu: {ste: stage2, vm: v0}}
+  - {dma: {pa: 0x80000000, expect: ok}}
+  - {smmu: {ste: abort}}
+  - {dma: {pa: $(g 30), expect: fault}}
+  - {smmu: {ste: bypass, invalidate: none}}
+  - {dma: {pa: $(g 30), expect: fault}}
+  - {smmu: {ste: bypass, invalidate: all}}
+  - {dma: {pa: $(g 30), expect: ok}}
+  - {smmu: {ste: invalid}}
+  - {dma: {pa: $(g 30), expect: fault}}
+YAML
+run smmu
+check "smmu steps (rc $rc: $(head -c 300 "$work/smmu.err"))" '[ $rc = 0 ]'
+check "the DMAs at a realm's page and through its RTT are device GPFs" 'grep -q "^Device GPFs (SMMU): 3$" "$work/smmu.txt"'
+check "an invalid STE is C_BAD_STE" 'grep -q "SMMU events: C_BAD_STE" "$work/smmu.txt"'
+
 "$bin" help steps > "$work/help.txt"
 check "help steps lists result registers" 'grep -q "RMI_RTT_READ_ENTRY: rd ipa level -> walk_level state desc ripas" "$work/help.txt"'
 check "help steps documents typed values" 'grep -q "^Typed values" "$work/help.txt" && grep -q "{u8|u16|u32|u64: N" "$work/help.txt"'

@@ -492,6 +492,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     soc->monitor().boot(pe.requester());
     kvm.init();
     ctx.end_phase();
+    if (opt.before_steps) opt.before_steps(ctx);
     for (const auto& step : (s.explicit_steps || s.vms.empty()) ? s.steps : default_steps) {
       if (!run_step(pe, *step) || !result.ok) break;
     }

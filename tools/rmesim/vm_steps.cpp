@@ -113,15 +113,19 @@ uint64_t scratch_page(RunContext& c, const std::string& key, const std::string& 
 
 // A granule or value a step names (see vm_steps.h), parsed and checked at load.
 struct GranuleRef {
-  enum class Kind : uint8_t { Number, Dram, VmObject, Fresh } kind = Kind::Number;
+  enum class Kind : uint8_t { Number, Dram, VmObject, Fresh, Result } kind = Kind::Number;
   uint64_t value = 0;    // Number; Dram's offset; N of recN; the IPA or GPA of data@ and ram@
-  std::string vm, what;  // VmObject: rd, rtt, pgd, rec, data, ram
+  std::string vm, what;  // VmObject: rd, rtt, pgd, rec, data, ram; Result: the result register's name
   std::string text;      // as written
 
   uint64_t resolve(RunContext& c, const std::string& where) const {
     if (kind == Kind::Number) return value;
     if (kind == Kind::Dram) return c.soc.config().dram_base + value;
     if (kind == Kind::Fresh) return scratch_page(c, text, where);
+    if (kind == Kind::Result) {
+      const auto it = c.rmi_results.find(what);
+      return it == c.rmi_results.end() ? 0 : it->second;
+    }
     if (auto* st = c.vmm ? c.vmm->state(vm) : nullptr) {
       host::Vm& v = *st->vm;
       host::Vcpu* cpu = what == "rec" ? v.vcpu(static_cast<unsigned>(value)) : nullptr;
@@ -138,6 +142,14 @@ struct GranuleRef {
   std::string shown(uint64_t pa) const { return kind == Kind::Number ? text : text + "(" + hex(pa) + ")"; }
 };
 
+// The result register names of every declared RMI command (for $NAME).
+bool is_result_name(const std::string& name) {
+  for (const platform::abi::Spec* spec : platform::abi::kSpecs)
+    for (const platform::abi::Command& c : spec->rmi)
+      if (c.results.reg_of(name)) return true;
+  return false;
+}
+
 GranuleRef parse_granule(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   GranuleRef g;
   g.text = yaml::str(f, n, key);
@@ -151,6 +163,12 @@ GranuleRef parse_granule(const std::string& f, const YAML::Node& n, const std::s
     const bool ok = t[0] == '-' ? t.size() > 1 && std::isdigit(static_cast<unsigned char>(t[1])) && !errno && !*end
                                 : to_u64(t, g.value);
     if (!ok) bad("is not a number: a value that starts with a digit or - is a number (0x80000000, 4096, -1) of 64 bits");
+    return g;
+  }
+  if (!t.empty() && t[0] == '$') {
+    g.kind = GranuleRef::Kind::Result;
+    g.what = t.substr(1);
+    if (!is_result_name(g.what)) bad("names no RMI result register ($handle, $top, $rtt, ...: rmesim help steps)");
     return g;
   }
   if (t.rfind("dram", 0) == 0 && (t.size() == 4 || t[4] == '+')) {
@@ -304,22 +322,37 @@ struct MapPageStep : Step {
 // it does (setup, STE/table fetches and GPC walks the SMMU's caches miss, the data).
 constexpr uint8_t kDmaPattern = 0xDA;  // what a device writing to a guest writes
 
+// The host's SMMU driver, probed on first use.
+host::SmmuDriver& smmu_driver(RunContext& c, const std::string& where) {
+  if (!c.smmu) c.smmu = std::make_shared<host::SmmuDriver>(c.kvm->pages(), platform::memory_map::kSmmuBase);
+  if (auto err = c.smmu->probe(c.pe.requester()); !err.empty()) throw RunFailure(where + ": SMMU: " + err);
+  return *c.smmu;
+}
+
 struct DmaStep : Step {
   std::string vm;
+  std::optional<GranuleRef> pa;  // set: the device addresses it through the stream's STE as it is
   uint64_t ipa = 0, size = 4096;
   bool write = true;  // device writes into guest memory
-  std::string expect = "ok";  // ok | fault
+  std::string expect = "ok";  // ok | fault | any
   void execute(RunContext& c) override {
     require_host(c, where);
-    auto* st = c.vmm->state(vm);
-    if (!st || st->torn_down) throw RunFailure(where + ": dma: no live VM named " + vm);
     auto& req = c.pe.requester();
-    if (!c.smmu) c.smmu = std::make_shared<host::SmmuDriver>(c.kvm->pages(), platform::memory_map::kSmmuBase);
-    if (auto err = c.smmu->probe(req); !err.empty()) throw RunFailure(where + ": dma: SMMU: " + err);
     auto& dma = c.soc.dma();
     uint64_t addr = 0;
     std::string path, err;
-    if (st->spec.realm) {
+    host::Vmm::VmState* st = nullptr;
+    if (pa) {
+      smmu_driver(c, where);
+      addr = pa->resolve(c, where);
+      path = "the stream's STE as it is, address " + pa->shown(addr);
+    } else {
+      st = c.vmm->state(vm);
+      if (!st || st->torn_down) throw RunFailure(where + ": dma: no live VM named " + vm);
+      smmu_driver(c, where);
+    }
+    if (pa) {
+    } else if (st->spec.realm) {
       if (!st->vm->pa_of(ipa, addr) && !st->vm->user_pa_of(ipa & ~st->vm->unprotected_bit(), addr))
         throw RunFailure(where + ": dma: nothing behind " + vm + " IPA " + hex(ipa));
       path = "host device, bypass, PA " + hex(addr);
@@ -345,13 +378,52 @@ struct DmaStep : Step {
       events += std::string(events.empty() ? "" : ", ") + platform::smmuv3::to_string(static_cast<platform::smmuv3::EventType>(e.type)) +
                 (e.gpcf ? " (GPCF)" : "");
     const std::string got = fault ? "fault" : "ok";
-    c.note(std::string("DMA ") + (write ? "write to " : "read from ") + vm + " IPA " + hex(ipa) + " (" + path +
+    c.note(std::string("DMA ") + (write ? "write to " : "read from ") + (pa ? std::string("PA ") + hex(addr) : vm + " IPA " + hex(ipa)) + " (" + path +
            ", SID " + std::to_string(dma.stream_id()) + "): " +
            (fault ? "aborted at " + hex(dma.read_reg(D::kFaultAddr)) : "ok") + ", " +
            std::to_string(dma.read_reg(D::kCopied)) + " B in " + platform::format_time(dma.last_duration()) +
            (write ? "" : ", checksum " + hex(dma.read_reg(D::kChecksum))) +
            (events.empty() ? "" : "; SMMU events: " + events));
-    if (got != expect) throw RunFailure(where + ": dma: expected " + expect + ", got " + got);
+    if (expect != "any" && got != expect) throw RunFailure(where + ": dma: expected " + expect + ", got " + got);
+  }
+};
+
+// --- smmu: the host programs an STE -------------------------------------------------------
+// As a careless or hostile host may: abort, bypass, a normal VM's stage 2, a stage 2 rooted
+// anywhere (a realm's RTT, a delegated granule), an invalid or reserved STE; then invalidates
+// it, everything, or nothing (the SMMU may keep using what it cached).
+struct SmmuStep : Step {
+  std::optional<uint32_t> sid;  // default: the DMA engine's
+  std::string ste = "bypass";   // abort | bypass | stage2 | invalid | reserved
+  std::string vm;               // stage2: the normal VM whose stage 2 it uses
+  std::optional<GranuleRef> ttb;  // stage2: its root instead
+  host::SmmuDriver::Invalidate invalidate = host::SmmuDriver::Invalidate::Ste;
+  void execute(RunContext& c) override {
+    require_host(c, where);
+    auto& drv = smmu_driver(c, where);
+    namespace s = platform::smmuv3;
+    s::Ste e;
+    e.valid = ste != "invalid";
+    std::string shown = ste;
+    if (ste == "abort") e.config = static_cast<uint8_t>(s::SteConfig::Abort);
+    else if (ste == "bypass" || ste == "invalid") e.config = static_cast<uint8_t>(s::SteConfig::Bypass);
+    else if (ste == "reserved") e.config = 1;
+    else {
+      uint64_t root = 0;
+      if (ttb) {
+        root = ttb->resolve(c, where);
+        shown += " rooted at " + ttb->shown(root);
+      } else {
+        auto* st = c.vmm->state(vm);
+        if (!st || st->torn_down || !st->vm->nvm_pgd()) throw RunFailure(where + ": smmu: no live normal VM named " + vm);
+        root = st->vm->nvm_pgd();
+        shown += " of " + vm;
+      }
+      e = drv.stage2_ste(root);
+    }
+    const uint32_t id = sid ? *sid : c.soc.dma().stream_id();
+    const std::string err = drv.set_ste(c.pe.requester(), id, e, invalidate);
+    c.note("STE " + std::to_string(id) + ": " + shown + (err.empty() ? "" : ": " + err));
   }
 };
 
@@ -421,7 +493,9 @@ struct RmiStep : Step {
   uint32_t fid = 0;
   std::string command;
   std::vector<std::pair<std::string, GranuleRef>> args;  // in X1.. order
+  std::map<size_t, std::vector<GranuleRef>> lists;       // argument index -> the u64s of its list page
   std::vector<ParamValue> params;                        // REALM_CREATE or REC_CREATE params fields
+  const platform::abi::Struct* params_decl = nullptr;    // their structure, of the scenario's rmm.version
   bool has_params = false;
   bool expect_any = false;
   rmi::Status expect_status = rmi::Status::Success;
@@ -433,13 +507,26 @@ struct RmiStep : Step {
 
   uint64_t params_page(RunContext& c) const {
     const uint64_t pa = scratch_page(c, "#params " + where, where);
-    const platform::abi::Struct& d = *params_struct(fid);
+    const platform::abi::Struct& d = *params_decl;
     std::vector<uint8_t> buf(d.size, 0);
     if (fid == rmi::kRealmCreate) {  // what a host without an opinion asks for
       platform::abi::put(buf.data(), d, "num_bps", 2);
       platform::abi::put(buf.data(), d, "num_wps", 2);
     }
     for (const ParamValue& p : params) platform::abi::put(buf.data(), *p.field, p.value.resolve(c, where), p.index);
+    c.pe.requester().write(pa, buf.data(), buf.size(), gpt::Pas::NonSecure);
+    return pa;
+  }
+
+  // A list argument (OP_MEM_DONATE's list): a page of the step's own holding the values, one
+  // u64 each, zero after them.
+  uint64_t list_page(RunContext& c, const std::string& name, const std::vector<GranuleRef>& values) const {
+    const uint64_t pa = scratch_page(c, "#" + name + " " + where, where);
+    std::vector<uint8_t> buf(4096, 0);
+    for (size_t k = 0; k < values.size(); ++k) {
+      const uint64_t v = values[k].resolve(c, where);
+      std::memcpy(buf.data() + 8 * k, &v, 8);
+    }
     c.pe.requester().write(pa, buf.data(), buf.size(), gpt::Pas::NonSecure);
     return pa;
   }
@@ -461,10 +548,17 @@ struct RmiStep : Step {
     regs.x[0] = fid;
     std::string shown;
     unsigned i = 1;
-    for (const auto& [name, v] : args) {
-      const uint64_t x = (name == "params" && has_params) ? params_page(c) : v.resolve(c, where);
+    for (size_t a = 0; a < args.size(); ++a) {
+      const auto& [name, v] = args[a];
+      const auto list = lists.find(a);
+      const uint64_t x = (name == "params" && has_params) ? params_page(c)
+                         : list != lists.end()            ? list_page(c, name, list->second)
+                                                          : v.resolve(c, where);
       regs.x[i++] = x;
-      shown += (shown.empty() ? "" : ", ") + name + "=" + (name == "params" && has_params ? "params(" + hex(x) + ")" : v.shown(x));
+      shown += (shown.empty() ? "" : ", ") + name + "=" +
+               (name == "params" && has_params ? "params(" + hex(x) + ")"
+                : list != lists.end()          ? "list(" + hex(x) + ")"
+                                               : v.shown(x));
     }
     std::optional<host::HostTick> tick;
     if (fid == rmi::kRecEnter) tick.emplace(c.kvm->soc(), c.pe, timeout);
@@ -472,8 +566,11 @@ struct RmiStep : Step {
     if (tick) tick->stop();
     std::string got = std::string(rmi::to_string(r.status())) + (r.index() ? " index " + std::to_string(r.index()) : "");
     std::string results;  // every result register by its declared name
-    for (unsigned k = 0; k < decl->results.size(); ++k)
+    const bool answered = r.status() == rmi::Status::Success || r.status() == rmi::Status::Incomplete;
+    for (unsigned k = 0; k < decl->results.size(); ++k) {
       results += " " + std::string(decl->results[k]) + "=" + hex(regs.x[k + 1]);
+      if (answered) c.rmi_results[std::string(decl->results[k])] = regs.x[k + 1];  // what $NAME names from now on
+    }
     c.note(command + "(" + shown + ") -> " + got + results +
            (tick && r.status() == rmi::Status::Success ? exit_reason(c, regs.x[2]) : ""));
     if (expect_any) return;
@@ -656,24 +753,63 @@ std::unique_ptr<Step> parse_map_page(const std::string& f, const YAML::Node& n, 
 }
 
 const Fields kDmaFields = {
-    {"vm", "VM", true, "a normal VM: its device, through its stage 2; a realm: the host's device, in bypass"},
-    {"ipa", "integer", true, "the guest page, below the VM's IPA size (a realm's shared alias for its shared memory)"},
+    {"vm", "VM", false, "a normal VM: its device, through its stage 2; a realm: the host's device, in bypass"},
+    {"ipa", "integer", false, "the guest page, below the VM's IPA size (a realm's shared alias for its shared memory)"},
+    {"pa", "granule", false, "instead of vm and ipa: the address the device uses, through its stream's STE as it is (smmu)"},
     {"size", "size", false, "bytes, 1 to 4096 (default 4096)"},
     {"direction", "to_guest|from_guest", false, "to_guest: the device writes 0xDA bytes; from_guest: it reads (default to_guest)"},
-    {"expect", "ok|fault", false, "the engine's status: fault when the SMMU aborted an access (default ok)"},
+    {"expect", "ok|fault|any", false, "the engine's status: fault when the SMMU aborted an access (default ok)"},
 };
 
 std::unique_ptr<Step> parse_dma(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
   auto s = std::make_unique<DmaStep>();
-  const host::VmSpec& vm = vm_named(f, n["vm"], key + ".vm", sc);
-  s->vm = vm.name;
-  s->ipa = vm_ipa(f, n["ipa"], key + ".ipa", vm);
+  if (n["pa"]) {
+    if (n["vm"] || n["ipa"]) fail(f, n["pa"], key + ".pa", "use either pa or vm and ipa");
+    s->pa = parse_granule(f, n["pa"], key + ".pa", sc);
+  } else {
+    if (!n["vm"] || !n["ipa"]) fail(f, n, key, "needs vm and ipa (or pa)");
+    const host::VmSpec& vm = vm_named(f, n["vm"], key + ".vm", sc);
+    s->vm = vm.name;
+    s->ipa = vm_ipa(f, n["ipa"], key + ".ipa", vm);
+  }
   if (n["size"]) s->size = yaml::size(f, n["size"], key + ".size");
   if (s->size == 0 || s->size > 4096) fail(f, n["size"], key + ".size", "must be 1 to 4096 bytes");
   if (n["direction"]) {
     s->write = yaml::choice(f, n["direction"], key + ".direction", kDmaFields, "direction") == "to_guest";
   }
   if (n["expect"]) s->expect = yaml::choice(f, n["expect"], key + ".expect", kDmaFields, "expect");
+  return s;
+}
+
+const Fields kSmmuFields = {
+    {"ste", "abort|bypass|stage2|invalid|reserved", true, "what the STE says (invalid: V is 0; reserved: a reserved Config)"},
+    {"sid", "integer", false, "the StreamID, 0 to 255 (default the DMA engine's)"},
+    {"vm", "VM", false, "stage2: the normal VM whose stage 2 the device uses"},
+    {"ttb", "granule", false, "stage2: the root table instead (any page: a realm's RTT, a delegated granule)"},
+    {"invalidate", "ste|all|none", false, "then CMD_CFGI_STE + TLBI + SYNC (ste, default), CMD_CFGI_ALL + SYNC (all), or nothing"},
+};
+
+std::unique_ptr<Step> parse_smmu(const std::string& f, const YAML::Node& n, const std::string& key, const Scenario& sc) {
+  auto s = std::make_unique<SmmuStep>();
+  s->ste = yaml::choice(f, n["ste"], key + ".ste", kSmmuFields, "ste");
+  if (n["sid"]) {
+    const uint64_t id = yaml::u64(f, n["sid"], key + ".sid");
+    if (id > 255) fail(f, n["sid"], key + ".sid", "must be 0 to 255 (the driver's Stream table has 256 STEs)");
+    s->sid = static_cast<uint32_t>(id);
+  }
+  if (n["vm"]) {
+    const host::VmSpec& vm = vm_named(f, n["vm"], key + ".vm", sc);
+    if (vm.realm) fail(f, n["vm"], key + ".vm", vm.name + " is a realm: a device cannot use a realm's stage 2 (ttb: names any page)");
+    s->vm = vm.name;
+  }
+  if (n["ttb"]) s->ttb = parse_granule(f, n["ttb"], key + ".ttb", sc);
+  if (s->ste == "stage2" && s->vm.empty() == !s->ttb) fail(f, n, key, "stage2 needs vm or ttb (one of them)");
+  if (s->ste != "stage2" && (n["vm"] || n["ttb"])) fail(f, n, key, "vm and ttb go with ste: stage2");
+  if (n["invalidate"]) {
+    const std::string i = yaml::choice(f, n["invalidate"], key + ".invalidate", kSmmuFields, "invalidate");
+    s->invalidate = i == "all" ? host::SmmuDriver::Invalidate::All
+                    : i == "none" ? host::SmmuDriver::Invalidate::None : host::SmmuDriver::Invalidate::Ste;
+  }
   return s;
 }
 
@@ -756,7 +892,13 @@ std::unique_ptr<Step> parse_rmi(const std::string& f, const YAML::Node& n, const
     const platform::abi::Struct* ps = a == "params" ? params_struct(s->fid, *sc.rmm) : nullptr;
     if (v.IsMap() && ps) {
       s->has_params = true;
+      s->params_decl = ps;
       s->params = parse_params(f, v, key + ".params", sc, *ps);
+      s->args.push_back({a, GranuleRef{}});
+    } else if (v.IsSequence()) {
+      if (v.size() > 512) fail(f, v, key + "." + a, "a list page holds at most 512 values");
+      std::vector<GranuleRef>& l = s->lists[i];
+      for (size_t k = 0; k < v.size(); ++k) l.push_back(parse_granule(f, v[k], key + "." + a + "[" + std::to_string(k) + "]", sc));
       s->args.push_back({a, GranuleRef{}});
     } else {
       s->args.push_back({a, parse_granule(f, v, key + "." + a, sc)});
@@ -845,6 +987,7 @@ const std::vector<StepKind>& vm_step_kinds() {
       {"map_page", nullptr, "the host maps a page into the VM's stage 2 (a malicious host may map another's)",
        kMapPageFields, parse_map_page},
       {"dma", nullptr, "the DMA engine writes or reads a guest page through the SMMU (translation and GPC)", kDmaFields, parse_dma},
+      {"smmu", nullptr, "the host writes the STE of a stream (the DMA engine's by default) and invalidates it, or not", kSmmuFields, parse_smmu},
       {"rmi", nullptr, "a raw RMI call: {rmi: COMMAND, ARG: value, ..., expect: ...}", kRmiFields, parse_rmi},
       {"check", nullptr, "assertions on what happened; a failed one fails the run (exit 1)", kCheckFields, parse_check},
   };
@@ -854,7 +997,10 @@ const std::vector<StepKind>& vm_step_kinds() {
 std::string vm_steps_help() {
   std::ostringstream o;
   o << "\nrmi commands and their arguments (each a granule: a number, dram+OFFSET, VM, VM.rd, VM.rtt,\n"
-       "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, or any other name for a fresh Non-secure page):\n";
+       "VM.recN, VM.pgd, VM.data@IPA, VM.ram@GPA, $RESULT (what result register RESULT held after the\n"
+       "last call that returned RMI_SUCCESS or RMI_INCOMPLETE, 0 before: $handle), a list [v, ...] (a\n"
+       "page holding the values, one u64 each: OP_MEM_DONATE's list), or any other name for a fresh\n"
+       "Non-secure page):\n";
   for (const platform::abi::Spec* spec : platform::abi::kSpecs) {
     if (spec != &platform::abi::kImplemented) o << " RMM " << spec->version << " (rmm.version: " << spec->version << "):\n";
     for (const platform::abi::Command& c : spec->rmi) {

@@ -32,6 +32,13 @@ class SmmuDriver {
   // Points `sid` at a domain and invalidates what the SMMU cached of it. "" or an error.
   std::string attach_bypass(platform::Requester& req, uint32_t sid);
   std::string attach_stage2(platform::Requester& req, uint32_t sid, uint64_t s2_root);
+  // The STE attach_stage2 writes for a stage-2 root (its VMID allocated on first use).
+  platform::smmuv3::Ste stage2_ste(uint64_t s2_root);
+  // Any STE for `sid`, as a careless or hostile host writes it: then CMD_CFGI_STE, the TLB
+  // invalidations and CMD_SYNC (Invalidate::Ste), CMD_CFGI_ALL and CMD_SYNC (All), or nothing
+  // (None: the SMMU may go on using what it cached). "" or an error.
+  enum class Invalidate : uint8_t { None, Ste, All };
+  std::string set_ste(platform::Requester& req, uint32_t sid, const platform::smmuv3::Ste& ste, Invalidate how);
   // The records the SMMU wrote to the Event queue since the last call (EVENTQ_CONS moves on).
   std::vector<platform::smmuv3::Event> drain_events(platform::Requester& req);
 
@@ -39,7 +46,6 @@ class SmmuDriver {
   static constexpr unsigned kStreamBits = 8, kCmdqBits = 8, kEventqBits = 7;
 
  private:
-  std::string write_ste(platform::Requester& req, uint32_t sid, const platform::smmuv3::Ste& ste);
   std::string issue(platform::Requester& req, const std::vector<platform::smmuv3::Command>& cmds);
   bool reg32(platform::Requester& req, uint64_t off, uint32_t v);
   bool reg64(platform::Requester& req, uint64_t off, uint64_t v);

@@ -133,6 +133,7 @@ void Smmuv3::b_transport_client(tlm::tlm_generic_payload& gp, sc_core::sc_time& 
   tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
   if (ok) {
     const Access a = access(pa, gp.get_data_ptr(), gp.get_data_length(), write, costs);
+    if (client_log_) client_log_->push_back({sid, pa, gp.get_data_length(), write, a.ok(), !a.gpf.ok()});
     if (!a.gpf.ok()) {
       ++stats_.gpf_client;
       record_gpf(a.gpf, sid, FarReason::Transaction, 0, now + (costs.total() - before));

@@ -61,6 +61,9 @@ struct RealmObjects {
   struct Leaf { uint64_t ipa; int level; };
   std::vector<Leaf> data;                // protected ASSIGNED entries (DATA granules)
   std::vector<Leaf> unprotected;         // ASSIGNED_NS entries
+  // 2.0: its open stateful operations (a REC being built or torn down), by handle.
+  struct Op { uint64_t handle, rec; bool rec_create, cancelling, reclaim; };
+  std::vector<Op> ops;
 };
 
 // The RMM's own records checked against each other (Rmm::audit).
@@ -112,7 +115,9 @@ class Rmm final : public platform::SmcHandler {
   // each RTT entry of a realm points only at an RTT (TABLE) or DATA granule (ASSIGNED) that no
   // other entry or realm holds; each RTT's refcount is its entries that hold a reference, each
   // RD's its RECs; each REC and REC_AUX belongs to one realm's REC; and no granule in state RD,
-  // REC, REC_AUX, RTT or DATA is outside every realm (leaked). Call between RMI commands.
+  // REC, REC_AUX, RTT or DATA is outside every realm (leaked). Under 2.0 an open stateful
+  // operation holds its PARTIAL REC granule, the REC_AUX granules donated to it or waiting for
+  // the host to reclaim them, and a reference on its realm's RD. Call between RMI commands.
   AuditResult audit() const;
   // RmiFeatureRegister0 as RMI_FEATURES(0) reports it.
   uint64_t features0() const;

@@ -72,6 +72,9 @@ class RunContext {
   std::shared_ptr<host::SmmuDriver> smmu;
   // Granules named by raw RMI steps: name -> PA (allocated from the host on first use).
   std::map<std::string, uint64_t> granules;
+  // The result registers of raw RMI steps by name ("handle", "top"), as the last call that
+  // returned RMI_SUCCESS or RMI_INCOMPLETE left them: what `$handle` names in a later step.
+  std::map<std::string, uint64_t> rmi_results;
   // The last RIM read of each realm (kept after teardown), hex.
   std::map<std::string, std::string> rims;
 };
@@ -103,6 +106,7 @@ struct RunOptions {
   // returns false to stop; at_end runs after the live VMs are torn down.
   std::function<bool(RunContext&, const Step&, const std::string& failure)> after_step;
   std::function<void(RunContext&)> at_end;
+  std::function<void(RunContext&)> before_steps;  // after boot, before the first step
   bool write_outputs = true;  // false: no output folder, stats.json, trace.json or consoles
 };
 

@@ -209,22 +209,30 @@ void start(Worker& w, const CampaignOptions& o) {
   w.buf.clear();
 }
 
+// One table per RMM version, a row per command of its declaration, a column per status any
+// version declares (1.0's first, in value order).
 void print_coverage(std::ostream& out, const Coverage& cov) {
-  namespace rmi = platform::abi::rmi;
-  out << "RMI status coverage (calls per status; - never returned):\n  " << std::left << std::setw(24) << "command";
-  for (unsigned s = 0; s < rmi::kNumStatus; ++s) out << std::right << std::setw(18) << rmi::to_string(static_cast<rmi::Status>(s));
-  out << "\n";
-  for (const auto& c : platform::abi::kImplemented.rmi) {
-    const std::string name = std::string(c.name).substr(4);
-    auto it = cov.find(name);
-    out << "  " << std::left << std::setw(24) << name;
-    for (unsigned s = 0; s < rmi::kNumStatus; ++s) {
-      uint64_t n = 0;
-      if (it != cov.end())
-        if (auto j = it->second.find(rmi::to_string(static_cast<rmi::Status>(s))); j != it->second.end()) n = j->second;
-      out << std::right << std::setw(18) << (n ? std::to_string(n) : "-");
-    }
+  std::vector<std::string> statuses;
+  for (const platform::abi::Spec* spec : platform::abi::kSpecs)
+    for (const platform::abi::StatusCode& st : spec->statuses)
+      if (std::find(statuses.begin(), statuses.end(), st.name) == statuses.end()) statuses.push_back(st.name);
+  out << "RMI status coverage (calls per status; - never returned):\n";
+  for (const platform::abi::Spec* spec : platform::abi::kSpecs) {
+    out << " RMM " << spec->version << ":\n  " << std::left << std::setw(28) << "command";
+    for (const auto& st : statuses) out << std::right << std::setw(st.size() + 2) << st;
     out << "\n";
+    for (const auto& c : spec->rmi) {
+      const std::string name = std::string(c.name).substr(4);
+      auto it = cov.find(coverage_key(*spec, name));
+      out << "  " << std::left << std::setw(28) << name;
+      for (const auto& st : statuses) {
+        uint64_t n = 0;
+        if (it != cov.end())
+          if (auto j = it->second.find(st); j != it->second.end()) n = j->second;
+        out << std::right << std::setw(st.size() + 2) << (n ? std::to_string(n) : "-");
+      }
+      out << "\n";
+    }
   }
 }
 
@@ -247,6 +255,7 @@ SequenceResult run_sequence(const std::string& text, const std::string& origin, 
     r.violation = step.where + ": " + v;
     return false;
   };
+  ro.before_steps = [&](RunContext& c) { inv.before_steps(c); };
   ro.at_end = [&](RunContext& c) {
     ended = true;
     if (!r.violation.empty()) return;

@@ -77,6 +77,17 @@ struct GpfRecord {
   bool latched = false;   // this fault is the one its FAR register holds
 };
 
+// A client transaction that reached the SMMU's output (translated or bypassed): where it went
+// and whether the GPC let it through (Smmuv3::log_client_accesses).
+struct ClientAccess {
+  uint32_t sid = 0;
+  uint64_t pa = 0;
+  unsigned len = 0;
+  bool write = false;
+  bool done = false;  // it reached memory
+  bool gpf = false;   // the GPC refused it
+};
+
 class Smmuv3 : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Smmuv3> regs;       // pages 0 and 1 (offsets from the SMMU base)
@@ -105,6 +116,9 @@ class Smmuv3 : public sc_core::sc_module {
   void attach_trace(Trace& trace) { trace_ = &trace; }
 
   const std::vector<GpfRecord>& gpf_log() const { return gpf_log_; }
+  // While set, every client transaction the SMMU sends to its GPC unit is appended to `log`
+  // (a fuzzer's DMA invariants; off by default: null).
+  void log_client_accesses(std::vector<ClientAccess>* log) { client_log_ = log; }
 
   struct Stats {
     Counter& transactions;
@@ -220,6 +234,7 @@ class Smmuv3 : public sc_core::sc_module {
   std::map<std::tuple<uint16_t, int32_t, uint64_t>, TlbEntry> tlb_;
 
   std::vector<GpfRecord> gpf_log_;
+  std::vector<ClientAccess>* client_log_ = nullptr;
   StatGroup stat_group_;
   Stats stats_;
   GpcUnit gpc_;  // after stat_group_: its statistics are a child group

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <systemc>
@@ -178,6 +179,7 @@ struct Worker {
 // LeakSanitizer's check, present only in a sanitizer build: a worker ends with _exit, which
 // skips the check at exit, so it asks for one itself.
 extern "C" int __lsan_do_recoverable_leak_check() __attribute__((weak));
+extern "C" void __lsan_register_root_region(const void* p, size_t size) __attribute__((weak));
 
 namespace rmesim::fuzz {
 namespace {
@@ -199,7 +201,24 @@ namespace {
     }
     write_all(fd, serialize(i, r));
   }
-  if (__lsan_do_recoverable_leak_check && __lsan_do_recoverable_leak_check()) _exit(5);
+  if (__lsan_do_recoverable_leak_check) {
+    // A forked child's thread is not one LeakSanitizer registered (its stack bounds read 0-0),
+    // so what only this stack holds (the parent's frames: options, results) looked leaked.
+    // The live part of the stack, from this frame to its top, is given to it as a root region
+    // (not the dead part below: a stale pointer there would hide a leak).
+    pthread_attr_t attr;
+    void* stack = nullptr;
+    size_t size = 0;
+    if (__lsan_register_root_region && pthread_getattr_np(pthread_self(), &attr) == 0) {
+      if (pthread_attr_getstack(&attr, &stack, &size) == 0) {
+        const char here = 0;
+        const char* top = static_cast<const char*>(stack) + size;
+        if (&here > stack && &here < top) __lsan_register_root_region(&here, static_cast<size_t>(top - &here));
+      }
+      pthread_attr_destroy(&attr);
+    }
+    if (__lsan_do_recoverable_leak_check()) _exit(5);
+  }
   _exit(0);
 }
 

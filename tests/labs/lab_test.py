@@ -22,6 +22,10 @@ A lab folder holds README.md (with the sections every lab has), ANSWERS.md and e
         - {vm: VM, seed: N, exit: 0, output: [TEXT, ...]}   #  exit status and output lines
       requires: [FILE, ...]         # optional: files (relative to the build tree) without which
                                     # this run is skipped (a later run may not compare with it)
+      pinned:                       # optional: what depends on the fetched kernel's build (counts,
+        kernel: "PACKAGE VERSION"   #  addresses, the RIM): `summary` and `stats` as above, asserted
+        summary: [TEXT, ...]        #  only when build/linux/versions.txt names this kernel (the
+        stats: [...]                #  set-up fetches the newest, so a new one must not fail CI)
   tools:                            # optional: a repository tool, run from the repository's top
     - {command: [TOOL, ARG, ...], output: [TEXT, ...]}   # folder (BUILD in an argument is the
                                     # build tree; OUT is set to a scratch folder): exit 0 and
@@ -89,7 +93,25 @@ def check_tool(tool, repo, build, work):
             fail("%s: the output lacks %r" % (where, text))
 
 
+def with_pinned(run, build):
+    """The run's expectations, with its kernel-specific ones when that kernel is the one fetched."""
+    pinned = run.get("pinned")
+    if not pinned:
+        return run
+    versions = os.path.join(build, "linux", "versions.txt")
+    fetched = open(versions).read().splitlines() if os.path.exists(versions) else []
+    if not any(line.startswith(pinned["kernel"] + " ") for line in fetched):
+        print("NOTE: %s: the numbers pinned for %s are not checked (fetched: %s)"
+              % (run["scenario"], pinned["kernel"], "; ".join(fetched) or "nothing"))
+        return run
+    merged = dict(run)
+    for key in ("summary", "stats"):
+        merged[key] = run.get(key, []) + pinned.get(key, [])
+    return merged
+
+
 def check_run(rmesim, lab, run, work, index, docs, build):
+    run = with_pinned(run, build)
     for req in run.get("requires", []):
         if not os.path.exists(os.path.join(build, req)):
             print("SKIP: run %d (%s) needs %s in the build tree (make deps)" % (index, run["scenario"], req))

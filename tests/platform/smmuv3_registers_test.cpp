@@ -191,3 +191,37 @@ TEST(Smmuv3Registers, event_queue_overflow_sets_ovflg_and_the_index_wraps) {
 }
 
 }  // namespace
+
+// The in-memory structures' words, worked out by hand from the spec's bit numbers (STE: V 0,
+// Config [3:1], S2VMID [143:128], S2TTB [243:196]; CMD_CFGI_STE: StreamID [63:32], Leaf 64;
+// event record: type [7:0], StreamID [63:32], InputAddr [191:128], IPA [247:204]), not from
+// the encoders, so a field at the wrong place fails here even though encode and decode agree.
+namespace {
+TEST(Smmuv3Structures, words_sit_where_the_spec_puts_each_field) {
+  sm::Ste ste;
+  ste.valid = true;
+  ste.config = static_cast<uint8_t>(sm::SteConfig::Stage2);
+  ste.s2_vmid = 5;
+  ste.s2_ttb = 0x1234'5000;
+  const auto s = ste.encode();
+  EXPECT_EQ(s[0], 0xDu);
+  EXPECT_EQ(s[2], 5u);
+  EXPECT_EQ(s[3], 0x1234'5000u);
+  EXPECT_EQ(sm::Ste::decode(s).s2_ttb, 0x1234'5000u);
+
+  const auto c = sm::Command::cfgi_ste(9).encode();
+  EXPECT_EQ(c[0], 0x03u | (uint64_t{9} << 32));
+  EXPECT_EQ(c[1], 1u);
+
+  sm::Event e;
+  e.type = static_cast<uint8_t>(sm::EventType::F_TRANSLATION);
+  e.sid = 7;
+  e.input_addr = 0xdead'b000;
+  e.ipa = 0x8020'0000;
+  const auto w = e.encode();
+  EXPECT_EQ(w[0], 0x10u | (uint64_t{7} << 32));
+  EXPECT_EQ(w[2], 0xdead'b000u);
+  EXPECT_EQ(w[3], 0x8020'0000u);
+  EXPECT_EQ(sm::Event::decode(w).ipa, 0x8020'0000u);
+}
+}  // namespace

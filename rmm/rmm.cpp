@@ -47,12 +47,12 @@ void Rmm::set_run_slice(uint64_t instructions) { ctx_->run_slice = instructions;
 const char* Rmm::version() const { return ctx_->abi.version; }
 
 GranuleState Rmm::granule_state(uint64_t pa) const {
-  const uint64_t g = pa & ~(kGranuleSize - 1);
+  const uint64_t g = pa & ~(ctx_->granule_size() - 1);
   return ctx_->granules.tracked(g) ? ctx_->granules.state(g) : GranuleState::Undelegated;
 }
 
 unsigned Rmm::granule_refcount(uint64_t pa) const {
-  const uint64_t g = pa & ~(kGranuleSize - 1);
+  const uint64_t g = pa & ~(ctx_->granule_size() - 1);
   return ctx_->granules.tracked(g) ? ctx_->granules.refcount(g) : 0;
 }
 
@@ -64,8 +64,8 @@ std::vector<uint64_t> Rmm::gpt_disagreements(platform::Requester& via, size_t li
   for (uint64_t pa = g.base(); pa < g.base() + g.size() && bad.size() < limit;) {
     // One walk covers the run of granules its deciding descriptor describes.
     const gpt::GptWalk w = ctx_->monitor.gpt_lookup(via, pa);
-    const uint64_t end = w.ok() ? std::min(w.range_base + w.range_size, g.base() + g.size()) : pa + kGranuleSize;
-    for (; pa < end && bad.size() < limit; pa += kGranuleSize) {
+    const uint64_t end = w.ok() ? std::min(w.range_base + w.range_size, g.base() + g.size()) : pa + ctx_->granule_size();
+    for (; pa < end && bad.size() < limit; pa += ctx_->granule_size()) {
       if (!ctx_->monitor.is_delegable(pa)) continue;
       const gpt::Gpi want = g.state(pa) == GranuleState::Undelegated ? gpt::Gpi::NonSecure : gpt::Gpi::Realm;
       if (!w.ok() || w.gpi != want) bad.push_back(pa);

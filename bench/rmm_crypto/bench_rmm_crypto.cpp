@@ -24,16 +24,16 @@ rmm::Measurement fresh_measurement(rmm::HashAlgorithm algo) {
 void BM_DataCreateMeasured(benchmark::State& state) {
   const auto algo = static_cast<rmm::HashAlgorithm>(state.range(0));
   rmm::Measurement m = fresh_measurement(algo);
-  std::vector<uint8_t> page(rmm::kGranuleSize);
+  std::vector<uint8_t> page(rmm::kStructSize);
   for (size_t i = 0; i < page.size(); ++i) page[i] = static_cast<uint8_t>(i * 13);
   uint64_t ipa = 0;
   for (auto _ : state) {
-    m.extend_data(ipa, rmm::kRmiMeasureContent, page.data());
-    ipa += rmm::kGranuleSize;
+    m.extend_data(ipa, rmm::kRmiMeasureContent, page.data(), page.size());
+    ipa += rmm::kStructSize;
     benchmark::DoNotOptimize(m.rim().data());
   }
   state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(rmm::kGranuleSize));
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(rmm::kStructSize));
   state.SetLabel(algo == rmm::HashAlgorithm::Sha256 ? "sha-256" : "sha-512");
 }
 BENCHMARK(BM_DataCreateMeasured)->Arg(0)->Arg(1);
@@ -44,8 +44,8 @@ void BM_DataCreateUnmeasured(benchmark::State& state) {
   rmm::Measurement m = fresh_measurement(algo);
   uint64_t ipa = 0;
   for (auto _ : state) {
-    m.extend_data(ipa, 0, nullptr);
-    ipa += rmm::kGranuleSize;
+    m.extend_data(ipa, 0, nullptr, 0);
+    ipa += rmm::kStructSize;
     benchmark::DoNotOptimize(m.rim().data());
   }
   state.SetItemsProcessed(state.iterations());

@@ -30,12 +30,10 @@ HostPool host_pool(const platform::SocConfig& cfg) {
   return p;
 }
 
-Stage2Geometry stage2_geometry(unsigned ipa_bits) {
+Stage2Geometry stage2_geometry(unsigned ipa_bits, platform::s2::Geometry geo) {
   Stage2Geometry g;
-  const unsigned levels = (ipa_bits - 8) / 9;
-  g.level_start = 4 - static_cast<int>(levels);
-  const unsigned cover_bits = 12 + 9 * (4 - g.level_start);  // bits one starting-level table maps
-  g.num_root = ipa_bits > cover_bits ? 1u << (ipa_bits - cover_bits) : 1u;
+  g.level_start = geo.start_level_for(ipa_bits);
+  g.num_root = geo.num_root_tables(ipa_bits, g.level_start);
   return g;
 }
 

@@ -23,8 +23,6 @@
 namespace host {
 
 namespace {
-constexpr uint64_t kPage = PageAllocator::kPage;
-constexpr uint64_t kBlock = 2 * 1024 * 1024;  // a level-2 block of a 4 KiB-granule stage 2
 
 // Measures the simulated time on the current PE of one lifecycle phase, by cost.
 struct PhaseTimer {
@@ -38,14 +36,16 @@ struct PhaseTimer {
 }  // namespace
 
 Vm::Vm(Kvm& kvm, std::string name, bool realm, unsigned ipa_bits)
-    : kvm_(kvm), name_(std::move(name)), realm_(realm), ipa_bits_(ipa_bits), stats_(kvm.vm_stats_name(name_), &kvm.stats_) {
+    : kvm_(kvm), name_(std::move(name)), realm_(realm), ipa_bits_(ipa_bits),
+      page_(realm ? kvm.options().page_size : PageAllocator::kPage),
+      geo_(*platform::s2::geometry_of(page_)), stats_(kvm.vm_stats_name(name_), &kvm.stats_) {
   cfg_.ipa_bits = ipa_bits;
   if (!realm_) {
     nvm_s2_ = std::make_unique<NvmStage2>(*this);
     if (auto pgd = alloc_page()) {
       nvm_pgd_ = *pgd;
       nvm_tables_.push_back(nvm_pgd_);
-      kvm_.zero(HostAccess::KernelData, this, "stage-2 pgd", nvm_pgd_, kPage);
+      kvm_.zero(HostAccess::KernelData, this, "stage-2 pgd", nvm_pgd_, page_);
     }
   }
 }
@@ -62,23 +62,25 @@ Vm::Phases::Phases(platform::StatGroup& g)
 
 std::optional<uint64_t> Vm::alloc_page(uint64_t pages, uint64_t align) {
   kvm_.charge(kvm_.costs().page_alloc);
-  return kvm_.pages().alloc(pages, align);
+  return kvm_.pages().alloc(pages * (page_ / PageAllocator::kPage), std::max(align, page_));
 }
+
+void Vm::free_pages(uint64_t pa, uint64_t pages) { kvm_.pages().free(pa, pages * (page_ / PageAllocator::kPage)); }
 
 bool Vm::delegate_page(uint64_t pa, uint64_t pages) {
   if (kvm_.rmi_v2()) return delegate_range_2_0(pa, pages);
   for (uint64_t i = 0; i < pages; ++i) {
-    if (!kvm_.rmi().granule_delegate(pa + i * kPage).ok()) return false;
-    delegated_[pa + i * kPage] = true;
+    if (!kvm_.rmi().granule_delegate(pa + i * page_).ok()) return false;
+    delegated_[pa + i * page_] = true;
   }
   return true;
 }
 
 RmiResult Vm::delegate_granule(uint64_t pa) {
-  return kvm_.rmi_v2() ? kvm_.rmi().granule_range_delegate(pa, pa + kPage) : kvm_.rmi().granule_delegate(pa);
+  return kvm_.rmi_v2() ? kvm_.rmi().granule_range_delegate(pa, pa + page_) : kvm_.rmi().granule_delegate(pa);
 }
 RmiResult Vm::undelegate_granule(uint64_t pa) {
-  return kvm_.rmi_v2() ? kvm_.rmi().granule_range_undelegate(pa, pa + kPage) : kvm_.rmi().granule_undelegate(pa);
+  return kvm_.rmi_v2() ? kvm_.rmi().granule_range_undelegate(pa, pa + page_) : kvm_.rmi().granule_undelegate(pa);
 }
 
 // Linux leaks a page whose undelegate fails. KVM here first tells a granule that someone
@@ -89,18 +91,18 @@ void Vm::undelegate_and_free(uint64_t pa, uint64_t pages) {
   // 2.0: the whole range in as few calls as the RMM allows; what it stops at, one by one.
   const uint64_t done = kvm_.rmi_v2() && pages > 1 ? undelegate_range_2_0(pa, pages) : 0;
   for (uint64_t i = 0; i < done; ++i) {
-    delegated_.erase(pa + i * kPage);
-    kvm_.pages().free(pa + i * kPage);
+    delegated_.erase(pa + i * page_);
+    free_pages(pa + i * page_);
   }
   for (uint64_t i = done; i < pages; ++i) {
-    const uint64_t p = pa + i * kPage;
+    const uint64_t p = pa + i * page_;
     const RmiResult r = undelegate_granule(p);
     if (r.ok() || (delegate_granule(p).ok() && undelegate_granule(p).ok())) {
       delegated_.erase(p);
-      kvm_.pages().free(p);
+      free_pages(p);
     } else {
       warn(r, "RMI_GRANULE_UNDELEGATE", p);
-      kvm_.pages().leak(p);
+      kvm_.pages().leak(p, page_ / PageAllocator::kPage);
       ++counters_.leaked_pages;
     }
   }
@@ -132,7 +134,7 @@ bool Vm::user_pa_of(uint64_t gpa, uint64_t& pa) const {
 }
 
 bool Vm::pa_of(uint64_t ipa, uint64_t& pa) const {
-  const uint64_t page = ipa & ~(kPage - 1);
+  const uint64_t page = ipa & ~(page_ - 1);
   if (realm_) {
     if (auto it = data_.find(page); it != data_.end()) { pa = it->second + (ipa - page); return true; }
     if (auto it = shared_.find(page); it != shared_.end()) { pa = it->second + (ipa - page); return true; }
@@ -171,7 +173,7 @@ int Vm::configure_realm(const RealmConfig& c) {
 int Vm::set_user_memory_region(const UserMemoryRegion& r) {
   const Ioctl io(kvm_, "KVM_SET_USER_MEMORY_REGION2", name_);
   if (destroyed_) return -EIO;
-  if ((r.guest_phys_addr | r.memory_size | r.userspace_addr) & (kPage - 1)) return -EINVAL;
+  if ((r.guest_phys_addr | r.memory_size | r.userspace_addr) & (page_ - 1)) return -EINVAL;
   if (r.memory_size == 0) return -EINVAL;
   const uint64_t limit = realm_ ? unprotected_bit() : uint64_t{1} << ipa_bits_;
   if (r.guest_phys_addr + r.memory_size > limit || r.guest_phys_addr + r.memory_size < r.guest_phys_addr)
@@ -200,7 +202,7 @@ Vcpu* Vm::create_vcpu(unsigned id) {
 uint64_t Vm::params_page() {
   auto p = alloc_page();
   if (!p) return 0;
-  kvm_.zero(HostAccess::KernelData, this, "RMI params", *p, kPage);
+  kvm_.zero(HostAccess::KernelData, this, "RMI params", *p, page_);
   return *p;
 }
 
@@ -210,15 +212,15 @@ int Vm::ensure_created() {
   if (state_ != RealmState::None) return state_ == RealmState::Dead ? -EIO : 0;
   PhaseTimer timer(phases_.create, kvm_.soc());
   cfg_locked_ = true;
-  const Stage2Geometry geo = stage2_geometry(ipa_bits_);
+  const Stage2Geometry geo = stage2_geometry(ipa_bits_, geo_);
   level_start_ = geo.level_start;
   num_root_ = geo.num_root;
   vmid_ = kvm_.rmi_v2() ? 0 : kvm_.alloc_vmid();  // 2.0: the RMM allocates realm VMIDs
   if (!vmid_ && !kvm_.rmi_v2()) { state_ = RealmState::Dead; return -ENOSPC; }
   auto rd = alloc_page();
-  auto pgd = rd ? alloc_page(num_root_, num_root_ * kPage) : std::nullopt;
+  auto pgd = rd ? alloc_page(num_root_, num_root_ * page_) : std::nullopt;
   if (!pgd) {
-    if (rd) kvm_.pages().free(*rd);
+    if (rd) free_pages(*rd);
     kvm_.free_vmid(vmid_);
     vmid_ = 0;
     state_ = RealmState::Dead;
@@ -248,15 +250,15 @@ int Vm::ensure_created() {
     put("rtt_num_start", num_root_);
     ok = kvm_.write(HostAccess::KernelData, this, "RmiRealmParams", params, buf, sizeof buf) &&
          kvm_.rmi().realm_create(rd_, params).ok();
-    kvm_.pages().free(params);
+    free_pages(params);
   } else {
     ok = false;
   }
   if (!ok) {
     // Give back what was delegated (and the RD and root RTTs' pages); the realm never existed.
     for (unsigned i = 0; i < num_root_; ++i)
-      if (!delegated_.count(pgd_ + i * kPage)) kvm_.pages().free(pgd_ + i * kPage);
-    if (!delegated_.count(rd_)) kvm_.pages().free(rd_);
+      if (!delegated_.count(pgd_ + i * page_)) free_pages(pgd_ + i * page_);
+    if (!delegated_.count(rd_)) free_pages(rd_);
     for (auto it = delegated_.begin(); it != delegated_.end();) {
       const uint64_t pa = it->first;
       ++it;
@@ -310,12 +312,12 @@ int Vm::init_ripas(uint64_t base, uint64_t top) {
 // RMI_ERROR_RTT naming a shallower level creates the missing parents first.
 int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
   for (int level = std::max(from_level, level_start_ + 1); level <= to_level; ++level) {
-    const uint64_t base = ipa & ~(s2_entry_size(level - 1) - 1);
+    const uint64_t base = ipa & ~(geo_.entry_size(level - 1) - 1);
     if (rtts_.count({level, base})) continue;
     auto rtt = alloc_page();
     if (!rtt) return -ENOMEM;
     if (!delegate_page(*rtt)) {
-      kvm_.pages().free(*rtt);
+      free_pages(*rtt);
       return -ENXIO;
     }
     const RmiResult r = kvm_.rmi().rtt_create(rd_, *rtt, base, level);
@@ -341,7 +343,7 @@ int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
 // not) or RMI_DATA_CREATE_UNKNOWN (`src` = 0), creating RTTs on RMI_ERROR_RTT.
 int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, uint64_t given) {
   if (data_.count(ipa)) {
-    if (given) kvm_.pages().free(given);
+    if (given) free_pages(given);
     return -EEXIST;
   }
   std::optional<PhaseTimer> timer;  // a page without content is a fault at run time
@@ -349,7 +351,7 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
   auto page = given ? std::optional<uint64_t>(given) : alloc_page();
   if (!page) return -ENOMEM;
   if (!delegate_page(*page)) {
-    kvm_.pages().free(*page);
+    free_pages(*page);
     return -ENXIO;
   }
   if (!with_src && kvm_.rmi_v2()) return map_private_2_0(ipa, *page);
@@ -375,13 +377,13 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
 // undelegated and freed. The content is measured page by page, as without the block, so the
 // RIM does not change. A fold the RMM refuses leaves the pages mapped one by one.
 int Vm::populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped) {
-  constexpr uint64_t kBlockPages = kBlock / kPage;
+  const uint64_t block_pages = geo_.entry_size(2) / page_;
   mapped = 0;
-  auto run = alloc_page(kBlockPages, kBlock);
+  auto run = alloc_page(block_pages, geo_.entry_size(2));
   if (!run) return -ENOMEM;
-  for (; mapped < kBlockPages; ++mapped)
-    if (int rc = map_private(ipa + mapped * kPage, true, src + mapped * kPage, flags, *run + mapped * kPage)) {
-      if (mapped + 1 < kBlockPages) kvm_.pages().free(*run + (mapped + 1) * kPage, kBlockPages - mapped - 1);
+  for (; mapped < block_pages; ++mapped)
+    if (int rc = map_private(ipa + mapped * page_, true, src + mapped * page_, flags, *run + mapped * page_)) {
+      if (mapped + 1 < block_pages) free_pages(*run + (mapped + 1) * page_, block_pages - mapped - 1);
       return rc;
     }
   const RmiResult r = kvm_.rmi().rtt_fold(rd_, ipa, 3);
@@ -395,7 +397,7 @@ int Vm::populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& map
 
 // One shared page: the VMM's memory behind the IPA, mapped with RMI_RTT_MAP_UNPROTECTED.
 int Vm::map_shared(uint64_t ipa) {
-  const uint64_t page = ipa & ~(kPage - 1);
+  const uint64_t page = ipa & ~(page_ - 1);
   if (shared_.count(page)) return 0;
   PhaseTimer timer(phases_.fault_in, kvm_.soc());
   uint64_t pa;
@@ -417,11 +419,11 @@ int Vm::map_shared(uint64_t ipa) {
 
 int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
   const Ioctl io(kvm_, "map_page", name_);
-  ipa &= ~(kPage - 1);
+  ipa &= ~(page_ - 1);
   if (destroyed_) return -EIO;
   if (!realm_) {
     uint64_t pa;
-    if (target_pa) pa = *target_pa & ~(kPage - 1);
+    if (target_pa) pa = *target_pa & ~(page_ - 1);
     else if (!user_pa_of(ipa, pa)) return -EFAULT;
     return nvm_map(ipa, pa, false);
   }
@@ -440,7 +442,7 @@ int Vm::rmi_populate(RmiPopulate& a) {
   Ioctl io(kvm_, "KVM_ARM_RMI_POPULATE", name_, Ioctl::kDeferEntry);
   if (!realm_) return -EINVAL;
   if (a.reserved || (a.flags & ~kRmiPopulateMeasure)) return -EINVAL;
-  if ((a.base | a.size | a.source_uaddr) & (kPage - 1)) return -EINVAL;
+  if ((a.base | a.size | a.source_uaddr) & (page_ - 1)) return -EINVAL;
   if (a.size == 0 || a.source_uaddr == 0 || a.base + a.size < a.base) return -EINVAL;
   const Slot* s = slot_of(a.base);
   if (!s || !s->r.guest_memfd || a.base + a.size > s->r.guest_phys_addr + s->r.memory_size) return -EINVAL;
@@ -448,16 +450,16 @@ int Vm::rmi_populate(RmiPopulate& a) {
   if (int rc = ensure_created()) return rc;
   PhaseTimer timer(phases_.populate, kvm_.soc());
   io.enter();
-  const uint64_t n = std::min(a.size / kPage, kvm_.options().populate_chunk_pages);
+  const uint64_t n = std::min(a.size / page_, kvm_.options().populate_chunk_pages);
   uint64_t done = 0;
   int rc = 0;
   const uint64_t flags = (a.flags & kRmiPopulateMeasure) ? rmi::kDataMeasureContent : rmi::kDataNoMeasureContent;
-  const bool blocks = kvm_.options().populate_block == kBlock;
+  const bool blocks = kvm_.options().populate_block == geo_.entry_size(2);
   while (done < n) {
-    const uint64_t ipa = a.base + done * kPage;
-    if (blocks && (ipa & (kBlock - 1)) == 0 && n - done >= kBlock / kPage) {
+    const uint64_t ipa = a.base + done * page_;
+    if (blocks && (ipa & (geo_.entry_size(2) - 1)) == 0 && n - done >= geo_.entry_size(2) / page_) {
       uint64_t mapped = 0;
-      rc = populate_block(ipa, a.source_uaddr + done * kPage, flags, mapped);
+      rc = populate_block(ipa, a.source_uaddr + done * page_, flags, mapped);
       done += mapped;
       if (rc != -ENOMEM) {
         if (rc) break;
@@ -465,14 +467,14 @@ int Vm::rmi_populate(RmiPopulate& a) {
       }
       rc = 0;  // no free 2 MiB run: this block goes page by page
     }
-    rc = map_private(ipa, true, a.source_uaddr + done * kPage, flags);
+    rc = map_private(ipa, true, a.source_uaddr + done * page_, flags);
     if (rc) break;
     ++done;
   }
   counters_.populated_pages += done;
-  a.base += done * kPage;
-  a.size -= done * kPage;
-  a.source_uaddr += done * kPage;
+  a.base += done * page_;
+  a.size -= done * page_;
+  a.source_uaddr += done * page_;
   io.arg("pages", std::to_string(done));
   return done ? 0 : rc;
 }
@@ -552,11 +554,11 @@ void Vm::destroy() {
   destroyed_ = true;
   if (realm_) destroy_realm();
   if (!realm_) {
-    for (uint64_t t : nvm_tables_) kvm_.pages().free(t);
+    for (uint64_t t : nvm_tables_) free_pages(t);
     nvm_tables_.clear();
   }
   for (auto& v : vcpus_)
-    if (v->run_page_) { kvm_.pages().free(v->run_page_); v->run_page_ = 0; }
+    if (v->run_page_) { free_pages(v->run_page_); v->run_page_ = 0; }
   if (leaked_pages())
     RMESIM_LOG(platform::LogLevel::Warn, "host.kvm",
                name_ << ": teardown leaked " << leaked_pages() << " granules (still delegated, never reused)");

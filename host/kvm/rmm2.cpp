@@ -18,7 +18,6 @@
 namespace host {
 
 namespace {
-constexpr uint64_t kPage = PageAllocator::kPage;
 namespace ar = rmi::addr_range;
 namespace mf = rmi::map_flags;
 }  // namespace
@@ -26,7 +25,9 @@ namespace mf = rmi::map_flags;
 bool Kvm::init_rmm_2_0() {
   // RMM_CONFIG_SET: rmi_granule_size from PAGE_SIZE (RmiGranuleSize 0, 1, 2: 4, 16, 64 KiB),
   // tracking_region_size 0 (the granule's default). Refused, the kernel has no realms.
-  auto cfg = pages_.alloc();
+  // (aligned to the RMI granule the RMM boots with, the PGS: host.page_size matches it)
+  const uint64_t cfg_pages = opt_.page_size / PageAllocator::kPage;
+  auto cfg = pages_.alloc(cfg_pages, opt_.page_size);
   if (!cfg) return false;
   uint8_t buf[platform::abi::v2_0::kRmmConfig.size] = {};
   const uint64_t granule_size = opt_.page_size == 65536 ? 2 : opt_.page_size == 16384 ? 1 : 0;
@@ -34,7 +35,7 @@ bool Kvm::init_rmm_2_0() {
   platform::abi::put(buf, platform::abi::v2_0::rmm_config::kTrackingRegionSize, 0);
   const bool written = write(HostAccess::KernelData, nullptr, "RmiRmmConfig", *cfg, buf, sizeof buf);
   const RmiResult set = written ? rmi_.rmm_config_set(*cfg) : RmiResult{};
-  pages_.free(*cfg);
+  pages_.free(*cfg, cfg_pages);
   if (written && !set.ok())  // as rmi_configure() says it, with what was asked
     RMESIM_LOG(platform::LogLevel::Warn, "host.kvm",
                "RMM config set failed (rmi_granule_size " << opt_.page_size / 1024 << " KiB, the PAGE_SIZE): "
@@ -59,32 +60,32 @@ bool Kvm::init_rmm_2_0() {
 }
 
 bool Vm::delegate_range_2_0(uint64_t pa, uint64_t pages) {
-  const uint64_t top = pa + pages * kPage;
+  const uint64_t top = pa + pages * page_;
   for (uint64_t base = pa; base < top;) {
     const RmiResult r = kvm_.rmi().granule_range_delegate(base, top);
     if (!r.ok() || r.x[1] <= base) return false;
-    for (uint64_t p = base; p < r.x[1]; p += kPage) delegated_[p] = true;
+    for (uint64_t p = base; p < r.x[1]; p += page_) delegated_[p] = true;
     base = r.x[1];
   }
   return true;
 }
 
 uint64_t Vm::undelegate_range_2_0(uint64_t pa, uint64_t pages) {
-  const uint64_t top = pa + pages * kPage;
+  const uint64_t top = pa + pages * page_;
   uint64_t base = pa;
   while (base < top) {
     const RmiResult r = kvm_.rmi().granule_range_undelegate(base, top);
     if (!r.ok() || r.x[1] <= base) break;
     base = r.x[1];
   }
-  return (base - pa) / kPage;
+  return (base - pa) / page_;
 }
 
 // realm_map_ipa, protected: the fresh page `page` (delegated by the caller) mapped zeroed at
 // `ipa` by RTT_DATA_MAP, RTTs created on RMI_ERROR_RTT.
 int Vm::map_private_2_0(uint64_t ipa, uint64_t page) {
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const RmiResult r = kvm_.rmi().rtt_data_map(rd_, ipa, ipa + kPage, mf::kOaddrSingle, ar::make(page, 1));
+    const RmiResult r = kvm_.rmi().rtt_data_map(rd_, ipa, ipa + page_, mf::kOaddrSingle, ar::make(page, 1));
     if (r.ok() && r.x[1] > ipa) {
       data_[ipa] = page;
       return 0;
@@ -102,7 +103,7 @@ int Vm::map_shared_2_0(uint64_t page, uint64_t pa) {
   const uint64_t flags = mf::make_unprot(kNormalWb, mf::kS2apR | mf::kS2apW);
   const uint64_t desc = ar::make(pa, 1) | uint64_t{1} << 63;  // Non-secure (UNDELEGATED) memory
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const RmiResult r = kvm_.rmi().rtt_unprot_map(rd_, page, page + kPage, flags, desc);
+    const RmiResult r = kvm_.rmi().rtt_unprot_map(rd_, page, page + page_, flags, desc);
     if (r.ok() && r.x[1] > page) {
       shared_[page] = pa;
       return 0;
@@ -125,7 +126,7 @@ void Vm::unmap_private_range_2_0(uint64_t base, uint64_t top) {
       // Not unmapped (someone changed it behind KVM's back): offer the page back all the same.
       undelegate_and_free(it->second);
       data_.erase(it);
-      base += kPage;
+      base += page_;
       continue;
     }
     const uint64_t pa = ar::pa(r.x[2]);
@@ -139,7 +140,7 @@ void Vm::unmap_shared_2_0() {
   for (auto it = shared_.begin(); it != shared_.end(); it = shared_.begin()) {
     const uint64_t ipa = it->first;
     const RmiResult r = kvm_.rmi().rtt_unprot_unmap(rd_, ipa, uint64_t{1} << ipa_bits_, mf::kOaddrSingle);
-    const uint64_t end = r.ok() && r.x[1] > ipa ? r.x[1] : ipa + kPage;
+    const uint64_t end = r.ok() && r.x[1] > ipa ? r.x[1] : ipa + page_;
     warn(r, "RMI_RTT_UNPROT_UNMAP", ipa);
     shared_.erase(shared_.begin(), shared_.lower_bound(end));
   }
@@ -150,14 +151,14 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
   const uint64_t handle = r.x[1];
   const uint64_t list = params_page();  // the address lists, one Non-secure page
   if (!list) return r;
-  constexpr uint64_t kListMax = kPage / 8;
+  const uint64_t list_max = page_ / 8;
   // Delegated granules a donation did not take (the RMM may take fewer than it asked for):
   // offered first in the next one, given back when the operation ends.
   std::vector<uint64_t> spare;
   for (unsigned guard = 0; r.status() == rmi::Status::Incomplete && guard < 4096; ++guard) {
     switch (rmi::memreq_of(r.x[0])) {
       case rmi::MemReq::Donate: {
-        const uint64_t want = std::min(rmi::donate_req::count(r.x[2]), kListMax);
+        const uint64_t want = std::min(rmi::donate_req::count(r.x[2]), list_max);
         std::vector<uint64_t> pages;
         while (pages.size() < want && !spare.empty()) {
           pages.push_back(spare.back());
@@ -166,7 +167,7 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
         while (pages.size() < want) {
           auto p = alloc_page();
           if (!p) break;
-          if (!delegate_page(*p)) { kvm_.pages().free(*p); break; }
+          if (!delegate_page(*p)) { free_pages(*p); break; }
           pages.push_back(*p);
         }
         if (pages.empty() || !kvm_.write(HostAccess::KernelData, this, "SRO address list", list, pages.data(), 8 * pages.size())) {
@@ -182,8 +183,8 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
         break;
       }
       case rmi::MemReq::Reclaim: {
-        r = kvm_.rmi().op_mem_reclaim(handle, list, kListMax);
-        const uint64_t n = r.status() == rmi::Status::Incomplete || r.ok() ? std::min(r.x[1], kListMax) : 0;
+        r = kvm_.rmi().op_mem_reclaim(handle, list, list_max);
+        const uint64_t n = r.status() == rmi::Status::Incomplete || r.ok() ? std::min(r.x[1], list_max) : 0;
         std::vector<uint64_t> back(n);
         if (n && kvm_.read(HostAccess::KernelData, this, "SRO address list", list, back.data(), 8 * n))
           for (uint64_t p : back) {
@@ -196,7 +197,7 @@ RmiResult Vm::complete_sro(RmiResult r, std::vector<uint64_t>& donated) {
     }
   }
   for (uint64_t p : spare) undelegate_and_free(p);
-  kvm_.pages().free(list);
+  free_pages(list);
   return r;
 }
 

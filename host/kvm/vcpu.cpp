@@ -30,7 +30,6 @@ namespace en = rmi::rec_enter;  // flag bits
 namespace in_f = platform::abi::v1_0::rec_enter;
 namespace out_f = platform::abi::v1_0::rec_exit;
 using platform::abi::Field;
-constexpr uint64_t kPage = PageAllocator::kPage;
 
 // ESR_EL2 exception classes (Arm ARM D17.2.37).
 constexpr uint64_t kEcWfx = 0x01, kEcIabtLow = 0x20, kEcIabtCur = 0x21, kEcDabtLow = 0x24, kEcDabtCur = 0x25;
@@ -68,12 +67,12 @@ int Vcpu::create_rec() {
   };
   auto rec = vm_.alloc_page();
   if (!rec) return -ENOMEM;
-  if (!vm_.delegate_page(*rec)) { kvm.pages().free(*rec); return -ENXIO; }
+  if (!vm_.delegate_page(*rec)) { vm_.free_pages(*rec); return -ENXIO; }
   rec_ = *rec;
   for (uint64_t i = 0; i < vm_.aux_count_ && i < rmi::rec_params::kMaxAux; ++i) {
     auto a = vm_.alloc_page();
     if (!a) return unwind(-ENOMEM);
-    if (!vm_.delegate_page(*a)) { kvm.pages().free(*a); return unwind(-ENXIO); }
+    if (!vm_.delegate_page(*a)) { vm_.free_pages(*a); return unwind(-ENXIO); }
     aux_.push_back(*a);
   }
   const uint64_t params = vm_.params_page();
@@ -92,7 +91,7 @@ int Vcpu::create_rec() {
   }
   bool ok = kvm.write(HostAccess::KernelData, &vm_, "RmiRecParams", params, buf, sizeof buf);
   if (ok) ok = vm_.complete_sro(kvm.rmi().rec_create(vm_.rd_, rec_, params), aux_).ok();
-  kvm.pages().free(params);
+  vm_.free_pages(params);
   if (!ok) return unwind(-ENXIO);
   auto run = vm_.alloc_page();
   if (!run) {
@@ -100,7 +99,7 @@ int Vcpu::create_rec() {
     return unwind(-ENOMEM);
   }
   run_page_ = *run;
-  kvm.zero(HostAccess::KernelData, &vm_, "RmiRecRun", run_page_, kPage);
+  kvm.zero(HostAccess::KernelData, &vm_, "RmiRecRun", run_page_, vm_.page_);
   return 0;
 }
 
@@ -439,7 +438,7 @@ int Vcpu::run_realm(KvmRun& run) {
         // Protected IPA: private memory faulted in at run time (DATA_CREATE_UNKNOWN).
         const Vm::Slot* s = vm_.slot_of(ipa);
         if (s && s->r.guest_memfd) {
-          const int rc = vm_.map_private(ipa & ~(kPage - 1), false, 0, 0);
+          const int rc = vm_.map_private(ipa & ~(vm_.page_ - 1), false, 0, 0);
           if (rc == 0 || rc == -EEXIST) {
             if (rc == 0) ++vm_.counters_.runtime_faults;
             continue;

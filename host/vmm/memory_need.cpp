@@ -21,12 +21,12 @@ uint64_t align_up(uint64_t v, uint64_t a) { return sat_add(v, a - 1) & ~(a - 1);
 
 // Tables at levels (level_start, 3] that mapping [base, base + size) creates: one per
 // block of the level above that the range touches.
-uint64_t tables_for(uint64_t base, uint64_t size, int level_start) {
+uint64_t tables_for(const platform::s2::Geometry& g, uint64_t base, uint64_t size, int level_start) {
   if (size == 0) return 0;
   const uint64_t last = sat_add(base, size - 1);
   uint64_t n = 0;
   for (int level = level_start + 1; level <= 3; ++level) {
-    const unsigned shift = 12 + 9 * (4 - level);  // log2 of s2_entry_size(level - 1)
+    const unsigned shift = g.level_shift(level - 1);
     n = sat_add(n, (last >> shift) - (base >> shift) + 1);
   }
   return n;
@@ -48,29 +48,31 @@ MemoryNeed& MemoryNeed::operator+=(const MemoryNeed& o) {
   return *this;
 }
 
-MemoryNeed memory_need(const VmSpec& vm) {
+MemoryNeed memory_need(const VmSpec& vm, uint64_t page_size) {
+  const uint64_t page = vm.realm ? page_size : kPage;
+  const platform::s2::Geometry g = *platform::s2::geometry_of(page);
   MemoryNeed need;
   need.vmm = align_up(vm.memory, kUserAlign);
   for (const auto& s : vm.shared) need.vmm = sat_add(need.vmm, align_up(s.size, kUserAlign));
   const unsigned ipa_bits = ipa_bits_for(vm);
-  const Stage2Geometry geo = stage2_geometry(ipa_bits);
+  const Stage2Geometry geo = stage2_geometry(ipa_bits, g);
   uint64_t tables = geo.num_root, objects = 0;
-  tables = sat_add(tables, tables_for(vm.ram_base, vm.memory, geo.level_start));
+  tables = sat_add(tables, tables_for(g, vm.ram_base, vm.memory, geo.level_start));
   if (vm.realm) {
-    need.priv = align_up(vm.memory, kPage);
+    need.priv = align_up(vm.memory, page);
     const uint64_t unprotected = uint64_t{1} << (ipa_bits - 1);
-    for (const auto& s : vm.shared) tables = sat_add(tables, tables_for(s.base | unprotected, s.size, geo.level_start));
+    for (const auto& s : vm.shared) tables = sat_add(tables, tables_for(g, s.base | unprotected, s.size, geo.level_start));
     // The RD and an RMI params page, then per vCPU its REC, AUX granules and rec_run page.
     objects = 2 + uint64_t{vm.vcpus} * (1 + platform::abi::rmi::rec_params::kMaxAux + 1);
   } else {
-    for (const auto& s : vm.shared) tables = sat_add(tables, tables_for(s.base, s.size, geo.level_start));
+    for (const auto& s : vm.shared) tables = sat_add(tables, tables_for(g, s.base, s.size, geo.level_start));
   }
-  need.tables = tables * kPage;
-  need.objects = objects * kPage;
+  need.tables = tables * page;
+  need.objects = objects * page;
   return need;
 }
 
-std::string check_memory_fits(const std::vector<VmSpec>& vms, const platform::SocConfig& cfg) {
+std::string check_memory_fits(const std::vector<VmSpec>& vms, const platform::SocConfig& cfg, uint64_t page_size) {
   platform::DramLayout layout;
   try {
     layout = platform::dram_layout(cfg);
@@ -81,7 +83,7 @@ std::string check_memory_fits(const std::vector<VmSpec>& vms, const platform::So
   MemoryNeed all;
   std::string each;
   for (const auto& vm : vms) {
-    const MemoryNeed n = memory_need(vm);
+    const MemoryNeed n = memory_need(vm, page_size);
     all += n;
     each += (each.empty() ? "" : "; ") + vm.name + ": " + mib(n.vmm) + " VMM memory" +
             (vm.realm ? " + " + mib(n.priv) + " private" : "") + " + " + mib(n.tables + n.objects) +

@@ -171,10 +171,12 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   if (!k.write(HostAccess::UserData, vm, "image load", img_pa, image.data(), image.size()))
     return "SIGBUS while loading the image";
   k.charge_memcpy(image.size());
-  const uint64_t populate_base = load & ~(kPage - 1);
-  const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), kPage) - populate_base;
+  // Populated in the kernel's pages (KVM_ARM_RMI_POPULATE wants PAGE_SIZE alignment).
+  const uint64_t page = spec.realm ? k.options().page_size : kPage;
+  const uint64_t populate_base = load & ~(page - 1);
+  const uint64_t want = spec.populate_size ? spec.populate_size : align_up(load + image.size(), page) - populate_base;
   std::vector<std::pair<uint64_t, uint64_t>> populate{
-      {populate_base, std::min(populate_base + align_up(want, kPage), spec.ram_base + spec.memory)}};
+      {populate_base, std::min(populate_base + align_up(want, page), spec.ram_base + spec.memory)}};
 
   // The device tree, where kvmtool puts it: 2 MiB below the top of the RAM's first 256 MiB
   // (Linux wants it in lowmem), in X0 at entry.
@@ -212,13 +214,13 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
     if (!k.write(HostAccess::UserData, vm, "initrd load", *mem + (vs->initrd_ipa - spec.ram_base), initrd.data(), initrd.size()))
       return "SIGBUS while loading the initrd";
     k.charge_memcpy(initrd.size());
-    populate.emplace_back(vs->initrd_ipa & ~(kPage - 1), align_up(vs->initrd_ipa + initrd.size(), kPage));
+    populate.emplace_back(vs->initrd_ipa & ~(page - 1), align_up(vs->initrd_ipa + initrd.size(), page));
   }
   if (!k.write(HostAccess::UserData, vm, "device tree load", *mem + (vs->dtb_ipa - spec.ram_base), vs->dtb.data(),
                vs->dtb.size()))
     return "SIGBUS while loading the device tree";
   k.charge_memcpy(vs->dtb.size());
-  populate.emplace_back(vs->dtb_ipa, align_up(vs->dtb_ipa + vs->dtb.size(), kPage));
+  populate.emplace_back(vs->dtb_ipa, align_up(vs->dtb_ipa + vs->dtb.size(), page));
 
   if (spec.realm) {
     // KVM_ARM_RMI_POPULATE of each range (overlaps merged), looped until the kernel has done
@@ -257,7 +259,7 @@ std::string Vmm::build(const VmSpec& spec, std::unique_ptr<VmState>& vs) {
   // Shared regions are mapped up front (RMI_RTT_MAP_UNPROTECTED), once the realm exists.
   if (spec.realm)
     for (const auto& s : spec.shared)
-      for (uint64_t off = 0; off < s.size; off += kPage)
+      for (uint64_t off = 0; off < s.size; off += page)
         if (int rc = vm->map_page((s.base + off) | vm->unprotected_bit())) return "mapping shared memory failed (" + std::to_string(rc) + ")";
   return "";
 }

@@ -32,7 +32,7 @@ class Auditor {
     for (const auto& [handle, op] : ctx_.sros.all()) audit_sro(handle, op);
     // Every granule an object state names is held by exactly one owner; none is orphaned.
     const GranuleTable& g = ctx_.granules;
-    for (uint64_t pa = g.base(); pa < g.base() + g.size(); pa += kGranuleSize) {
+    for (uint64_t pa = g.base(); pa < g.base() + g.size(); pa += g.granule_size()) {
       const GranuleState s = g.state(pa);
       if (s == GranuleState::Undelegated || s == GranuleState::Delegated) {
         if (g.refcount(pa)) problem(pa, std::string(to_string(s)) + " granule with refcount " + std::to_string(g.refcount(pa)));
@@ -85,8 +85,8 @@ class Auditor {
         problem(r.rd, "realm's REC_CREATE handle " + hex(r.open_sro) + " names no open REC_CREATE of it");
     }
     for (unsigned i = 0; i < r.num_root; ++i) {
-      const uint64_t root = r.rtt_base + i * kGranuleSize;
-      const uint64_t span = s2tt::entry_size(r.start_level) * s2tt::kEntriesPerTable;
+      const uint64_t root = r.rtt_base + i * r.geometry.granule();
+      const uint64_t span = r.geometry.entry_size(r.start_level) * r.geometry.entries();
       if (hold(root, GranuleState::Rtt, r.rd, "realm " + hex(r.rd) + "'s starting RTT"))
         audit_table(r, o, root, i * span, r.start_level);
     }
@@ -95,10 +95,10 @@ class Auditor {
 
   void audit_table(const Realm& r, RealmObjects& o, uint64_t table, uint64_t base, int level) {
     unsigned refs = 0;
-    const uint64_t esz = s2tt::entry_size(level);
-    for (unsigned i = 0; i < s2tt::kEntriesPerTable; ++i) {
+    const uint64_t esz = r.geometry.entry_size(level);
+    for (unsigned i = 0; i < r.geometry.entries(); ++i) {
       const uint64_t ipa = base + i * esz;
-      const s2tt::Entry e = s2tt::decode(entry(table, i), level, r.lpa2);
+      const s2tt::Entry e = s2tt::decode(r.geometry, entry(table, i), level, r.lpa2);
       const std::string why = "realm " + hex(r.rd) + " RTT entry for IPA " + hex(ipa) + " level " + std::to_string(level);
       if (s2tt::holds_ref(e.type)) ++refs;
       if (e.type == s2tt::Type::Invalid) {
@@ -111,7 +111,7 @@ class Auditor {
         }
       } else if (s2tt::is_assigned(e.type)) {
         // A block covers granules of DATA, each held.
-        for (uint64_t off = 0; off < esz; off += kGranuleSize) hold(e.oa + off, GranuleState::Data, r.rd, why);
+        for (uint64_t off = 0; off < esz; off += r.geometry.granule()) hold(e.oa + off, GranuleState::Data, r.rd, why);
         o.data.push_back({ipa, level});
       } else if (e.type == s2tt::Type::AssignedNs) {
         o.unprotected.push_back({ipa, level});

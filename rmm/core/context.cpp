@@ -65,7 +65,8 @@ Context::Context(platform::Soc& s, const platform::abi::Spec& a)
               (uint64_t{num_lrs - 1} << f::kGicv3NumLrsShift) |
               (uint64_t{10} << f::kMaxRecsOrderShift);
   namespace f1 = rmi::feat1;
-  features1 = (uint64_t{1} << f1::kGranSz4kShift) | (uint64_t{1} << f1::kHashSha256Shift) |
+  features1 = (uint64_t{1} << f1::kGranSz4kShift) | (uint64_t{1} << f1::kGranSz16kShift) |
+              (uint64_t{1} << f1::kGranSz64kShift) | (uint64_t{1} << f1::kHashSha256Shift) |
               (uint64_t{1} << f1::kHashSha512Shift) | (uint64_t{10} << f1::kMaxRecsOrderShift);
 }
 
@@ -108,24 +109,38 @@ platform::Pe& Context::pe_of(platform::Requester& req) {
   throw std::logic_error("rmm: an RMI call arrived on a requester that is not a PE");
 }
 
-bool Context::gtsi_delegate(platform::Requester& req, uint64_t pa) {
+namespace {
+bool gtsi(platform::Monitor& monitor, platform::Requester& req, uint32_t fid, uint64_t pa) {
   platform::abi::SmcRegs r;
-  r.x[0] = platform::abi::kRmmGtsiDelegate;
+  r.x[0] = fid;
   r.x[1] = pa;
   monitor.smc(req, platform::World::Realm, r);
   return r.x[0] == platform::abi::kRmmEl3Ok;
+}
+}  // namespace
+
+// The monitor moves one GPT granule (PGS) per call; an RMI granule larger than the PGS takes
+// several, undone if one fails.
+bool Context::gtsi_delegate(platform::Requester& req, uint64_t pa) {
+  const uint64_t pgs = boot_rmi_granule_size();
+  for (uint64_t off = 0; off < granule_size(); off += pgs) {
+    if (gtsi(monitor, req, platform::abi::kRmmGtsiDelegate, pa + off)) continue;
+    for (uint64_t back = 0; back < off; back += pgs) gtsi(monitor, req, platform::abi::kRmmGtsiUndelegate, pa + back);
+    return false;
+  }
+  return true;
 }
 
 bool Context::gtsi_undelegate(platform::Requester& req, uint64_t pa) {
-  platform::abi::SmcRegs r;
-  r.x[0] = platform::abi::kRmmGtsiUndelegate;
-  r.x[1] = pa;
-  monitor.smc(req, platform::World::Realm, r);
-  return r.x[0] == platform::abi::kRmmEl3Ok;
+  const uint64_t pgs = boot_rmi_granule_size();
+  bool ok = true;
+  for (uint64_t off = 0; off < granule_size(); off += pgs)
+    ok = gtsi(monitor, req, platform::abi::kRmmGtsiUndelegate, pa + off) && ok;
+  return ok;
 }
 
 void Context::zero_granule(platform::Requester& req, uint64_t pa) {
-  if (!req.fill(pa, 0, kGranuleSize, gpt::Pas::Realm).ok())
+  if (!req.fill(pa, 0, granule_size(), gpt::Pas::Realm).ok())
     throw std::logic_error("rmm: cannot zero a granule the RMM owns (GPT out of step)");
 }
 

@@ -112,8 +112,13 @@ class Context {
 
   // PaIsDelegable: DRAM the monitor lets the host delegate (outside firmware carve-outs).
   bool pa_delegable(uint64_t pa) const;
+  // The RMI granule: 4 KiB under 1.0; under 2.0 the size RMM_CONFIG_SET chose. Every granule
+  // the RMM tracks, delegates and holds (RD, REC, RTT, DATA) is this size, and realms' RTTs
+  // use the translation granule of the same size (geometry()).
+  uint64_t granule_size() const { return granules.granule_size(); }
+  s2tt::Geometry geometry() const { return s2tt::Geometry{granules.granule_shift()}; }
   // 2.0: the RMI granule sizes this RMM supports, as RMI_FEATURES register 1's GRAN_SZ bits:
-  // those it implements (4 KiB) that are not smaller than the GPT's PGS (spec A2.3.1).
+  // those it implements (4, 16, 64 KiB) that are not smaller than the GPT's PGS (A2.3.1).
   uint64_t rmi_granule_sizes() const;
   // 2.0: the RMI granule size before RMM_CONFIG_SET: the GPT's PGS (A2.3.1).
   uint64_t boot_rmi_granule_size() const;
@@ -206,12 +211,13 @@ void rmi_dispatch_init(Context& ctx);
 void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs& regs);
 
 // Helpers shared by handlers.
-constexpr bool granule_aligned(uint64_t pa) { return (pa & (kGranuleSize - 1)) == 0; }
+// Aligned to the RMI granule (PAs and IPAs alike: the *_align conditions).
+inline bool granule_aligned(const Context& ctx, uint64_t addr) { return (addr & (ctx.granule_size() - 1)) == 0; }
 
 // A PA that could name a granule the RMM tracks (the *_align and *_bound conditions, which
 // share RMI_ERROR_INPUT): aligned, and delegable DRAM.
 inline bool granule_plausible(const Context& ctx, uint64_t pa) {
-  return granule_aligned(pa) && ctx.pa_delegable(pa);
+  return granule_aligned(ctx, pa) && ctx.pa_delegable(pa);
 }
 
 // The prologue of a command whose only named granule is its RD: lock the RD (when it could be

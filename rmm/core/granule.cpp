@@ -20,17 +20,27 @@ const char* to_string(GranuleState s) {
 }
 
 GranuleTable::GranuleTable(uint64_t dram_base, uint64_t dram_size)
-    : base_(dram_base), size_(dram_size), desc_(dram_size >> kGranuleShift, 0) {
-  if ((dram_base | dram_size) & (kGranuleSize - 1))
+    : base_(dram_base), size_(dram_size), desc_(dram_size >> 12, 0) {
+  if ((dram_base | dram_size) & 0xFFF)
     throw std::invalid_argument("granule table: DRAM base and size must be 4 KiB aligned");
 }
 
+void GranuleTable::set_granule_shift(unsigned shift) {
+  const uint64_t g = uint64_t{1} << shift;
+  if ((base_ | size_) & (g - 1))
+    throw std::invalid_argument("granule table: DRAM base and size must be aligned to the granule");
+  for (uint32_t d : desc_)
+    if (d != 0) throw std::logic_error("rmm: the granule size changes while a granule is in use");
+  shift_ = shift;
+  desc_.assign(size_ >> shift, 0);
+}
+
 void GranuleTable::refcount_add(uint64_t pa, int delta) {
-  uint16_t& d = desc(pa);
-  const int rc = static_cast<int>(d & kRefcountMax) + delta;
+  uint32_t& d = desc(pa);
+  const int64_t rc = static_cast<int64_t>(d & kRefcountMax) + delta;
   if (rc < 0 || rc > kRefcountMax)  // an RMM invariant, not host input
     throw std::logic_error("rmm: granule refcount out of range");
-  d = static_cast<uint16_t>((d & ~kRefcountMax) | static_cast<uint16_t>(rc));
+  d = (d & ~kRefcountMax) | static_cast<uint32_t>(rc);
 }
 
 void GranuleTable::lock(uint64_t pa) {
@@ -44,13 +54,13 @@ void GranuleTable::lock(uint64_t pa) {
 
 void GranuleTable::unlock(uint64_t pa) {
   assert(desc(pa) & kLockBit);
-  desc(pa) &= static_cast<uint16_t>(~kLockBit);
+  desc(pa) &= ~kLockBit;
   if (sc_core::sc_is_running()) unlocked_.notify(sc_core::SC_ZERO_TIME);
 }
 
 std::vector<uint64_t> GranuleTable::census() const {
   std::vector<uint64_t> n(16, 0);
-  for (uint16_t d : desc_) ++n[(d & kStateMask) >> kStateShift];
+  for (uint32_t d : desc_) ++n[(d & kStateMask) >> kStateShift];
   // 1.0's seven states always; PARTIAL (2.0, an object mid-SRO) once one exists.
   size_t used = 7;
   for (size_t s = used; s < n.size(); ++s)

@@ -1,8 +1,12 @@
-// Granules: the RMM's record of every 4 KiB granule of DRAM (RMM spec 1.0, "Granule"): its
-// state, a reference count, and a lock. One 16-bit descriptor per granule, in one compact
-// array sized from the SoC's DRAM (64 GiB of DRAM = 16 Mi granules = 32 MiB of descriptors).
+// Granules: the RMM's record of every granule of DRAM (RMM spec 1.0, "Granule"): its state, a
+// reference count, and a lock. A granule is 4 KiB under RMM 1.0 and the RMI granule size
+// RMM_CONFIG_SET chose under 2.0 (4, 16 or 64 KiB; set_granule_shift before any granule leaves
+// UNDELEGATED). One 32-bit descriptor per granule, in one compact array sized from the SoC's
+// DRAM (64 GiB of DRAM = 16 Mi 4 KiB granules = 64 MiB of descriptors).
 //
-//   descriptor = lock[15] | state[14:11] | refcount[10:0]
+//   descriptor = lock[31] | state[19:16] | refcount[15:0]
+//
+// (A 64 KiB RTT has 8192 entries, each of which may hold a reference.)
 //
 // Reference counts: RD = number of RECs of the realm; RTT = number of its entries that are
 // live (ASSIGNED, ASSIGNED_NS or TABLE); REC = 1 while the REC runs; others 0.
@@ -26,27 +30,29 @@
 
 #include <systemc>
 
-#include "core/measurement.h"  // kGranuleSize
 #include "rmm/rmm.h"  // GranuleState
 
 namespace rmm {
 
-constexpr uint64_t kGranuleShift = 12;  // kGranuleSize (4096) comes from core/measurement.h
-
 
 class GranuleTable {
  public:
-  static constexpr uint16_t kLockBit = 1u << 15;
-  static constexpr unsigned kStateShift = 11;
-  static constexpr uint16_t kStateMask = 0xF << kStateShift;
-  static constexpr uint16_t kRefcountMax = (1u << kStateShift) - 1;  // 2047
+  static constexpr uint32_t kLockBit = 1u << 31;
+  static constexpr unsigned kStateShift = 16;
+  static constexpr uint32_t kStateMask = 0xFu << kStateShift;
+  static constexpr uint32_t kRefcountMax = (1u << kStateShift) - 1;  // 65535
 
+  // 4 KiB granules over [dram_base, dram_base + dram_size).
   GranuleTable(uint64_t dram_base, uint64_t dram_size);
+  // Granules of 2^shift bytes from now on (RMM_CONFIG_SET, before anything is delegated).
+  void set_granule_shift(unsigned shift);
+  unsigned granule_shift() const { return shift_; }
+  uint64_t granule_size() const { return uint64_t{1} << shift_; }
 
   // The granule lies in DRAM and `pa` is granule-aligned (the spec's _align and _bound checks
   // are made separately by the handlers; this is the model's own bound).
   bool tracked(uint64_t pa) const {
-    return pa >= base_ && pa - base_ < size_ && (pa & (kGranuleSize - 1)) == 0;
+    return pa >= base_ && pa - base_ < size_ && (pa & (granule_size() - 1)) == 0;
   }
   uint64_t base() const { return base_; }
   uint64_t size() const { return size_; }
@@ -56,8 +62,8 @@ class GranuleTable {
     return static_cast<GranuleState>((desc(pa) & kStateMask) >> kStateShift);
   }
   void set_state(uint64_t pa, GranuleState s) {
-    uint16_t& d = desc(pa);
-    d = static_cast<uint16_t>((d & ~kStateMask) | (static_cast<uint16_t>(s) << kStateShift));
+    uint32_t& d = desc(pa);
+    d = (d & ~kStateMask) | (static_cast<uint32_t>(s) << kStateShift);
   }
   unsigned refcount(uint64_t pa) const { return desc(pa) & kRefcountMax; }
   void refcount_add(uint64_t pa, int delta);
@@ -71,14 +77,15 @@ class GranuleTable {
   std::vector<uint64_t> census() const;
 
  private:
-  uint16_t& desc(uint64_t pa) { assert(tracked(pa)); return desc_[(pa - base_) >> kGranuleShift]; }
-  const uint16_t& desc(uint64_t pa) const {
+  uint32_t& desc(uint64_t pa) { assert(tracked(pa)); return desc_[(pa - base_) >> shift_]; }
+  const uint32_t& desc(uint64_t pa) const {
     assert(tracked(pa));
-    return desc_[(pa - base_) >> kGranuleShift];
+    return desc_[(pa - base_) >> shift_];
   }
 
   uint64_t base_, size_;
-  std::vector<uint16_t> desc_;
+  unsigned shift_ = 12;
+  std::vector<uint32_t> desc_;
   sc_core::sc_event unlocked_;
 };
 

@@ -164,7 +164,7 @@ Measurement::Measurement(HashAlgorithm algorithm) : algorithm_(algorithm) {}
 void Measurement::init_rim(const RealmParamsMeasured& params) {
   algorithm_ = params.algorithm;
   for (auto& s : slots_) s.fill(0);
-  std::array<uint8_t, kGranuleSize> measured{};
+  std::array<uint8_t, kStructSize> measured{};
   using platform::abi::put;
   put(measured.data(), layout::realm::kFlags, params.flags);
   put(measured.data(), layout::realm::kS2sz, params.s2sz);
@@ -176,20 +176,20 @@ void Measurement::init_rim(const RealmParamsMeasured& params) {
   hash_compute(algorithm_, measured.data(), measured.size(), slots_[kRimSlot].data());
 }
 
-void Measurement::extend_data(uint64_t ipa, uint64_t flags, const uint8_t* content_4k) {
+void Measurement::extend_data(uint64_t ipa, uint64_t flags, const uint8_t* content, size_t len) {
   const size_t n = size();
   auto desc = descriptor(layout::kDescTypeData, slots_[kRimSlot], n);
   store_le64(&desc[layout::kDataIpa], ipa);
   store_le64(&desc[layout::kDataFlags], flags);
   if ((flags & kRmiMeasureContent) != 0) {
-    assert(content_4k != nullptr);
-    hash_compute(algorithm_, content_4k, kGranuleSize, &desc[layout::kDataContent]);
+    assert(content != nullptr);
+    hash_compute(algorithm_, content, len, &desc[layout::kDataContent]);
   }
   hash_compute(algorithm_, desc.data(), desc.size(), slots_[kRimSlot].data());
 }
 
 void Measurement::extend_rec(const RecParamsMeasured& params) {
-  std::array<uint8_t, kGranuleSize> measured{};
+  std::array<uint8_t, kStructSize> measured{};
   using platform::abi::put;
   put(measured.data(), layout::rec::kFlags, params.flags);
   put(measured.data(), layout::rec::kPc, params.pc);

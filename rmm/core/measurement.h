@@ -38,7 +38,7 @@ constexpr size_t kMaxMeasurementSize = 64;  // MAX_MEASUREMENT_SIZE: the SHA-512
 constexpr unsigned kRimSlot = 0;
 constexpr unsigned kNumRems = 4;
 constexpr unsigned kNumMeasurementSlots = 1 + kNumRems;  // RIM + REM[1..4]
-constexpr size_t kGranuleSize = 4096;
+constexpr size_t kStructSize = 4096;  // RmiRealmParams, RmiRecParams: 4 KiB whatever the granule
 constexpr size_t kMaxRemExtendSize = 64;  // RSI_MEASUREMENT_EXTEND: size <= 64
 constexpr uint64_t kRmiMeasureContent = 1;  // RmiDataFlags.measure (bit 0) = RMI_MEASURE_CONTENT
 constexpr uint64_t kRmiRecFlagRunnable = 1;  // RmiRecParams.flags.runnable (bit 0)
@@ -85,7 +85,8 @@ class Measurement {
   // DATA_CREATE: `flags` is RmiDataFlags as the host passed it (recorded in the descriptor).
   // When flags.measure == RMI_MEASURE_CONTENT, `content` must point at the 4096 bytes of the
   // DATA granule and their hash goes in the descriptor; otherwise it may be null (zero hash).
-  void extend_data(uint64_t ipa, uint64_t flags, const uint8_t* content_4k);
+  // `content` is the DATA granule (`len` bytes: the RMI granule), hashed when measured.
+  void extend_data(uint64_t ipa, uint64_t flags, const uint8_t* content, size_t len);
 
   // REC_CREATE (the caller extends only for a runnable REC, as the spec says).
   void extend_rec(const RecParamsMeasured& params);

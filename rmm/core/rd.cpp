@@ -1,5 +1,7 @@
 #include "core/rd.h"
 
+#include <stdexcept>
+
 #include "core/context.h"
 #include "core/s2tt_walk.h"
 #include "platform/pe.h"
@@ -22,11 +24,14 @@ platform::Stage2Result Realm::translate(platform::Pe& pe, uint64_t ipa) {
     res.kind = platform::Stage2Result::Kind::Abort;
     return res;
   }
+  const auto cfg = platform::s2::vtcr::decode(vtcr);
+  if (!cfg) throw std::logic_error("rmm: a realm's VTCR_EL2 does not describe a stage 2");
   GranuleLocks lock(ctx_.granules);
   lock.lock_sorted({rd});
-  const RttWalk w = rtt_walk(pe.requester(), *this, ipa, s2tt::kPageLevel);
+  const RttWalk w = rtt_walk(pe.requester(), RttRoot{cfg->geometry, cfg->start_level, cfg->num_root, rtt_base}, lpa2,
+                             ipa, s2tt::kPageLevel);
   res.level = static_cast<int8_t>(w.level);
-  const uint64_t in_entry = (ipa & ~uint64_t{0xFFF}) & (s2tt::entry_size(w.level) - 1);
+  const uint64_t in_entry = (ipa & ~uint64_t{0xFFF}) & (cfg->geometry.entry_size(w.level) - 1);
   switch (w.entry.type) {
     case s2tt::Type::AssignedRam:
       // Protected RAM: a DATA granule in the Realm PAS.

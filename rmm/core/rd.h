@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/measurement.h"
+#include "core/s2tt.h"
 #include "platform/guest_cpu.h"
 #include "rmm/rmm.h"  // RealmState
 
@@ -32,6 +33,8 @@ class Realm final : public platform::Stage2 {
   uint64_t rtt_base = 0;          // first starting-level RTT
   int start_level = 0;
   unsigned num_root = 1;          // concatenated starting-level RTTs
+  s2tt::Geometry geometry;        // the translation granule of its RTTs: the RMI granule
+  uint64_t vtcr = 0;              // VTCR_EL2 of its stage 2 (TG0, SL0/SL2, T0SZ), as the CPU walks it
   // RMM bookkeeping.
   unsigned rec_count = 0;         // RECs ever created = index the next REC must have
   uint64_t open_sro = 0;          // 2.0: handle of the REC_CREATE operation in progress, or 0
@@ -43,8 +46,9 @@ class Realm final : public platform::Stage2 {
   bool in_par(uint64_t ipa) const { return ipa < par_size(); }
   bool in_ipa_space(uint64_t ipa) const { return ipa < ipa_size(); }
 
-  // platform::Stage2: the page holding `ipa` for the CPU's translation fill. Walks the RTT
-  // with timed reads on `pe`'s requester, under the RD lock.
+  // platform::Stage2: the page holding `ipa` for the CPU's translation fill. Walks the RTT as
+  // the realm's VTCR_EL2 and VTTBR_EL2 (rtt_base) configure it, with timed reads on `pe`'s
+  // requester, under the RD lock.
   platform::Stage2Result translate(platform::Pe& pe, uint64_t ipa) override;
 
  private:

@@ -2,11 +2,11 @@
 
 namespace rmm::s2tt {
 
-uint64_t oa_mask(int level, bool lpa2) {
+uint64_t oa_mask(const Geometry& g, int level, bool lpa2) {
   // OA bits above the level's entry size, up to bit 47 (bit 49 with LPA2).
   const unsigned top = lpa2 ? 50 : 48;
   const uint64_t all = (uint64_t{1} << top) - 1;
-  return all & ~(entry_size(level) - 1);
+  return all & ~(g.entry_size(level) - 1);
 }
 
 uint64_t encode_oa(uint64_t pa, bool lpa2) {
@@ -15,8 +15,8 @@ uint64_t encode_oa(uint64_t pa, bool lpa2) {
   return (pa & ((uint64_t{1} << 50) - 1) & ~uint64_t{0xFFF}) | (((pa >> 50) & 0x3) << 8);
 }
 
-uint64_t decode_oa(uint64_t desc, int level, bool lpa2) {
-  uint64_t pa = desc & oa_mask(level, lpa2);
+uint64_t decode_oa(const Geometry& g, uint64_t desc, int level, bool lpa2) {
+  uint64_t pa = desc & oa_mask(g, level, lpa2);
   if (lpa2) pa |= ((desc >> 8) & 0x3) << 50;
   return pa;
 }
@@ -47,7 +47,7 @@ uint64_t encode(const Entry& e, int level, bool lpa2) {
   return 0x7 << kHipasShift;  // a HIPAS value the RMM never uses
 }
 
-Entry decode(uint64_t desc, int level, bool lpa2) {
+Entry decode(const Geometry& g, uint64_t desc, int level, bool lpa2) {
   Entry e;
   const uint64_t d = desc & kDescMask;
   const bool ns = desc & kNs;
@@ -64,17 +64,17 @@ Entry decode(uint64_t desc, int level, bool lpa2) {
     } else {
       e.type = assigned_with(static_cast<Ripas>(ripas));
       if (e.type == Type::AssignedRam) return Entry{};  // RAM is always a valid descriptor
-      e.oa = decode_oa(desc, level, lpa2);
+      e.oa = decode_oa(g, desc, level, lpa2);
     }
     return e;
   }
   if (d == kDescPageOrTable && level < kPageLevel) {
     e.type = Type::Table;
-    e.oa = decode_oa(desc, kPageLevel, lpa2);
+    e.oa = decode_oa(g, desc, kPageLevel, lpa2);
     return e;
   }
-  if (d == kDescBlock && (level == kPageLevel || level < kMinBlockLevel)) return e;
-  e.oa = decode_oa(desc, level, lpa2);
+  if (d == kDescBlock && !g.block_level(level)) return e;
+  e.oa = decode_oa(g, desc, level, lpa2);
   if (ns) {
     e.type = Type::AssignedNs;
     e.ns_attrs = desc & host_attr_mask(lpa2);

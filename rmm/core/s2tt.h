@@ -1,44 +1,27 @@
-// Stage-2 translation tables (RTTs) in the architectural VMSAv8-64 format, 4 KiB granule,
-// as the RMM keeps them in Realm-PAS memory, plus the RMM's software encodings of invalid
+// Stage-2 translation tables (RTTs) in the architectural VMSAv8-64 format, of the realm's
+// translation granule, as the RMM keeps them in Realm-PAS memory, plus the RMM's software encodings of invalid
 // entries (TF-RMM's s2tte layout, see ../shared/reference/rmm-abi.md section 7):
 //
-//   DESC[1:0]   0 invalid, 1 block (levels 1-2), 3 page (level 3) or table (levels < 3)
+//   DESC[1:0]   0 invalid, 1 block (Geometry::block_level), 3 page (level 3) or table (levels < 3)
 //   HIPAS[4:2]  invalid entries only: 0 UNASSIGNED, 1 ASSIGNED
 //   RIPAS[6:5]  invalid protected entries only: 0 EMPTY, 1 RAM, 2 DESTROYED
 //   NS[55]      the entry maps (or would map) the unprotected half: Non-secure output
-//   valid page/block: OA[47:12] (LPA2: OA[49:12] + OA[51:50] in bits [9:8]), MemAttr[5:2],
+//   valid page/block: OA[47:granule shift] (LPA2: OA[49:12] + OA[51:50] in bits [9:8]), MemAttr[5:2],
 //                     S2AP[7:6], SH[9:8] (not with LPA2), AF[10], XN[54:53]
 //
-// A level's entry covers 2^(12 + 9 * (3 - level)) bytes; levels run from the realm's start
-// level (-1 only with LPA2) to 3; the starting level may be up to 16 concatenated tables.
+// The geometry of the realm's translation granule (its RMI granule: 4 KiB under RMM 1.0, the
+// RMM_CONFIG_SET size under 2.0) is platform/s2_geometry.h: entries per table, level shifts,
+// start levels, block levels, concatenated start tables.
 #pragma once
 #include <cstdint>
 
+#include "platform/s2_geometry.h"
+
 namespace rmm::s2tt {
 
-constexpr int kPageLevel = 3;
-constexpr int kMinBlockLevel = 1;   // blocks at levels 1 and 2 with a 4 KiB granule
-constexpr unsigned kEntriesPerTable = 512;
-constexpr unsigned kMaxRootTables = 16;
-
-constexpr unsigned level_shift(int level) { return 12 + 9 * (3 - level); }
-constexpr uint64_t entry_size(int level) { return uint64_t{1} << level_shift(level); }
-constexpr bool aligned(uint64_t addr, int level) { return (addr & (entry_size(level) - 1)) == 0; }
-// Index of `ipa` in a (single) table of `level`.
-constexpr unsigned table_index(uint64_t ipa, int level) {
-  return static_cast<unsigned>((ipa >> level_shift(level)) & (kEntriesPerTable - 1));
-}
-
-// Number of concatenated starting-level tables for an IPA width and start level, or 0 when
-// the pair is not a valid stage-2 configuration (the starting level must resolve at least one
-// bit and at most 9 + 4 bits: up to 16 concatenated tables).
-constexpr unsigned num_root_tables(unsigned ipa_bits, int start_level) {
-  const unsigned below = level_shift(start_level);  // bits resolved below the start level
-  if (ipa_bits <= below) return 0;
-  const unsigned at = ipa_bits - below;             // bits the start level resolves
-  if (at > 9 + 4) return 0;
-  return at <= 9 ? 1u : 1u << (at - 9);
-}
+using Geometry = platform::s2::Geometry;
+using platform::s2::kMaxRootTables;
+using platform::s2::kPageLevel;
 
 enum class Ripas : uint8_t { Empty = 0, Ram = 1, Destroyed = 2 };
 
@@ -81,12 +64,13 @@ constexpr uint64_t kShInner = uint64_t{0x3} << 8;
 constexpr uint64_t host_attr_mask(bool lpa2) { return kMemAttrMask | kS2apMask | (lpa2 ? 0 : kShMask); }
 
 // Output address field of a descriptor for `level`.
-uint64_t oa_mask(int level, bool lpa2);
+uint64_t oa_mask(const Geometry& g, int level, bool lpa2);
 uint64_t encode_oa(uint64_t pa, bool lpa2);
-uint64_t decode_oa(uint64_t desc, int level, bool lpa2);
+uint64_t decode_oa(const Geometry& g, uint64_t desc, int level, bool lpa2);
 
 uint64_t encode(const Entry& e, int level, bool lpa2);
-Entry decode(uint64_t desc, int level, bool lpa2);
+// A block descriptor at a level `g` has no blocks at decodes as Invalid.
+Entry decode(const Geometry& g, uint64_t desc, int level, bool lpa2);
 
 constexpr bool is_assigned(Type t) {
   return t == Type::AssignedEmpty || t == Type::AssignedRam || t == Type::AssignedDestroyed;

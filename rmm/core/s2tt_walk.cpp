@@ -21,27 +21,35 @@ void rtt_write(platform::Requester& req, uint64_t entry_pa, uint64_t desc) {
     throw std::logic_error("rmm: an RTT write faulted (RTT granule not in the Realm PAS)");
 }
 
-void rtt_read_table(platform::Requester& req, uint64_t table_pa, std::array<uint64_t, 512>& out) {
-  if (!req.read(table_pa, out.data(), kGranuleSize, gpt::Pas::Realm).ok())
+void rtt_read_table(platform::Requester& req, const s2tt::Geometry& g, uint64_t table_pa, std::vector<uint64_t>& out) {
+  out.resize(g.entries());
+  if (!req.read(table_pa, out.data(), g.granule(), gpt::Pas::Realm).ok())
     throw std::logic_error("rmm: an RTT read faulted (RTT granule not in the Realm PAS)");
 }
 
-RttWalk rtt_walk(platform::Requester& req, const Realm& realm, uint64_t ipa, int target_level) {
+RttRoot rtt_root(const Realm& realm) { return {realm.geometry, realm.start_level, realm.num_root, realm.rtt_base}; }
+
+RttWalk rtt_walk(platform::Requester& req, const RttRoot& root, bool lpa2, uint64_t ipa, int target_level) {
+  const s2tt::Geometry& g = root.geometry;
   RttWalk w;
-  w.level = realm.start_level;
+  w.level = root.start_level;
   // The starting level may be several concatenated RTTs: index across all of them.
-  const uint64_t root_entries = uint64_t{realm.num_root} * s2tt::kEntriesPerTable;
-  const uint64_t idx = (ipa >> s2tt::level_shift(w.level)) & (root_entries - 1);
-  w.table = realm.rtt_base + (idx / s2tt::kEntriesPerTable) * kGranuleSize;
-  w.index = static_cast<unsigned>(idx % s2tt::kEntriesPerTable);
+  const uint64_t root_entries = uint64_t{root.num_root} * g.entries();
+  const uint64_t idx = (ipa >> g.level_shift(w.level)) & (root_entries - 1);
+  w.table = root.rtt_base + (idx / g.entries()) * g.granule();
+  w.index = static_cast<unsigned>(idx % g.entries());
   for (;;) {
     w.desc = rtt_read(req, w.entry_pa());
-    w.entry = s2tt::decode(w.desc, w.level, realm.lpa2);
+    w.entry = s2tt::decode(g, w.desc, w.level, lpa2);
     if (w.level >= target_level || w.entry.type != s2tt::Type::Table) return w;
     w.table = w.entry.oa;
     ++w.level;
-    w.index = s2tt::table_index(ipa, w.level);
+    w.index = g.table_index(ipa, w.level);
   }
+}
+
+RttWalk rtt_walk(platform::Requester& req, const Realm& realm, uint64_t ipa, int target_level) {
+  return rtt_walk(req, rtt_root(realm), realm.lpa2, ipa, target_level);
 }
 
 void rtt_set(platform::Requester& req, GranuleTable& granules, const Realm& realm, const RttWalk& w,
@@ -53,16 +61,17 @@ void rtt_set(platform::Requester& req, GranuleTable& granules, const Realm& real
 }
 
 uint64_t skip_non_live(platform::Requester& req, const Realm& realm, const RttWalk& w, uint64_t ipa) {
-  std::array<uint64_t, 512> t;
-  rtt_read_table(req, w.table, t);
+  const s2tt::Geometry& g = realm.geometry;
+  std::vector<uint64_t> t;
+  rtt_read_table(req, g, w.table, t);
   // The entry the walk stopped at is live (e.g. a block mapped above the requested level):
   // the host is told `ipa` itself (RMI_RTT_UNMAP_UNPROTECTED: "mapped at a lower level",
   // top == ipa; rtt_walk / rtte_state post-conditions: top == walk_top).
-  if (s2tt::is_live(s2tt::decode(t[w.index], w.level, realm.lpa2).type)) return ipa;
-  const uint64_t esz = s2tt::entry_size(w.level);
+  if (s2tt::is_live(s2tt::decode(g, t[w.index], w.level, realm.lpa2).type)) return ipa;
+  const uint64_t esz = g.entry_size(w.level);
   uint64_t addr = ipa & ~(esz - 1);
-  for (unsigned i = w.index; i < s2tt::kEntriesPerTable; ++i, addr += esz) {
-    if (s2tt::is_live(s2tt::decode(t[i], w.level, realm.lpa2).type)) return addr;
+  for (unsigned i = w.index; i < g.entries(); ++i, addr += esz) {
+    if (s2tt::is_live(s2tt::decode(g, t[i], w.level, realm.lpa2).type)) return addr;
   }
   return std::min(addr, realm.ipa_size());
 }

@@ -2,8 +2,8 @@
 // entry read and write is a timed Realm-PAS access by the calling PE's requester. The caller
 // holds the realm's RD lock. Entry encodings are core/s2tt.h.
 #pragma once
-#include <array>
 #include <cstdint>
+#include <vector>
 
 #include "core/s2tt.h"
 
@@ -26,11 +26,22 @@ struct RttWalk {
   uint64_t entry_pa() const { return table + 8 * uint64_t{index}; }
 };
 
+// Where a walk starts: the starting-level RTTs and the geometry of the tables below them.
+struct RttRoot {
+  s2tt::Geometry geometry;
+  int start_level = 0;
+  unsigned num_root = 1;
+  uint64_t rtt_base = 0;
+};
+RttRoot rtt_root(const Realm& realm);
+
 uint64_t rtt_read(platform::Requester& req, uint64_t entry_pa);
 void rtt_write(platform::Requester& req, uint64_t entry_pa, uint64_t desc);
-void rtt_read_table(platform::Requester& req, uint64_t table_pa, std::array<uint64_t, 512>& out);
+// The whole RTT at `table_pa`: geometry.entries() entries.
+void rtt_read_table(platform::Requester& req, const s2tt::Geometry& g, uint64_t table_pa, std::vector<uint64_t>& out);
 // Walks from the starting level towards `target_level`, following TABLE entries; stops at
 // `target_level` or at the first entry that is not a table.
+RttWalk rtt_walk(platform::Requester& req, const RttRoot& root, bool lpa2, uint64_t ipa, int target_level);
 RttWalk rtt_walk(platform::Requester& req, const Realm& realm, uint64_t ipa, int target_level);
 // Writes entry `e` where `w` stopped and keeps the RTT's refcount (s2tt::holds_ref) in step.
 void rtt_set(platform::Requester& req, GranuleTable& granules, const Realm& realm, const RttWalk& w,

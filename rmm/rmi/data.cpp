@@ -1,11 +1,11 @@
 // RMI_DATA_CREATE, RMI_DATA_CREATE_UNKNOWN, RMI_DATA_DESTROY (RMM spec 1.0) and 2.0's
-// RMI_RTT_DATA_MAP_INIT: protected memory of a realm, one 4 KiB DATA granule per level-3 RTT
-// entry. (2.0's range commands are rtt_range.cpp.)
+// RMI_RTT_DATA_MAP_INIT: protected memory of a realm, one DATA granule (the RMI granule: 4 KiB
+// under 1.0) per level-3 RTT entry. (2.0's range commands are rtt_range.cpp.)
 //
 // Failure order follows the reference RMM (TF-RMM rmm-spec-v1.0-rel0): flags and src are
 // checked before the named granules, the realm state before the IPA, and the Non-secure copy
 // of the source last (a fault there leaves the DATA granule zeroed and DELEGATED).
-#include <array>
+#include <vector>
 
 #include "core/context.h"
 #include "core/s2tt_walk.h"
@@ -24,7 +24,7 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
       return err(rmi::Status::ErrorInput);
     // src_align, src_bound, src_state: a granule the host owns (UNDELEGATED); whether its
     // GPI really is Non-secure shows when it is read (src_pas, below).
-    if (!granule_aligned(src)) return err(rmi::Status::ErrorInput);
+    if (!granule_aligned(ctx, src)) return err(rmi::Status::ErrorInput);
     if (ctx.granules.tracked(src) && ctx.granules.state(src) != GranuleState::Undelegated)
       return err(rmi::Status::ErrorInput);
   }
@@ -43,7 +43,7 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   // realm_state: measured content only before activation.
   if (measured && r.state != RealmState::New) return err(rmi::Status::ErrorRealm);
   // ipa_bound, ipa_align: a page of the protected half.
-  if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
+  if (!r.in_par(ipa) || !granule_aligned(ctx, ipa)) return err(rmi::Status::ErrorInput);
   if (!r.lpa2 && data >= (uint64_t{1} << 48)) return err(rmi::Status::ErrorInput);
 
   const RttWalk w = rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
@@ -55,7 +55,7 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   s2tt::Entry e;
   e.oa = data;
   if (measured) {
-    std::array<uint8_t, kGranuleSize> buf;
+    std::vector<uint8_t> buf(ctx.granule_size());
     // src_pas: the copy from Non-secure memory faults if src is not in the Non-secure PAS.
     if (!ctx.read_ns(call.req, src, buf.data(), buf.size())) {
       ctx.zero_granule(call.req, data);  // anything copied so far
@@ -63,8 +63,8 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
     }
     if (!call.req.write(data, buf.data(), buf.size(), gpt::Pas::Realm).ok())
       throw std::logic_error("rmm: cannot write a delegated granule");
-    r.measurement.extend_data(ipa, flags, buf.data());
-    ctx.charge_hash(call.req, r.algorithm, 0x100 + (flags == rmi::kDataMeasureContent ? kGranuleSize : 0));
+    r.measurement.extend_data(ipa, flags, buf.data(), buf.size());
+    ctx.charge_hash(call.req, r.algorithm, 0x100 + (flags == rmi::kDataMeasureContent ? buf.size() : 0));
     e.type = s2tt::Type::AssignedRam;  // DATA_CREATE always leaves RIPAS RAM
   } else {
     e.type = s2tt::assigned_with(s2tt::ripas_of(w.entry.type));  // RIPAS unchanged
@@ -91,7 +91,7 @@ uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   if (!r_ptr) return err(rmi::Status::ErrorInput);
   Realm& r = *r_ptr;
   // ipa_bound, ipa_align
-  if (!r.in_par(ipa) || !granule_aligned(ipa)) return err(rmi::Status::ErrorInput);
+  if (!r.in_par(ipa) || !granule_aligned(ctx, ipa)) return err(rmi::Status::ErrorInput);
 
   const RttWalk w = rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
   // rtt_walk: a block mapping must be unfolded first (RTT_CREATE); X2 = next live entry.
@@ -110,7 +110,7 @@ uint64_t rmi_data_destroy(Context& ctx, RmiCall& call) {
   e.type = w.entry.type == s2tt::Type::AssignedEmpty ? s2tt::Type::UnassignedEmpty
                                                      : s2tt::Type::UnassignedDestroyed;
   rtt_set(call.req, ctx.granules, r, w, e);
-  ctx.invalidate_ipa(call.req, r, ipa, kGranuleSize);
+  ctx.invalidate_ipa(call.req, r, ipa, ctx.granule_size());
   // The DATA granule is reached through the RTT, under the RD lock (lock order rule 3).
   ctx.zero_granule(call.req, data);
   ctx.granules.set_state(data, GranuleState::Delegated);

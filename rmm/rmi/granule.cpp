@@ -50,7 +50,7 @@ using OneGranule = uint64_t (*)(Context&, RmiCall&, uint64_t);
 uint64_t single(Context& ctx, RmiCall& call, OneGranule one) {
   const uint64_t addr = call.arg(1);
   // gran_align
-  if (!granule_aligned(addr)) return err(rmi::Status::ErrorInput);
+  if (!granule_aligned(ctx, addr)) return err(rmi::Status::ErrorInput);
   // gran_bound: PaIsDelegable
   if (!ctx.pa_delegable(addr)) return err(rmi::Status::ErrorInput);
   return one(ctx, call, addr);
@@ -60,15 +60,15 @@ uint64_t single(Context& ctx, RmiCall& call, OneGranule one) {
 uint64_t range(Context& ctx, RmiCall& call, OneGranule one) {
   const uint64_t base = call.arg(1), top = call.arg(2);
   // base_align, top_align
-  if (!granule_aligned(base) || !granule_aligned(top)) return err(rmi::Status::ErrorInput);
+  if (!granule_aligned(ctx, base) || !granule_aligned(ctx, top)) return err(rmi::Status::ErrorInput);
   // size_valid: a non-empty range
   if (top <= base) return err(rmi::Status::ErrorInput);
   // base_bound, top_bound: the whole range is delegable memory (checked granule by granule
   // as it goes: the first granule outside stops the range).
   if (!ctx.pa_delegable(base)) return err(rmi::Status::ErrorInput);
-  const uint64_t end = std::min(top, base + kRangeGranulesPerCall * kGranuleSize);
+  const uint64_t end = std::min(top, base + kRangeGranulesPerCall * ctx.granule_size());
   uint64_t pa = base;
-  for (; pa < end; pa += kGranuleSize) {
+  for (; pa < end; pa += ctx.granule_size()) {
     if (!ctx.pa_delegable(pa)) break;
     const uint64_t st = one(ctx, call, pa);
     if (st != ok()) {

@@ -50,11 +50,11 @@ bool params_supported(const Context& ctx, const uint8_t* p) {
 uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), params_ptr = call.arg(2);
   // rd_align, rd_bound
-  if (!granule_aligned(rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
+  if (!granule_aligned(ctx, rd) || !ctx.pa_delegable(rd)) return err(rmi::Status::ErrorInput);
 
   // The parameters come from Non-secure memory; read them once (a GPF is params_pas).
   std::array<uint8_t, rp::kSize> p{};
-  const bool params_aligned = granule_aligned(params_ptr);
+  const bool params_aligned = granule_aligned(ctx, params_ptr);
   const bool params_read = params_aligned && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
   const uint64_t rtt_base = get(p.data(), rp::kRttBase);
   const int64_t sl = static_cast<int64_t>(get(p.data(), rp::kRttLevelStart));
@@ -64,12 +64,14 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
 
   // Lock rd and, when the parameters name a plausible set of starting-level RTTs, those too:
   // all named granules in ascending PA order.
+  const s2tt::Geometry g = ctx.geometry();
+  const uint64_t gsz = g.granule();
   std::vector<uint64_t> to_lock{rd};
   const bool roots_plausible = params_read && num_start >= 1 && num_start <= s2tt::kMaxRootTables &&
-                               granule_aligned(rtt_base);
+                               granule_aligned(ctx, rtt_base);
   if (roots_plausible)
     for (uint64_t i = 0; i < num_start; ++i)
-      if (ctx.granules.tracked(rtt_base + i * kGranuleSize)) to_lock.push_back(rtt_base + i * kGranuleSize);
+      if (ctx.granules.tracked(rtt_base + i * gsz)) to_lock.push_back(rtt_base + i * gsz);
   GranuleLocks locks(ctx.granules);
   locks.lock_sorted(to_lock);
   ctx.charge_lock(call.req, static_cast<unsigned>(to_lock.size()));
@@ -82,19 +84,20 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
   if (!params_read) return err(rmi::Status::ErrorInput);
   // params_supp: flags, s2sz, SVE, breakpoints, watchpoints, PMU, hash algorithm.
   if (!params_supported(ctx, p.data())) return err(rmi::Status::ErrorInput);
-  // rtt_num_level: start level and number of starting-level RTTs consistent with s2sz.
-  const int min_sl = lpa2 ? -1 : 0;
-  if (sl < min_sl || sl > s2tt::kPageLevel) return err(rmi::Status::ErrorInput);
-  const unsigned roots = s2tt::num_root_tables(s2sz, static_cast<int>(sl));
-  if (roots == 0 || roots != num_start) return err(rmi::Status::ErrorInput);
+  // rtt_num_level: start level and number of starting-level RTTs consistent with s2sz, in the
+  // geometry of the RMI granule (4K: levels 0..3, -1 with LPA2; 16K: 0..3; 64K: 1..3).
+  if (sl < g.min_start_level(lpa2) || sl > s2tt::kPageLevel) return err(rmi::Status::ErrorInput);
+  const unsigned roots = g.num_root_tables(s2sz, static_cast<int>(sl));
+  const auto vtcr = platform::s2::vtcr::encode(g, s2sz, static_cast<int>(sl));  // what REC entry programs
+  if (roots == 0 || roots != num_start || !vtcr) return err(rmi::Status::ErrorInput);
   // rtt_align: concatenated starting-level RTTs are aligned to their total size.
-  if (rtt_base & (roots * kGranuleSize - 1)) return err(rmi::Status::ErrorInput);
+  if (rtt_base & (roots * gsz - 1)) return err(rmi::Status::ErrorInput);
   // rtt_bound, rtt_alias (rd inside the RTT range), rtt_state
   for (uint64_t i = 0; i < roots; ++i)
-    if (!ctx.pa_delegable(rtt_base + i * kGranuleSize)) return err(rmi::Status::ErrorInput);
-  if (rd >= rtt_base && rd < rtt_base + roots * kGranuleSize) return err(rmi::Status::ErrorInput);
+    if (!ctx.pa_delegable(rtt_base + i * gsz)) return err(rmi::Status::ErrorInput);
+  if (rd >= rtt_base && rd < rtt_base + roots * gsz) return err(rmi::Status::ErrorInput);
   for (uint64_t i = 0; i < roots; ++i)
-    if (ctx.granules.state(rtt_base + i * kGranuleSize) != GranuleState::Delegated)
+    if (ctx.granules.state(rtt_base + i * gsz) != GranuleState::Delegated)
       return err(rmi::Status::ErrorInput);
   // vmid_valid (1.0): not used by another realm (a u16 field: nothing else to be out of range).
   // 2.0: the RMM picks the lowest free VMID; none left is vmid_avail (RMI_ERROR_REALM).
@@ -118,20 +121,22 @@ uint64_t rmi_realm_create(Context& ctx, RmiCall& call) {
   realm->rtt_base = rtt_base;
   realm->start_level = static_cast<int>(sl);
   realm->num_root = roots;
+  realm->geometry = g;
+  realm->vtcr = *vtcr;
   ctx.vmids.reserve(vmid);
 
   // Starting-level RTTs: the protected half UNASSIGNED EMPTY, the unprotected half UNASSIGNED_NS.
-  const uint64_t esz = s2tt::entry_size(realm->start_level);
-  std::array<uint64_t, 512> table;
+  const uint64_t esz = g.entry_size(realm->start_level);
+  std::vector<uint64_t> table(g.entries());
   for (unsigned t = 0; t < roots; ++t) {
-    const uint64_t pa = rtt_base + t * kGranuleSize;
-    for (unsigned i = 0; i < s2tt::kEntriesPerTable; ++i) {
-      const uint64_t ipa = (uint64_t{t} * s2tt::kEntriesPerTable + i) * esz;
+    const uint64_t pa = rtt_base + t * gsz;
+    for (unsigned i = 0; i < g.entries(); ++i) {
+      const uint64_t ipa = (uint64_t{t} * g.entries() + i) * esz;
       s2tt::Entry e;
       e.type = realm->in_par(ipa) ? s2tt::Type::UnassignedEmpty : s2tt::Type::UnassignedNs;
       table[i] = s2tt::encode(e, realm->start_level, lpa2);
     }
-    if (!call.req.write(pa, table.data(), kGranuleSize, gpt::Pas::Realm).ok())
+    if (!call.req.write(pa, table.data(), gsz, gpt::Pas::Realm).ok())
       throw std::logic_error("rmm: cannot write a delegated granule");
     ctx.granules.set_state(pa, GranuleState::Rtt);
   }
@@ -170,10 +175,10 @@ uint64_t rmi_realm_destroy(Context& ctx, RmiCall& call) {
   // realm_live: RECs exist, or a starting-level RTT still has live entries (RTTs or mappings).
   if (ctx.granules.refcount(rd) != 0) return err(rmi::Status::ErrorRealm);
   for (unsigned t = 0; t < realm.num_root; ++t)
-    if (ctx.granules.refcount(realm.rtt_base + t * kGranuleSize) != 0) return err(rmi::Status::ErrorRealm);
+    if (ctx.granules.refcount(realm.rtt_base + t * ctx.granule_size()) != 0) return err(rmi::Status::ErrorRealm);
 
   for (unsigned t = 0; t < realm.num_root; ++t) {
-    const uint64_t pa = realm.rtt_base + t * kGranuleSize;
+    const uint64_t pa = realm.rtt_base + t * ctx.granule_size();
     ctx.zero_granule(call.req, pa);
     ctx.granules.set_state(pa, GranuleState::Delegated);
   }

@@ -53,7 +53,7 @@ void rec_make(Context& ctx, platform::Requester& req, Realm& r, uint64_t rec_pa,
   // RIM: only RECs that start runnable are measured (their flags, PC and X0..X7).
   if (rec->runnable) {
     r.measurement.extend_rec(RecParamsMeasured::from_granule(p));
-    ctx.charge_hash(req, r.algorithm, kGranuleSize + 0x100);
+    ctx.charge_hash(req, r.algorithm, kStructSize + 0x100);
   }
   ctx.recs[rec_pa] = std::move(rec);
 }
@@ -61,7 +61,7 @@ void rec_make(Context& ctx, platform::Requester& req, Realm& r, uint64_t rec_pa,
 uint64_t rmi_rec_create(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), rec_pa = call.arg(2), params_ptr = call.arg(3);
   std::array<uint8_t, rp::kSize> p{};
-  const bool params_read = granule_aligned(params_ptr) && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
+  const bool params_read = granule_aligned(ctx, params_ptr) && ctx.read_ns(call.req, params_ptr, p.data(), p.size());
   // 2.0's RmiRecParams names no auxiliary granules.
   const uint64_t num_aux = ctx.v2 ? 0 : le64(&p[rp::kNumAux]);
   std::vector<uint64_t> named;

@@ -213,7 +213,7 @@ uint64_t rmi_rec_enter(Context& ctx, RmiCall& call) {
   if (ctx.granules.refcount(rec_pa) != 0) return err(rmi::Status::ErrorRec);
   // run_align, run_bound, run_pas: RmiRecEnter is read from Non-secure memory.
   std::array<uint8_t, platform::abi::v1_0::kRecEnter.size> enter{};
-  if (!granule_aligned(run_ptr) || !ctx.read_ns(call.req, run_ptr, enter.data(), enter.size()))
+  if (!granule_aligned(ctx, run_ptr) || !ctx.read_ns(call.req, run_ptr, enter.data(), enter.size()))
     return err(rmi::Status::ErrorInput);
   Rec& rec = *ctx.rec_at(rec_pa);
   Realm& r = *rec.realm;

@@ -3,11 +3,11 @@
 // (RmiRmmConfig: the RMI granule size, the tracking region size) and activates it, and only then
 // may make realms (the dispatcher answers RMI_ERROR_GLOBAL before that).
 //
-// Like TF-RMM main, this RMM implements 4 KiB RMI granules with 1 GiB tracking regions, so
-// RMM_CONFIG_SET accepts rmi_granule_size 4 KiB with tracking_region_size 0 (the granule's
-// default size) only, and only on a GPT whose PGS is 4 KiB (a granule is never smaller than the
-// PGS): the v14 host of a 16 or 64 KiB kernel, which asks for its PAGE_SIZE, gets
-// RMI_ERROR_INPUT and has no realms (docs/rmm.md).
+// This RMM implements RMI granules of 4, 16 and 64 KiB (TF-RMM main: 4 KiB only), each with its
+// first tracking region size (tracking_region_size 0), and none smaller than the GPT's PGS. From
+// a successful RMM_CONFIG_SET on, every granule the RMM tracks, delegates and holds is that size
+// and realms' RTTs use the translation granule of that size (core/s2tt.h): the v14 host of a 16
+// or 64 KiB kernel asks for its PAGE_SIZE (docs/rmm.md).
 #include <array>
 
 #include "core/context.h"
@@ -43,6 +43,8 @@ uint64_t rmi_rmm_config_set(Context& ctx, RmiCall& call) {
     return err(rmi::Status::ErrorInput);
   // tracked: no tracking region has been made tracked by GRANULE_TRACKING_SET (not modelled:
   // DRAM is tracked FINE from boot), so the count is always 0.
+  const uint64_t size_code = platform::abi::get(c.data(), mc::kRmiGranuleSize);
+  ctx.granules.set_granule_shift(12 + 2 * static_cast<unsigned>(size_code));  // 4K, 16K, 64K
   ctx.configured = true;
   return ok();
 }

@@ -6,8 +6,8 @@
 // walk's level when no level-3 RTT covers it, RMI_ERROR_GRANULE for an output granule in the
 // wrong state); a later one ends the progress there. The maps' output address set (X5 with
 // the flags' OADDR_TYPE, OutputSet below) is one RmiAddrRangeDesc (SINGLE) or a list of them in
-// a Non-secure granule (LIST); a descriptor covers COUNT units of its SIZE (4 KiB, 2 MiB, 1 GiB,
-// 512 GiB: what an RTT entry of level 3, 2, 1, 0 maps), and the set is mapped granule by
+// a Non-secure granule (LIST); a descriptor covers COUNT units of its SIZE (what an RTT entry of
+// level 3, 2, 1, 0 maps: 4 KiB, 2 MiB, 1 GiB, 512 GiB with 4 KiB granules), and the set is mapped granule by
 // granule into level-3 entries (a block entry is never made: the host folds).
 //
 // The unmaps return X2 = the granules freed, as one RmiAddrRangeDesc (they stop where the next
@@ -35,9 +35,9 @@ struct RangeCall {
     // rd_align, rd_bound, rd_state
     Realm* r = lock_rd(ctx, call, locks, call.arg(1));
     // base_align, top_align, size_valid
-    if (!r || !granule_aligned(base) || !granule_aligned(top) || top <= base) return;
+    if (!r || !granule_aligned(ctx, base) || !granule_aligned(ctx, top) || top <= base) return;
     // base_bound, top_bound: inside the half the command maps.
-    if (top > r->ipa_size() || (prot ? !r->in_par(top - kGranuleSize) : r->in_par(base))) return;
+    if (top > r->ipa_size() || (prot ? !r->in_par(top - ctx.granule_size()) : r->in_par(base))) return;
     realm = r;
   }
   GranuleLocks locks;
@@ -48,15 +48,17 @@ struct RangeCall {
 
 // The output address set, as the PAs of its first granules (at most one call's worth).
 struct OutputSet {
+  const s2tt::Geometry g;  // of the RMI granule
   std::vector<uint64_t> pas;
 
   // Appends the granules of one RmiAddrRangeDesc, up to `max` in all. False when it is not a
   // range of the state the command needs (UNDELEGATED for UNPROT_MAP, DELEGATED for DATA_MAP).
   bool add(uint64_t desc, bool want_undelegated, uint64_t max) {
     if (ar::count(desc) == 0 || ar::undelegated(desc) != want_undelegated) return false;
-    const uint64_t granules = ar::count(desc) << (9 * ar::size(desc));  // SIZE: 512^size granules each
+    // SIZE: entries^size granules each (4 KiB granules: 512^size)
+    const uint64_t granules = ar::count(desc) << (g.bits_per_level() * ar::size(desc));
     for (uint64_t i = 0; i < granules && pas.size() < max; ++i)
-      pas.push_back(ar::pa(desc) + i * kGranuleSize);
+      pas.push_back(ar::pa(desc) + i * g.granule());
     return true;
   }
 
@@ -69,7 +71,7 @@ struct OutputSet {
         // oaddr_list_align: 8-byte entries; the list (LIST_COUNT of them, at least one) inside
         // one granule.
         const uint64_t n = mf::list_count(flags);
-        if ((oaddr & 7) || n == 0 || (oaddr & (kGranuleSize - 1)) + 8 * n > kGranuleSize) return false;
+        if ((oaddr & 7) || n == 0 || (oaddr & (g.granule() - 1)) + 8 * n > g.granule()) return false;
         // oaddr_list_pas: Non-secure memory the RMM can read.
         std::vector<uint64_t> list(n);
         if (!ctx.read_ns(req, oaddr, list.data(), 8 * n)) return false;
@@ -104,13 +106,14 @@ uint64_t map(Context& ctx, RmiCall& call, Half half) {
   // flags_valid, then the output address set's conditions
   uint64_t attrs = 0;
   if (prot ? (flags >> 16) != 0 : !unprot_attrs(flags, attrs)) return err(rmi::Status::ErrorInput);
-  OutputSet out;
-  if (!out.load(ctx, call.req, flags, oaddr, !prot, std::min((top - base) / kGranuleSize, kEntriesPerCall)))
+  const uint64_t gsz = ctx.granule_size();
+  OutputSet out{ctx.geometry(), {}};
+  if (!out.load(ctx, call.req, flags, oaddr, !prot, std::min((top - base) / gsz, kEntriesPerCall)))
     return err(rmi::Status::ErrorInput);
   const uint64_t n = out.pas.size();
   uint64_t i = 0;
   for (; i < n; ++i) {
-    const uint64_t ipa = base + i * kGranuleSize, pa = out.pas[i];
+    const uint64_t ipa = base + i * gsz, pa = out.pas[i];
     // out_state: a DELEGATED granule (protected) or memory the host owns (unprotected).
     const bool pa_ok = prot ? granule_plausible(ctx, pa) && ctx.granules.state(pa) == GranuleState::Delegated
                             : !ctx.granules.tracked(pa) || ctx.granules.state(pa) == GranuleState::Undelegated;
@@ -139,7 +142,7 @@ uint64_t map(Context& ctx, RmiCall& call, Half half) {
     }
     rtt_set(call.req, ctx.granules, r, w, e);
   }
-  call.out(1, base + i * kGranuleSize);
+  call.out(1, base + i * gsz);
   return ok();
 }
 
@@ -151,12 +154,13 @@ uint64_t unmap(Context& ctx, RmiCall& call, Half half) {
   const uint64_t base = c.base, top = c.top, flags = c.flags;
   // flags_valid: the freed granules are reported as one range (or not at all).
   if (flags > mf::kOaddrSingle) return err(rmi::Status::ErrorInput);
+  const uint64_t gsz = ctx.granule_size();
   uint64_t ipa = base, first = 0, freed = 0;
   for (uint64_t k = 0; ipa < top && k < kEntriesPerCall; ++k) {
     const RttWalk w = rtt_walk(call.req, r, ipa, s2tt::kPageLevel);
     const bool mapped = prot ? s2tt::is_assigned(w.entry.type) : w.entry.type == s2tt::Type::AssignedNs;
     if (!s2tt::is_live(w.entry.type) || (w.level == s2tt::kPageLevel && !mapped)) {
-      ipa = std::max(ipa + kGranuleSize, skip_non_live(call.req, r, w, ipa));  // nothing here
+      ipa = std::max(ipa + gsz, skip_non_live(call.req, r, w, ipa));  // nothing here
       continue;
     }
     // rtt_walk: a block (or the other half's entry) must be unfolded first.
@@ -165,7 +169,7 @@ uint64_t unmap(Context& ctx, RmiCall& call, Half half) {
       break;
     }
     const uint64_t pa = w.entry.oa;
-    if (freed && pa != first + freed * kGranuleSize) break;  // the range descriptor ends here
+    if (freed && pa != first + freed * gsz) break;  // the range descriptor ends here
     s2tt::Entry e;
     if (prot) {
       // RIPAS after: RAM and DESTROYED become DESTROYED (the content is gone), EMPTY stays.
@@ -177,10 +181,10 @@ uint64_t unmap(Context& ctx, RmiCall& call, Half half) {
       e.type = s2tt::Type::UnassignedNs;
     }
     rtt_set(call.req, ctx.granules, r, w, e);
-    ctx.invalidate_ipa(call.req, r, ipa, kGranuleSize);
+    ctx.invalidate_ipa(call.req, r, ipa, gsz);
     if (!freed) first = pa;
     ++freed;
-    ipa += kGranuleSize;
+    ipa += gsz;
   }
   call.out(1, std::min(ipa, top));
   call.out(2, freed ? ar::make(first, freed) | (prot ? 0 : uint64_t{1} << 63) : 0);

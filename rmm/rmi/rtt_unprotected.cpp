@@ -8,12 +8,12 @@ namespace rmm {
 namespace {
 
 
-bool level_valid(int64_t level) { return level >= s2tt::kMinBlockLevel && level <= s2tt::kPageLevel; }
+bool level_valid(const s2tt::Geometry& g, int64_t level) { return level >= g.min_block_level() && level <= s2tt::kPageLevel; }
 
 // host_ns_s2tte_is_valid: only the output address (aligned to the level) and the
 // host-controlled attributes may be set; MemAttr[3] is RES0 with FEAT_S2FWB.
 bool host_desc_valid(const Realm& r, uint64_t desc, int level) {
-  const uint64_t allowed = s2tt::oa_mask(level, r.lpa2) | s2tt::host_attr_mask(r.lpa2);
+  const uint64_t allowed = s2tt::oa_mask(r.geometry, level, r.lpa2) | s2tt::host_attr_mask(r.lpa2);
   if (desc & ~allowed) return false;
   if (desc & (uint64_t{1} << 5)) return false;  // MemAttr[3]
   return true;
@@ -25,7 +25,7 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2), desc = call.arg(4);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   // level_bound
-  if (!level_valid(level)) return err(rmi::Status::ErrorInput);
+  if (!level_valid(ctx.geometry(), level)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
   // rd_align, rd_bound, rd_state
   Realm* r_ptr = lock_rd(ctx, call, locks, rd);
@@ -35,7 +35,7 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   // desc_valid
   if (!host_desc_valid(r, desc, lvl)) return err(rmi::Status::ErrorInput);
   // ipa_align, ipa_bound: level-aligned, inside the IPA space, in the unprotected half.
-  if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);
+  if (ipa >= r.ipa_size() || !r.geometry.aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);
 
   const RttWalk w = rtt_walk(call.req, r, ipa, lvl);
   // rtt_walk
@@ -44,7 +44,7 @@ uint64_t rmi_rtt_map_unprotected(Context& ctx, RmiCall& call) {
   if (w.entry.type != s2tt::Type::UnassignedNs) return err_rtt(lvl);
   s2tt::Entry e;
   e.type = s2tt::Type::AssignedNs;
-  e.oa = s2tt::decode_oa(desc, lvl, r.lpa2);
+  e.oa = s2tt::decode_oa(r.geometry, desc, lvl, r.lpa2);
   e.ns_attrs = desc & s2tt::host_attr_mask(r.lpa2);
   rtt_set(call.req, ctx.granules, r, w, e);
   return ok();
@@ -54,7 +54,7 @@ uint64_t rmi_rtt_unmap_unprotected(Context& ctx, RmiCall& call) {
   const uint64_t rd = call.arg(1), ipa = call.arg(2);
   const int64_t level = static_cast<int64_t>(call.arg(3));
   // level_bound
-  if (!level_valid(level)) return err(rmi::Status::ErrorInput);
+  if (!level_valid(ctx.geometry(), level)) return err(rmi::Status::ErrorInput);
   GranuleLocks locks(ctx.granules);
   // rd_align, rd_bound, rd_state
   Realm* r_ptr = lock_rd(ctx, call, locks, rd);
@@ -62,7 +62,7 @@ uint64_t rmi_rtt_unmap_unprotected(Context& ctx, RmiCall& call) {
   Realm& r = *r_ptr;
   const int lvl = static_cast<int>(level);
   // ipa_align, ipa_bound
-  if (ipa >= r.ipa_size() || !s2tt::aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);
+  if (ipa >= r.ipa_size() || !r.geometry.aligned(ipa, lvl) || r.in_par(ipa)) return err(rmi::Status::ErrorInput);
 
   const RttWalk w = rtt_walk(call.req, r, ipa, lvl);
   // rtt_walk, rtte_state: an ASSIGNED_NS entry at the requested level. X1 tells the host
@@ -74,7 +74,7 @@ uint64_t rmi_rtt_unmap_unprotected(Context& ctx, RmiCall& call) {
   s2tt::Entry e;
   e.type = s2tt::Type::UnassignedNs;
   rtt_set(call.req, ctx.granules, r, w, e);
-  ctx.invalidate_ipa(call.req, r, ipa, s2tt::entry_size(lvl));
+  ctx.invalidate_ipa(call.req, r, ipa, r.geometry.entry_size(lvl));
   RttWalk after = w;
   after.entry = e;
   call.out(1, skip_non_live(call.req, r, after, ipa));

@@ -112,7 +112,7 @@ uint64_t rmi_op_mem_donate(Context& ctx, RmiCall& call) {
   const unsigned n = static_cast<unsigned>(std::min<uint64_t>({count, op->needed, kGranulesPerCall}));
   // list_align, list_pas: the PAs are read from a Non-secure granule.
   std::array<uint64_t, kGranulesPerCall> pas{};
-  if (!granule_aligned(list) || !ctx.read_ns(call.req, list, pas.data(), 8 * n)) return err(rmi::Status::ErrorInput);
+  if (!granule_aligned(ctx, list) || !ctx.read_ns(call.req, list, pas.data(), 8 * n)) return err(rmi::Status::ErrorInput);
   unsigned taken = 0;
   for (; taken < n; ++taken) {
     const uint64_t pa = pas[taken];
@@ -160,7 +160,7 @@ uint64_t rmi_op_mem_reclaim(Context& ctx, RmiCall& call) {
   if (capacity == 0) return err(rmi::Status::ErrorInput);
   const unsigned n = static_cast<unsigned>(std::min<uint64_t>({capacity, op->to_reclaim.size(), kGranulesPerCall}));
   // list_align, list_pas: the PAs are written to a Non-secure granule.
-  if (!granule_aligned(list) || !ctx.write_ns(call.req, list, op->to_reclaim.data(), 8 * n))
+  if (!granule_aligned(ctx, list) || !ctx.write_ns(call.req, list, op->to_reclaim.data(), 8 * n))
     return err(rmi::Status::ErrorInput);
   for (unsigned i = 0; i < n; ++i) {
     const uint64_t pa = op->to_reclaim[i];

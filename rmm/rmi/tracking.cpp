@@ -23,7 +23,7 @@ constexpr uint64_t kTrackingRegion = uint64_t{1} << 30;  // tracking_region_size
 uint64_t rmi_granule_tracking_get(Context& ctx, RmiCall& call) {
   const uint64_t base = call.arg(1), top = call.arg(2);
   // base_align, top_align
-  if (!granule_aligned(base) || !granule_aligned(top)) return err(rmi::Status::ErrorInput);
+  if (!granule_aligned(ctx, base) || !granule_aligned(ctx, top)) return err(rmi::Status::ErrorInput);
   // size_valid
   if (top <= base) return err(rmi::Status::ErrorInput);
   // base_bound: memory the RMM tracks (DRAM).
@@ -33,8 +33,8 @@ uint64_t rmi_granule_tracking_get(Context& ctx, RmiCall& call) {
   const bool delegable = ctx.monitor.is_delegable(base);
   const uint64_t dram_end = ctx.granules.base() + ctx.granules.size();
   const uint64_t limit = std::min({top, dram_end, (base & ~(kTrackingRegion - 1)) + kTrackingRegion});
-  uint64_t pa = base + kGranuleSize;
-  while (pa < limit && ctx.monitor.is_delegable(pa) == delegable) pa += kGranuleSize;
+  uint64_t pa = base + ctx.granule_size();
+  while (pa < limit && ctx.monitor.is_delegable(pa) == delegable) pa += ctx.granule_size();
   call.out(1, static_cast<uint64_t>(rmi::MemCategory::Conventional));
   call.out(2, static_cast<uint64_t>(delegable ? rmi::TrackingState::Fine : rmi::TrackingState::Reserved));
   call.out(3, pa);

@@ -33,8 +33,7 @@ RsiOutcome rsi_attestation_token_continue(RsiCall& call) {
     return RsiOutcome::Resume;
   }
   // addr_align, addr_bound, offset/size inside the granule.
-  if (!granule_aligned(ipa) || !call.realm.in_par(ipa) || offset >= kGranuleSize ||
-      size > kGranuleSize - offset) {
+  if (!rsi_aligned(ipa) || !call.realm.in_par(ipa) || offset >= kRsiGranule || size > kRsiGranule - offset) {
     call.ret(0, static_cast<uint64_t>(rsi::Status::ErrorInput));
     return RsiOutcome::Resume;
   }

@@ -10,7 +10,7 @@ namespace rmm {
 RsiOutcome rsi_realm_config(RsiCall& call) {
   const uint64_t ipa = call.arg(1);
   // addr_align, addr_bound: a granule of the protected space.
-  if (!granule_aligned(ipa) || !call.realm.in_par(ipa)) {
+  if (!rsi_aligned(ipa) || !call.realm.in_par(ipa)) {
     call.ret(0, static_cast<uint64_t>(rsi::Status::ErrorInput));
     return RsiOutcome::Resume;
   }

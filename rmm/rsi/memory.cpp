@@ -9,7 +9,7 @@ namespace rmm {
 RsiOutcome rsi_ipa_state_set(RsiCall& call) {
   const uint64_t base = call.arg(1), top = call.arg(2), ripas = call.arg(3), flags = call.arg(4);
   // base_align, top_align, size_valid, top_bound (protected space), ripas_valid, flags_valid
-  if (!granule_aligned(base) || !granule_aligned(top) || top <= base || top > call.realm.par_size() ||
+  if (!granule_aligned(call.ctx, base) || !granule_aligned(call.ctx, top) || top <= base || top > call.realm.par_size() ||
       (ripas != static_cast<uint64_t>(rsi::Ripas::Empty) && ripas != static_cast<uint64_t>(rsi::Ripas::Ram)) ||
       (flags & ~rsi::kChangeDestroyed)) {
     call.ret(0, static_cast<uint64_t>(rsi::Status::ErrorInput));
@@ -32,7 +32,7 @@ RsiOutcome rsi_ipa_state_set(RsiCall& call) {
 RsiOutcome rsi_ipa_state_get(RsiCall& call) {
   const uint64_t base = call.arg(1), top = call.arg(2);
   // base_align, top_align, size_valid, top_bound
-  if (!granule_aligned(base) || !granule_aligned(top) || top <= base || top > call.realm.par_size()) {
+  if (!granule_aligned(call.ctx, base) || !granule_aligned(call.ctx, top) || top <= base || top > call.realm.par_size()) {
     call.ret(0, static_cast<uint64_t>(rsi::Status::ErrorInput));
     return RsiOutcome::Resume;
   }
@@ -42,11 +42,11 @@ RsiOutcome rsi_ipa_state_get(RsiCall& call) {
   // The RIPAS at base, and how far the same RIPAS runs (up to top).
   RttWalk w = rtt_walk(call.req, call.realm, base, s2tt::kPageLevel);
   const s2tt::Ripas ripas = s2tt::ripas_of(w.entry.type);
-  uint64_t addr = (base & ~(s2tt::entry_size(w.level) - 1)) + s2tt::entry_size(w.level);
+  uint64_t addr = (base & ~(call.realm.geometry.entry_size(w.level) - 1)) + call.realm.geometry.entry_size(w.level);
   while (addr < top) {
     w = rtt_walk(call.req, call.realm, addr, s2tt::kPageLevel);
     if (s2tt::ripas_of(w.entry.type) != ripas) break;
-    addr += s2tt::entry_size(w.level);
+    addr += call.realm.geometry.entry_size(w.level);
   }
   call.ret(1, std::min(addr, top));
   call.ret(2, static_cast<uint64_t>(ripas));

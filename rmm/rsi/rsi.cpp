@@ -103,7 +103,7 @@ bool realm_ram_page(RsiCall& call, uint64_t ipa, uint64_t& pa, int& level) {
   const RttWalk w = rtt_walk(call.req, call.realm, ipa, s2tt::kPageLevel);
   level = w.level;
   if (w.entry.type != s2tt::Type::AssignedRam) return false;
-  pa = w.entry.oa + ((ipa & ~uint64_t{0xFFF}) & (s2tt::entry_size(w.level) - 1));
+  pa = w.entry.oa + ((ipa & ~uint64_t{0xFFF}) & (call.realm.geometry.entry_size(w.level) - 1));
   return true;
 }
 

@@ -41,6 +41,12 @@ struct RsiCall {
 
 namespace rsi = platform::abi::rsi;
 
+// The realm's buffers (RsiRealmConfig, the token buffer, RsiHostCall) are 4 KiB granules of its
+// IPA space whatever the host's RMI granule: the guest's own page size, not the host's. RIPAS
+// ranges (RSI_IPA_STATE_SET/GET) follow the RTT granule instead (granule_aligned).
+constexpr uint64_t kRsiGranule = 4096;
+constexpr bool rsi_aligned(uint64_t ipa) { return (ipa & (kRsiGranule - 1)) == 0; }
+
 RsiOutcome rsi_handle(RsiCall& call);  // dispatch on X0 (RSI, PSCI, SMCCC)
 
 RsiOutcome rsi_version(RsiCall& call);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # RMM 2.0-bet1 end to end: the v14 host flow over it for the realm-hello realm (2 RECs) and a
 # 4-REC realm, whole lifecycle; the v12/1.0 pair side by side (tools/rmm-compare); the
-# version pairing rules at load; determinism.
+# version pairing rules at load; determinism; 16 and 64 KiB host pages (RMI granules).
 # Usage: rmm2_scenarios_test.sh RMESIM_BINARY SCENARIO_DIR TOOLS_DIR
 set -u
 bin=$1; scen=$2; tools=$3
@@ -42,24 +42,52 @@ check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.j
 check "l1_tables on_demand: init creates the two missing L1 tables, the others exist, the realm runs" \
   '[ $rc = 0 ] && grep -q "Result: ok" "$work/lazy.txt" && [ "$(json $work/lazy/stats.json "r[\"GPT_L1_CREATE\"][\"success\"] == 2 and r[\"GPT_L1_CREATE\"][\"error_gpt\"] == 2 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
-# A 16 KiB v14 host asks RMM_CONFIG_SET for a 16 KiB RMI granule; this RMM (as TF-RMM main)
-# implements 4 KiB only: RMI_ERROR_INPUT, the RMM stays in INIT, KVM has no realms.
+# A 16 KiB v14 host asks RMM_CONFIG_SET for a 16 KiB RMI granule (here on a 4 KiB GPT: a granule
+# is never smaller than the PGS, and may be larger): from then on granules are 16 KiB.
 cat > "$work/p16.yaml" <<'YAML'
 name: p16
 host: {page_size: 16KiB}
 rmm: {version: 2.0-bet1}
 steps:
-  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40004000, expect: RMI_ERROR_GLOBAL}
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40001000, top: dram+0x40005000, expect: RMI_ERROR_INPUT}
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40002000, expect: RMI_ERROR_INPUT}
+  - {rmi: GRANULE_RANGE_DELEGATE, base: dram+0x40000000, top: dram+0x40008000, expect: {status: RMI_SUCCESS, top: dram+0x40008000}}
+  - check: {granules_delegated: 2}
+  - {rmi: GRANULE_RANGE_UNDELEGATE, base: dram+0x40000000, top: dram+0x40008000, expect: {status: RMI_SUCCESS, top: dram+0x40008000}}
+  - check: {granules_delegated: 0}
 YAML
 "$bin" run "$work/p16.yaml" --out "$work/p16" > "$work/p16.txt" 2>&1; rc=$?
-check "host.page_size 16KiB: RMM_CONFIG_SET(16 KiB) fails with RMI_ERROR_INPUT (KVM says so), no RMM_ACTIVATE, no RMI version agreed" \
-  '[ $rc = 0 ] && grep -q "RMM config set failed (rmi_granule_size 16 KiB, the PAGE_SIZE): RMI_ERROR_INPUT; no realms" "$work/p16.txt" && [ "$(json $work/p16/stats.json "r[\"RMM_CONFIG_SET\"][\"error_input\"] == calls(\"RMM_CONFIG_SET\") == 1 and calls(\"RMM_ACTIVATE\") == 0 and d[\"rmm\"][\"rmi_version\"] == \"none\" and d[\"host\"][\"page_size_bytes\"] == 16384")" = True ]'
+check "host.page_size 16KiB: RMM_CONFIG_SET(16 KiB) succeeds; 4 KiB-aligned ranges are RMI_ERROR_INPUT, 16 KiB ones two granules" \
+  '[ $rc = 0 ] && [ "$(json $work/p16/stats.json "r[\"RMM_CONFIG_SET\"][\"success\"] == calls(\"RMM_CONFIG_SET\") == 1 and calls(\"RMM_ACTIVATE\") == 1 and d[\"host\"][\"page_size_bytes\"] == 16384")" = True ]'
 "$bin" run "$work/p16.yaml" --set host.page_size=4KiB --out "$work/p4" > "$work/p4.txt" 2>&1; rc=$?
-check "the same scenario at 4 KiB: configured and activated, so the raw step's expectation fails the run" \
-  '[ $rc = 1 ] && [ "$(json $work/p4/stats.json "r[\"RMM_CONFIG_SET\"][\"success\"] == 1 and calls(\"RMM_ACTIVATE\") == 1")" = True ]'
+check "the same steps at 4 KiB: the 4 KiB-aligned range delegates, so its expectation fails the run" \
+  '[ $rc = 1 ] && [ "$(json $work/p4/stats.json "r[\"RMM_CONFIG_SET\"][\"success\"] == 1")" = True ]'
+
+# The whole v14 lifecycle of the realm-hello realm (2 RECs) and the 4-REC realm under 16 and
+# 64 KiB host pages, on GPTs of that PGS. realm-hello runs RSI, attestation and PSCI CPU_ON, then
+# shares a 4 KiB page: RSI_IPA_STATE_SET of less than one RTT entry (the host's page) is
+# RSI_ERROR_INPUT, so it reports step 6 to the host by host call and powers off (the scenario's
+# own checks fail: rc 1), and KVM tears the realm down. The bigger granules take fewer
+# delegations and mappings than 4 KiB (l2 above).
+for ps in 16KiB 64KiB; do
+  "$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set host.page_size=$ps --set platform.gpt.pgs=$ps \
+    --out "$work/l$ps" > "$work/l$ps.txt" 2>&1; rc=$?
+  check "realm-lifecycle at host.page_size $ps: RSI, token and CPU_ON ran; the 4 KiB share is refused, result 6 reaches the host" \
+    '[ $rc = 1 ] && grep -q "| realm-hello: cpu 1 ran" "$work/l$ps.txt" && grep -q "RSI_IPA_STATE_SET status 1 response 0" "$work/l$ps.txt" && [ "$(json $work/l$ps/stats.json "d[\"realms\"][\"r0\"][\"result\"][:2] == [\"0x6\", \"0x0\"] or d[\"realms\"][\"r0\"][\"result\"][:2] == [6, 0]")" = True ]'
+  check "realm-lifecycle at $ps: torn down, every granule undelegated, every host page back, no KVM warning" \
+    '[ "$(json $work/l$ps/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"stats\"][\"host\"][\"pages_used\"] == 0 and d[\"stats\"][\"host\"][\"r0\"].get(\"warnings\", 0) == 0 and calls(\"REALM_TERMINATE\") == 1 and calls(\"REALM_DESTROY\") == 1")" = True ]'
+  check "realm-lifecycle at $ps: fewer RANGE_DELEGATE, RTT_DATA_MAP_INIT, RTT_DATA_MAP and RTT_CREATE calls than at 4 KiB" \
+    '[ "$(python3 -c "
+import json
+a=json.load(open(\"$work/l2/stats.json\"))[\"stats\"][\"rmm\"][\"rmi\"]; b=json.load(open(\"$work/l$ps/stats.json\"))[\"stats\"][\"rmm\"][\"rmi\"]
+print(all(b[c][\"calls\"] < a[c][\"calls\"] for c in [\"GRANULE_RANGE_DELEGATE\", \"RTT_DATA_MAP_INIT\", \"RTT_DATA_MAP\", \"RTT_CREATE\"]))")" = True ]'
+  "$bin" run "$scen/rmm-v1-vs-v2.yaml" --set host.page_size=$ps --set platform.gpt.pgs=$ps --out "$work/c$ps" > "$work/c$ps.txt" 2>&1; rc=$?
+  check "the 4-REC realm (rmm-v1-vs-v2.yaml) at $ps: 6 RECs created and destroyed by SRO, both results at the host, nothing left delegated" \
+    '[ "$(grep -c "RSI_IPA_STATE_SET status 1" "$work/c$ps.txt")" -ge 2 ] && [ "$(json $work/c$ps/stats.json "r[\"REC_CREATE\"][\"calls\"] >= 6 and r[\"REC_DESTROY\"][\"calls\"] >= 6 and d[\"granules\"][\"delegated_at_end\"] == 0 and all(d[\"realms\"][v][\"stopped\"] for v in [\"r0\", \"r4\"])")" = True ]'
+done
 "$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set host.page_size=64KiB --out "$work/p64" > "$work/p64.txt" 2>&1; rc=$?
-check "a realm under 64 KiB host pages is a load error naming the realm (RMM_CONFIG_SET would refuse the granule)" \
-  '[ $rc = 2 ] && grep -q "realm-lifecycle.yaml:[0-9]*:[0-9]*: .realms.r0.: .*RMM_CONFIG_SET fails" "$work/p64.txt" && [ ! -e "$work/p64/stats.json" ]'
+check "a realm under 64 KiB host pages on a 4 KiB GPT is a load error naming the realm and the PGS" \
+  '[ $rc = 2 ] && grep -q "realm-lifecycle.yaml:[0-9]*:[0-9]*: .realms.r0.: .*platform.gpt.pgs to be the host.s page" "$work/p64.txt" && [ ! -e "$work/p64/stats.json" ]'
 "$bin" run "$scen/realm-lifecycle.yaml" --set host.page_size=16KiB --out "$work/p16v1" > "$work/p16v1.txt" 2>&1; rc=$?
 check "16 KiB host pages under RMM 1.0 are a load error naming host.page_size" \
   '[ $rc = 2 ] && grep -q "host.page_size.*RMM 1.0.s granule is 4 KiB" "$work/p16v1.txt"'

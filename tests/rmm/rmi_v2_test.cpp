@@ -55,7 +55,8 @@ TEST_F(Rmm2Test, features_register_0_drops_the_moved_fields_and_register_1_has_t
   EXPECT_EQ(f0 >> 32, 0u);
   EXPECT_EQ(rmi::feat0::field(f0, rmi::feat0::kS2szShift, 8), 52u);
   EXPECT_TRUE(rmi::feat0::field(f1, rmi::feat1::kGranSz4kShift));
-  EXPECT_FALSE(rmi::feat0::field(f1, rmi::feat1::kGranSz16kShift));
+  EXPECT_TRUE(rmi::feat0::field(f1, rmi::feat1::kGranSz16kShift));
+  EXPECT_TRUE(rmi::feat0::field(f1, rmi::feat1::kGranSz64kShift));
   EXPECT_TRUE(rmi::feat0::field(f1, rmi::feat1::kHashSha256Shift));
   EXPECT_EQ(30 + rmi::feat0::field(f1, rmi::feat1::kL0gptszShift, rmi::feat1::kL0gptszWidth),
             f.soc->monitor().gpc_config().s());
@@ -82,14 +83,14 @@ TEST_F(Rmm2Init, config_set_cfg_pas_fails_outside_non_secure_memory) {
 
 // The 16 and 64 KiB granules a v14 kernel of that PAGE_SIZE asks for: this RMM (as TF-RMM
 // main) implements 4 KiB only, and RMI_FEATURES register 1 says so.
-TEST_F(Rmm2Init, config_set_cfg_supp_fails_for_granule_sizes_features_does_not_offer) {
-  const uint64_t f1 = smc(rmi::kFeatures, {1}).x[1];
-  EXPECT_FALSE(rmi::feat0::field(f1, rmi::feat1::kGranSz16kShift));
-  EXPECT_FALSE(rmi::feat0::field(f1, rmi::feat1::kGranSz64kShift));
-  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(1, 0)}), Status::ErrorInput, 0);
-  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(2, 0)}), Status::ErrorInput, 0);
-  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(3, 0)}), Status::ErrorInput, 0);  // no such size
+TEST_F(Rmm2Init, config_set_cfg_supp_fails_for_a_granule_size_code_that_names_no_size) {
+  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {config_page(3, 0)}), Status::ErrorInput, 0);
   EXPECT_RMI_OK(call(rmi::kRmmConfigSet, {config_page(0, 0)}));  // nothing changed: 4 KiB still works
+}
+
+TEST_F(Rmm2Init, config_set_accepts_16k_and_64k_above_a_4k_pgs) {
+  EXPECT_RMI_OK(call(rmi::kRmmConfigSet, {config_page(1, 0)}));
+  EXPECT_RMI_OK(call(rmi::kRmmConfigSet, {config_page(2, 0)}));  // INIT: configured again
 }
 
 TEST_F(Rmm2Init, config_set_cfg_supp_fails_for_a_tracking_region_size_other_than_the_default) {
@@ -97,8 +98,7 @@ TEST_F(Rmm2Init, config_set_cfg_supp_fails_for_a_tracking_region_size_other_than
 }
 
 // On a GPT of 16 KiB granules the RMI granule starts at 16 KiB (A2.3.1): the configuration must
-// be aligned to it, and no size smaller than the PGS is offered or accepted, so this RMM (4 KiB
-// only) offers none.
+// be aligned to it, and no size smaller than the PGS is offered or accepted: 16 and 64 KiB are.
 class Rmm2InitPgs16k : public Rmm2Test {
  protected:
   static platform::SocConfig config() {
@@ -118,18 +118,19 @@ TEST_F(Rmm2InitPgs16k, config_set_cfg_align_is_to_the_pgs) {
 
 TEST_F(Rmm2InitPgs16k, features_offer_no_granule_smaller_than_the_pgs) {
   const uint64_t f1 = smc(rmi::kFeatures, {1}).x[1];
-  EXPECT_EQ(f1 & 7, 0u);
+  EXPECT_EQ(f1 & 7, 6u);  // GRAN_SZ: 16K and 64K, not 4K
   EXPECT_TRUE(rmi::feat0::field(f1, rmi::feat1::kHashSha256Shift));  // the rest is unchanged
 }
 
-TEST_F(Rmm2InitPgs16k, config_set_cfg_supp_fails_for_4k_below_the_pgs_and_16k_not_implemented) {
+TEST_F(Rmm2InitPgs16k, config_set_cfg_supp_fails_for_4k_below_the_pgs) {
   const uint64_t page = alloc(4, 4 * G);
   std::array<uint8_t, 4096> c{};
-  for (uint64_t size : {0, 1}) {
-    platform::abi::put(c.data(), platform::abi::v2_0::rmm_config::kRmiGranuleSize, size);
-    ASSERT_TRUE(write_ns(page, c.data(), c.size()));
-    EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {page}), Status::ErrorInput, 0);
-  }
+  platform::abi::put(c.data(), platform::abi::v2_0::rmm_config::kRmiGranuleSize, 0);
+  ASSERT_TRUE(write_ns(page, c.data(), c.size()));
+  EXPECT_RMI_FAIL(call(rmi::kRmmConfigSet, {page}), Status::ErrorInput, 0);
+  platform::abi::put(c.data(), platform::abi::v2_0::rmm_config::kRmiGranuleSize, 1);
+  ASSERT_TRUE(write_ns(page, c.data(), c.size()));
+  EXPECT_RMI_OK(call(rmi::kRmmConfigSet, {page}));
 }
 
 TEST_F(Rmm2Test, config_set_rmm_state_fails_once_active) {

@@ -166,7 +166,7 @@ RealmClaims sample_claims(HashAlgorithm algo) {
   p.algorithm = algo;
   m.init_rim(p);
   Bytes page(4096, 0x11);
-  m.extend_data(0x1000, rmm::kRmiMeasureContent, page.data());
+  m.extend_data(0x1000, rmm::kRmiMeasureContent, page.data(), page.size());
   const uint8_t rem_data[5] = {'h', 'e', 'l', 'l', 'o'};
   m.extend_rem(1, rem_data, sizeof rem_data);
   m.extend_rem(4, rem_data, 3);

@@ -139,7 +139,7 @@ TEST_P(MeasurementBothAlgos, data_create_measured_extends_rim_with_content_hash)
   m.init_rim(p);
   const Bytes page = page_pattern(3);
   const Bytes rim0 = rim_of(m);
-  m.extend_data(0x8000'1000, rmm::kRmiMeasureContent, page.data());
+  m.extend_data(0x8000'1000, rmm::kRmiMeasureContent, page.data(), page.size());
   EXPECT_EQ(rim_of(m), expected_data_extend(GetParam(), rim0, 0x8000'1000, 1, &page));
 }
 
@@ -148,7 +148,7 @@ TEST_P(MeasurementBothAlgos, data_create_unmeasured_extends_rim_with_zero_conten
   Measurement m;
   m.init_rim(p);
   const Bytes rim0 = rim_of(m);
-  m.extend_data(0x2000, 0, nullptr);
+  m.extend_data(0x2000, 0, nullptr, 0);
   EXPECT_EQ(rim_of(m), expected_data_extend(GetParam(), rim0, 0x2000, 0, nullptr));
 }
 
@@ -204,7 +204,7 @@ TEST_P(MeasurementBothAlgos, full_populate_sequence_matches_step_by_step_computa
   for (uint64_t i = 0; i < 4; ++i) {
     const Bytes page = page_pattern(static_cast<uint8_t>(i));
     const uint64_t flags = (i == 2) ? 0 : rmm::kRmiMeasureContent;
-    m.extend_data(0x8'0000 + i * 0x1000, flags, flags ? page.data() : nullptr);
+    m.extend_data(0x8'0000 + i * 0x1000, flags, flags ? page.data() : nullptr, page.size());
     expect = expected_data_extend(a, expect, 0x8'0000 + i * 0x1000, flags, flags ? &page : nullptr);
   }
   rmm::RecParamsMeasured r;
@@ -312,7 +312,7 @@ TEST(Measurement, known_answer_rim_for_default_realm) {
   m.init_rim(p);
   EXPECT_EQ(rmm_test::to_hex(rim_of(m)), "3f377c61f1904ac32e500bfa4755fdae"
             "c5066d5998288b78bd6d63657800db50");
-  m.extend_data(0x1000, 1, Bytes(4096, 0).data());
+  m.extend_data(0x1000, 1, Bytes(4096, 0).data(), 4096);
   EXPECT_EQ(rmm_test::to_hex(rim_of(m)), "85f656ad2ed5d639cc9c343bacd7c1b9"
             "4d4fdee15ac920396838bce853598ce7");
 }

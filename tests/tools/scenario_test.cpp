@@ -97,10 +97,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"host page size not a kernel page size", "name: x\nhost:\n  page_size: 8KiB\n", 3, "host.page_size"},
         BadCase{"16 KiB host pages under RMM 1.0", "name: x\nhost:\n  page_size: 16KiB\n", 3, "host.page_size"},
         BadCase{"64 KiB host pages with the v12 host", "name: x\nhost:\n  abi: v12\n  page_size: 64KiB\n", 4, "host.page_size"},
-        BadCase{"a realm under 16 KiB host pages (RMM_CONFIG_SET refuses the granule)",
+        BadCase{"a realm under 16 KiB host pages on a 4 KiB GPT (the PGS must be the host page)",
                 "name: x\nhost:\n  page_size: 16KiB\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 8, "realms.r0"},
-        BadCase{"a realm under 64 KiB host pages on a 64 KiB GPT",
-                "name: x\nplatform:\n  gpt: {pgs: 64KiB}\nhost:\n  page_size: 64KiB\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 10, "realms.r0"},
+        BadCase{"a realm under 64 KiB host pages on a 16 KiB GPT",
+                "name: x\nplatform:\n  gpt: {pgs: 16KiB}\nhost:\n  page_size: 64KiB\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 10, "realms.r0"},
         BadCase{"a 2.0 realm with 4 KiB host pages on a 16 KiB GPT (the granule is smaller than the PGS)",
                 "name: x\nplatform:\n  gpt: {pgs: 16KiB}\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n", 8, "realms.r0"},
         BadCase{"yaml syntax", "name: x\nsteps: [\n", 3, ""}),
@@ -128,6 +128,15 @@ namespace {
 
 // Under 2.0 a scenario without realms may run a 16 KiB host: its RMM_CONFIG_SET is refused and
 // KVM has no realms (tests/host/rmm2_scenarios_test.sh runs it).
+TEST(Scenario, a_realm_under_16k_or_64k_host_pages_loads_on_a_gpt_of_that_pgs) {
+  for (const char* ps : {"16KiB", "64KiB"}) {
+    const auto s = parse_scenario(std::string("name: x\nplatform:\n  gpt: {pgs: ") + ps + "}\nhost:\n  page_size: " + ps +
+                                      "\nrmm:\n  version: 2.0-bet1\nrealms:\n  r0:\n    image: realm-hello\n",
+                                  "ok.yaml", {});
+    EXPECT_EQ(s.vms.size(), 1u);
+  }
+}
+
 TEST(Scenario, host_page_size_is_the_kernel_page_and_defaults_to_4k) {
   EXPECT_EQ(parse_scenario("name: x\n", "ok.yaml", {}).host.page_size, 4096u);
   const auto s = parse_scenario("name: x\nhost:\n  page_size: 16KiB\nrmm:\n  version: 2.0-bet1\n", "ok.yaml", {});

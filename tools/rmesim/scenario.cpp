@@ -575,18 +575,16 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
   } catch (const platform::ConfigError& e) {
     yaml::fail(f, n["image"], key + ".image", e.what());
   }
-  // RMM 1.0 delegates 4 KiB granules, each one GPT granule: the GPT must use 4 KiB granules
-  // (TF-A's gpt_delegate_pas takes exactly one PGS-sized granule). Under 2.0 the RMI granule
-  // is the host's page (RMM_CONFIG_SET), never smaller than the PGS (spec A2.3.1), and this
-  // RMM implements 4 KiB only (as TF-RMM main): a 16 or 64 KiB host gets RMI_ERROR_INPUT from
-  // RMM_CONFIG_SET and has no realms.
-  if (v.realm && s.host.page_size != 4096)
-    yaml::fail(f, n, key, "a realm under host.page_size " + std::to_string(s.host.page_size / 1024) +
-               "KiB: the v14 host configures that RMI granule, and RMM 2.0-bet1 here implements 4 KiB "
-               "only (RMI_FEATURES register 1, as TF-RMM main), so RMM_CONFIG_SET fails and KVM has no realms");
-  if (v.realm && s.platform.gpt_pgs != gpt::Pgs::K4)
-    yaml::fail(f, n, key, "a realm needs platform.gpt.pgs of 4KiB: the RMM delegates 4 KiB granules, one GPT granule each "
-               "(RMM 2.0's granule is never smaller than the PGS, and this RMM implements 4 KiB only)");
+  // The RMM delegates one GPT granule per RMI granule (TF-A's gpt_delegate_pas takes exactly
+  // one PGS-sized granule): RMM 1.0's granule is 4 KiB, 2.0's the host's page (RMM_CONFIG_SET
+  // with PAGE_SIZE), never smaller than the PGS (spec A2.3.1). The GPT's PGS must be the host's
+  // page: a smaller PGS would need several GPT transitions per granule, which the monitor here
+  // does not make.
+  const uint64_t pgs_bytes = uint64_t{1} << gpt::pgs_bits(s.platform.gpt_pgs);
+  if (v.realm && pgs_bytes != s.host.page_size)
+    yaml::fail(f, n, key, "a realm needs platform.gpt.pgs to be the host's page (host.page_size " +
+               std::to_string(s.host.page_size / 1024) + "KiB, its RMI granule) but it is " + std::to_string(pgs_bytes / 1024) +
+               "KiB: the RMM delegates one GPT granule per RMI granule");
   check_ipa_layout(f, n, key, v);
   for (size_t i = 0; i < v.shared.size(); ++i)
     if (v.shared[i].size >= s.platform.dram_size)
@@ -599,7 +597,7 @@ static void check_vm_fits(const std::string& f, const YAML::Node& n, const std::
          "the VMs need " + std::to_string(vcpus + 1) + " cores (the VMM on PE 0 and one PE per vCPU) but platform.cores is " +
              std::to_string(s.platform.cores));
   // Host memory for every VM so far together (the host would otherwise run out part-way).
-  if (const std::string e = host::check_memory_fits(s.vms, s.platform); !e.empty())
+  if (const std::string e = host::check_memory_fits(s.vms, s.platform, s.host.page_size); !e.empty())
     yaml::fail(f, n["memory"] ? n["memory"] : n, key + ".memory", e);
 }
 

@@ -23,11 +23,12 @@ struct MemoryNeed {
   MemoryNeed& operator+=(const MemoryNeed& o);
 };
 
-// The most one VM takes from the host's pages (bytes).
-MemoryNeed memory_need(const VmSpec& vm);
+// The most one VM takes from the host's pages (bytes). A realm's pages and RTTs are of the
+// kernel's `page_size` (its RMI granule); a normal VM's 4 KiB.
+MemoryNeed memory_need(const VmSpec& vm, uint64_t page_size = 4096);
 
 // "" when all of `vms` fit together in what the host has on `cfg`'s platform, else what they
 // need and what there is. Says nothing when the platform itself is invalid (checked elsewhere).
-std::string check_memory_fits(const std::vector<VmSpec>& vms, const platform::SocConfig& cfg);
+std::string check_memory_fits(const std::vector<VmSpec>& vms, const platform::SocConfig& cfg, uint64_t page_size = 4096);
 
 }  // namespace host

@@ -17,6 +17,7 @@
 #include "host/rmi_client.h"
 #include "host/vm_stats.h"
 #include "platform/guest_cpu.h"
+#include "platform/s2_geometry.h"
 
 namespace platform {
 class Pe;
@@ -28,12 +29,10 @@ class Kvm;
 class NvmStage2;
 class Vcpu;
 
-// Stage-2 geometry for an IPA size with 4 KiB granules (Linux stage2_pgtable_levels()): the
-// starting level and how many starting-level tables are concatenated.
+// Stage-2 geometry for an IPA size with translation granule `g` (Linux stage2_pgtable_levels()):
+// the starting level and how many starting-level tables are concatenated.
 struct Stage2Geometry { int level_start = 0; unsigned num_root = 1; };
-Stage2Geometry stage2_geometry(unsigned ipa_bits);
-// Bytes one stage-2 entry maps at `level` (4 KiB granule).
-constexpr uint64_t s2_entry_size(int level) { return uint64_t{1} << (12 + 9 * (3 - level)); }
+Stage2Geometry stage2_geometry(unsigned ipa_bits, platform::s2::Geometry g = platform::s2::k4K);
 
 // What a VMM may set for a realm before it is created (KVM_CAP_ARM_RMI configuration).
 struct RealmConfig {
@@ -181,7 +180,11 @@ class Vm {
   // Records and logs a failed RMI call (`arg` names its object); true when `r` failed.
   bool warn(const RmiResult& r, const char* command, uint64_t arg);
   void destroy_realm();
-  std::optional<uint64_t> alloc_page(uint64_t pages = 1, uint64_t align = PageAllocator::kPage);
+  // KVM's pages: a realm's are the kernel's PAGE_SIZE, its RMI granule (host.page_size; 4 KiB
+  // under 1.0); a normal VM's 4 KiB, the granule of its stage 2 (kvm/stage2.cpp). `align` 0:
+  // one page.
+  std::optional<uint64_t> alloc_page(uint64_t pages = 1, uint64_t align = 0);
+  void free_pages(uint64_t pa, uint64_t pages = 1);
   // `page` 0: a fresh page; else the page to use (part of a block's run).
   int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags, uint64_t page = 0);
   // A 2 MiB block populated and folded (host.populate_block); `mapped` says how many of its
@@ -215,6 +218,8 @@ class Vm {
   std::string name_;
   bool realm_;
   unsigned ipa_bits_;
+  const uint64_t page_;                   // bytes of one of its pages (alloc_page)
+  const platform::s2::Geometry geo_;      // its stage 2's translation granule: page_
   RealmConfig cfg_;
   bool cfg_locked_ = false;
   std::vector<Slot> slots_;

@@ -352,7 +352,7 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
     kvm_.pages().free(*page);
     return -ENXIO;
   }
-  if (!with_src && kvm_.rmi_v2()) return map_private_2_0(ipa, *page);
+  if (!with_src && kvm_.rmi_v2()) return map_protected_2_0(ipa, *page, kPage);
   for (int attempt = 0; attempt < 5; ++attempt) {
     // 2.0's RTT_DATA_MAP_INIT takes DATA_CREATE's place (and FID) for populate.
     const RmiResult r = with_src ? (kvm_.rmi_v2() ? kvm_.rmi().rtt_data_map_init(rd_, *page, ipa, src, flags)
@@ -415,6 +415,15 @@ int Vm::map_shared(uint64_t ipa) {
   return -ENXIO;
 }
 
+int Vm::fault_private(uint64_t ipa) {
+  if (kvm_.rmi_v2() && kvm_.options().fault_block != kPage) {
+    PhaseTimer timer(phases_.fault_in, kvm_.soc());
+    const int rc = fault_block_2_0(ipa);
+    if (rc != -EAGAIN) return rc;
+  }
+  return map_private(ipa & ~(kPage - 1), false, 0, 0);
+}
+
 int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
   const Ioctl io(kvm_, "map_page", name_);
   ipa &= ~(kPage - 1);
@@ -429,7 +438,7 @@ int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
   if (ipa & unprotected_bit()) return map_shared(ipa);
   const Slot* s = slot_of(ipa);
   if (!s || !s->r.guest_memfd) return -EFAULT;
-  const int rc = map_private(ipa, false, 0, 0);
+  const int rc = fault_private(ipa);
   if (rc == 0) ++counters_.runtime_faults;
   return rc;
 }

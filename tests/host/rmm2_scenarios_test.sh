@@ -36,6 +36,25 @@ check "2.0-bet1: the fault-in phase is timed, one entry per page faulted in" \
 check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.json" \
   'cmp -s "$work/l2/stats.json" "$work/l2b/stats.json" && cmp -s "$work/l2/trace.json" "$work/l2b/trace.json"'
 
+# Blocks at fault time (scenarios/realm-blocks.yaml): memtouch over 8 MiB, each 2 MiB block one
+# RANGE_DELEGATE + one RTT_DATA_MAP of a level-2 block; the guest's checksum is the scenario's
+# check, RTT_READ_ENTRY says level 2, and teardown gets every granule back.
+"$bin" run "$scen/realm-blocks.yaml" --out "$work/blk" > "$work/blk.txt" 2>&1; rc=$?
+check "realm-blocks: the guest reads back every word through block mappings (its checksum, 0 wrong), READ_ENTRY says level 2" \
+  '[ $rc = 0 ] && grep -q "Result: ok" "$work/blk.txt" && grep -q "touched 2048 words checksum 0xecbc467417a6bbfd, 0 read back wrong" "$work/blk.txt"'
+"$bin" run "$scen/realm-blocks.yaml" --set host.fault_block=4KiB --out "$work/blk4" > "$work/blk4.txt" 2>&1; rc4=$?
+check "realm-blocks with 4 KiB faults (v14): the same checksum, but READ_ENTRY says level 3, so the run fails" \
+  '[ $rc4 = 1 ] && grep -q "checksum 0xecbc467417a6bbfd, 0 read back wrong" "$work/blk4.txt" && grep -q "walk_level (X1) 0x3, expected 0x2" "$work/blk4.txt"'
+# 4 KiB faults: 2048 faults, and 4 level-3 RTTs (an RMI_ERROR_RTT(2) DATA_MAP, a delegation and
+# an RTT_CREATE each); 2 MiB: 4 faults, no level-3 RTT.
+check "2 MiB faults: 2044 fewer faults, 2048 fewer RTT_DATA_MAPs and RANGE_DELEGATEs, 4 fewer RTT_CREATEs" \
+  '[ "$(json $work/blk/stats.json "calls(\"RTT_DATA_MAP\") + 2048 == $(json $work/blk4/stats.json "calls(\"RTT_DATA_MAP\")") and calls(\"GRANULE_RANGE_DELEGATE\") + 2048 == $(json $work/blk4/stats.json "calls(\"GRANULE_RANGE_DELEGATE\")") and calls(\"RTT_CREATE\") + 4 == $(json $work/blk4/stats.json "calls(\"RTT_CREATE\")") and d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"] + 2044 == $(json $work/blk4/stats.json "d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"]") and d[\"host\"][\"fault_block_bytes\"] == 2097152")" = True ]'
+check "2 MiB faults: every granule back at the end, no KVM warning" \
+  '[ "$(json $work/blk/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"stats\"][\"host\"][\"pages_used\"] == 0 and d[\"stats\"][\"host\"][\"r0\"].get(\"warnings\", 0) == 0")" = True ]'
+"$bin" run "$scen/realm-blocks.yaml" --set host.abi=v12 --set rmm.version=1.0 --out "$work/blk1" > "$work/blk1.txt" 2>&1; rc=$?
+check "host.fault_block 2MiB under RMM 1.0 is a load error naming host.fault_block" \
+  '[ $rc = 2 ] && grep -q "host.fault_block.*RMM 2.0-bet1 command" "$work/blk1.txt"'
+
 # GPT level-1 tables on demand: the v14 host's init makes the missing ones (GPT_L1_CREATE).
 "$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set platform.dram=4GiB \
   --set platform.gpt.l1_tables=on_demand --out "$work/lazy" > "$work/lazy.txt" 2>&1; rc=$?

@@ -268,7 +268,7 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
 }
 
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "tick", "page_size"});
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "fault_block", "tick", "page_size"});
   if (n["abi"]) {
     const std::string a = yaml::str(f, n["abi"], "host.abi");
     if (a == "v12") s.host.abi = host::AbiVariant::V12;
@@ -289,6 +289,11 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     s.host.populate_block = yaml::size(f, n["populate_block"], "host.populate_block");
     if (s.host.populate_block != 4096 && s.host.populate_block != 2 * 1024 * 1024)
       fail(f, n["populate_block"], "host.populate_block", "4KiB (pages) or 2MiB (blocks folded with RMI_RTT_FOLD)");
+  }
+  if (n["fault_block"]) {
+    s.host.fault_block = yaml::size(f, n["fault_block"], "host.fault_block");
+    if (s.host.fault_block != 4096 && s.host.fault_block != 2 * 1024 * 1024)
+      fail(f, n["fault_block"], "host.fault_block", "4KiB (a page per fault, as v14) or 2MiB (a block per fault)");
   }
   if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
@@ -335,14 +340,13 @@ void check_l1_tables(const std::string& f, const YAML::Node& root, const Scenari
        "on_demand needs rmm.version: 2.0-bet1 (RMM 1.0 has no GPT_L1_CREATE, so the host could not delegate memory past the first GPT block)");
 }
 
-// 2 MiB populate blocks are the 1.0 flow: 512 DATA_CREATEs, then RMI_RTT_FOLD. Linux v14 over
-// 2.0 populates page by page (RTT_DATA_MAP_INIT) and never folds, and the RMM model's 2.0
-// RTT_DATA_UNMAP takes level-3 pages only, so a folded block could not be torn down.
-void check_populate_block(const std::string& f, const YAML::Node& root, const Scenario& s) {
-  if (s.host.populate_block == 4096 || s.rmm->rmi_version == platform::abi::rmi::kVersion) return;
-  fail(f, root["host"]["populate_block"], "host.populate_block",
-       "2MiB blocks (RMI_RTT_FOLD after DATA_CREATE) are the RMM 1.0 flow: under " + std::string(s.rmm->version) +
-           " the v14 host populates page by page with RTT_DATA_MAP_INIT (use rmm.version: 1.0, or 4KiB)");
+// A 2 MiB block per protected fault is RTT_DATA_MAP with a block descriptor: RMM 2.0-bet1's.
+// (2 MiB populate blocks, DATA_CREATE or RTT_DATA_MAP_INIT then RMI_RTT_FOLD, run under both.)
+void check_fault_block(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (s.host.fault_block == 4096 || s.rmm->rmi_version != platform::abi::rmi::kVersion) return;
+  fail(f, root["host"]["fault_block"], "host.fault_block",
+       "2MiB faults map a level-2 block with RTT_DATA_MAP, an RMM 2.0-bet1 command: use rmm.version: 2.0-bet1 "
+       "(host.abi: v14), or 4KiB");
 }
 
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
@@ -650,7 +654,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["host"]) parse_host(origin, root["host"], s);
   if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
   check_l1_tables(origin, root, s);
-  check_populate_block(origin, root, s);
+  check_fault_block(origin, root, s);
   check_page_size(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];

@@ -72,6 +72,11 @@ struct HostOptions {
   // KVM_ARM_RMI_POPULATE backs each whole, aligned 2 MiB of a call with one 2 MiB block (as with
   // huge pages behind the guest_memfd) and folds its level-3 RTT (RMI_RTT_FOLD): 4096 or 2 MiB.
   uint64_t populate_block = 4096;
+  // A protected stage-2 fault of a running realm maps this much (v14 over RMM 2.0-bet1 only):
+  // 4096, as v14's gmem_abort() always passes PAGE_SIZE to realm_map_ipa(); or 2 MiB, as a
+  // guest_memfd backed by 2 MiB folios would let it (the whole aligned 2 MiB around the fault,
+  // one RANGE_DELEGATE and one RTT_DATA_MAP of a level-2 block; not in v14).
+  uint64_t fault_block = 4096;
   uint64_t nvm_slice = 1'000'000;      // guest instructions per normal-VM run call (a kick ends one sooner)
   // The scheduler tick on each PE (CONFIG_HZ = 250, Debian's arm64 kernel): a vCPU that never
   // exits is taken out at each tick and entered again.

@@ -370,10 +370,11 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
 }
 
 // One 2 MiB block of a populate, as Linux's realm_map_protected() maps a huge page over RMM 1.0:
-// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd at level 3, then
-// RMI_RTT_FOLD makes the level-3 RTT one level-2 block entry, and the RTT the RMM gives back is
-// undelegated and freed. The content is measured page by page, as without the block, so the
-// RIM does not change. A fold the RMM refuses leaves the pages mapped one by one.
+// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd (2.0-bet1:
+// RTT_DATA_MAP_INIT'd) at level 3, then RMI_RTT_FOLD makes the level-3 RTT one level-2 block
+// entry, and the RTT the RMM gives back is undelegated and freed. The content is measured page
+// by page, as without the block, so the RIM does not change. A fold the RMM refuses leaves the
+// pages mapped one by one.
 int Vm::populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped) {
   constexpr uint64_t kBlockPages = kBlock / kPage;
   mapped = 0;

@@ -354,7 +354,7 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
     free_pages(*page);
     return -ENXIO;
   }
-  if (!with_src && kvm_.rmi_v2()) return map_private_2_0(ipa, *page);
+  if (!with_src && kvm_.rmi_v2()) return map_protected_2_0(ipa, *page, page_);
   for (int attempt = 0; attempt < 5; ++attempt) {
     // 2.0's RTT_DATA_MAP_INIT takes DATA_CREATE's place (and FID) for populate.
     const RmiResult r = with_src ? (kvm_.rmi_v2() ? kvm_.rmi().rtt_data_map_init(rd_, *page, ipa, src, flags)
@@ -372,10 +372,11 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
 }
 
 // One 2 MiB block of a populate, as Linux's realm_map_protected() maps a huge page over RMM 1.0:
-// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd at level 3, then
-// RMI_RTT_FOLD makes the level-3 RTT one level-2 block entry, and the RTT the RMM gives back is
-// undelegated and freed. The content is measured page by page, as without the block, so the
-// RIM does not change. A fold the RMM refuses leaves the pages mapped one by one.
+// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd (2.0-bet1:
+// RTT_DATA_MAP_INIT'd) at level 3, then RMI_RTT_FOLD makes the level-3 RTT one level-2 block
+// entry, and the RTT the RMM gives back is undelegated and freed. The content is measured page
+// by page, as without the block, so the RIM does not change. A fold the RMM refuses leaves the
+// pages mapped one by one.
 int Vm::populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped) {
   const uint64_t block_pages = geo_.entry_size(2) / page_;
   mapped = 0;
@@ -417,6 +418,15 @@ int Vm::map_shared(uint64_t ipa) {
   return -ENXIO;
 }
 
+int Vm::fault_private(uint64_t ipa) {
+  if (kvm_.rmi_v2() && kvm_.options().fault_block == geo_.entry_size(2)) {
+    PhaseTimer timer(phases_.fault_in, kvm_.soc());
+    const int rc = fault_block_2_0(ipa);
+    if (rc != -EAGAIN) return rc;
+  }
+  return map_private(ipa & ~(page_ - 1), false, 0, 0);
+}
+
 int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
   const Ioctl io(kvm_, "map_page", name_);
   ipa &= ~(page_ - 1);
@@ -431,7 +441,7 @@ int Vm::map_page(uint64_t ipa, const uint64_t* target_pa) {
   if (ipa & unprotected_bit()) return map_shared(ipa);
   const Slot* s = slot_of(ipa);
   if (!s || !s->r.guest_memfd) return -EFAULT;
-  const int rc = map_private(ipa, false, 0, 0);
+  const int rc = fault_private(ipa);
   if (rc == 0) ++counters_.runtime_faults;
   return rc;
 }

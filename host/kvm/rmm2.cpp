@@ -2,9 +2,10 @@
 // arch/arm64/kvm/rmi.c) where it differs from 1.0's. Kernel init configures and activates the
 // RMM and checks memory tracking; granules move by range (GRANULE_RANGE_(UN)DELEGATE, looping
 // on the next PA); runtime faults map with RTT_DATA_MAP and RTT_UNPROT_MAP (looping on out_top,
-// RTTs created on RMI_ERROR_RTT); teardown unmaps by range (RTT_DATA_UNMAP's freed range is
-// undelegated in one call) and terminates the realm before its RTTs come apart; REC_CREATE and
-// REC_DESTROY are stateful operations (complete_sro).
+// RTTs created on RMI_ERROR_RTT; a page, or with host.fault_block a level-2 block); teardown
+// unmaps by range (RTT_DATA_UNMAP's freed range, pages or blocks, is undelegated in one call)
+// and terminates the realm before its RTTs come apart; REC_CREATE and REC_DESTROY are stateful
+// operations (complete_sro).
 #include <algorithm>
 #include <cerrno>
 
@@ -81,20 +82,55 @@ uint64_t Vm::undelegate_range_2_0(uint64_t pa, uint64_t pages) {
   return (base - pa) / page_;
 }
 
-// realm_map_ipa, protected: the fresh page `page` (delegated by the caller) mapped zeroed at
-// `ipa` by RTT_DATA_MAP, RTTs created on RMI_ERROR_RTT.
-int Vm::map_private_2_0(uint64_t ipa, uint64_t page) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    const RmiResult r = kvm_.rmi().rtt_data_map(rd_, ipa, ipa + page_, mf::kOaddrSingle, ar::make(page, 1));
-    if (r.ok() && r.x[1] > ipa) {
-      data_[ipa] = page;
-      return 0;
+// addr_range_desc: one descriptor for `size` bytes at `pa`: a single unit when the size is
+// exactly a page's or a block's (of the realm's translation granule), otherwise pages (at most
+// 511, as Linux caps it).
+namespace {
+uint64_t range_desc(platform::s2::Geometry g, uint64_t pa, uint64_t size) {
+  for (int level = 3; level >= g.min_block_level(); --level)
+    if (size == g.entry_size(level)) return ar::make(pa, 1, 3 - level);
+  return ar::make(pa, std::min<uint64_t>(size / g.granule(), 511));
+}
+}  // namespace
+
+int Vm::map_protected_2_0(uint64_t ipa, uint64_t pa, uint64_t size) {
+  const uint64_t top = ipa + size;
+  uint64_t at = ipa;
+  // Each call maps up to one RTT's worth, or stops at a missing RTT: a bounded number of them.
+  for (int call = 0; at < top && call < 16; ++call) {
+    const RmiResult r = kvm_.rmi().rtt_data_map(rd_, at, top, mf::kOaddrSingle, range_desc(geo_, pa + (at - ipa), top - at));
+    if (r.status() == rmi::Status::ErrorRtt) {
+      const int level = rmi::rtt_level_of(r.x[0]);
+      if (level >= 3 || create_rtts(at, level + 1, level + 1) != 0) break;
+      continue;
     }
-    const int level = rmi::rtt_level_of(r.x[0]);
-    if (r.status() != rmi::Status::ErrorRtt || level >= 3 || create_rtts(ipa, level + 1, 3) != 0) break;
+    if (!r.ok() || r.x[1] <= at) break;
+    for (uint64_t p = at; p < r.x[1]; p += page_) data_[p] = pa + (p - ipa);
+    at = r.x[1];
   }
-  undelegate_and_free(page);
+  if (at == top) return 0;
+  // Linux: what was mapped is unmapped again and the whole range undelegated.
+  unmap_private_range_2_0(ipa, at);
+  undelegate_and_free(pa + (at - ipa), (top - at) / page_);
   return -ENXIO;
+}
+
+int Vm::fault_block_2_0(uint64_t ipa) {
+  const uint64_t block = geo_.entry_size(2), base = ipa & ~(block - 1);
+  // A block-sized folio of the slot's guest_memfd: the slot holds the whole block, none of it is
+  // mapped yet, and no level-3 RTT is in the way (the v14 host never unfolds to map).
+  const Slot* s = slot_of(base);
+  if (!s || !s->r.guest_memfd || base < s->r.guest_phys_addr || base + block > s->r.guest_phys_addr + s->r.memory_size)
+    return -EAGAIN;
+  const auto mapped = data_.lower_bound(base);
+  if ((mapped != data_.end() && mapped->first < base + block) || rtts_.count({3, base})) return -EAGAIN;
+  auto run = alloc_page(block / page_, block);
+  if (!run) return -EAGAIN;
+  if (!delegate_page(*run, block / page_)) {
+    undelegate_and_free(*run, block / page_);
+    return -ENXIO;
+  }
+  return map_protected_2_0(base, *run, block);
 }
 
 // realm_map_ipa, shared: RTT_UNPROT_MAP with Normal write-back memory, read-write.
@@ -116,12 +152,17 @@ int Vm::map_shared_2_0(uint64_t page, uint64_t pa) {
 
 // Private memory of [base, top) back to the host: RTT_DATA_UNMAP from the first mapped IPA
 // (the RMM skips what is not mapped and stops where the freed granules stop being
-// contiguous), the freed range undelegated in one call, freed.
+// contiguous), the freed range (pages or blocks: SIZE x COUNT) undelegated in one call,
+// freed. A block only partly in the range (RMI_ERROR_RTT at its level, nothing unmapped) is
+// unfolded first with RMI_RTT_CREATE, as Linux's realm_unmap_private_range() does.
 void Vm::unmap_private_range_2_0(uint64_t base, uint64_t top) {
   for (auto it = data_.lower_bound(base); it != data_.end() && it->first < top; it = data_.lower_bound(base)) {
     base = it->first;
-    const RmiResult r = kvm_.rmi().rtt_data_unmap(rd_, base, std::min(top, unprotected_bit()), mf::kOaddrSingle);
-    const uint64_t n = r.ok() ? ar::count(r.x[2]) : 0;
+    RmiResult r = kvm_.rmi().rtt_data_unmap(rd_, base, std::min(top, unprotected_bit()), mf::kOaddrSingle);
+    if (r.status() == rmi::Status::ErrorRtt && rmi::rtt_level_of(r.x[0]) < 3 &&
+        create_rtts(base, rmi::rtt_level_of(r.x[0]) + 1, rmi::rtt_level_of(r.x[0]) + 1) == 0)
+      r = kvm_.rmi().rtt_data_unmap(rd_, base, std::min(top, unprotected_bit()), mf::kOaddrSingle);
+    const uint64_t n = r.ok() ? ar::count(r.x[2]) * (geo_.entry_size(3 - static_cast<int>(ar::size(r.x[2]))) / page_) : 0;
     if (warn(r, "RMI_RTT_DATA_UNMAP", base) || r.x[1] <= base || n == 0) {
       // Not unmapped (someone changed it behind KVM's back): offer the page back all the same.
       undelegate_and_free(it->second);

@@ -435,10 +435,11 @@ int Vcpu::run_realm(KvmRun& run) {
           if (data) flags |= en::kFlagInjectSea;  // nothing there: the realm takes an SEA
           continue;
         }
-        // Protected IPA: private memory faulted in at run time (DATA_CREATE_UNKNOWN).
+        // Protected IPA: private memory faulted in at run time (DATA_CREATE_UNKNOWN, or
+        // RTT_DATA_MAP of a page or a block).
         const Vm::Slot* s = vm_.slot_of(ipa);
         if (s && s->r.guest_memfd) {
-          const int rc = vm_.map_private(ipa & ~(vm_.page_ - 1), false, 0, 0);
+          const int rc = vm_.fault_private(ipa);
           if (rc == 0 || rc == -EEXIST) {
             if (rc == 0) ++vm_.counters_.runtime_faults;
             continue;

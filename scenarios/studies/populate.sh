@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The populate study (docs/studies/populate.md): sweeps of scenarios/studies/populate.yaml over
-# the populated size, measured vs unmeasured, SHA-256 vs SHA-512 and the populate chunk, with
-# their figures in docs/studies/populate/. `make plots` runs it; by hand:
+# the populated size, measured vs unmeasured, SHA-256 vs SHA-512, the populate chunk and 2 MiB
+# blocks under RMM 1.0 and 2.0-bet1, and of populate-fault-in.yaml (memory faulted in, by pages
+# or blocks), with their figures in docs/studies/populate/. `make plots` runs it; by hand:
 #   RMESIM=build/rmesim OUT=build/studies JOBS=2 scenarios/studies/populate.sh
 # RESUME=1 keeps the points an earlier run recorded (only if the simulator did not change).
 set -eu
@@ -42,6 +43,23 @@ sweep --set realms.r0.populate_size=256MiB --grid host.populate_block=4KiB,2MiB 
   --title "4 KiB pages against 2 MiB blocks: populate" --out "$fig/block-populate"
 "$plot" costs "$out/block/sweep.csv" --breakdown stats.host.r0.phases.teardown --ylabel "teardown phase" \
   --title "4 KiB pages against 2 MiB blocks: teardown" --out "$fig/block-teardown"
+
+# The same under RMM 2.0-bet1 (the v14 host): 512 RTT_DATA_MAP_INIT then RMI_RTT_FOLD per block;
+# teardown unmaps each folded block whole with RTT_DATA_UNMAP.
+sweep --set realms.r0.populate_size=256MiB --set rmm.version=2.0-bet1 --grid host.populate_block=4KiB,2MiB --out "$out/block-2.0"
+"$plot" costs "$out/block-2.0/sweep.csv" --breakdown stats.host.r0.phases.populate --ylabel "populate phase" \
+  --title "2.0-bet1, pages against blocks: populate" --out "$fig/block-2.0-populate"
+"$plot" costs "$out/block-2.0/sweep.csv" --breakdown stats.host.r0.phases.teardown --ylabel "teardown phase" \
+  --title "2.0-bet1, pages against blocks: teardown" --out "$fig/block-2.0-teardown"
+
+# Zero-filled memory under RMM 2.0-bet1 (populate-fault-in.yaml): 256 MiB faulted in at run time
+# a page per fault (v14) or a 2 MiB block per fault (one RTT_DATA_MAP with a 2 MiB descriptor).
+"$rmesim" sweep "$here/populate-fault-in.yaml" --jobs "$jobs" ${RESUME:+--resume} \
+  --set "realms.r0.args=[256,4096,0x90000000]" --grid host.fault_block=4KiB,2MiB --out "$out/fault-block"
+"$plot" costs "$out/fault-block/sweep.csv" --breakdown stats.host.r0.phases.fault_in --ylabel "fault-in phase" \
+  --title "256 MiB faulted in (2.0-bet1): fault-in" --out "$fig/fault-block"
+"$plot" costs "$out/fault-block/sweep.csv" --breakdown stats.host.r0.phases.teardown --ylabel "teardown phase" \
+  --title "256 MiB faulted in (2.0-bet1): teardown" --out "$fig/fault-block-teardown"
 
 # The same populate (256 MiB, measured) on the three shipped profiles: default, a server-class
 # and a phone-class SoC (platform/profiles/).

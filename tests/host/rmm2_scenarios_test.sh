@@ -36,6 +36,58 @@ check "2.0-bet1: the fault-in phase is timed, one entry per page faulted in" \
 check "2.0-bet1: the same run twice writes byte-identical stats.json and trace.json" \
   'cmp -s "$work/l2/stats.json" "$work/l2b/stats.json" && cmp -s "$work/l2/trace.json" "$work/l2b/trace.json"'
 
+# Blocks at fault time (scenarios/realm-blocks.yaml): memtouch over 8 MiB, each 2 MiB block one
+# RANGE_DELEGATE + one RTT_DATA_MAP of a level-2 block; the guest's checksum is the scenario's
+# check, RTT_READ_ENTRY says level 2, and teardown gets every granule back.
+"$bin" run "$scen/realm-blocks.yaml" --out "$work/blk" > "$work/blk.txt" 2>&1; rc=$?
+check "realm-blocks: the guest reads back every word through block mappings (its checksum, 0 wrong), READ_ENTRY says level 2" \
+  '[ $rc = 0 ] && grep -q "Result: ok" "$work/blk.txt" && grep -q "touched 2048 words checksum 0xecbc467417a6bbfd, 0 read back wrong" "$work/blk.txt"'
+"$bin" run "$scen/realm-blocks.yaml" --set host.fault_block=4KiB --out "$work/blk4" > "$work/blk4.txt" 2>&1; rc4=$?
+check "realm-blocks with 4 KiB faults (v14): the same checksum, but READ_ENTRY says level 3, so the run fails" \
+  '[ $rc4 = 1 ] && grep -q "checksum 0xecbc467417a6bbfd, 0 read back wrong" "$work/blk4.txt" && grep -q "walk_level (X1) 0x3, expected 0x2" "$work/blk4.txt"'
+# 4 KiB faults: 2048 faults, and 4 level-3 RTTs (an RMI_ERROR_RTT(2) DATA_MAP, a delegation and
+# an RTT_CREATE each); 2 MiB: 4 faults, no level-3 RTT.
+check "2 MiB faults: 2044 fewer faults, 2048 fewer RTT_DATA_MAPs and RANGE_DELEGATEs, 4 fewer RTT_CREATEs" \
+  '[ "$(json $work/blk/stats.json "calls(\"RTT_DATA_MAP\") + 2048 == $(json $work/blk4/stats.json "calls(\"RTT_DATA_MAP\")") and calls(\"GRANULE_RANGE_DELEGATE\") + 2048 == $(json $work/blk4/stats.json "calls(\"GRANULE_RANGE_DELEGATE\")") and calls(\"RTT_CREATE\") + 4 == $(json $work/blk4/stats.json "calls(\"RTT_CREATE\")") and d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"] + 2044 == $(json $work/blk4/stats.json "d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"]") and d[\"host\"][\"fault_block_bytes\"] == 2097152")" = True ]'
+check "2 MiB faults: every granule back at the end, no KVM warning" \
+  '[ "$(json $work/blk/stats.json "d[\"granules\"][\"delegated_at_end\"] == 0 and d[\"stats\"][\"host\"][\"pages_used\"] == 0 and d[\"stats\"][\"host\"][\"r0\"].get(\"warnings\", 0) == 0")" = True ]'
+"$bin" run "$scen/realm-blocks.yaml" --set host.abi=v12 --set rmm.version=1.0 --out "$work/blk1" > "$work/blk1.txt" 2>&1; rc=$?
+check "host.fault_block 2MiB under RMM 1.0 is a load error naming host.fault_block" \
+  '[ $rc = 2 ] && grep -q "host.fault_block.*RMM 2.0-bet1 command" "$work/blk1.txt"'
+
+# Fault-time blocks of the bigger granules: a level-2 block is 32 MiB with 16 KiB pages and
+# 512 MiB with 64 KiB. memtouch writes 8 MiB from a block-aligned IPA past the image; with
+# host.fault_block the block's size, its first touch maps the whole block (one fault
+# where pages take one per page of the 8 MiB; READ_ENTRY says level 2), with the page size each
+# page faults in (level 3). The same words read back either way.
+for ps in 16KiB 64KiB; do
+  if [ $ps = 16KiB ]; then blk=32MiB mem=128MiB at=0x82000000; else blk=512MiB mem=1GiB at=0xA0000000; fi
+  cat > "$work/gb$ps.yaml" <<YAML
+name: granule-blocks
+host: {abi: v14, page_size: $ps, fault_block: $blk}
+rmm: {version: 2.0-bet1}
+platform: {cores: 2, dram: 4GiB, gpt: {pgs: $ps}}
+realms:
+  r0: {memory: $mem, vcpus: 1, image: memtouch, args: [8, 4096, $at], populate: measured}
+steps:
+  - create: r0
+  - run: {vm: r0, until: stopped, timeout: 10s}
+  - check: {vm: r0, stopped: system_off, console: ["touched 2048 words", "0 read back wrong"]}
+  - {rmi: RTT_READ_ENTRY, rd: r0, ipa: $at, level: 3, expect: {status: RMI_SUCCESS, walk_level: 2}}
+  - teardown: r0
+  - check: {granules_delegated: 0}
+YAML
+  "$bin" run "$work/gb$ps.yaml" --out "$work/gb$ps" > "$work/gb$ps.txt" 2>&1; rc=$?
+  "$bin" run "$work/gb$ps.yaml" --set host.fault_block=$ps --out "$work/gp$ps" > "$work/gp$ps.txt" 2>&1; rcp=$?
+  check "host.page_size $ps, fault_block $blk: the touched memory is one level-2 block, read back whole, torn down clean" \
+    '[ $rc = 0 ] && [ "$(json $work/gb$ps/stats.json "d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"] + 8 * 1024 // ${ps%KiB} - 1 == $(json $work/gp$ps/stats.json "d[\"stats\"][\"host\"][\"r0\"][\"runtime_faults\"]") and d[\"stats\"][\"host\"][\"pages_used\"] == 0")" = True ]'
+  check "host.page_size $ps, fault_block $ps: the same guest result page by page, but READ_ENTRY says level 3 (the run fails)" \
+    '[ $rcp = 1 ] && grep -q "walk_level (X1) 0x3, expected 0x2" "$work/gp$ps.txt" && [ "$(json $work/gb$ps/stats.json "d[\"realms\"][\"r0\"][\"result\"]")" = "$(json $work/gp$ps/stats.json "d[\"realms\"][\"r0\"][\"result\"]")" ]'
+done
+"$bin" run "$scen/realm-blocks.yaml" --set host.page_size=16KiB --set platform.gpt.pgs=16KiB --out "$work/gb2m" > "$work/gb2m.txt" 2>&1; rc=$?
+check "host.fault_block 2MiB with 16 KiB pages is a load error naming the page and the 32 MiB block" \
+  '[ $rc = 2 ] && grep -q "host.fault_block.*expected 16KiB (pages of host.page_size) or 32MiB" "$work/gb2m.txt"'
+
 # GPT level-1 tables on demand: the v14 host's init makes the missing ones (GPT_L1_CREATE).
 "$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set platform.dram=4GiB \
   --set platform.gpt.l1_tables=on_demand --out "$work/lazy" > "$work/lazy.txt" 2>&1; rc=$?

@@ -285,6 +285,31 @@ TEST_F(RecEnterTest, ipa_state_set_exits_and_rtt_set_ripas_completes_it) {
   EXPECT_EQ(x2, static_cast<uint64_t>(rsi::Response::Accept));
 }
 
+// RTT_SET_RIPAS on a level-2 block (as RTT_FOLD or 2.0's RTT_DATA_MAP make one): a range
+// covering the block changes it whole at level 2; one that starts inside it is RMI_ERROR_RTT(2).
+TEST_F(RecEnterTest, rtt_set_ripas_changes_a_block_whole_and_refuses_part_of_it) {
+  constexpr uint64_t kBlock = 512 * G;
+  make_rtts(r.rd, kBlock, 3, 3);
+  const uint64_t g = delegated(512, kBlock);
+  for (uint64_t i = 0; i < 512; ++i)
+    ASSERT_EQ(rmi::pack(Status::Success), call(rmi::kDataCreateUnknown, {r.rd, g + i * G, kBlock + i * G}));
+  ASSERT_EQ(smc(rmi::kRttFold, {r.rd, kBlock, 3}).x[0], rmi::pack(Status::Success));
+  ASSERT_EQ(read_entry(r.rd, kBlock, 2).ripas, rmi::Ripas::Empty);
+  ripas_exit(kBlock, 2 * kBlock, rsi::Ripas::Ram);
+  const SmcRegs s = smc(rmi::kRttSetRipas, {r.rd, rec0, kBlock, 2 * kBlock});
+  EXPECT_RMI_OK(s.x[0]);
+  EXPECT_EQ(s.x[1], 2 * kBlock);
+  const ReadEntry e = read_entry(r.rd, kBlock, 2);
+  EXPECT_EQ(e.level, 2);
+  EXPECT_EQ(e.state, rmi::RttEntryState::Assigned);
+  EXPECT_EQ(e.ripas, rmi::Ripas::Ram);
+  irq_next();
+  EXPECT_RMI_OK(enter(rec0));
+  ripas_exit(kBlock + G, 2 * kBlock, rsi::Ripas::Empty);
+  EXPECT_RMI_FAIL(call(rmi::kRttSetRipas, {r.rd, rec0, kBlock + G, 2 * kBlock}), Status::ErrorRtt, 2);
+  EXPECT_EQ(read_entry(r.rd, kBlock, 2).ripas, rmi::Ripas::Ram);
+}
+
 TEST_F(RecEnterTest, psci_cpu_on_waits_for_psci_complete_then_target_runs_at_entry) {
   cpu.smc({psci::kCpuOn64, 1, 0x4000, 0xC0FFEE});
   EXPECT_RMI_OK(enter(rec0));

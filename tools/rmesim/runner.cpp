@@ -198,6 +198,7 @@ Json stats_json(const Scenario& s, const platform::TimingProfile& prof, platform
   j["host"] = Json{{"abi", host::to_string(kvm.options().abi)}, {"psci_in_kernel", kvm.options().psci_in_kernel},
                    {"populate_chunk_pages", kvm.options().populate_chunk_pages},
                    {"populate_block_bytes", kvm.options().populate_block},
+                   {"fault_block_bytes", kvm.options().fault_block},
                    {"page_size_bytes", kvm.options().page_size}};
   j["rmm"] = Json{{"version", rmm.version()}, {"rmi_version", kvm.rmi_version_name()}};
   const auto census = rmm.granule_census();

@@ -14,6 +14,7 @@
 #include "host/guest_image.h"
 #include "host/memory_need.h"
 #include "host/vmm.h"
+#include "platform/s2_geometry.h"
 #include "sim/input_file.h"
 #include "paths.h"
 #include "rmesim/steps.h"
@@ -267,8 +268,13 @@ void parse_platform(const std::string& f, const YAML::Node& n, Scenario& s) {
   }
 }
 
+// A size as a scenario writes it: 4KiB, 2MiB, 512MiB (a power of two of at least 1 KiB).
+std::string size_name(uint64_t bytes) {
+  return bytes >= (1u << 20) ? std::to_string(bytes >> 20) + "MiB" : std::to_string(bytes >> 10) + "KiB";
+}
+
 void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
-  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "tick", "page_size"});
+  yaml::only_keys(f, n, "host", {"abi", "psci", "populate_chunk", "populate_block", "fault_block", "tick", "page_size"});
   if (n["abi"]) {
     const std::string a = yaml::str(f, n["abi"], "host.abi");
     if (a == "v12") s.host.abi = host::AbiVariant::V12;
@@ -285,11 +291,6 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     if (s.host.populate_chunk_pages < 1 || s.host.populate_chunk_pages > (1u << 20))
       fail(f, n["populate_chunk"], "host.populate_chunk", "pages per KVM_ARM_RMI_POPULATE call: 1 to 1048576");
   }
-  if (n["populate_block"]) {
-    s.host.populate_block = yaml::size(f, n["populate_block"], "host.populate_block");
-    if (s.host.populate_block != 4096 && s.host.populate_block != 2 * 1024 * 1024)
-      fail(f, n["populate_block"], "host.populate_block", "4KiB (pages) or 2MiB (blocks folded with RMI_RTT_FOLD)");
-  }
   if (n["tick"])  // the scheduler tick period: 1 us (a stress setting) to 1 s (CONFIG_HZ 1)
     s.host.tick = sc_core::sc_time(static_cast<double>(yaml::duration_ns(f, n["tick"], "host.tick", 1000, 1'000'000'000)), sc_core::SC_NS);
   if (n["page_size"]) {
@@ -297,6 +298,19 @@ void parse_host(const std::string& f, const YAML::Node& n, Scenario& s) {
     if (s.host.page_size != 4096 && s.host.page_size != 16384 && s.host.page_size != 65536)
       fail(f, n["page_size"], "host.page_size", "expected 4KiB, 16KiB or 64KiB (the kernel's PAGE_SIZE)");
   }
+  // populate_block and fault_block: a page (the default) or the level-2 block of the page's
+  // translation granule (2 MiB, 32 MiB, 64 KiB: 512 MiB).
+  const uint64_t page = s.host.page_size, block = platform::s2::geometry_of(page)->entry_size(2);
+  const auto page_or_block = [&](const char* key, const std::string& what_block, uint64_t& out) {
+    out = page;
+    if (!n[key]) return;
+    out = yaml::size(f, n[key], std::string("host.") + key);
+    if (out != page && out != block)
+      fail(f, n[key], std::string("host.") + key,
+           "expected " + size_name(page) + " (pages of host.page_size) or " + size_name(block) + " (" + what_block + ")");
+  };
+  page_or_block("populate_block", "level-2 blocks folded with RMI_RTT_FOLD", s.host.populate_block);
+  page_or_block("fault_block", "a level-2 block per fault", s.host.fault_block);
 }
 
 // rmm: {version}. The host and the RMM must speak one RMI version: the v12 host knows RMI 1.0
@@ -335,14 +349,13 @@ void check_l1_tables(const std::string& f, const YAML::Node& root, const Scenari
        "on_demand needs rmm.version: 2.0-bet1 (RMM 1.0 has no GPT_L1_CREATE, so the host could not delegate memory past the first GPT block)");
 }
 
-// 2 MiB populate blocks are the 1.0 flow: 512 DATA_CREATEs, then RMI_RTT_FOLD. Linux v14 over
-// 2.0 populates page by page (RTT_DATA_MAP_INIT) and never folds, and the RMM model's 2.0
-// RTT_DATA_UNMAP takes level-3 pages only, so a folded block could not be torn down.
-void check_populate_block(const std::string& f, const YAML::Node& root, const Scenario& s) {
-  if (s.host.populate_block == 4096 || s.rmm->rmi_version == platform::abi::rmi::kVersion) return;
-  fail(f, root["host"]["populate_block"], "host.populate_block",
-       "2MiB blocks (RMI_RTT_FOLD after DATA_CREATE) are the RMM 1.0 flow: under " + std::string(s.rmm->version) +
-           " the v14 host populates page by page with RTT_DATA_MAP_INIT (use rmm.version: 1.0, or 4KiB)");
+// A level-2 block per protected fault is RTT_DATA_MAP with a block descriptor: RMM 2.0-bet1's.
+// (2 MiB populate blocks, DATA_CREATE or RTT_DATA_MAP_INIT then RMI_RTT_FOLD, run under both.)
+void check_fault_block(const std::string& f, const YAML::Node& root, const Scenario& s) {
+  if (s.host.fault_block == s.host.page_size || s.rmm->rmi_version != platform::abi::rmi::kVersion) return;
+  fail(f, root["host"]["fault_block"], "host.fault_block",
+       "block faults map a level-2 block with RTT_DATA_MAP, an RMM 2.0-bet1 command: use rmm.version: 2.0-bet1 "
+       "(host.abi: v14), or " + size_name(s.host.page_size));
 }
 
 // RAM inside the VM's IPA space; a realm's RAM and shared regions below its unprotected alias
@@ -648,7 +661,7 @@ Scenario parse_scenario(const std::string& text, const std::string& origin,
   if (root["host"]) parse_host(origin, root["host"], s);
   if (root["rmm"]) parse_rmm(origin, root["rmm"], s);
   check_l1_tables(origin, root, s);
-  check_populate_block(origin, root, s);
+  check_fault_block(origin, root, s);
   check_page_size(origin, root, s);
   for (const char* section : {"realms", "vms"}) {
     const YAML::Node list = root[section];

@@ -70,8 +70,15 @@ struct HostOptions {
   bool psci_in_kernel = true;          // V12 only (see AbiVariant)
   uint64_t populate_chunk_pages = 512; // KVM_ARM_RMI_POPULATE maps at most this many pages per call
   // KVM_ARM_RMI_POPULATE backs each whole, aligned 2 MiB of a call with one 2 MiB block (as with
-  // huge pages behind the guest_memfd) and folds its level-3 RTT (RMI_RTT_FOLD): 4096 or 2 MiB.
+  // huge pages behind the guest_memfd) and folds its level-3 RTT (RMI_RTT_FOLD): page_size, or
+  // the level-2 block of its granule (2 MiB, 32 MiB, 512 MiB).
   uint64_t populate_block = 4096;
+  // A protected stage-2 fault of a running realm maps this much (v14 over RMM 2.0-bet1 only):
+  // page_size, as v14's gmem_abort() always passes PAGE_SIZE to realm_map_ipa(); or the
+  // level-2 block (2 MiB with 4 KiB pages), as a guest_memfd backed by folios of that size
+  // would let it (the whole aligned block around the fault, one RANGE_DELEGATE and one
+  // RTT_DATA_MAP of a level-2 block; not in v14).
+  uint64_t fault_block = 4096;
   uint64_t nvm_slice = 1'000'000;      // guest instructions per normal-VM run call (a kick ends one sooner)
   // The scheduler tick on each PE (CONFIG_HZ = 250, Debian's arm64 kernel): a vCPU that never
   // exits is taken out at each tick and entered again.

@@ -187,6 +187,8 @@ class Vm {
   void free_pages(uint64_t pa, uint64_t pages = 1);
   // `page` 0: a fresh page; else the page to use (part of a block's run).
   int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags, uint64_t page = 0);
+  // A protected stage-2 fault at run time: its page, or its level-2 block (host.fault_block).
+  int fault_private(uint64_t ipa);
   // A 2 MiB block populated and folded (host.populate_block); `mapped` says how many of its
   // pages got mapped, even on failure.
   int populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped);
@@ -196,7 +198,12 @@ class Vm {
   // RMM 2.0 paths (kvm/rmm2.cpp): the range commands, REALM_TERMINATE, stateful operations.
   bool delegate_range_2_0(uint64_t pa, uint64_t pages);
   uint64_t undelegate_range_2_0(uint64_t pa, uint64_t pages);  // granules undelegated from pa
-  int map_private_2_0(uint64_t ipa, uint64_t page);
+  // realm_map_protected: [ipa, ipa + size) from the delegated run at `pa` (one page, or a 2 MiB
+  // block with host.fault_block) by RTT_DATA_MAP, looping on out_top.
+  int map_protected_2_0(uint64_t ipa, uint64_t pa, uint64_t size);
+  // A protected fault mapped as the whole 2 MiB block around it (host.fault_block); -EAGAIN
+  // when the block cannot be had (the fault then maps its page).
+  int fault_block_2_0(uint64_t ipa);
   int map_shared_2_0(uint64_t page, uint64_t pa);
   void unmap_private_range_2_0(uint64_t base, uint64_t top);
   void unmap_shared_2_0();

@@ -9,7 +9,13 @@
 #include "rt.h"
 
 static volatile uint64_t cpu_seen[RT_MAX_CPUS];
-static __attribute__((aligned(4096))) uint8_t shared_page[4096];
+// RSI_IPA_STATE_SET changes whole RTT entries: base and top must be aligned to the realm's
+// granule, which the host chose (RMM 2.0: RMM_CONFIG_SET, 4, 16 or 64 KiB) and which the RSI
+// does not tell the realm (RsiRealmConfig and RSI_FEATURES have no such field). So the shared
+// buffer is aligned to and sized as the largest granule: whole entries under every host. It
+// is in .bss.shared (guest.ld), which boot does not zero: the guest never touches it privately.
+#define SHARED_SIZE (64 * 1024)
+static __attribute__((section(".bss.shared"), aligned(SHARED_SIZE))) uint8_t shared_buffer[SHARED_SIZE];
 static __attribute__((aligned(4096))) struct rsi_host_call host_call;
 static uint8_t token[8192];
 
@@ -78,9 +84,9 @@ int main(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3) {
     rt_printf("realm-hello: cpu %u ran with context 0x%lx and is off\n", cpu, cpu_seen[cpu]);
   }
 
-  // Share one page with the host: RIPAS EMPTY, then use it through the unprotected alias.
-  uint64_t ipa = rt_virt_to_ipa(shared_page), response = 0;
-  st = rsi_ipa_state_set(ipa, ipa + sizeof shared_page, RSI_RIPAS_EMPTY, &response);
+  // Share the buffer with the host: RIPAS EMPTY, then use it through the unprotected alias.
+  uint64_t ipa = rt_virt_to_ipa(shared_buffer), response = 0;
+  st = rsi_ipa_state_set(ipa, ipa + sizeof shared_buffer, RSI_RIPAS_EMPTY, &response);
   rt_printf("realm-hello: RSI_IPA_STATE_SET status %lu response %lu\n", st, response);
   if (st != RSI_SUCCESS || response != 0) return failed(6, "RSI_IPA_STATE_SET");
   volatile char* shared = (volatile char*)rt_ipa_to_va(ipa | rt_unprotected_bit());

@@ -78,7 +78,9 @@ GuestImage load_elf(const std::string& file, const std::string& data, uint64_t r
   uint64_t file_end = 0;
   for (const auto& ph : loads) {
     img.load = std::min(img.load, ph.p_paddr);
-    file_end = std::max(file_end, ph.p_paddr + ph.p_filesz);
+    // A segment of bss only (p_filesz 0, as the linker makes for bss after an alignment gap)
+    // gives no bytes: the loader neither copies nor populates zeros up to it.
+    if (ph.p_filesz) file_end = std::max(file_end, ph.p_paddr + ph.p_filesz);
     img.end = std::max(img.end, ph.p_paddr + ph.p_memsz);
   }
   // The segments are inside RAM, so the span is too; it may still be far larger than the file.

@@ -26,6 +26,7 @@ class GuestImageTest : public CpuFixture {
   bool realm = false;
   uint64_t smc_count = 0;
   std::array<uint64_t, 3> host_result{};  // gprs[0..2] of the last host call
+  uint64_t ripas_base = 0, ripas_top = 0;  // the last RSI_IPA_STATE_SET's range
 
   // The image at the start of RAM and, 2 MiB below its top, the device tree the VMM would
   // build, whose IPA is X0.
@@ -65,7 +66,13 @@ class GuestImageTest : public CpuFixture {
         x[1] = 64;
         break;
       }
-      case 0xC4000197: x[0] = 0; x[1] = x[2]; x[2] = 0; break;  // IPA_STATE_SET: accept all
+      case 0xC4000197:  // IPA_STATE_SET: accept all
+        ripas_base = x[1];
+        ripas_top = x[2];
+        x[0] = 0;
+        x[1] = x[2];
+        x[2] = 0;
+        break;
       case 0xC4000199: {  // HOST_CALL: imm 1 reply in the page (its length in gprs[0]); imm 2 result
         uint8_t* call = dram(kRamPa + (x[1] - kRamIpa));
         uint16_t imm;
@@ -209,7 +216,7 @@ TEST_F(GuestImageTest, realm_hello_fails_with_the_step_when_cpu_on_fails) {
   EXPECT_EQ(console.find("realm-hello: done"), std::string::npos) << console;
 }
 
-TEST_F(GuestImageTest, realm_hello_walks_through_rsi_and_shares_a_page_with_the_host) {
+TEST_F(GuestImageTest, realm_hello_walks_through_rsi_and_shares_64_kib_with_the_host) {
   realm = true;
   unprotected_bit = 1ull << 39;
   boot_image(RMESIM_GUEST_DIR "/realm-hello.bin", 1);
@@ -222,6 +229,9 @@ TEST_F(GuestImageTest, realm_hello_walks_through_rsi_and_shares_a_page_with_the_
   EXPECT_NE(console.find("attestation token status 0 length 64"), std::string::npos) << console;
   EXPECT_NE(console.find("host wrote \"hello from the host\""), std::string::npos) << console;
   EXPECT_NE(console.find("realm-hello: done"), std::string::npos) << console;
+  // The share is whole RTT entries under any host granule (4, 16 or 64 KiB): 64 KiB, aligned.
+  EXPECT_EQ(ripas_top - ripas_base, 0x10000u);
+  EXPECT_EQ(ripas_base % 0x10000, 0u);
 }
 
 TEST_F(GuestImageTest, attacker_nvm_reading_a_page_the_stage2_does_not_map_exits_to_the_host) {

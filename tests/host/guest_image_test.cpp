@@ -97,6 +97,14 @@ TEST(GuestImage, elf_is_loaded_by_its_program_headers_gaps_zero_and_bss_left_to_
   EXPECT_EQ(img.end, kRam + 0x4000) << "the bss counts in the memory the image occupies";
 }
 
+TEST(GuestImage, a_segment_of_bss_only_adds_memory_but_no_bytes) {
+  ElfBuilder b;
+  b.ph.insert(b.ph.begin() + 2, ElfBuilder::segment(PT_LOAD, 0, kRam + 0x10000, 0, 0x10000));
+  const GuestImage img = load_guest_image(b.write(), kRam, kRamSize);
+  EXPECT_EQ(img.bytes.size(), 0x1100u) << "the bytes end with the last file bytes, not at the bss segment";
+  EXPECT_EQ(img.end, kRam + 0x20000) << "the bss segment counts in the memory the image occupies";
+}
+
 TEST(GuestImage, the_shipped_elf_and_bin_load_the_same_bytes_at_the_same_entry) {
   const std::string dir = RMESIM_GUEST_DIR;
   const GuestImage elf = load_guest_image(dir + "/realm-hello.elf", kRam, kRamSize);

@@ -1,4 +1,4 @@
-// A hash table of page-aligned addresses (open addressing, linear probing, slots in one
+// A hash table of page-aligned addresses (open addressing, linear probing, keys in one
 // array): what TlbContents keeps per page. A realm that faults its memory in records a page
 // per fault, tens of thousands of them, and drops them all at a flush; node-based containers
 // paid an allocation per page recorded and a free per page dropped, most of a fault's cost.
@@ -8,7 +8,9 @@
 // `Multi` keeps every value inserted under a key (insert never replaces); it has no erase.
 #pragma once
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace cpu {
@@ -23,12 +25,15 @@ class PageTable {
   V& operator[](uint64_t key) {
     if (!Multi)
       if (V* v = find(key)) return *v;
-    if ((size_ + 1) * 10 > slots_.size() * 7) grow();
-    Slot& s = slots_[free_slot(key)];
-    s.key = key;
-    s.value = V{};
+    if ((size_ + 1) * 2 > keys_.size()) grow();
+    const size_t i = free_slot(key);
+    keys_[i] = key;
     ++size_;
-    return s.value;
+    if constexpr (kHasValues) {
+      index_[i] = static_cast<uint32_t>(values_.size());
+      values_.emplace_back();
+    }
+    return value(i);
   }
   void insert(uint64_t key) { (*this)[key]; }
 
@@ -36,8 +41,8 @@ class PageTable {
   V* find(uint64_t key) {
     if (size_ == 0) return nullptr;
     for (size_t i = home(key);; i = next(i)) {
-      if (slots_[i].key == key) return &slots_[i].value;
-      if (slots_[i].key == kFree) return nullptr;
+      if (keys_[i] == key) return &value(i);
+      if (keys_[i] == kFree) return nullptr;
     }
   }
   const V* find(uint64_t key) const { return const_cast<PageTable*>(this)->find(key); }
@@ -47,8 +52,8 @@ class PageTable {
   template <typename F>
   void for_each_under(uint64_t key, F&& f) const {
     if (size_ == 0) return;
-    for (size_t i = home(key); slots_[i].key != kFree; i = next(i))
-      if (slots_[i].key == key) f(slots_[i].value);
+    for (size_t i = home(key); keys_[i] != kFree; i = next(i))
+      if (keys_[i] == key) f(value(i));
   }
 
   // Removes `key` (not for Multi): the slots after it in its run shift back (no tombstones).
@@ -56,30 +61,33 @@ class PageTable {
     static_assert(!Multi, "a multi-table has no erase");
     if (size_ == 0) return;
     size_t i = home(key);
-    while (slots_[i].key != key) {
-      if (slots_[i].key == kFree) return;
+    while (keys_[i] != key) {
+      if (keys_[i] == kFree) return;
       i = next(i);
     }
-    for (size_t j = next(i);; j = next(j)) {
-      if (slots_[j].key == kFree) break;
-      const size_t h = home(slots_[j].key);
+    for (size_t j = next(i); keys_[j] != kFree; j = next(j)) {
+      const size_t h = home(keys_[j]);
       // Slot j's entry may move to the hole at i when its home is not in (i, j] (cyclically).
       if (i <= j ? (h <= i || h > j) : (h <= i && h > j)) {
-        slots_[i] = slots_[j];
+        keys_[i] = keys_[j];
+        if constexpr (kHasValues) index_[i] = index_[j];
         i = j;
       }
     }
-    slots_[i].key = kFree;
+    keys_[i] = kFree;
     --size_;
   }
 
   // Empties the table. A large one gives its memory back, so that a flush after a big run does
   // not pay for clearing slots that the next epoch may never use.
   void clear() {
-    if (slots_.size() > kKeepSlots) {
-      std::vector<Slot>().swap(slots_);
+    if (keys_.size() > kKeepSlots) {
+      std::vector<uint64_t>().swap(keys_);
+      std::vector<uint32_t>().swap(index_);
+      std::vector<V>().swap(values_);
     } else {
-      for (Slot& s : slots_) s.key = kFree;
+      std::fill(keys_.begin(), keys_.end(), kFree);
+      values_.clear();
     }
     size_ = 0;
   }
@@ -87,35 +95,50 @@ class PageTable {
   template <typename F>
   void for_each(F&& f) const {
     if (size_ == 0) return;
-    for (const Slot& s : slots_)
-      if (s.key != kFree) f(s.key, s.value);
+    for (size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] != kFree) f(keys_[i], value(i));
   }
 
  private:
   static constexpr uint64_t kFree = 1;
   static constexpr size_t kKeepSlots = 4096;
-  struct Slot {
-    uint64_t key = kFree;
-    V value{};
-  };
+  // Keys apart from values, so that a probe reads eight keys per cache line, and values in
+  // the order inserted, so that recording one writes where the last one was written (an
+  // erased one leaves its value behind until the clear); a set stores no values at all.
+  static constexpr bool kHasValues = !std::is_empty_v<V>;
+  V& value(size_t i) {
+    if constexpr (kHasValues) return values_[index_[i]];
+    else return none_;
+  }
+  const V& value(size_t i) const { return const_cast<PageTable*>(this)->value(i); }
   size_t home(uint64_t key) const { return static_cast<size_t>(((key >> 12) * 0x9E3779B97F4A7C15ull) >> shift_); }
-  size_t next(size_t i) const { return (i + 1) & (slots_.size() - 1); }
+  size_t next(size_t i) const { return (i + 1) & (keys_.size() - 1); }
   size_t free_slot(uint64_t key) const {
     size_t i = home(key);
-    while (slots_[i].key != kFree) i = next(i);
+    while (keys_[i] != kFree) i = next(i);
     return i;
   }
   void grow() {
-    std::vector<Slot> old;
-    old.swap(slots_);
-    const size_t n = old.empty() ? 16 : old.size() * 2;
-    slots_.assign(n, Slot{});
+    std::vector<uint64_t> old_keys(keys_.empty() ? 16 : keys_.size() * 2, kFree);
+    old_keys.swap(keys_);
+    std::vector<uint32_t> old_index;
+    if constexpr (kHasValues) {
+      old_index.swap(index_);
+      index_.resize(keys_.size());
+    }
     shift_ = 64;
-    for (size_t m = n; m > 1; m >>= 1) --shift_;
-    for (const Slot& s : old)
-      if (s.key != kFree) slots_[free_slot(s.key)] = s;
+    for (size_t m = keys_.size(); m > 1; m >>= 1) --shift_;
+    for (size_t i = 0; i < old_keys.size(); ++i) {
+      if (old_keys[i] == kFree) continue;
+      const size_t j = free_slot(old_keys[i]);
+      keys_[j] = old_keys[i];
+      if constexpr (kHasValues) index_[j] = old_index[i];
+    }
   }
-  std::vector<Slot> slots_;
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> index_;  // by slot: where its value is in values_ (unused for a set)
+  std::vector<V> values_;
+  V none_{};               // a set's values
   size_t size_ = 0;
   unsigned shift_ = 64;
 };

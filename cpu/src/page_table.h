@@ -30,8 +30,14 @@ class PageTable {
     keys_[i] = key;
     ++size_;
     if constexpr (kHasValues) {
-      index_[i] = static_cast<uint32_t>(values_.size());
-      values_.emplace_back();
+      if (free_values_.empty()) {
+        index_[i] = static_cast<uint32_t>(values_.size());
+        values_.emplace_back();
+      } else {
+        index_[i] = free_values_.back();
+        free_values_.pop_back();
+        values_[index_[i]] = V{};
+      }
     }
     return value(i);
   }
@@ -65,6 +71,7 @@ class PageTable {
       if (keys_[i] == kFree) return;
       i = next(i);
     }
+    if constexpr (kHasValues) free_values_.push_back(index_[i]);
     for (size_t j = next(i); keys_[j] != kFree; j = next(j)) {
       const size_t h = home(keys_[j]);
       // Slot j's entry may move to the hole at i when its home is not in (i, j] (cyclically).
@@ -89,8 +96,12 @@ class PageTable {
       std::fill(keys_.begin(), keys_.end(), kFree);
       values_.clear();
     }
+    free_values_.clear();
     size_ = 0;
   }
+
+  // Values stored, live or erased and waiting for reuse (tests: erasing frees a value's place).
+  size_t stored_values() const { return values_.size(); }
 
   template <typename F>
   void for_each(F&& f) const {
@@ -103,8 +114,8 @@ class PageTable {
   static constexpr uint64_t kFree = 1;
   static constexpr size_t kKeepSlots = 4096;
   // Keys apart from values, so that a probe reads eight keys per cache line, and values in
-  // the order inserted, so that recording one writes where the last one was written (an
-  // erased one leaves its value behind until the clear); a set stores no values at all.
+  // the order inserted, so that recording one writes where the last one was written (the
+  // place of an erased one is reused first); a set stores no values at all.
   static constexpr bool kHasValues = !std::is_empty_v<V>;
   V& value(size_t i) {
     if constexpr (kHasValues) return values_[index_[i]];
@@ -138,6 +149,7 @@ class PageTable {
   std::vector<uint64_t> keys_;
   std::vector<uint32_t> index_;  // by slot: where its value is in values_ (unused for a set)
   std::vector<V> values_;
+  std::vector<uint32_t> free_values_;  // places in values_ that erased entries left
   V none_{};               // a set's values
   size_t size_ = 0;
   unsigned shift_ = 64;

@@ -62,6 +62,21 @@ TEST(PageTable, a_multi_table_keeps_every_value_under_a_key_in_insertion_order) 
   }
 }
 
+TEST(PageTable, erasing_and_inserting_again_reuses_the_place_of_the_value) {
+  // A guest's TLBI by VA erases an entry that its next fill records again, for as long as
+  // nothing flushes: the values stored must not grow with the number of refills.
+  PageTable<uint64_t> t;
+  for (uint64_t p = 0; p < 100; ++p) t[p * kPage] = p;
+  for (int round = 0; round < 10000; ++round) {
+    const uint64_t p = static_cast<uint64_t>(round % 100) * kPage;
+    t.erase(p);
+    t[p] = static_cast<uint64_t>(round);
+  }
+  EXPECT_EQ(t.size(), 100u);
+  EXPECT_EQ(t.stored_values(), 100u);
+  EXPECT_EQ(*t.find(99 * kPage), 9999u);
+}
+
 TEST(PageTable, a_set_holds_each_page_once) {
   cpu::PageSet s;
   for (int round = 0; round < 3; ++round)

@@ -262,7 +262,7 @@ void UnicornCpu::Impl::sync_tlb(PeContext& c) {
     c.ram_to_map.reset();
   }
   if (!c.tlb.flush_due() && c.tlb.stale_code().empty()) return;
-  for (uint64_t pa : c.tlb.stale_code()) c.engine.flush_code(pa);
+  c.tlb.stale_code().for_each([&](uint64_t pa, const auto&) { c.engine.flush_code(pa); });
   c.engine.flush_tlb();
   c.tlb.flushed(true);
   ++stats->tlb_flushes;

@@ -9,8 +9,8 @@ void TlbContents::record(uint64_t va_page, const Entry& e) {
   by_va_[va_page] = e;
   ipas_.insert(e.ipa);
   pas_.insert(e.pa);
-  if ((e.perms & kExec) && !code_pas_.count(e.pa)) {
-    code_by_ipa_.emplace(e.ipa, e.pa);
+  if ((e.perms & kExec) && !code_pas_.contains(e.pa)) {
+    code_by_ipa_[e.ipa] = e.pa;
     code_pas_.insert(e.pa);
   }
 }
@@ -23,14 +23,12 @@ void TlbContents::record_table(const Entry& e) {
 
 const TlbContents::Entry* TlbContents::find_table(uint64_t ipa) const {
   if (flush_due_) return nullptr;  // possibly stale until the flush
-  auto it = tables_.find(ipa & ~(kPage - 1));
-  return it == tables_.end() ? nullptr : &it->second;
+  return tables_.find(ipa & ~(kPage - 1));
 }
 
 const TlbContents::Entry* TlbContents::find(uint64_t va) const {
   if (flush_due_) return nullptr;  // possibly stale until the flush
-  auto it = by_va_.find(va & ~(kPage - 1));
-  return it == by_va_.end() ? nullptr : &it->second;
+  return by_va_.find(va & ~(kPage - 1));
 }
 
 std::pair<uint64_t, uint64_t> TlbContents::pages_of(uint64_t base, uint64_t size) {
@@ -38,46 +36,56 @@ std::pair<uint64_t, uint64_t> TlbContents::pages_of(uint64_t base, uint64_t size
   return {base & ~(kPage - 1), hi};
 }
 
-bool TlbContents::holds_page_in(const std::unordered_set<uint64_t>& pages, uint64_t lo, uint64_t hi) {
-  if (pages.empty() || hi <= lo) return false;
-  if ((hi - lo) / kPage < pages.size()) {
-    for (uint64_t p = lo; p < hi && p >= lo; p += kPage)
-      if (pages.count(p)) return true;
-    return false;
+template <typename Table, typename F>
+bool TlbContents::any_in(const Table& table, uint64_t lo, uint64_t hi, F&& f) {
+  if (table.empty() || hi <= lo) return false;
+  bool hit = false;
+  if ((hi - lo) / kPage < table.size()) {
+    for (uint64_t p = lo; p < hi && p >= lo && !hit; p += kPage)
+      table.for_each_under(p, [&](const auto& v) { hit = hit || f(p, v); });
+    return hit;
   }
-  for (const uint64_t p : pages)
-    if (p >= lo && p < hi) return true;
-  return false;
+  table.for_each([&](uint64_t p, const auto& v) { hit = hit || (p >= lo && p < hi && f(p, v)); });
+  return hit;
 }
+
+namespace {
+constexpr auto kFirst = [](uint64_t, const auto&) { return true; };  // any_in: is there one
+}  // namespace
 
 bool TlbContents::invalidate_ipa(uint64_t ipa, uint64_t size) {
   const auto [lo, hi] = pages_of(ipa, size);
-  if (!holds_page_in(ipas_, lo, hi)) return false;
+  if (!any_in(ipas_, lo, hi, kFirst)) return false;
   flush_due_ = true;
-  for (auto c = code_by_ipa_.lower_bound(lo); c != code_by_ipa_.end() && c->first < hi; ++c)
-    stale_code_.insert(c->second);
+  any_in(code_by_ipa_, lo, hi, [&](uint64_t, uint64_t pa) {
+    stale_code_.insert(pa);
+    return false;
+  });
   return true;
 }
 
 bool TlbContents::invalidate_pa(uint64_t pa, uint64_t size) {
   const auto [lo, hi] = pages_of(pa, size);
-  if (!holds_page_in(pas_, lo, hi)) return false;
+  if (!any_in(pas_, lo, hi, kFirst)) return false;
   flush_due_ = true;
-  for (auto c = code_pas_.lower_bound(lo); c != code_pas_.end() && *c < hi; ++c) stale_code_.insert(*c);
+  any_in(code_pas_, lo, hi, [&](uint64_t p, const auto&) {
+    stale_code_.insert(p);
+    return false;
+  });
   return true;
 }
 
 bool TlbContents::invalidate_all() {
   if (ipas_.empty()) return false;
   flush_due_ = true;
-  stale_code_.insert(code_pas_.begin(), code_pas_.end());
+  code_pas_.for_each([&](uint64_t p, const auto&) { stale_code_.insert(p); });
   return true;
 }
 
 void TlbContents::invalidate_va(uint64_t va) {
-  auto it = by_va_.find(va & ~(kPage - 1));
-  if (it == by_va_.end()) return;
-  const unsigned shift = it->second.s1_shift;
+  const Entry* e = by_va_.find(va & ~(kPage - 1));
+  if (!e) return;
+  const unsigned shift = e->s1_shift;
   if (shift > 21) {
     invalidate_stage1();
     return;

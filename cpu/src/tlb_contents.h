@@ -13,13 +13,10 @@
 // contents behind Unicorn's back (destroyed and created again with another image).
 #pragma once
 #include <cstdint>
-#include <map>
-#include <set>
 #include <utility>
 
+#include "page_table.h"
 #include "stage1_walk.h"
-#include <unordered_map>
-#include <unordered_set>
 
 namespace cpu {
 
@@ -65,7 +62,7 @@ class TlbContents {
 
   bool flush_due() const { return flush_due_; }
   // PA pages whose translated code must be dropped (an invalidation hit code filled from them).
-  const std::set<uint64_t>& stale_code() const { return stale_code_; }
+  const PageSet& stale_code() const { return stale_code_; }
   // The engine flushed its TLB (and dropped stale_code() too when `code`): nothing is held.
   // Stale code stays listed until it is dropped.
   void flushed(bool code);
@@ -73,17 +70,18 @@ class TlbContents {
 
  private:
   static std::pair<uint64_t, uint64_t> pages_of(uint64_t base, uint64_t size);  // [lo, hi)
-  // Whether `pages` holds a page in [lo, hi): each page of a small range is looked up, a
-  // large range scans the set (a realm's every page fault asks this of one page, with
-  // tens of thousands of pages held).
-  static bool holds_page_in(const std::unordered_set<uint64_t>& pages, uint64_t lo, uint64_t hi);
-  std::unordered_map<uint64_t, Entry> by_va_, tables_;
+  // Calls f(key, value) for what `table` holds under a page in [lo, hi) until f returns true;
+  // true when it did. Each page of a small range is looked up, a large range scans the table
+  // (a realm's every page fault asks this of one page, with tens of thousands of pages held).
+  template <typename Table, typename F>
+  static bool any_in(const Table& table, uint64_t lo, uint64_t hi, F&& f);
+  PageTable<Entry> by_va_, tables_;
   // Every IPA and PA page an entry was derived from since the last flush (a refill that
   // replaces an entry leaves the old pages here: at worst one needless flush), and the code
   // pages: IPA -> PA.
-  std::unordered_set<uint64_t> ipas_, pas_;
-  std::multimap<uint64_t, uint64_t> code_by_ipa_;
-  std::set<uint64_t> code_pas_, stale_code_;
+  PageSet ipas_, pas_;
+  PageTable<uint64_t, true> code_by_ipa_;
+  PageSet code_pas_, stale_code_;
   bool flush_due_ = false;
 };
 

@@ -128,8 +128,8 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
     }
     if (trace_ && trace_->enabled()) {
       // The requester is "<pe>.requester": the slice goes on that PE's root-world track.
-      std::string pe = caller.name();
-      if (const auto dot = pe.rfind('.'); dot != std::string::npos) pe.resize(dot);
+      std::string_view pe = caller.name();
+      if (const auto dot = pe.rfind('.'); dot != std::string_view::npos) pe = pe.substr(0, dot);
       char a[32];
       std::snprintf(a, sizeof a, "0x%llx", static_cast<unsigned long long>(pa));
       trace_->slice(trace_->track(pe, "root"), name, "el3", start, caller.now() - start,

@@ -151,10 +151,13 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   // The command as the RMM ran it, on the calling PE's Realm-world track.
   platform::Trace& trace = ctx.soc.trace();
   if (trace.enabled()) {
-    platform::Trace::Args a = {{"status", rmi::to_string(rmi::status_of(x0))}};
-    if (rmi::index_of(x0)) a.push_back({"index", std::to_string(rmi::index_of(x0))});
-    trace.slice(trace.track(ctx.pe_of(req).name(), "realm"), slot->command->name, "rmi", meter.start(), req.now() - meter.start(),
-                std::move(a));
+    const int track = trace.track(ctx.pe_of(req).name(), "realm");
+    const char* status = rmi::to_string(rmi::status_of(x0));
+    if (const uint64_t index = rmi::index_of(x0))
+      trace.slice(track, slot->command->name, "rmi", meter.start(), req.now() - meter.start(),
+                  {{"status", status}, {"index", std::to_string(index)}});
+    else
+      trace.slice(track, slot->command->name, "rmi", meter.start(), req.now() - meter.start(), {{"status", status}});
   }
   if (row.log)
     RMESIM_LOG(platform::LogLevel::Debug, "soc.rmm",

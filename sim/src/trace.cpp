@@ -17,11 +17,13 @@ void Trace::set_limit(uint64_t events) {
   limit_ = events;
 }
 
-int Trace::track(const std::string& process, const std::string& thread) {
-  for (size_t i = 0; i < tracks_.size(); ++i)
-    if (tracks_[i].process == process && tracks_[i].thread == thread) return static_cast<int>(i);
+int Trace::track(std::string_view process, std::string_view thread) {
+  track_key_.assign(process);
+  track_key_ += '\0';
+  track_key_ += thread;
+  if (const auto it = track_index_.find(track_key_); it != track_index_.end()) return it->second;
   auto p = std::find(processes_.begin(), processes_.end(), process);
-  if (p == processes_.end()) p = processes_.insert(processes_.end(), process);
+  if (p == processes_.end()) p = processes_.insert(processes_.end(), std::string(process));
   const int pid = static_cast<int>(p - processes_.begin()) + 1;
   int tid = 1;
   for (const auto& t : tracks_)
@@ -32,7 +34,9 @@ int Trace::track(const std::string& process, const std::string& thread) {
   t.pid = pid;
   t.tid = tid;
   tracks_.push_back(std::move(t));
-  return static_cast<int>(tracks_.size()) - 1;
+  const int id = static_cast<int>(tracks_.size()) - 1;
+  track_index_.emplace(track_key_, id);
+  return id;
 }
 
 void Trace::Track::omit(const Event& e) {
@@ -44,90 +48,119 @@ void Trace::Track::omit(const Event& e) {
 // The first `limit` events stay; later ones go to the tail, and what the tail pushes out goes
 // to the middle when its index is a multiple of the stride. A full middle doubles the stride
 // and drops what is no longer a multiple of it.
-void Trace::record(int track, char phase, const std::string& name, const std::string& category, uint64_t ts_ns,
-                   uint64_t dur_ns, Args&& args) {
-  Track& t = tracks_.at(static_cast<size_t>(track));
-  const uint64_t index = t.recorded++;
-  if (t.head.size() < limit_ || t.tail.size() < limit_) {
-    auto& to = t.head.size() < limit_ ? t.head : t.tail;
-    to.push_back({phase, index, name, category, ts_ns, dur_ns, {}});
-    pack_args(args, to.back().args);
-    return;
-  }
-  Event& slot = t.tail[t.tail_start];
-  t.tail_start = (t.tail_start + 1) % t.tail.size();
-  const bool keep = (slot.index & (t.stride - 1)) == 0;  // the stride is a power of two
-  // The slot is refilled below: its event moves to the middle rather than being copied.
-  if (keep) t.middle.push_back(std::move(slot));
-  else t.omit(slot);
-  slot.phase = phase;
-  slot.index = index;
-  slot.name.assign(name);
-  slot.category.assign(category);
-  slot.ts_ns = ts_ns;
-  slot.dur_ns = dur_ns;
-  pack_args(args, slot.args);
-  if (!keep || t.middle.size() <= limit_) return;
-  t.stride *= 2;
-  std::deque<Event> kept;
-  for (auto& m : t.middle) {
-    if (m.index & (t.stride - 1)) t.omit(m);
-    else kept.push_back(std::move(m));
-  }
-  t.middle.swap(kept);
+uint32_t Trace::intern(std::string_view name) {
+  RecentName& r = recent_names_[(reinterpret_cast<uintptr_t>(name.data()) >> 3) % recent_names_.size()];
+  if (r.at == name.data() && names_[r.id] == name) return r.id;
+  r.at = name.data();
+  if (const auto it = name_ids_.find(name); it != name_ids_.end()) return r.id = it->second;
+  r.id = static_cast<uint32_t>(names_.size());
+  names_.emplace_back(name);
+  name_ids_.emplace(names_.back(), r.id);
+  return r.id;
 }
 
-// Each string as its length (8 bytes, host order) then its bytes: key, value, key, value...
-// Sized once and copied into (an append per piece was most of recording an event).
-void Trace::pack_args(const Args& args, std::string& out) {
+void Trace::record(int track, char phase, std::string_view name, std::string_view category, uint64_t ts_ns,
+                   uint64_t dur_ns, const ArgList& args) {
+  Track& t = tracks_.at(static_cast<size_t>(track));
+  const uint64_t index = t.recorded++;
+  Event* slot;
+  bool keep = false;
+  if (t.head.size() < limit_ || t.tail.size() < limit_) {
+    auto& to = t.head.size() < limit_ ? t.head : t.tail;
+    slot = &to.emplace_back();
+  } else {
+    slot = &t.tail[t.tail_start];
+    t.tail_start = (t.tail_start + 1) % t.tail.size();
+    keep = (slot->index & (t.stride - 1)) == 0;  // the stride is a power of two
+    if (keep) t.middle.push_back(*slot);
+    else t.omit(*slot);
+  }
+  slot->index = index;
+  slot->ts_ns = ts_ns;
+  slot->dur_ns = dur_ns;
+  slot->name = intern(name);
+  slot->category = intern(category);
+  slot->phase = phase;
+  pack_args(args, *slot);
+  if (!keep || t.middle.size() <= limit_) return;
+  t.stride *= 2;
+  size_t kept = 0;
+  for (auto& m : t.middle) {
+    if (m.index & (t.stride - 1)) t.omit(m);
+    else if (&t.middle[kept++] != &m) t.middle[kept - 1] = std::move(m);
+  }
+  t.middle.resize(kept);
+}
+
+// Each string as its length (4 bytes, host order) then its bytes: key, value, key, value...,
+// in the event when it fits.
+void Trace::pack_args(const ArgList& args, Event& e) {
   size_t bytes = 0;
-  for (const auto& [k, v] : args) bytes += 2 * sizeof(uint64_t) + k.size() + v.size();
-  out.resize(bytes);
-  char* at = out.data();
-  auto put = [&](const std::string& v) {
-    const uint64_t n = v.size();
+  for (size_t i = 0; i < args.size(); ++i) bytes += 2 * sizeof(uint32_t) + args.key(i).size() + args.value(i).size();
+  char* at;
+  if (bytes <= Event::kInline) {
+    e.inline_bytes = static_cast<uint8_t>(bytes);
+    at = e.packed;
+  } else {
+    e.inline_bytes = Event::kInline + 1;
+    e.spilled.resize(bytes);
+    at = e.spilled.data();
+  }
+  auto put = [&](std::string_view v) {
+    if (v.size() > UINT32_MAX) throw std::length_error("trace: an argument longer than 4 GiB");
+    const auto n = static_cast<uint32_t>(v.size());
     std::memcpy(at, &n, sizeof n);
     std::memcpy(at + sizeof n, v.data(), n);
     at += sizeof n + n;
   };
-  for (const auto& [k, v] : args) {
-    put(k);
-    put(v);
+  for (size_t i = 0; i < args.size(); ++i) {
+    put(args.key(i));
+    put(args.value(i));
   }
 }
 
-void Trace::unpack_args(const std::string& packed, Args& out) {
-  out.clear();
-  size_t at = 0;
-  auto get = [&](std::string& v) {
-    uint64_t n;
-    std::memcpy(&n, packed.data() + at, sizeof n);
-    v.assign(packed, at + sizeof n, n);
-    at += sizeof n + n;
-  };
-  while (at < packed.size()) {
-    out.emplace_back();
-    get(out.back().first);
-    get(out.back().second);
+// An event's packed args read back as views into it, key i and value i as ArgList gives them.
+class Trace::PackedArgs {
+ public:
+  explicit PackedArgs(std::string_view packed) {
+    size_t at = 0;
+    auto get = [&] {
+      uint32_t n;
+      std::memcpy(&n, packed.data() + at, sizeof n);
+      const std::string_view v = packed.substr(at + sizeof n, n);
+      at += sizeof n + n;
+      return v;
+    };
+    while (at < packed.size()) {
+      const std::string_view k = get();
+      views_.push_back({k, get()});
+    }
   }
-}
+  size_t size() const { return views_.size(); }
+  bool empty() const { return views_.empty(); }
+  std::string_view key(size_t i) const { return views_[i].key; }
+  std::string_view value(size_t i) const { return views_[i].value; }
+
+ private:
+  std::vector<Arg> views_;
+};
 
 namespace {
 // Rounded down to whole nanoseconds, start and end alike, so nesting survives the rounding.
 uint64_t floor_ns(const sc_core::sc_time& t) { return t.value() / 1000; }
 }  // namespace
 
-void Trace::slice(int track, const std::string& name, const std::string& category,
-                  const sc_core::sc_time& start, const sc_core::sc_time& duration, Args args) {
+void Trace::slice(int track, std::string_view name, std::string_view category, const sc_core::sc_time& start,
+                  const sc_core::sc_time& duration, ArgList args) {
   if (!enabled_) return;
   const uint64_t ts = floor_ns(start);
-  record(track, 'X', name, category, ts, floor_ns(start + duration) - ts, std::move(args));
+  record(track, 'X', name, category, ts, floor_ns(start + duration) - ts, args);
 }
 
-void Trace::instant(int track, const std::string& name, const std::string& category,
-                    const sc_core::sc_time& at, Args args) {
+void Trace::instant(int track, std::string_view name, std::string_view category, const sc_core::sc_time& at,
+                    ArgList args) {
   if (!enabled_) return;
-  record(track, 'i', name, category, floor_ns(at), 0, std::move(args));
+  record(track, 'i', name, category, floor_ns(at), 0, args);
 }
 
 uint64_t Trace::recorded() const {
@@ -156,13 +189,13 @@ Json metadata(const char* name, int pid, int tid, Json args) {
 // and the summary still go through nlohmann). What the direct form cannot be sure to spell as
 // nlohmann does takes nlohmann's own path: a string with anything but printable ASCII, a
 // timestamp past 10^15 ns (where the shortest double stops being plain digits), repeated args.
-void append_string(std::string& out, const std::string& s) {
+void append_string(std::string& out, std::string_view s) {
   const bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
     const auto c = static_cast<unsigned char>(ch);
     return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
   });
   if (!plain) {
-    out += Json(s).dump();
+    out += Json(std::string(s)).dump();
     return;
   }
   out += '"';
@@ -194,18 +227,19 @@ void append_us(std::string& out, uint64_t ns) {
   out += digits;
 }
 
-bool has_repeated_key(const Trace::Args& args) {
+template <typename A>
+bool has_repeated_key(const A& args) {
   for (size_t i = 0; i < args.size(); ++i)
     for (size_t j = i + 1; j < args.size(); ++j)
-      if (args[i].first == args[j].first) return true;
+      if (args.key(i) == args.key(j)) return true;
   return false;
 }
-}  // namespace
 
-std::string Trace::event_json(int pid, int tid, char phase, const std::string& name, const std::string& category,
-                              uint64_t ts_ns, uint64_t dur_ns, const Args& args) {
-  std::string out;
-  out.reserve(160);  // most events: one allocation
+// One event appended to `out`; `args` gives size(), key(i) and value(i) (an ArgList or the
+// view of a packed buffer).
+template <typename A>
+void append_event(std::string& out, int pid, int tid, char phase, std::string_view name, std::string_view category,
+                  uint64_t ts_ns, uint64_t dur_ns, const A& args) {
   if (pid >= 0 && tid >= 0 && ts_ns < kDirectNsLimit && dur_ns < kDirectNsLimit && !has_repeated_key(args)) {
     out += "{\"ph\":\"";
     out += phase;
@@ -229,34 +263,54 @@ std::string Trace::event_json(int pid, int tid, char phase, const std::string& n
       out += ",\"args\":{";
       for (size_t i = 0; i < args.size(); ++i) {
         if (i) out += ',';
-        append_string(out, args[i].first);
+        append_string(out, args.key(i));
         out += ':';
-        append_string(out, args[i].second);
+        append_string(out, args.value(i));
       }
       out += '}';
     }
     out += '}';
-    return out;
+    return;
   }
-  Json j{{"ph", std::string(1, phase)}, {"name", name}, {"cat", category},
+  Json j{{"ph", std::string(1, phase)}, {"name", std::string(name)}, {"cat", std::string(category)},
          {"pid", pid}, {"tid", tid}, {"ts", us(ts_ns)}};
   if (phase == 'X') j["dur"] = us(dur_ns);
   else j["s"] = "t";
   if (!args.empty()) {
     Json a = Json::object();
-    for (const auto& [k, v] : args) a[k] = v;
+    for (size_t i = 0; i < args.size(); ++i) a[std::string(args.key(i))] = std::string(args.value(i));
     j["args"] = std::move(a);
   }
-  return j.dump();
+  out += j.dump();
+}
+}  // namespace
+
+std::string Trace::event_json(int pid, int tid, char phase, const std::string& name, const std::string& category,
+                              uint64_t ts_ns, uint64_t dur_ns, const Args& args) {
+  std::string out;
+  append_event(out, pid, tid, phase, name, category, ts_ns, dur_ns, ArgList(args));
+  return out;
 }
 
 void Trace::write_json(std::ostream& os) const {
-  os << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  // Written through a buffer of about 1 MiB: an ostream insertion per event was most of the
+  // writing.
+  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+  constexpr size_t kFlushAt = size_t{1} << 20;
   bool first = true;
-  auto put_text = [&](const std::string& text) {
-    if (!first) os << ",\n";
+  auto separate = [&] {
+    if (!first) out += ",\n";
     first = false;
-    os << text;
+  };
+  auto flush_if_full = [&] {
+    if (out.size() < kFlushAt) return;
+    os.write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
+  };
+  auto put_text = [&](const std::string& text) {
+    separate();
+    out += text;
+    flush_if_full();
   };
   auto put = [&](const Json& j) { put_text(j.dump()); };
   for (size_t i = 0; i < processes_.size(); ++i) {
@@ -268,10 +322,10 @@ void Trace::write_json(std::ostream& os) const {
     put(metadata("thread_name", t.pid, t.tid, {{"name", t.thread}}));
     put(metadata("thread_sort_index", t.pid, t.tid, {{"sort_index", t.tid}}));
   }
-  Args args;
   auto event = [&](const Track& t, const Event& e) {
-    unpack_args(e.args, args);
-    put_text(event_json(t.pid, t.tid, e.phase, e.name, e.category, e.ts_ns, e.dur_ns, args));
+    separate();
+    append_event(out, t.pid, t.tid, e.phase, names_[e.name], names_[e.category], e.ts_ns, e.dur_ns, PackedArgs(e.args()));
+    flush_if_full();
   };
   Json summary = Json::array();
   for (const auto& t : tracks_) {
@@ -293,6 +347,7 @@ void Trace::write_json(std::ostream& os) const {
   }
   const Json other{{"limit_per_track", limit_}, {"recorded", recorded()}, {"omitted", omitted()},
                    {"omitted_by_track", std::move(summary)}};
+  os.write(out.data(), static_cast<std::streamsize>(out.size()));
   os << "\n],\"otherData\":" << other.dump() << "}\n";
 }
 

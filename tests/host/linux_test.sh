@@ -11,9 +11,12 @@
 #   attacker  linux-realm-and-attacker.yaml: the normal VM's read of the realm kernel's memory
 #             takes a GPF while the realm boots on to poweroff;
 #   rmm-compare  tools/rmm-compare on linux-realm.yaml: the realm boots under Linux v12 over RMM
-#             1.0 and Linux v14 over RMM 2.0-bet1, and the side-by-side names both flows' commands.
+#             1.0 and Linux v14 over RMM 2.0-bet1, and the side-by-side names both flows' commands;
+#   host-pages  the realm under a v14 host of 16 KiB and of 64 KiB pages over RMM 2.0-bet1 (RMI
+#             granules and RTTs of that size): Debian's 4 KiB kernel boots over the bigger
+#             stage-2 granule, with fewer delegations and mappings than at 4 KiB.
 # Skipped (exit 77) when `make deps` has not fetched the kernel.
-# Usage: linux_test.sh RMESIM_BINARY SCENARIO_DIR LINUX_DIR vm|realm|realm-smp|attacker|rmm-compare
+# Usage: linux_test.sh RMESIM_BINARY SCENARIO_DIR LINUX_DIR vm|realm|realm-smp|attacker|rmm-compare|host-pages
 set -u
 bin=$1; scen=$2; linux=$3; mode=$4
 if [ ! -f "$linux/vmlinuz" ] || [ ! -f "$linux/initramfs.cpio" ]; then
@@ -101,6 +104,17 @@ rmm-compare)
     '[ "$(r2 "(lambda r: d[\"rmm\"] == {\"version\": \"2.0-bet1\", \"rmi_version\": \"2.0\"} and r[\"RTT_DATA_MAP_INIT\"][\"calls\"] > 0 and r[\"RTT_DATA_MAP\"][\"calls\"] >= 16384 and r[\"REC_CREATE\"][\"incomplete\"] == 1 and r[\"REALM_TERMINATE\"][\"calls\"] == 1 and \"DATA_CREATE_UNKNOWN\" not in r and \"GRANULE_DELEGATE\" not in r)(d[\"stats\"][\"rmm\"][\"rmi\"])")" = True ]'
   check "the report: both pairs, each flow's own commands, every phase, the boot milestones of both" \
     'grep -q "v12/1.0 *v14/2.0-bet1" "$work/cmp.txt" && grep -Eq "DATA_CREATE_UNKNOWN +[0-9]+ +-" "$work/cmp.txt" && grep -Eq "RTT_DATA_MAP +- +[0-9]+" "$work/cmp.txt" && grep -Eq "^  (populate|fault_in|teardown) +[0-9.]+ +[0-9.]+" "$work/cmp.txt" && grep -Eq "^  poweroff +[0-9.]+ +[0-9.]+" "$work/cmp.txt"'
+  ;;
+host-pages)
+  v2="--set rmm.version=2.0-bet1"
+  run p4 "$scen/linux-realm.yaml" $v2
+  for ps in 16KiB 64KiB; do
+    run "p$ps" "$scen/linux-realm.yaml" $v2 --set host.page_size=$ps --set platform.gpt.pgs=$ps
+    check "host pages $ps: the realm boots to poweroff, every check of linux-realm.yaml holding (granules undelegated)" \
+      'ran_ok p$ps && init_lines "$work/p$ps/console-r0.txt" && grep -q "^init: in a realm: .*RME: Using RSI version 1.0" "$work/p$ps/console-r0.txt"'
+    check "host pages $ps: RMM_CONFIG_SET took the page as the RMI granule; fewer RANGE_DELEGATEs and RTT_DATA_MAPs than at 4 KiB" \
+      '[ "$(json $work/p$ps/stats.json "(lambda r: d[\"host\"][\"page_size_bytes\"] == ${ps%KiB} * 1024 and r[\"RMM_CONFIG_SET\"][\"success\"] == 1 and r[\"GRANULE_RANGE_DELEGATE\"][\"calls\"] * 2 < $(json $work/p4/stats.json "d[\"stats\"][\"rmm\"][\"rmi\"][\"GRANULE_RANGE_DELEGATE\"][\"calls\"]") and r[\"RTT_DATA_MAP\"][\"calls\"] * 2 < $(json $work/p4/stats.json "d[\"stats\"][\"rmm\"][\"rmi\"][\"RTT_DATA_MAP\"][\"calls\"]"))(d[\"stats\"][\"rmm\"][\"rmi\"])")" = True ]'
+  done
   ;;
 *) echo "unknown mode $mode"; exit 2 ;;
 esac

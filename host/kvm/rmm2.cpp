@@ -88,8 +88,8 @@ uint64_t Vm::undelegate_range_2_0(uint64_t pa, uint64_t pages) {
 namespace {
 uint64_t range_desc(platform::s2::Geometry g, uint64_t pa, uint64_t size) {
   for (int level = 3; level >= g.min_block_level(); --level)
-    if (size == g.entry_size(level)) return ar::make(pa, 1, 3 - level);
-  return ar::make(pa, std::min<uint64_t>(size / g.granule(), 511));
+    if (size == g.entry_size(level)) return ar::make(pa, 1, 3 - level, g.granule_shift);
+  return ar::make(pa, std::min<uint64_t>(size / g.granule(), 511), 0, g.granule_shift);
 }
 }  // namespace
 
@@ -137,7 +137,7 @@ int Vm::fault_block_2_0(uint64_t ipa) {
 int Vm::map_shared_2_0(uint64_t page, uint64_t pa) {
   constexpr uint64_t kNormalWb = 6;  // MemAttr[2:0] of the FWB encoding 0b0110
   const uint64_t flags = mf::make_unprot(kNormalWb, mf::kS2apR | mf::kS2apW);
-  const uint64_t desc = ar::make(pa, 1) | uint64_t{1} << 63;  // Non-secure (UNDELEGATED) memory
+  const uint64_t desc = ar::make(pa, 1, 0, geo_.granule_shift) | uint64_t{1} << 63;  // Non-secure (UNDELEGATED) memory
   for (int attempt = 0; attempt < 5; ++attempt) {
     const RmiResult r = kvm_.rmi().rtt_unprot_map(rd_, page, page + page_, flags, desc);
     if (r.ok() && r.x[1] > page) {
@@ -162,7 +162,7 @@ void Vm::unmap_private_range_2_0(uint64_t base, uint64_t top) {
     if (r.status() == rmi::Status::ErrorRtt && rmi::rtt_level_of(r.x[0]) < 3 &&
         create_rtts(base, rmi::rtt_level_of(r.x[0]) + 1, rmi::rtt_level_of(r.x[0]) + 1) == 0)
       r = kvm_.rmi().rtt_data_unmap(rd_, base, std::min(top, unprotected_bit()), mf::kOaddrSingle);
-    const uint64_t n = r.ok() ? ar::count(r.x[2]) * (geo_.entry_size(3 - static_cast<int>(ar::size(r.x[2]))) / page_) : 0;
+    const uint64_t n = r.ok() ? ar::count(r.x[2], geo_.granule_shift) * (geo_.entry_size(3 - static_cast<int>(ar::size(r.x[2]))) / page_) : 0;
     if (warn(r, "RMI_RTT_DATA_UNMAP", base) || r.x[1] <= base || n == 0) {
       // Not unmapped (someone changed it behind KVM's back): offer the page back all the same.
       undelegate_and_free(it->second);
@@ -170,7 +170,7 @@ void Vm::unmap_private_range_2_0(uint64_t base, uint64_t top) {
       base += page_;
       continue;
     }
-    const uint64_t pa = ar::pa(r.x[2]);
+    const uint64_t pa = ar::pa(r.x[2], geo_.granule_shift);
     for (auto d = data_.lower_bound(base); d != data_.end() && d->first < r.x[1];) d = data_.erase(d);
     undelegate_and_free(pa, n);
     base = r.x[1];

@@ -70,13 +70,13 @@ struct OutputSet {
   // Appends the blocks of one RmiAddrRangeDesc, up to `max` in all. False when it is not a
   // range of the state the command needs (UNDELEGATED for UNPROT_MAP, DELEGATED for DATA_MAP).
   bool add(uint64_t desc, bool want_undelegated, uint64_t max) {
-    if (ar::count(desc) == 0 || ar::undelegated(desc) != want_undelegated) return false;
+    if (ar::count(desc, g.granule_shift) == 0 || ar::undelegated(desc) != want_undelegated) return false;
     if (level_of(desc) != level || ended) {
       ended = true;
       return true;
     }
-    for (uint64_t i = 0; i < ar::count(desc) && pas.size() < max; ++i)
-      pas.push_back(ar::pa(desc) + i * g.entry_size(level));
+    for (uint64_t i = 0; i < ar::count(desc, g.granule_shift) && pas.size() < max; ++i)
+      pas.push_back(ar::pa(desc, g.granule_shift) + i * g.entry_size(level));
     return true;
   }
 
@@ -248,7 +248,7 @@ uint64_t unmap(Context& ctx, RmiCall& call, Half half) {
   }
   const uint64_t granules = freed * (g.entry_size(freed_level) / gsz);
   call.out(1, std::min(ipa, top));
-  call.out(2, freed ? ar::make(first, freed, s2tt::kPageLevel - freed_level) | (prot ? 0 : uint64_t{1} << 63) : 0);
+  call.out(2, freed ? ar::make(first, freed, s2tt::kPageLevel - freed_level, g.granule_shift) | (prot ? 0 : uint64_t{1} << 63) : 0);
   call.out(3, granules);
   return ok();
 }

@@ -1,5 +1,6 @@
 // RMM 2.0-bet1 configured with 16 and 64 KiB RMI granules (RMM_CONFIG_SET): granule-size
-// alignment conditions, and REALM_CREATE's rtt_num_level in the geometry of that granule.
+// alignment conditions, REALM_CREATE's rtt_num_level in the geometry of that granule, and the
+// range descriptor's fields in that granule's layout.
 #include "rmm2_fixture.h"
 
 namespace rmmtest {
@@ -118,6 +119,29 @@ TEST_F(Rmm2Granule16k, rtt_create_ipa_align_is_to_the_16k_level_sizes) {
   const SmcRegs e = smc(rmi::kRttReadEntry, {rd, (uint64_t{32} << 20) + 16384, 3});
   EXPECT_EQ(e.x[0], rmi::pack(Status::Success));
   EXPECT_EQ(e.x[1], 3u);
+}
+
+TEST_F(Rmm2Granule16k, range_descriptor_count_field_reaches_bit_13) {
+  // RmiAddrRangeDesc of 16 KiB granules: CNT[13:2], ADDR[51:14]. A count of 1024 needs bit 12,
+  // which the 4 KiB layout would read as an address bit (and a count of 0).
+  uint64_t rd = 0;
+  ASSERT_EQ(realm_create(2, 16, 40, &rd), rmi::pack(Status::Success));
+  const uint64_t ipa = uint64_t{32} << 20;
+  EXPECT_RMI_OK(call(rmi::kRttCreate, {rd, granules(), ipa, 3}));
+  const uint64_t data = alloc(1024 * gs / G, gs);
+  for (uint64_t at = data; at < data + 1024 * gs;) {  // RANGE_DELEGATE's bounded progress: X1
+    const SmcRegs d = smc(rmi::kGranuleRangeDelegate, {at, data + 1024 * gs});
+    ASSERT_EQ(d.x[0], rmi::pack(Status::Success));
+    ASSERT_GT(d.x[1], at);
+    at = d.x[1];
+  }
+  const uint64_t desc = rmi::addr_range::make(data, 1024, 0, 14);
+  EXPECT_EQ(desc >> 2 & 0xFFF, 1024u);
+  const SmcRegs r = smc(rmi::kRttDataMap, {rd, ipa, ipa + 1024 * gs, rmi::map_flags::kOaddrSingle, desc});
+  EXPECT_EQ(r.x[0], rmi::pack(Status::Success));
+  EXPECT_EQ(r.x[1], ipa + 512 * gs);  // bounded progress: one call maps 512 entries
+  EXPECT_EQ(rmm->granule_state(data + 511 * gs), rmm::GranuleState::Data);
+  EXPECT_EQ(rmm->granule_state(data + 512 * gs), rmm::GranuleState::Delegated);
 }
 
 }  // namespace

@@ -149,15 +149,18 @@ constexpr bool undelegated(uint64_t r) { return (r >> 17) & 1; }
 // OP_CONTINUE flags: bit 0 STOP (0 keep going).
 constexpr uint64_t kOpContinueStop = 1;
 
-// RmiAddrRangeDesc (4 KiB granules): SZ[1:0] (0 page, 1 L2 block, ...), CNT[11:2], ADDR[51:12],
-// STATE[63] (0 DELEGATED).
+// RmiAddrRangeDesc: SZ[1:0] (0 granule, 1 level-2 block, ...), CNT[G-1:2], ADDR[51:G],
+// STATE[63] (0 DELEGATED), G being the RMI granule's shift (`shift`: 12, 14 or 16), so a 16 KiB
+// granule's descriptor counts up to 4095 where a 4 KiB one's counts up to 1023.
 namespace addr_range {
-constexpr uint64_t make(uint64_t pa, uint64_t count, unsigned size = 0) {
-  return (size & 3) | ((count & 0x3FF) << 2) | (pa & 0x000F'FFFF'FFFF'F000ull);
+constexpr uint64_t count_mask(unsigned shift) { return (uint64_t{1} << (shift - 2)) - 1; }
+constexpr uint64_t pa_mask(unsigned shift) { return 0x000F'FFFF'FFFF'FFFFull & ~((uint64_t{1} << shift) - 1); }
+constexpr uint64_t make(uint64_t pa, uint64_t count, unsigned size = 0, unsigned shift = 12) {
+  return (size & 3) | ((count & count_mask(shift)) << 2) | (pa & pa_mask(shift));
 }
 constexpr unsigned size(uint64_t d) { return d & 3; }
-constexpr uint64_t count(uint64_t d) { return (d >> 2) & 0x3FF; }
-constexpr uint64_t pa(uint64_t d) { return d & 0x000F'FFFF'FFFF'F000ull; }
+constexpr uint64_t count(uint64_t d, unsigned shift = 12) { return (d >> 2) & count_mask(shift); }
+constexpr uint64_t pa(uint64_t d, unsigned shift = 12) { return d & pa_mask(shift); }
 constexpr bool undelegated(uint64_t d) { return d >> 63; }
 }  // namespace addr_range
 // RTT_DATA_MAP / RTT_UNPROT_MAP flags: OADDR_TYPE[1:0] (0 none, 1 SINGLE descriptor in oaddr,

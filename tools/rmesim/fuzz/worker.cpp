@@ -144,9 +144,13 @@ int worker_main(const CampaignOptions& o, const WorkerJob& job) {
     }
     write_all(results, serialize(0, run_sequence(text, job.origin, o)));
   } else {
+    // A result and the next sequence's "B" go in one write: the worker is never between two
+    // sequences as the campaign sees it, so a death is always a sequence's.
+    write_all(results, "B " + std::to_string(job.first) + "\n");
     for (uint64_t i = job.first; i < o.sequences; i += o.jobs) {
-      write_all(results, "B " + std::to_string(i) + "\n");
-      write_all(results, serialize(i, run_campaign_sequence(o, i)));
+      std::string lines = serialize(i, run_campaign_sequence(o, i));
+      if (i + o.jobs < o.sequences) lines += "B " + std::to_string(i + o.jobs) + "\n";
+      write_all(results, lines);
     }
   }
   ::close(results);

@@ -25,10 +25,10 @@ using Item = std::unique_ptr<cbor_item_t, CborFree>;
 
 Item load(const Bytes& b, const char* what) {
   cbor_load_result res{};
-  cbor_item_t* item = cbor_load(b.data(), b.size(), &res);
+  Item item(cbor_load(b.data(), b.size(), &res));  // owned first: an item with bytes after it is freed too
   if (!item || res.error.code != CBOR_ERR_NONE || res.read != b.size())
     throw TokenError(std::string(what) + ": not one well-formed CBOR item");
-  return Item(item);
+  return item;
 }
 
 bool is_int(const cbor_item_t* it) { return cbor_isa_uint(it) || cbor_isa_negint(it); }

@@ -2,8 +2,8 @@
 # rmesim fuzz: a bounded campaign holds every invariant and covers every RMM 1.0 and 2.0-bet1
 # command (the SRO's RMI_INCOMPLETE, OP_* and REALM_TERMINATE among them); the
 # same seed prints the same report whatever --jobs says; the fuzzer's self-test (granules
-# delegated behind the RMM's back) is caught, shrunk to its one step, written and replayed;
-# bad options exit 2 and write nothing.
+# delegated behind the RMM's back) is caught, shrunk to its one step, written and replayed; a
+# worker's crash or hang is a finding; bad options exit 2 and write nothing.
 # Usage: fuzz_test.sh RMESIM_BINARY SCENARIOS_DIR [SEQUENCES]
 set -u
 bin=$1
@@ -58,6 +58,35 @@ if [ -n "$repro" ]; then
   "$bin" fuzz --replay "$repro" > "$work/replay"; rc=$?
   check "replay reproduces the violation (rc $rc)" '[ $rc = 1 ] && grep -q "granule state disagree" "$work/replay"'
 fi
+
+# A worker that dies in the middle of a sequence is that sequence's finding, and the campaign
+# goes on with a new worker: SIGKILL stands for a crash, SIGALRM is what the per-step wall
+# limit (alarm) sends a hung worker. Each worker is a process of its own (posix_spawn of this
+# binary: /proc/PID/task/PID/children lists them).
+# The rest ran: the steps are the clean campaign's less the killed sequence's (8 at most).
+"$bin" fuzz --seed 3 --sequences 600 --max-steps 8 --jobs 2 > "$work/unkilled" 2> /dev/null
+clean_steps=$(sed -n 's/^600 sequences, \([0-9]*\) steps, 0 violations$/\1/p' "$work/unkilled")
+check "the campaign to kill runs clean" '[ -n "$clean_steps" ]'
+for sig in KILL ALRM; do
+  "$bin" fuzz --seed 3 --sequences 600 --max-steps 8 --jobs 2 --out "$work/killed-$sig" > "$work/killed" 2> /dev/null &
+  campaign=$!
+  worker=""
+  for _ in $(seq 100); do
+    worker=$(cut -d' ' -f1 "/proc/$campaign/task/$campaign/children" 2>/dev/null)
+    [ -n "$worker" ] && break
+    sleep 0.1
+  done
+  sleep 0.5  # into its sequences (a worker starts in 0.05 s)
+  [ -n "$worker" ] && kill -$sig "$worker"
+  wait $campaign; rc=$?
+  case $sig in KILL) what="crash: Killed" ;; ALRM) what="hang: a step ran longer than 20 s of wall time" ;; esac
+  check "a worker killed by SIG$sig: the campaign exits 1 (rc $rc)" '[ $rc = 1 ]'
+  check "a worker killed by SIG$sig: one violation ($(grep violation "$work/killed" | head -2))" \
+    'grep -q "^violation in sequence [0-9]*: fuzz-0x[0-9a-f]*.yaml: $what$" "$work/killed"'
+  steps=$(sed -n 's/^600 sequences, \([0-9]*\) steps, 1 violations$/\1/p' "$work/killed")
+  check "a worker killed by SIG$sig: the other sequences ran ($steps of $clean_steps steps)" \
+    '[ -n "$steps" ] && [ -n "$clean_steps" ] && [ "$steps" -le "$clean_steps" ] && [ "$steps" -ge $((clean_steps - 8)) ]'
+done
 
 # Violations the fuzzer found, each fixed: their reproducers replay clean.
 for f in "$(dirname "$0")"/fixtures/fuzz/*.yaml; do

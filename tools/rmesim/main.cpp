@@ -14,6 +14,7 @@
 
 #include "abi_doc.h"
 #include "fuzz/campaign.h"
+#include "fuzz/worker.h"
 #include "explain.h"
 #include "verify_token.h"
 #include "platform/abi/specs.h"
@@ -201,6 +202,21 @@ int cmd_fuzz(const po::variables_map& vm) {
   o.max_steps = static_cast<unsigned>(steps);
   o.jobs = static_cast<unsigned>(jobs);
   o.self_test = vm.count("self-test");
+  // A worker of a campaign (fuzz/worker.h): the hidden options come only from the campaign.
+  if (vm.count("worker-first") || vm.count("worker-scenario")) {
+    uint64_t wall = o.step_wall_seconds;
+    rmesim::fuzz::WorkerJob job;
+    if (!numeric_option(vm, "step-wall-seconds", 0, 86400, wall) || !numeric_option(vm, "step-sim-ns", 1, UINT64_MAX, o.step_sim_ns) ||
+        !numeric_option(vm, "worker-first", 0, o.sequences - 1, job.first))
+      return kExitConfig;
+    o.step_wall_seconds = static_cast<unsigned>(wall);
+    if (vm.count("worker-scenario")) job.origin = vm["worker-scenario"].as<std::string>();
+    if (vm.count("worker-first") == vm.count("worker-scenario") || (vm.count("worker-scenario") && job.origin.empty())) {
+      std::cerr << "rmesim: a fuzz worker takes --worker-first N or --worker-scenario NAME\n";
+      return kExitConfig;
+    }
+    return rmesim::fuzz::worker_main(o, job);
+  }
   if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
   if (o.out_dir.empty()) throw platform::ConfigError("--out", 0, 0, "", "needs a folder");
   // Reproducers are written only when there is a violation; where they go is checked first.
@@ -273,6 +289,9 @@ int run_cli(int argc, char* argv[]) {
       ("merge", "sweep: only merge the points' records into sweep.csv (the Snakemake merge rule uses it)");
   po::options_description hidden;
   hidden.add_options()("command", po::value<std::string>())("args", po::value<std::vector<std::string>>());
+  // A fuzz campaign's workers (fuzz/worker.h): the campaign starts them with these.
+  hidden.add_options()("worker-first", po::value<std::string>())("worker-scenario", po::value<std::string>())
+      ("step-wall-seconds", po::value<std::string>())("step-sim-ns", po::value<std::string>());
   po::options_description all;
   all.add(opts).add(hidden);
   po::positional_options_description pos;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iomanip>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "cpu/core.h"
@@ -19,13 +20,65 @@
 #include "platform/gpc_unit.h"
 #include "sim/progress.h"
 #include "sim/stats_text.h"
-#include "platform/sim_context.h"
 #include "sim/time_format.h"
 #include "rmm/rmm.h"
 #include "paths.h"
 #include "rmesim/steps.h"
 
+// AddressSanitizer's fiber interface, present only in a sanitizer build.
+extern "C" void __sanitizer_start_switch_fiber(void** fake_stack_save, const void* bottom, size_t size)
+    __attribute__((weak));
+extern "C" void __sanitizer_finish_switch_fiber(void* fake_stack_save, const void** bottom_old, size_t* size_old)
+    __attribute__((weak));
+
 namespace rmesim {
+namespace {
+
+// Debian's SystemC 2.3.4 tells AddressSanitizer of its coroutine switches (weak fiber calls,
+// live when the runtime is there), yet after a simulation ASan may hold a coroutine's stack as
+// the main one's (seen in the fuzz self-test: "ASan is ignoring requested
+// __asan_handle_no_return: ... top: 0x7f4b16b80000; bottom 0x7ffd1b3a1000"). An exception
+// then unwound on the main stack (rethrow_job_errors) leaves its frames poisoned, and a later
+// call at those addresses reports a stack-buffer-overflow that is not one. Back on the main
+// stack after sc_start, this tells ASan its true bounds again.
+void reannounce_main_stack() {
+  if (!__sanitizer_start_switch_fiber || !__sanitizer_finish_switch_fiber) return;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+  void* bottom = nullptr;
+  size_t size = 0;
+  if (pthread_attr_getstack(&attr, &bottom, &size) == 0) {
+    void* fake_stack = nullptr;
+    __sanitizer_start_switch_fiber(&fake_stack, bottom, size);
+    __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
+  }
+  pthread_attr_destroy(&attr);
+}
+
+// A simulation context of its own for one run, deleted when the run ends (after everything
+// built in it), and the context before it made current again. A process that runs many
+// scenarios (a fuzz worker) keeps none of the old SoCs' processes and coroutine stacks.
+class ScopedSimulationContext {
+ public:
+  ScopedSimulationContext() : previous_(sc_core::sc_curr_simcontext), own_(new sc_core::sc_simcontext()) {
+    sc_core::sc_curr_simcontext = own_;
+    sc_core::sc_default_global_context = own_;
+  }
+  ~ScopedSimulationContext() {
+    if (sc_core::sc_curr_simcontext != own_) return;  // someone replaced it: theirs now
+    sc_core::sc_curr_simcontext = previous_;
+    sc_core::sc_default_global_context = previous_;
+    delete own_;
+  }
+  ScopedSimulationContext(const ScopedSimulationContext&) = delete;
+  ScopedSimulationContext& operator=(const ScopedSimulationContext&) = delete;
+
+ private:
+  sc_core::sc_simcontext* previous_;
+  sc_core::sc_simcontext* own_;
+};
+
+}  // namespace
 
 namespace fs = std::filesystem;
 
@@ -411,7 +464,8 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   for (fs::path p = dir; opt.write_outputs && !p.empty() && !fs::exists(p, ec); p = p.parent_path()) made = p;
   if (opt.write_outputs) fs::create_directories(dir, ec);
   if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
-  platform::fresh_simulation_context();
+  // Declared before the SoC and the software stack: the context outlives everything built in it.
+  const ScopedSimulationContext context;
   std::unique_ptr<platform::Soc> soc;
   try {
     soc = std::make_unique<platform::Soc>("soc", s.platform, profile);
@@ -541,6 +595,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
                                 });
     sc_core::sc_start();
   }
+  reannounce_main_stack();
   soc->rethrow_job_errors();
   result.sim_time = sc_core::sc_time_stamp();
   result.phases = ctx.phases;

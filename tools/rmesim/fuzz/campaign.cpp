@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -9,20 +10,19 @@
 #include <map>
 #include <regex>
 #include <sstream>
-#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <systemc>
 
 #include "fuzz/generator.h"
 #include "fuzz/rng.h"
+#include "fuzz/worker.h"
 #include "paths.h"
 #include "platform/abi/rmi.h"
 #include "platform/abi/specs.h"
@@ -47,49 +47,7 @@ uint64_t fnv(uint64_t h, const std::string& s) {
   return h;
 }
 
-// --- results across a process boundary: one line each -------------------------------------
-void write_all(int fd, const std::string& s) {
-  for (size_t done = 0; done < s.size();) {
-    const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
-    if (n <= 0) _exit(4);
-    done += static_cast<size_t>(n);
-  }
-}
-
-std::string one_line(std::string s) {
-  for (char& ch : s)
-    if (ch == '\n') ch = ' ';
-  return s;
-}
-
-std::string serialize(uint64_t index, const SequenceResult& r) {
-  std::ostringstream o;
-  o << "R " << index << " " << r.steps << " " << r.fingerprint << "\n";
-  if (!r.violation.empty()) o << "V " << one_line(r.violation) << "\n";
-  for (const auto& [cmd, by] : r.coverage)
-    for (const auto& [st, n] : by) o << "C " << cmd << " " << st << " " << n << "\n";
-  o << "E\n";
-  return o.str();
-}
-
-// Parses one line into `r`; true at the end of a result.
-bool parse_line(const std::string& line, SequenceResult& r, uint64_t& index) {
-  std::istringstream in(line);
-  std::string tag;
-  in >> tag;
-  if (tag == "R") {
-    r = SequenceResult{};
-    in >> index >> r.steps >> r.fingerprint;
-  } else if (tag == "V") {
-    r.violation = line.substr(2);
-  } else if (tag == "C") {
-    std::string cmd, st;
-    uint64_t n = 0;
-    in >> cmd >> st >> n;
-    r.coverage[cmd][st] += n;
-  }
-  return tag == "E";
-}
+int exit_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
 std::string death(int status, const CampaignOptions& o) {
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
@@ -98,38 +56,28 @@ std::string death(int status, const CampaignOptions& o) {
   return "crash: the simulator exited with status " + std::to_string(WEXITSTATUS(status)) + " in the middle of a sequence";
 }
 
-// Forks a child that runs `child(fd)` (and never returns); the parent gets the child's pid
-// and the read end of the pipe the child writes to.
-template <class F>
-std::pair<pid_t, int> spawn(F child) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error("fuzz: pipe failed");
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error("fuzz: fork failed");
-  if (pid == 0) {
-    ::close(fds[0]);
-    child(fds[1]);
-    _exit(0);
-  }
-  ::close(fds[1]);
-  return {pid, fds[0]};
-}
-
-// Runs `text` in a child process: a crash or a hang becomes the result's violation.
+// Runs `text` in a worker of its own: a crash or a hang becomes the result's violation.
 SequenceResult isolated(const std::string& text, const std::string& origin, const CampaignOptions& o) {
-  const auto [pid, fd] = spawn([&](int out) { write_all(out, serialize(0, run_sequence(text, origin, o))); });
+  const WorkerProcess w = spawn_worker(o, WorkerJob{0, origin, text});
   std::string data;
   char buf[4096];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) data.append(buf, static_cast<size_t>(n));
-  ::close(fd);
+  for (ssize_t n; (n = ::read(w.results, buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(w.results);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(w.pid, &status, 0);
   SequenceResult r;
   uint64_t index = 0;
   std::istringstream lines(data);
   bool complete = false;
   for (std::string l; std::getline(lines, l);) complete = parse_line(l, r, index) || complete;
   if (!complete) r.violation = death(status, o);
+  else if (status != 0 && r.violation.empty())
+    r.violation = origin + ": the worker exited with status " + std::to_string(exit_code(status)) +
+                  " after its result (a sanitizer's report is on stderr)";
   return r;
 }
 
@@ -147,7 +95,7 @@ std::vector<bool> shrink(const Sequence& s, const std::string& violation, const 
   const std::string kind = kind_of(violation);
   auto still = [&](const std::vector<bool>& k) {
     ++runs;
-    const SequenceResult r = isolated(s.text(k), "fuzz-" + hex(s.seed) + ".yaml", o);
+    const SequenceResult r = isolated(s.text(k), s.name(), o);
     return !r.violation.empty() && kind_of(r.violation) == kind;
   };
   for (size_t chunk = std::max<size_t>(1, s.steps.size() / 2); chunk >= 1 && runs < 400; chunk /= 2) {
@@ -168,63 +116,18 @@ struct Worker {
   int fd = -1;
   uint64_t next = 0;         // the next index it will run
   int64_t running = -1;      // the index begun and not finished
+  uint64_t finished = 0;     // sequences finished by this process
   std::string buf;
   SequenceResult partial;
   uint64_t partial_index = 0;
 };
 
-}  // namespace
-}  // namespace rmesim::fuzz
-
-// LeakSanitizer's check, present only in a sanitizer build: a worker ends with _exit, which
-// skips the check at exit, so it asks for one itself.
-extern "C" int __lsan_do_recoverable_leak_check() __attribute__((weak));
-extern "C" void __lsan_register_root_region(const void* p, size_t size) __attribute__((weak));
-
-namespace rmesim::fuzz {
-namespace {
-
-// The child: sequences next, next + jobs, ...; a result line set after each. Its exit status
-// is 0, or 5 when LeakSanitizer found a leak (the report is on stderr).
-[[noreturn]] void worker_main(int fd, uint64_t first, const CampaignOptions& o) {
-  for (uint64_t i = first; i < o.sequences; i += o.jobs) {
-    write_all(fd, "B " + std::to_string(i) + "\n");
-    const Sequence s = generate(sequence_seed(o.seed, i), o.max_steps, o.self_test);
-    const std::string origin = "fuzz-" + hex(s.seed) + ".yaml";
-    SequenceResult r = run_sequence(s.text(), origin, o);
-    // Same seed, same outcome: every 16th sequence runs twice in the same process.
-    if (r.violation.empty() && i % 16 == 0) {
-      const SequenceResult again = run_sequence(s.text(), origin, o);
-      if (again.fingerprint != r.fingerprint || again.steps != r.steps)
-        r.violation = origin + ": same seed, different outcome (fingerprint " + hex(r.fingerprint) + ", then " +
-                      hex(again.fingerprint) + ")";
-    }
-    write_all(fd, serialize(i, r));
-  }
-  if (__lsan_do_recoverable_leak_check) {
-    // A forked child's thread is not one LeakSanitizer registered (its stack bounds read 0-0),
-    // so what only this stack holds (the parent's frames: options, results) looked leaked.
-    // The live part of the stack, from this frame to its top, is given to it as a root region
-    // (not the dead part below: a stale pointer there would hide a leak).
-    pthread_attr_t attr;
-    void* stack = nullptr;
-    size_t size = 0;
-    if (__lsan_register_root_region && pthread_getattr_np(pthread_self(), &attr) == 0) {
-      if (pthread_attr_getstack(&attr, &stack, &size) == 0) {
-        const char here = 0;
-        const char* top = static_cast<const char*>(stack) + size;
-        if (&here > stack && &here < top) __lsan_register_root_region(&here, static_cast<size_t>(top - &here));
-      }
-      pthread_attr_destroy(&attr);
-    }
-    if (__lsan_do_recoverable_leak_check()) _exit(5);
-  }
-  _exit(0);
-}
-
 void start(Worker& w, const CampaignOptions& o) {
-  std::tie(w.pid, w.fd) = spawn([&](int out) { worker_main(out, w.next, o); });
+  const WorkerProcess p = spawn_worker(o, WorkerJob{w.next, {}, {}});
+  w.pid = p.pid;
+  w.fd = p.results;
   w.running = -1;
+  w.finished = 0;
   w.buf.clear();
 }
 
@@ -300,10 +203,23 @@ SequenceResult run_sequence(const std::string& text, const std::string& origin, 
   return r;
 }
 
+SequenceResult run_campaign_sequence(const CampaignOptions& o, uint64_t index) {
+  const Sequence s = generate(sequence_seed(o.seed, index), o.max_steps, o.self_test);
+  SequenceResult r = run_sequence(s.text(), s.name(), o);
+  // Same seed, same outcome: every 16th sequence runs twice in the same process.
+  if (r.violation.empty() && index % 16 == 0) {
+    const SequenceResult again = run_sequence(s.text(), s.name(), o);
+    if (again.fingerprint != r.fingerprint || again.steps != r.steps)
+      r.violation = s.name() + ": same seed, different outcome (fingerprint " + hex(r.fingerprint) + ", then " +
+                    hex(again.fingerprint) + ")";
+  }
+  return r;
+}
+
 int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err) {
   const auto t0 = std::chrono::steady_clock::now();
   out << "rmesim fuzz: seed " << o.seed << ", " << o.sequences << " sequences of 1 to " << o.max_steps << " steps\n"
-      << std::flush;  // before the workers fork: a child never writes the parent's buffer
+      << std::flush;
   std::vector<SequenceResult> results(o.sequences);
   std::vector<Worker> workers(std::min<uint64_t>(o.jobs, std::max<uint64_t>(o.sequences, 1)));
   for (size_t j = 0; j < workers.size(); ++j) {
@@ -332,28 +248,37 @@ int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err)
           } else if (parse_line(line, w.partial, w.partial_index)) {
             results[w.partial_index] = w.partial;
             w.running = -1;
+            w.next = w.partial_index + o.jobs;
+            ++w.finished;
           }
         }
         continue;
       }
+      if (n < 0 && errno == EINTR) continue;
       // The worker ended: done, or it died inside sequence `running` (a crash or a hang).
       ::close(w.fd);
       w.fd = -1;
       int status = 0;
       ::waitpid(w.pid, &status, 0);
-      if (w.running < 0 && status != 0) {
-        // Every sequence done, and still not a clean exit: a sanitizer's report at the end.
-        worker_errors.push_back("a worker exited with status " +
-                                std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                                " after its sequences (a sanitizer's report is on stderr)");
-      } else if (w.running >= 0) {
+      if (w.running >= 0) {
+        // It died inside sequence `running`: a crash or a hang of that sequence.
         const Sequence s = generate(sequence_seed(o.seed, static_cast<uint64_t>(w.running)), o.max_steps, o.self_test);
-        results[static_cast<size_t>(w.running)].violation = "fuzz-" + hex(s.seed) + ".yaml: " + death(status, o);
+        results[static_cast<size_t>(w.running)].violation = s.name() + ": " + death(status, o);
         w.next = static_cast<uint64_t>(w.running) + o.jobs;
-        if (w.next < o.sequences) {
-          start(w, o);
-          continue;
-        }
+      } else if (w.next < o.sequences) {
+        // It ended between two sequences: no sequence to blame. The rest still runs, unless
+        // it ended before any sequence (a worker that cannot start would start forever).
+        worker_errors.push_back("a worker ended with status " + std::to_string(exit_code(status)) + " before sequence " +
+                                std::to_string(w.next) + (w.finished ? "" : "; its remaining sequences did not run"));
+        if (!w.finished) w.next = o.sequences;
+      } else if (status != 0) {
+        // Every sequence done, and still not a clean exit: a sanitizer's report at the end.
+        worker_errors.push_back("a worker exited with status " + std::to_string(exit_code(status)) +
+                                " after its sequences (a sanitizer's report is on stderr)");
+      }
+      if (w.next < o.sequences) {
+        start(w, o);
+        continue;
       }
       --live;
     }
@@ -390,7 +315,7 @@ int run_campaign(const CampaignOptions& o, std::ostream& out, std::ostream& err)
     size_t kept = 0;
     for (bool k : keep) kept += k;
     std::ofstream f(file);
-    f << "# violation: " << one_line(results[i].violation) << "\n# sequence " << i << " of campaign seed " << o.seed
+    f << "# violation: " << results[i].violation << "\n# sequence " << i << " of campaign seed " << o.seed
       << "; " << (keep.empty() ? s.steps.size() : kept) << " of " << s.steps.size() << " steps kept after " << runs
       << " shrinking runs\n"
       << s.text(keep);

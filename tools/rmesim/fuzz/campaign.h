@@ -1,8 +1,9 @@
 // `rmesim fuzz`: a seeded campaign of generated sequences (generator.h) checked by the
-// invariants (invariants.h). Sequences run in worker processes (--jobs), so a crash or a hang
-// of the simulator is a finding, not the end of the campaign: each worker bounds the wall time
-// of every step with alarm(). A violation stops its sequence; the sequence is then shrunk by
-// dropping steps while the same invariant still breaks, and written to --out as a scenario
+// invariants (invariants.h). Sequences run in worker processes (--jobs; worker.h: each a fresh
+// process of this binary), so a crash or a hang of the simulator is a finding, not the end of
+// the campaign: each worker bounds the wall time of every step with alarm(). A violation stops
+// its sequence; the sequence is then shrunk by dropping steps while the same invariant still
+// breaks (each candidate in a worker of its own), and written to --out as a scenario
 // (`rmesim fuzz --replay FILE` checks it again; `rmesim run FILE` runs it).
 #pragma once
 #include <cstdint>
@@ -33,6 +34,10 @@ struct SequenceResult {
 
 // One scenario text, in this process, with the invariants checked after every step.
 SequenceResult run_sequence(const std::string& text, const std::string& origin, const CampaignOptions& o);
+
+// Sequence `index` of the campaign, in this process; every 16th runs twice (same seed, same
+// outcome).
+SequenceResult run_campaign_sequence(const CampaignOptions& o, uint64_t index);
 
 // The campaign: prints "N sequences, M steps, V violations", the reproducers' paths and the
 // RMI status coverage on `out` (deterministic for a seed), speed on `err`. Returns the exit

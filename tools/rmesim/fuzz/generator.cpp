@@ -484,6 +484,8 @@ std::string Sequence::text(const std::vector<bool>& keep) const {
   return t;
 }
 
+std::string Sequence::name() const { return "fuzz-" + hex(seed) + ".yaml"; }
+
 Sequence generate(uint64_t seed, unsigned max_steps, bool self_test) {
   Walk w(seed);
   Sequence s;

@@ -22,6 +22,8 @@ struct Sequence {
   std::vector<std::string> steps;   // one YAML flow node per step, "{rmi: ..., expect: any}"
   // The scenario: header, then the steps kept (all when `keep` is empty).
   std::string text(const std::vector<bool>& keep = {}) const;
+  // "fuzz-<seed>.yaml": the name its violations carry.
+  std::string name() const;
 };
 
 // `self_test`: the walk also delegates granules through the monitor behind the RMM's back

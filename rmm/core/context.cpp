@@ -150,6 +150,8 @@ std::vector<uint8_t>& Context::copy_buffer(const platform::Requester& req) {
   return b;
 }
 
+std::vector<uint64_t>& Context::table_buffer(const platform::Requester& req) { return table_buffers_[&req]; }
+
 bool Context::read_ns(platform::Requester& req, uint64_t pa, void* dst, uint64_t len) {
   return req.read(pa, dst, len, gpt::Pas::NonSecure).ok();
 }

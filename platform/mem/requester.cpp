@@ -63,6 +63,9 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
     // Direct path: the GPC check this requester's unit would make, then DMI.
     st.gpf = gpc_.check(pa, len, pas, delay);
     if (st.gpf.ok()) {
+      // The host's page faults for a fresh chunk of DRAM in one call (host_prefault.h).
+      if (op != Op::Read)
+        prefault_.before_write(dmi_.get_dmi_ptr(), dmi_.get_end_address() - dmi_.get_start_address() + 1, host, len);
       switch (op) {
         case Op::Read: std::memcpy(buf, host, len); break;
         case Op::Write: std::memcpy(host, buf, len); break;

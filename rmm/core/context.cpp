@@ -144,6 +144,14 @@ void Context::zero_granule(platform::Requester& req, uint64_t pa) {
     throw std::logic_error("rmm: cannot zero a granule the RMM owns (GPT out of step)");
 }
 
+std::vector<uint8_t>& Context::copy_buffer(const platform::Requester& req) {
+  std::vector<uint8_t>& b = copy_buffers_[&req];
+  b.resize(granule_size());
+  return b;
+}
+
+std::vector<uint64_t>& Context::table_buffer(const platform::Requester& req) { return table_buffers_[&req]; }
+
 bool Context::read_ns(platform::Requester& req, uint64_t pa, void* dst, uint64_t len) {
   return req.read(pa, dst, len, gpt::Pas::NonSecure).ok();
 }

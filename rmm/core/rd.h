@@ -19,6 +19,7 @@ class Context;
 class Realm final : public platform::Stage2 {
  public:
   Realm(Context& ctx, uint64_t rd_pa) : rd(rd_pa), ctx_(ctx) {}
+  Context& context() const { return ctx_; }
 
   uint64_t rd;                    // PA of the RD granule
   RealmState state = RealmState::New;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/context.h"
 #include "core/granule.h"
 #include "core/rd.h"
 #include "platform/requester.h"
@@ -62,7 +63,7 @@ void rtt_set(platform::Requester& req, GranuleTable& granules, const Realm& real
 
 uint64_t skip_non_live(platform::Requester& req, const Realm& realm, const RttWalk& w, uint64_t ipa) {
   const s2tt::Geometry& g = realm.geometry;
-  std::vector<uint64_t> t;
+  std::vector<uint64_t>& t = realm.context().table_buffer(req);
   rtt_read_table(req, g, w.table, t);
   // The entry the walk stopped at is live (e.g. a block mapped above the requested level):
   // the host is told `ipa` itself (RMI_RTT_UNMAP_UNPROTECTED: "mapped at a lower level",

@@ -55,7 +55,7 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   s2tt::Entry e;
   e.oa = data;
   if (measured) {
-    std::vector<uint8_t> buf(ctx.granule_size());
+    std::vector<uint8_t>& buf = ctx.copy_buffer(call.req);
     // src_pas: the copy from Non-secure memory faults if src is not in the Non-secure PAS.
     if (!ctx.read_ns(call.req, src, buf.data(), buf.size())) {
       ctx.zero_granule(call.req, data);  // anything copied so far

@@ -12,6 +12,7 @@
 
 #include "gpt/check.h"
 #include "gpt/pas.h"
+#include "platform/host_prefault.h"
 #include "sim/cost_ledger.h"
 #include "sim/progress.h"
 #include "sim/stats.h"
@@ -93,6 +94,7 @@ class Requester : public sc_core::sc_module {
   tlm_utils::tlm_quantumkeeper qk_;
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false;
+  HostPrefault prefault_;
   unsigned critical_ = 0;
   TimedCost latency_;
   RateCost bandwidth_;

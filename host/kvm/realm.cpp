@@ -371,8 +371,8 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
   return -ENXIO;
 }
 
-// One 2 MiB block of a populate, as Linux's realm_map_protected() maps a huge page over RMM 1.0:
-// 512 contiguous, aligned pages, each delegated and RMI_DATA_CREATE'd (2.0-bet1:
+// One level-2 block of a populate, as Linux's realm_map_protected() maps a huge page over RMM
+// 1.0: a table's worth of contiguous, aligned pages (512 of 4 KiB: 2 MiB), each delegated and RMI_DATA_CREATE'd (2.0-bet1:
 // RTT_DATA_MAP_INIT'd) at level 3, then RMI_RTT_FOLD makes the level-3 RTT one level-2 block
 // entry, and the RTT the RMM gives back is undelegated and freed. The content is measured page
 // by page, as without the block, so the RIM does not change. A fold the RMM refuses leaves the
@@ -475,7 +475,7 @@ int Vm::rmi_populate(RmiPopulate& a) {
         if (rc) break;
         continue;
       }
-      rc = 0;  // no free 2 MiB run: this block goes page by page
+      rc = 0;  // no free run of a block: this block goes page by page
     }
     rc = map_private(ipa, true, a.source_uaddr + done * page_, flags);
     if (rc) break;

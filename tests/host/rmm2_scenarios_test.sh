@@ -87,6 +87,14 @@ done
 "$bin" run "$scen/realm-blocks.yaml" --set host.page_size=16KiB --set platform.gpt.pgs=16KiB --out "$work/gb2m" > "$work/gb2m.txt" 2>&1; rc=$?
 check "host.fault_block 2MiB with 16 KiB pages is a load error naming the page and the 32 MiB block" \
   '[ $rc = 2 ] && grep -q "host.fault_block.*expected 16KiB (pages of host.page_size) or 32MiB" "$work/gb2m.txt"'
+# Populate blocks of 16 KiB pages are 32 MiB: 2048 pages in one KVM_ARM_RMI_POPULATE call.
+p16b="--set rmm.version=2.0-bet1 --set host.page_size=16KiB --set platform.gpt.pgs=16KiB --set host.populate_block=32MiB --set realms.r0.populate_size=128MiB"
+"$bin" run "$scen/studies/populate.yaml" $p16b --set host.populate_chunk=2048 --out "$work/pb16" > "$work/pb16.txt" 2>&1; rc=$?
+check "populate_block 32MiB at 16 KiB pages: 128 MiB populated as 4 folded level-2 blocks, torn down clean" \
+  '[ $rc = 0 ] && [ "$(json $work/pb16/stats.json "calls(\"RTT_FOLD\") == 4 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
+"$bin" run "$scen/studies/populate.yaml" $p16b --out "$work/pb16c" > "$work/pb16c.txt" 2>&1; rc=$?
+check "populate_block 32MiB with the default chunk (512 pages: 8 MiB, less than a block) populates page by page" \
+  '[ $rc = 0 ] && [ "$(json $work/pb16c/stats.json "calls(\"RTT_FOLD\") == 0 and d[\"granules\"][\"delegated_at_end\"] == 0")" = True ]'
 
 # GPT level-1 tables on demand: the v14 host's init makes the missing ones (GPT_L1_CREATE).
 "$bin" run "$scen/realm-lifecycle.yaml" --set rmm.version=2.0-bet1 --set platform.dram=4GiB \

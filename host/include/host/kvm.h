@@ -69,7 +69,7 @@ struct HostOptions {
   AbiVariant abi = AbiVariant::V14;
   bool psci_in_kernel = true;          // V12 only (see AbiVariant)
   uint64_t populate_chunk_pages = 512; // KVM_ARM_RMI_POPULATE maps at most this many pages per call
-  // KVM_ARM_RMI_POPULATE backs each whole, aligned 2 MiB of a call with one 2 MiB block (as with
+  // KVM_ARM_RMI_POPULATE backs each whole, aligned level-2 block of a call with one block (as with
   // huge pages behind the guest_memfd) and folds its level-3 RTT (RMI_RTT_FOLD): page_size, or
   // the level-2 block of its granule (2 MiB, 32 MiB, 512 MiB).
   uint64_t populate_block = 4096;

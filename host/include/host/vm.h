@@ -189,7 +189,7 @@ class Vm {
   int map_private(uint64_t ipa, bool measured_src, uint64_t src, uint64_t flags, uint64_t page = 0);
   // A protected stage-2 fault at run time: its page, or its level-2 block (host.fault_block).
   int fault_private(uint64_t ipa);
-  // A 2 MiB block populated and folded (host.populate_block); `mapped` says how many of its
+  // A level-2 block populated and folded (host.populate_block); `mapped` says how many of its
   // pages got mapped, even on failure.
   int populate_block(uint64_t ipa, uint64_t src, uint64_t flags, uint64_t& mapped);
   int map_shared(uint64_t ipa);
@@ -198,10 +198,10 @@ class Vm {
   // RMM 2.0 paths (kvm/rmm2.cpp): the range commands, REALM_TERMINATE, stateful operations.
   bool delegate_range_2_0(uint64_t pa, uint64_t pages);
   uint64_t undelegate_range_2_0(uint64_t pa, uint64_t pages);  // granules undelegated from pa
-  // realm_map_protected: [ipa, ipa + size) from the delegated run at `pa` (one page, or a 2 MiB
+  // realm_map_protected: [ipa, ipa + size) from the delegated run at `pa` (one page, or a level-2
   // block with host.fault_block) by RTT_DATA_MAP, looping on out_top.
   int map_protected_2_0(uint64_t ipa, uint64_t pa, uint64_t size);
-  // A protected fault mapped as the whole 2 MiB block around it (host.fault_block); -EAGAIN
+  // A protected fault mapped as the whole level-2 block around it (host.fault_block); -EAGAIN
   // when the block cannot be had (the fault then maps its page).
   int fault_block_2_0(uint64_t ipa);
   int map_shared_2_0(uint64_t page, uint64_t pa);

@@ -18,6 +18,7 @@
 #include "sim/config_error.h"
 #include "platform/devices/smmuv3/smmuv3.h"
 #include "platform/gpc_unit.h"
+#include "platform/sim_context.h"
 #include "sim/progress.h"
 #include "sim/stats_text.h"
 #include "sim/time_format.h"
@@ -54,29 +55,6 @@ void reannounce_main_stack() {
   }
   pthread_attr_destroy(&attr);
 }
-
-// A simulation context of its own for one run, deleted when the run ends (after everything
-// built in it), and the context before it made current again. A process that runs many
-// scenarios (a fuzz worker) keeps none of the old SoCs' processes and coroutine stacks.
-class ScopedSimulationContext {
- public:
-  ScopedSimulationContext() : previous_(sc_core::sc_curr_simcontext), own_(new sc_core::sc_simcontext()) {
-    sc_core::sc_curr_simcontext = own_;
-    sc_core::sc_default_global_context = own_;
-  }
-  ~ScopedSimulationContext() {
-    if (sc_core::sc_curr_simcontext != own_) return;  // someone replaced it: theirs now
-    sc_core::sc_curr_simcontext = previous_;
-    sc_core::sc_default_global_context = previous_;
-    delete own_;
-  }
-  ScopedSimulationContext(const ScopedSimulationContext&) = delete;
-  ScopedSimulationContext& operator=(const ScopedSimulationContext&) = delete;
-
- private:
-  sc_core::sc_simcontext* previous_;
-  sc_core::sc_simcontext* own_;
-};
 
 }  // namespace
 
@@ -465,7 +443,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   if (opt.write_outputs) fs::create_directories(dir, ec);
   if (ec) throw platform::ConfigError("--out", 0, 0, dir.string(), "cannot make this folder: " + ec.message());
   // Declared before the SoC and the software stack: the context outlives everything built in it.
-  const ScopedSimulationContext context;
+  const platform::ScopedSimulationContext context;
   std::unique_ptr<platform::Soc> soc;
   try {
     soc = std::make_unique<platform::Soc>("soc", s.platform, profile);

@@ -12,4 +12,28 @@ inline void fresh_simulation_context() {
   sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
 }
 
+// A simulation context of its own for one scope (a scenario run), deleted when the scope ends,
+// after everything built in it, and the context before it made current again. A process that
+// runs many scenarios (a fuzz worker) keeps none of the old SoCs' processes and coroutine
+// stacks, which fresh_simulation_context abandons.
+class ScopedSimulationContext {
+ public:
+  ScopedSimulationContext() : previous_(sc_core::sc_curr_simcontext), own_(new sc_core::sc_simcontext()) {
+    sc_core::sc_curr_simcontext = own_;
+    sc_core::sc_default_global_context = own_;
+  }
+  ~ScopedSimulationContext() {
+    if (sc_core::sc_curr_simcontext != own_) return;  // someone replaced it: theirs now
+    sc_core::sc_curr_simcontext = previous_;
+    sc_core::sc_default_global_context = previous_;
+    delete own_;
+  }
+  ScopedSimulationContext(const ScopedSimulationContext&) = delete;
+  ScopedSimulationContext& operator=(const ScopedSimulationContext&) = delete;
+
+ private:
+  sc_core::sc_simcontext* previous_;
+  sc_core::sc_simcontext* own_;
+};
+
 }  // namespace platform

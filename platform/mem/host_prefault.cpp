@@ -6,22 +6,40 @@
 
 namespace platform {
 
-void HostPrefault::before_write(uint8_t* base, uint64_t size, uint8_t* host, uint64_t len) {
-#ifdef MADV_POPULATE_WRITE
-  if (base != base_) {  // another window: what was done is not known for it
-    base_ = base;
-    done_.assign(((size >> kChunkShift) + 64) / 64, 0);
-  }
+void HostPrefault::select_window(uint8_t* base, uint64_t size) {
+  if (base == base_) return;
+  base_ = base;  // another window: what was done is not known for it
+  written_.assign(((size >> kChunkShift) + 64) / 64, 0);
+  mapped_.assign(written_.size(), 0);
+}
+
+void HostPrefault::populate(uint8_t* base, uint64_t size, const uint8_t* host, uint64_t len,
+                            std::vector<uint64_t>& done, int advice) {
   const uint64_t off = static_cast<uint64_t>(host - base);
   for (uint64_t c = off >> kChunkShift; c <= (off + len - 1) >> kChunkShift; ++c) {
-    uint64_t& word = done_[c / 64];
     const uint64_t bit = uint64_t{1} << (c % 64);
-    if (word & bit) continue;
-    word |= bit;
+    if (done[c / 64] & bit) continue;
+    done[c / 64] |= bit;
+    mapped_[c / 64] |= bit;
     const uint64_t start = c << kChunkShift, n = std::min<uint64_t>(uint64_t{1} << kChunkShift, size - start);
-    // A kernel without it (before Linux 5.14) refuses with EINVAL: the write faults as before.
-    madvise(base + start, n, MADV_POPULATE_WRITE);
+    // A kernel without it (before Linux 5.14) refuses with EINVAL: the access faults as before.
+    madvise(base + start, n, advice);
   }
+}
+
+void HostPrefault::before_write(uint8_t* base, uint64_t size, uint8_t* host, uint64_t len) {
+#ifdef MADV_POPULATE_WRITE
+  select_window(base, size);
+  populate(base, size, host, len, written_, MADV_POPULATE_WRITE);
+#else
+  (void)base, (void)size, (void)host, (void)len;
+#endif
+}
+
+void HostPrefault::before_read(uint8_t* base, uint64_t size, const uint8_t* host, uint64_t len) {
+#ifdef MADV_POPULATE_READ
+  select_window(base, size);
+  populate(base, size, host, len, mapped_, MADV_POPULATE_READ);
 #else
   (void)base, (void)size, (void)host, (void)len;
 #endif

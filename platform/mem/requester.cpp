@@ -57,24 +57,28 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
                                uint8_t byte) {
   AccessStatus st;
   Delay delay;
-  if (op == Op::Read) ++reads_; else ++writes_;
+  if (op == Op::Read || op == Op::CopyRead) ++reads_; else ++writes_;
   uint8_t* host = len ? dram_pointer(pa, len) : nullptr;
   if (host) {
     // Direct path: the GPC check this requester's unit would make, then DMI.
     st.gpf = gpc_.check(pa, len, pas, delay);
     if (st.gpf.ok()) {
       // The host's page faults for a fresh chunk of DRAM in one call (host_prefault.h).
-      if (op != Op::Read)
-        prefault_.before_write(dmi_.get_dmi_ptr(), dmi_.get_end_address() - dmi_.get_start_address() + 1, host, len);
+      const uint64_t window = dmi_.get_end_address() - dmi_.get_start_address() + 1;
+      if (op == Op::Write || op == Op::Fill)
+        prefault_.before_write(dmi_.get_dmi_ptr(), window, host, len);
+      else
+        prefault_.before_read(dmi_.get_dmi_ptr(), window, host, len);
       switch (op) {
         case Op::Read: std::memcpy(buf, host, len); break;
+        case Op::CopyRead: break;
         case Op::Write: std::memcpy(host, buf, len); break;
         case Op::Fill: std::memset(host, byte, len); break;
       }
       // Reads wait for the data; writes are posted (store buffers, write-back caches), so
       // they cost only their share of bandwidth.
       delay.add(bandwidth_.of(len));
-      if (op == Op::Read) delay.add(latency_);
+      if (op == Op::Read || op == Op::CopyRead) delay.add(latency_);
       bytes_ += len;
     }
   } else {
@@ -87,7 +91,7 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
     ext.requester = id_;
     ext.costs = &delay;
     gp.set_extension(&ext);
-    gp.set_command(op == Op::Read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+    gp.set_command(op == Op::Read || op == Op::CopyRead ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     gp.set_address(pa);
     gp.set_data_ptr(op == Op::Fill ? tmp.data() : buf);
     gp.set_data_length(static_cast<unsigned>(len));
@@ -119,6 +123,21 @@ AccessStatus Requester::write(uint64_t pa, const void* src, uint64_t len, gpt::P
 
 AccessStatus Requester::fill(uint64_t pa, uint8_t byte, uint64_t len, gpt::Pas pas) {
   return access(Op::Fill, pa, nullptr, len, pas, byte);
+}
+
+CopyStatus Requester::copy(uint64_t dst, gpt::Pas dst_pas, uint64_t src, gpt::Pas src_pas, uint64_t len) {
+  CopyStatus st;
+  // Both in DRAM: the write takes the source's bytes in place. The host pointer stays valid
+  // across the read's sync (DRAM's mapping lives as long as the SoC).
+  if (const uint8_t* host_src = dram_pointer(src, len); host_src && dram_pointer(dst, len)) {
+    st.read = access(Op::CopyRead, src, nullptr, len, src_pas, 0);
+    if (st.read.ok()) st.write = access(Op::Write, dst, const_cast<uint8_t*>(host_src), len, dst_pas, 0);
+    return st;
+  }
+  bounce_.resize(len);
+  st.read = read(src, bounce_.data(), len, src_pas);
+  if (st.read.ok()) st.write = write(dst, bounce_.data(), len, dst_pas);
+  return st;
 }
 
 }  // namespace platform

@@ -109,6 +109,12 @@ platform::Pe& Context::pe_of(platform::Requester& req) {
   throw std::logic_error("rmm: an RMI call arrived on a requester that is not a PE");
 }
 
+int Context::realm_track(platform::Requester& req) {
+  const auto it = realm_tracks_.find(&req);
+  if (it != realm_tracks_.end()) return it->second;
+  return realm_tracks_[&req] = soc.trace().track(pe_of(req).name(), "realm");
+}
+
 namespace {
 bool gtsi(platform::Monitor& monitor, platform::Requester& req, uint32_t fid, uint64_t pa) {
   platform::abi::SmcRegs r;
@@ -142,12 +148,6 @@ bool Context::gtsi_undelegate(platform::Requester& req, uint64_t pa) {
 void Context::zero_granule(platform::Requester& req, uint64_t pa) {
   if (!req.fill(pa, 0, granule_size(), gpt::Pas::Realm).ok())
     throw std::logic_error("rmm: cannot zero a granule the RMM owns (GPT out of step)");
-}
-
-std::vector<uint8_t>& Context::copy_buffer(const platform::Requester& req) {
-  std::vector<uint8_t>& b = copy_buffers_[&req];
-  b.resize(granule_size());
-  return b;
 }
 
 std::vector<uint64_t>& Context::table_buffer(const platform::Requester& req) { return table_buffers_[&req]; }

@@ -126,6 +126,9 @@ class Context {
   Realm* realm_at(uint64_t rd);
   Rec* rec_at(uint64_t pa);
   platform::Pe& pe_of(platform::Requester& req);
+  // The trace track of that PE's Realm world, where each RMI and RSI call is a slice: looked up
+  // by name once per PE (a string lookup per call showed in a populate's profile).
+  int realm_track(platform::Requester& req);
 
   // Granule transitions through the monitor (RMM-EL3 GTSI SMCs). True on success.
   bool gtsi_delegate(platform::Requester& req, uint64_t pa);
@@ -136,11 +139,10 @@ class Context {
   // Host structures in the Non-secure PAS: false when the access faults (GPF or bus error).
   bool read_ns(platform::Requester& req, uint64_t pa, void* dst, uint64_t len);
   bool write_ns(platform::Requester& req, uint64_t pa, const void* src, uint64_t len);
-  // A granule-sized buffer for copies, one per requester and kept (a 4 KiB allocation and
-  // free per DATA_CREATE cost about 3% of a populate's host time). Per requester: a call can
-  // wait at a timed access, and another PE's call then runs on this Context.
-  std::vector<uint8_t>& copy_buffer(const platform::Requester& req);
-  // The same for a whole RTT read as entries (skip_non_live, at every DATA_DESTROY).
+  // A buffer for a whole RTT read as entries (skip_non_live, at every DATA_DESTROY), one per
+  // requester and kept (an allocation and free per call showed in the host's profile). Per
+  // requester: a call can wait at a timed access, and another PE's call then runs on this
+  // Context.
   std::vector<uint64_t>& table_buffer(const platform::Requester& req);
 
   // Charges hashing `bytes` with `algo` (the crypto itself runs on the host).
@@ -155,8 +157,8 @@ class Context {
 
  private:
   std::unique_ptr<PlatformAttestation> attestation_;
-  std::unordered_map<const platform::Requester*, std::vector<uint8_t>> copy_buffers_;
   std::unordered_map<const platform::Requester*, std::vector<uint64_t>> table_buffers_;
+  std::unordered_map<const platform::Requester*, int> realm_tracks_;
 };
 
 // Handlers: RMI commands take the call and return the packed X0 (results in call.out()).

@@ -5,8 +5,6 @@
 // Failure order follows the reference RMM (TF-RMM rmm-spec-v1.0-rel0): flags and src are
 // checked before the named granules, the realm state before the IPA, and the Non-secure copy
 // of the source last (a fault there leaves the DATA granule zeroed and DELEGATED).
-#include <vector>
-
 #include "core/context.h"
 #include "core/s2tt_walk.h"
 #include "platform/requester.h"
@@ -55,16 +53,19 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
   s2tt::Entry e;
   e.oa = data;
   if (measured) {
-    std::vector<uint8_t>& buf = ctx.copy_buffer(call.req);
+    // As TF-RMM does, the content goes from the Non-secure granule straight into the DATA
+    // granule and is measured there.
+    const uint64_t size = ctx.granule_size();
+    const platform::CopyStatus copied = call.req.copy(data, gpt::Pas::Realm, src, gpt::Pas::NonSecure, size);
     // src_pas: the copy from Non-secure memory faults if src is not in the Non-secure PAS.
-    if (!ctx.read_ns(call.req, src, buf.data(), buf.size())) {
+    if (!copied.read.ok()) {
       ctx.zero_granule(call.req, data);  // anything copied so far
       return err(rmi::Status::ErrorInput);
     }
-    if (!call.req.write(data, buf.data(), buf.size(), gpt::Pas::Realm).ok())
-      throw std::logic_error("rmm: cannot write a delegated granule");
-    r.measurement.extend_data(ipa, flags, buf.data(), buf.size());
-    ctx.charge_hash(call.req, r.algorithm, 0x100 + (flags == rmi::kDataMeasureContent ? buf.size() : 0));
+    const uint8_t* content = copied.write.ok() ? call.req.dram_pointer(data, size) : nullptr;
+    if (!content) throw std::logic_error("rmm: cannot write a delegated granule");
+    r.measurement.extend_data(ipa, flags, content, size);
+    ctx.charge_hash(call.req, r.algorithm, 0x100 + (flags == rmi::kDataMeasureContent ? size : 0));
     e.type = s2tt::Type::AssignedRam;  // DATA_CREATE always leaves RIPAS RAM
   } else {
     e.type = s2tt::assigned_with(s2tt::ripas_of(w.entry.type));  // RIPAS unchanged

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -30,6 +31,13 @@ struct AccessStatus {
   bool ok() const { return gpf.ok() && !bus_error; }
 };
 
+// The outcome of a copy: its read, and its write (not made, and ok, when the read failed).
+struct CopyStatus {
+  AccessStatus read;
+  AccessStatus write;
+  bool ok() const { return read.ok() && write.ok(); }
+};
+
 class Requester : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<Requester> socket;  // bound to this requester's GpcUnit
@@ -40,6 +48,11 @@ class Requester : public sc_core::sc_module {
   AccessStatus read(uint64_t pa, void* dst, uint64_t len, gpt::Pas pas);
   AccessStatus write(uint64_t pa, const void* src, uint64_t len, gpt::Pas pas);
   AccessStatus fill(uint64_t pa, uint8_t byte, uint64_t len, gpt::Pas pas);
+  // `len` bytes from `src` (read in `src_pas`) to `dst` (written in `dst_pas`): checked, timed
+  // and counted as read() then write(), with one host copy and no bounce buffer when both are
+  // DRAM (a granule copied into a DATA granule, as TF-RMM copies NS content into the mapped
+  // granule). Nothing is written when the read fails.
+  CopyStatus copy(uint64_t dst, gpt::Pas dst_pas, uint64_t src, gpt::Pas src_pas, uint64_t len);
   // Convenience for 64-bit loads and stores.
   AccessStatus read64(uint64_t pa, uint64_t& v, gpt::Pas pas) { return read(pa, &v, 8, pas); }
   AccessStatus write64(uint64_t pa, uint64_t v, gpt::Pas pas) { return write(pa, &v, 8, pas); }
@@ -84,7 +97,8 @@ class Requester : public sc_core::sc_module {
   uint32_t id() const { return id_; }
 
  private:
-  enum class Op { Read, Write, Fill };
+  // CopyRead: a read whose data a copy's write takes straight from DRAM (nothing is moved).
+  enum class Op { Read, CopyRead, Write, Fill };
   AccessStatus access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, gpt::Pas pas, uint8_t byte);
   bool refresh_dmi(uint64_t pa);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
@@ -95,6 +109,7 @@ class Requester : public sc_core::sc_module {
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false;
   HostPrefault prefault_;
+  std::vector<uint8_t> bounce_;  // a copy's data when either side is not DRAM
   unsigned critical_ = 0;
   TimedCost latency_;
   RateCost bandwidth_;

@@ -122,7 +122,15 @@ class PageTable {
     else return none_;
   }
   const V& value(size_t i) const { return const_cast<PageTable*>(this)->value(i); }
-  size_t home(uint64_t key) const { return static_cast<size_t>(((key >> 12) * 0x9E3779B97F4A7C15ull) >> shift_); }
+  // Eight neighbouring pages share a home cache line (their group's eight slots), the group
+  // hashed: a realm faulting its pages in order records, and probes for, pages whose
+  // neighbours were just recorded, so a probe finds its line in the cache instead of missing
+  // once per fault into tables of 10^5 pages.
+  size_t home(uint64_t key) const {
+    const uint64_t page = key >> 12;
+    const size_t group = static_cast<size_t>(((page >> 3) * 0x9E3779B97F4A7C15ull) >> shift_);
+    return (group & ~size_t{7}) | static_cast<size_t>(page & 7);
+  }
   size_t next(size_t i) const { return (i + 1) & (keys_.size() - 1); }
   size_t free_slot(uint64_t key) const {
     size_t i = home(key);

@@ -71,7 +71,7 @@ bool Vm::delegate_page(uint64_t pa, uint64_t pages) {
   if (kvm_.rmi_v2()) return delegate_range_2_0(pa, pages);
   for (uint64_t i = 0; i < pages; ++i) {
     if (!kvm_.rmi().granule_delegate(pa + i * page_).ok()) return false;
-    delegated_[pa + i * page_] = true;
+    set_ascending(delegated_, pa + i * page_, true);
   }
   return true;
 }
@@ -342,7 +342,7 @@ int Vm::create_rtts(uint64_t ipa, int from_level, int to_level) {
 // One private page: a fresh page, delegated, then RMI_DATA_CREATE (from `src`, measured or
 // not) or RMI_DATA_CREATE_UNKNOWN (`src` = 0), creating RTTs on RMI_ERROR_RTT.
 int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, uint64_t given) {
-  if (data_.count(ipa)) {
+  if (!data_.empty() && data_.rbegin()->first >= ipa && data_.count(ipa)) {
     if (given) free_pages(given);
     return -EEXIST;
   }
@@ -361,7 +361,7 @@ int Vm::map_private(uint64_t ipa, bool with_src, uint64_t src, uint64_t flags, u
                                                   : kvm_.rmi().data_create(rd_, *page, ipa, src, flags))
                                  : kvm_.rmi().data_create_unknown(rd_, *page, ipa);
     if (r.ok()) {
-      data_[ipa] = *page;
+      set_ascending(data_, ipa, *page);
       return 0;
     }
     const int level = rmi::rtt_level_of(r.x[0]);

@@ -65,7 +65,7 @@ bool Vm::delegate_range_2_0(uint64_t pa, uint64_t pages) {
   for (uint64_t base = pa; base < top;) {
     const RmiResult r = kvm_.rmi().granule_range_delegate(base, top);
     if (!r.ok() || r.x[1] <= base) return false;
-    for (uint64_t p = base; p < r.x[1]; p += page_) delegated_[p] = true;
+    for (uint64_t p = base; p < r.x[1]; p += page_) set_ascending(delegated_, p, true);
     base = r.x[1];
   }
   return true;
@@ -105,7 +105,7 @@ int Vm::map_protected_2_0(uint64_t ipa, uint64_t pa, uint64_t size) {
       continue;
     }
     if (!r.ok() || r.x[1] <= at) break;
-    for (uint64_t p = at; p < r.x[1]; p += page_) data_[p] = pa + (p - ipa);
+    for (uint64_t p = at; p < r.x[1]; p += page_) set_ascending(data_, p, pa + (p - ipa));
     at = r.x[1];
   }
   if (at == top) return 0;

@@ -43,7 +43,17 @@ struct RateCost {
 // access): a few parts, merged by category.
 class Delay {
  public:
-  void add(const TimedCost& c);
+  // Inline: every timed access and GPC check adds a few parts.
+  void add(const TimedCost& c) {
+    total_ += c.time;
+    for (unsigned i = 0; i < n_; ++i)
+      if (parts_[i].id == c.id) {
+        parts_[i].ps += c.time.value();
+        return;
+      }
+    if (n_ == parts_.size()) too_many_categories();
+    parts_[n_++] = {c.id, c.time.value()};
+  }
   const sc_core::sc_time& total() const { return total_; }
   struct Part { CostId id; uint64_t ps; };
   const Part* begin() const { return parts_.data(); }
@@ -51,6 +61,7 @@ class Delay {
 
  private:
   sc_core::sc_time total_ = sc_core::SC_ZERO_TIME;
+  [[noreturn]] static void too_many_categories();
   std::array<Part, 8> parts_{};
   unsigned n_ = 0;
 };

@@ -22,7 +22,7 @@ Ioctl::~Ioctl() {
   enter();
   platform::Trace& t = kvm_.soc().trace();
   if (t.enabled())
-    t.slice(t.track(pe_.name(), "non_secure"), name_, "kvm", start_, pe_.requester().now() - start_, std::move(args_));
+    t.slice(pe_.requester().trace_track(platform::World::NonSecure), name_, "kvm", start_, pe_.requester().now() - start_, std::move(args_));
 }
 
 }  // namespace host

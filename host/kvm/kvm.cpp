@@ -266,7 +266,7 @@ bool Kvm::access(HostAccess kind, Vm* vm, const std::string& context, bool write
   auto& t = soc_.trace();
   char pa_s[32];
   std::snprintf(pa_s, sizeof pa_s, "0x%llx", static_cast<unsigned long long>(f.gpf.pa));
-  t.instant(t.track(pe.name(), "non_secure"), std::string("GPF: ") + to_string(f.action), "gpf", f.at,
+  t.instant(pe.requester().trace_track(platform::World::NonSecure), std::string("GPF: ") + to_string(f.action), "gpf", f.at,
             {{"pa", pa_s}, {"kind", gpt::to_string(f.gpf.kind)}, {"level", std::to_string(f.gpf.level)},
              {"context", f.context}, {"vm", f.vm}});
   if (f.action == HostFault::Action::Oops && vm) vm->oops(context);

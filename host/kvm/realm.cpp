@@ -590,7 +590,7 @@ void Vm::destroy_realm() {
   const uint64_t pages = data_.size();
   unmap_private_range(0, ~uint64_t{0});
   auto& t = kvm_.soc().trace();
-  t.slice(t.track(pe.name(), "non_secure"), "unmap private memory", "kvm", start, pe.requester().now() - start,
+  t.slice(pe.requester().trace_track(platform::World::NonSecure), "unmap private memory", "kvm", start, pe.requester().now() - start,
           {{"vm", name_}, {"pages", std::to_string(pages)}});
   if (kvm_.rmi_v2()) {
     unmap_shared_2_0();

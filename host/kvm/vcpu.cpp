@@ -382,7 +382,7 @@ int Vcpu::run_realm(KvmRun& run) {
     std::string exit_name = rmi::to_string(reason);
     ++vm_.counters_.rec_exit(reason);
     auto& t = kvm.soc().trace();
-    t.instant(t.track(pe.name(), "non_secure"), exit_name, "exit", pe.requester().now(), {{"vm", vm_.name_}});
+    t.instant(pe.requester().trace_track(platform::World::NonSecure), exit_name, "exit", pe.requester().now(), {{"vm", vm_.name_}});
 
     switch (reason) {
       case rmi::ExitReason::Sync: {

@@ -127,12 +127,9 @@ void Monitor::smc(Requester& caller, World from, abi::SmcRegs& regs) {
       default: ++smcs_unknown_; regs.x[0] = abi::kRmmEl3Unknown; break;
     }
     if (trace_ && trace_->enabled()) {
-      // The requester is "<pe>.requester": the slice goes on that PE's root-world track.
-      std::string_view pe = caller.name();
-      if (const auto dot = pe.rfind('.'); dot != std::string_view::npos) pe = pe.substr(0, dot);
       char a[32];
       std::snprintf(a, sizeof a, "0x%llx", static_cast<unsigned long long>(pa));
-      trace_->slice(trace_->track(pe, "root"), name, "el3", start, caller.now() - start,
+      trace_->slice(caller.trace_track(World::Root), name, "el3", start, caller.now() - start,
                     {{"pa", a}, {"result", regs.x[0] == abi::kRmmEl3Ok ? "ok" : "refused"}});
     }
   } else {

@@ -30,7 +30,7 @@ const char* to_string(GuestExitKind k) {
 
 void GuestTrace::on_slice(Pe& pe, const GuestSlice& slice, const GuestExit& exit) {
   if (slice.world != world_ || !trace_.enabled() || slice.end <= slice.start) return;
-  trace_.slice(trace_.track(pe.name(), to_string(world_)), "guest", "guest", slice.start, slice.end - slice.start,
+  trace_.slice(pe.requester().trace_track(world_), "guest", "guest", slice.start, slice.end - slice.start,
                {{"exit", to_string(exit.kind)}, {"instructions", std::to_string(exit.instructions)}});
 }
 
@@ -38,7 +38,7 @@ void GuestTrace::on_exit(Pe& pe, World world, const GuestState& state, const Gue
   if (world != world_ || !trace_.enabled() || exit.kind != GuestExitKind::Halted) return;
   char pc[32];
   std::snprintf(pc, sizeof pc, "0x%llx", static_cast<unsigned long long>(state.pc));
-  trace_.instant(trace_.track(pe.name(), to_string(world_)), "guest halted", "guest", pe.requester().now(),
+  trace_.instant(pe.requester().trace_track(world_), "guest halted", "guest", pe.requester().now(),
                  {{"reason", exit.reason}, {"pc", pc}});
 }
 

@@ -47,7 +47,8 @@ Soc::Soc(sc_core::sc_module_name name, const SocConfig& cfg, const TimingProfile
   }
   // trace.json lists PEs in order, each with its worlds from the least privileged up.
   for (const auto& pe : pes_) {
-    for (World w : {World::NonSecure, World::Realm, World::Root}) trace_.track(pe->name(), to_string(w));
+    for (World w : {World::NonSecure, World::Realm, World::Root})
+      pe->requester().set_trace_track(w, trace_.track(pe->name(), to_string(w)));
     pe->gpc().attach_trace(trace_, pe->requester(), pe->name());
   }
   // The SMMU, with its own GPC unit (programmed by the monitor through its Root page), and

@@ -109,12 +109,6 @@ platform::Pe& Context::pe_of(platform::Requester& req) {
   throw std::logic_error("rmm: an RMI call arrived on a requester that is not a PE");
 }
 
-int Context::realm_track(platform::Requester& req) {
-  const auto it = realm_tracks_.find(&req);
-  if (it != realm_tracks_.end()) return it->second;
-  return realm_tracks_[&req] = soc.trace().track(pe_of(req).name(), "realm");
-}
-
 namespace {
 bool gtsi(platform::Monitor& monitor, platform::Requester& req, uint32_t fid, uint64_t pa) {
   platform::abi::SmcRegs r;

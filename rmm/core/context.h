@@ -126,9 +126,6 @@ class Context {
   Realm* realm_at(uint64_t rd);
   Rec* rec_at(uint64_t pa);
   platform::Pe& pe_of(platform::Requester& req);
-  // The trace track of that PE's Realm world, where each RMI and RSI call is a slice: looked up
-  // by name once per PE (a string lookup per call showed in a populate's profile).
-  int realm_track(platform::Requester& req);
 
   // Granule transitions through the monitor (RMM-EL3 GTSI SMCs). True on success.
   bool gtsi_delegate(platform::Requester& req, uint64_t pa);
@@ -158,7 +155,6 @@ class Context {
  private:
   std::unique_ptr<PlatformAttestation> attestation_;
   std::unordered_map<const platform::Requester*, std::vector<uint64_t>> table_buffers_;
-  std::unordered_map<const platform::Requester*, int> realm_tracks_;
 };
 
 // Handlers: RMI commands take the call and return the packed X0 (results in call.out()).

@@ -151,7 +151,7 @@ void rmi_dispatch(Context& ctx, platform::Requester& req, platform::abi::SmcRegs
   // The command as the RMM ran it, on the calling PE's Realm-world track.
   platform::Trace& trace = ctx.soc.trace();
   if (trace.enabled()) {
-    const int track = ctx.realm_track(req);
+    const int track = req.trace_track(platform::World::Realm);
     const char* status = rmi::to_string(rmi::status_of(x0));
     if (const uint64_t index = rmi::index_of(x0))
       trace.slice(track, slot->command->name, "rmi", meter.start(), req.now() - meter.start(),

@@ -88,7 +88,7 @@ RsiOutcome rsi_handle(RsiCall& call) {
   if (trace.enabled()) {
     const RsiRow* row = find_row(fid);
     const char* psci = psci_function_name(fid);
-    trace.slice(call.ctx.realm_track(call.req),
+    trace.slice(call.req.trace_track(platform::World::Realm),
                 row ? platform::abi::kImplemented.rsi_command(fid)->name : psci ? psci : "SMC_UNKNOWN",
                 row ? "rsi" : "psci", meter.start(), call.req.now() - meter.start(),
                 {{"outcome", o == RsiOutcome::ExitToHost ? "exit to host" : "resume"}});

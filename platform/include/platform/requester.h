@@ -2,6 +2,7 @@
 // and the requester id, checked by the requester's own GPC unit, and timed. Models (monitor,
 // RMM, host) running on a core's thread reach memory only through this.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "gpt/check.h"
 #include "gpt/pas.h"
 #include "platform/host_prefault.h"
+#include "platform/world.h"
 #include "sim/cost_ledger.h"
 #include "sim/progress.h"
 #include "sim/stats.h"
@@ -95,6 +97,11 @@ class Requester : public sc_core::sc_module {
 
   GpcUnit& gpc() { return gpc_; }
   uint32_t id() const { return id_; }
+  // The trace tracks of the PE this requester is, one per world (Soc makes them when it builds
+  // the PEs), so that a slice per call (RMI, RSI, SMC, ioctl, exit) needs no lookup by name;
+  // -1 for a requester that is no PE's.
+  int trace_track(World w) const { return trace_tracks_[static_cast<unsigned>(w)]; }
+  void set_trace_track(World w, int track) { trace_tracks_[static_cast<unsigned>(w)] = track; }
 
  private:
   // CopyRead: a read whose data a copy's write takes straight from DRAM (nothing is moved).
@@ -111,6 +118,7 @@ class Requester : public sc_core::sc_module {
   HostPrefault prefault_;
   std::vector<uint8_t> bounce_;  // a copy's data when either side is not DRAM
   unsigned critical_ = 0;
+  std::array<int, 4> trace_tracks_{-1, -1, -1, -1};
   TimedCost latency_;
   RateCost bandwidth_;
   CostLedger ledger_;

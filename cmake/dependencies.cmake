@@ -20,6 +20,14 @@ if(NOT UNICORN_FOUND)
                       "into DIR/deps), or install them with apt on a Debian 13 system.")
 endif()
 message(STATUS "Unicorn ${UNICORN_VERSION} from ${UNICORN_LIBDIR}")
+# The Linux guest (tools/fetch-linux) lives in <build>/linux. A build folder of its own that has
+# none links to the default build/'s, so that its Linux tests and studies run on what `make deps`
+# fetched there (the sanitizer build's would otherwise be skipped).
+if(NOT EXISTS ${CMAKE_BINARY_DIR}/linux AND EXISTS ${CMAKE_SOURCE_DIR}/build/linux/vmlinuz
+   AND NOT CMAKE_BINARY_DIR STREQUAL "${CMAKE_SOURCE_DIR}/build")
+  file(CREATE_LINK ${CMAKE_SOURCE_DIR}/build/linux ${CMAKE_BINARY_DIR}/linux SYMBOLIC)
+  message(STATUS "Linux guest: ${CMAKE_SOURCE_DIR}/build/linux")
+endif()
 pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone>=4.0)
 pkg_check_modules(LIBCBOR REQUIRED IMPORTED_TARGET libcbor)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)

@@ -41,6 +41,15 @@ bool Requester::refresh_dmi(uint64_t pa) {
   return false;
 }
 
+const TimedCost& Requester::transfer_time(uint64_t len) {
+  for (const Transfer& t : transfers_)
+    if (t.len == len) return t.time;
+  Transfer& t = transfers_[next_transfer_];
+  next_transfer_ ^= 1;
+  t = {len, bandwidth_.of(len)};
+  return t.time;
+}
+
 uint8_t* Requester::dram_pointer(uint64_t pa, uint64_t len) {
   if (!refresh_dmi(pa) || len == 0 || pa + len - 1 > dmi_.get_end_address()) return nullptr;
   return dmi_.get_dmi_ptr() + (pa - dmi_.get_start_address());
@@ -77,7 +86,7 @@ AccessStatus Requester::access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, g
       }
       // Reads wait for the data; writes are posted (store buffers, write-back caches), so
       // they cost only their share of bandwidth.
-      delay.add(bandwidth_.of(len));
+      delay.add(transfer_time(len));
       if (op == Op::Read || op == Op::CopyRead) delay.add(latency_);
       bytes_ += len;
     }

@@ -108,6 +108,9 @@ class Requester : public sc_core::sc_module {
   enum class Op { Read, CopyRead, Write, Fill };
   AccessStatus access(Op op, uint64_t pa, uint8_t* buf, uint64_t len, gpt::Pas pas, uint8_t byte);
   bool refresh_dmi(uint64_t pa);
+  // bandwidth_.of(len), remembered for the last two lengths (a fault's accesses are mostly
+  // 8-byte descriptors and whole granules; the division showed in its profile).
+  const TimedCost& transfer_time(uint64_t len);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   uint32_t id_;
@@ -121,6 +124,12 @@ class Requester : public sc_core::sc_module {
   std::array<int, 4> trace_tracks_{-1, -1, -1, -1};
   TimedCost latency_;
   RateCost bandwidth_;
+  struct Transfer {
+    uint64_t len = 0;
+    TimedCost time;
+  };
+  std::array<Transfer, 2> transfers_{};
+  unsigned next_transfer_ = 0;
   CostLedger ledger_;
   StatGroup stat_group_;
   Counter& reads_;

@@ -62,7 +62,7 @@ class Delay {
  private:
   sc_core::sc_time total_ = sc_core::SC_ZERO_TIME;
   [[noreturn]] static void too_many_categories();
-  std::array<Part, 8> parts_{};
+  std::array<Part, 8> parts_;  // [0, n_) used: not cleared, a Delay is made per timed access
   unsigned n_ = 0;
 };
 

@@ -15,6 +15,7 @@ void HostPrefault::select_window(uint8_t* base, uint64_t size) {
 
 void HostPrefault::populate(uint8_t* base, uint64_t size, const uint8_t* host, uint64_t len,
                             std::vector<uint64_t>& done, int advice) {
+  select_window(base, size);
   const uint64_t off = static_cast<uint64_t>(host - base);
   for (uint64_t c = off >> kChunkShift; c <= (off + len - 1) >> kChunkShift; ++c) {
     const uint64_t bit = uint64_t{1} << (c % 64);
@@ -27,22 +28,17 @@ void HostPrefault::populate(uint8_t* base, uint64_t size, const uint8_t* host, u
   }
 }
 
+// Both advices came with Linux 5.14; headers without them leave the accesses to fault as usual.
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_POPULATE_READ)
 void HostPrefault::before_write(uint8_t* base, uint64_t size, uint8_t* host, uint64_t len) {
-#ifdef MADV_POPULATE_WRITE
-  select_window(base, size);
   populate(base, size, host, len, written_, MADV_POPULATE_WRITE);
-#else
-  (void)base, (void)size, (void)host, (void)len;
-#endif
 }
-
 void HostPrefault::before_read(uint8_t* base, uint64_t size, const uint8_t* host, uint64_t len) {
-#ifdef MADV_POPULATE_READ
-  select_window(base, size);
   populate(base, size, host, len, mapped_, MADV_POPULATE_READ);
-#else
-  (void)base, (void)size, (void)host, (void)len;
-#endif
 }
+#else
+void HostPrefault::before_write(uint8_t*, uint64_t, uint8_t*, uint64_t) {}
+void HostPrefault::before_read(uint8_t*, uint64_t, const uint8_t*, uint64_t) {}
+#endif
 
 }  // namespace platform

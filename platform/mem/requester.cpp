@@ -136,9 +136,9 @@ AccessStatus Requester::fill(uint64_t pa, uint8_t byte, uint64_t len, gpt::Pas p
 
 CopyStatus Requester::copy(uint64_t dst, gpt::Pas dst_pas, uint64_t src, gpt::Pas src_pas, uint64_t len) {
   CopyStatus st;
-  // Both in DRAM: the write takes the source's bytes in place. The host pointer stays valid
-  // across the read's sync (DRAM's mapping lives as long as the SoC).
-  if (const uint8_t* host_src = dram_pointer(src, len); host_src && dram_pointer(dst, len)) {
+  // A source in DRAM: the write (to DRAM or a device) takes its bytes in place. The host
+  // pointer stays valid across the read's sync (DRAM's mapping lives as long as the SoC).
+  if (const uint8_t* host_src = dram_pointer(src, len)) {
     st.read = access(Op::CopyRead, src, nullptr, len, src_pas, 0);
     if (st.read.ok()) st.write = access(Op::Write, dst, const_cast<uint8_t*>(host_src), len, dst_pas, 0);
     return st;

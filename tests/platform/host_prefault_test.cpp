@@ -24,22 +24,29 @@ size_t resident(uint8_t* p, size_t len) {
   return n;
 }
 
+// Fresh anonymous memory (nothing resident), or null.
+uint8_t* fresh_memory(size_t size) {
+  void* m = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return m == MAP_FAILED ? nullptr : static_cast<uint8_t*>(m);
+}
+
+// Whether the running kernel takes `advice`, asked on a page of its own (the memory under test
+// stays untouched).
+bool kernel_has(int advice) {
+  uint8_t* probe = fresh_memory(4096);
+  const bool has = probe && madvise(probe, 4096, advice) == 0;
+  if (probe) munmap(probe, 4096);
+  return has;
+}
+
 TEST(HostPrefault, FaultsInTheChunkWrittenOnly) {
 #ifndef MADV_POPULATE_WRITE
   GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel's headers";
 #else
+  if (!kernel_has(MADV_POPULATE_WRITE)) GTEST_SKIP() << "the running kernel has no MADV_POPULATE_WRITE";
   const size_t chunk = size_t{1} << HostPrefault::kChunkShift, size = 4 * chunk;
-  void* m = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  ASSERT_NE(m, MAP_FAILED);
-  auto* base = static_cast<uint8_t*>(m);
-  if (madvise(base, 4096, MADV_POPULATE_WRITE) != 0) {
-    munmap(m, size);
-    GTEST_SKIP() << "the running kernel has no MADV_POPULATE_WRITE";
-  }
-  munmap(m, size);
-  m = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  ASSERT_NE(m, MAP_FAILED);
-  base = static_cast<uint8_t*>(m);
+  uint8_t* base = fresh_memory(size);
+  ASSERT_NE(base, nullptr);
   ASSERT_EQ(resident(base, size), 0u);
   HostPrefault pf;
   // A write of 8 KiB across the boundary of chunks 1 and 2, not yet made.
@@ -47,7 +54,7 @@ TEST(HostPrefault, FaultsInTheChunkWrittenOnly) {
   EXPECT_EQ(resident(base, chunk), 0u);
   EXPECT_EQ(resident(base + chunk, 2 * chunk), 2 * chunk / 4096);
   EXPECT_EQ(resident(base + 3 * chunk, chunk), 0u);
-  munmap(m, size);
+  munmap(base, size);
 #endif
 }
 
@@ -73,14 +80,10 @@ TEST(HostPrefault, ReadMapsTheChunkAndAWriteAfterItStillFaultsItInForWriting) {
 #if !defined(MADV_POPULATE_READ) || !defined(MADV_POPULATE_WRITE)
   GTEST_SKIP() << "no MADV_POPULATE_READ/WRITE in this kernel's headers";
 #else
+  if (!kernel_has(MADV_POPULATE_READ)) GTEST_SKIP() << "the running kernel has no MADV_POPULATE_READ";
   const size_t chunk = size_t{1} << HostPrefault::kChunkShift, size = 2 * chunk;
-  void* m = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  ASSERT_NE(m, MAP_FAILED);
-  auto* base = static_cast<uint8_t*>(m);
-  if (madvise(base, 4096, MADV_POPULATE_READ) != 0) {
-    munmap(m, size);
-    GTEST_SKIP() << "the running kernel has no MADV_POPULATE_READ";
-  }
+  uint8_t* base = fresh_memory(size);
+  ASSERT_NE(base, nullptr);
   HostPrefault pf;
   pf.before_read(base, size, base + 4096, 4096);
   // Every page of chunk 0 mapped (the zero page): reading them takes no fault.
@@ -96,7 +99,7 @@ TEST(HostPrefault, ReadMapsTheChunkAndAWriteAfterItStillFaultsItInForWriting) {
   const long f2 = minor_faults();
   sum += read_pages(base + chunk, 4096);
   EXPECT_EQ(minor_faults() - f2, 1) << sum;
-  munmap(m, size);
+  munmap(base, size);
 #endif
 }
 

@@ -51,9 +51,9 @@ class Requester : public sc_core::sc_module {
   AccessStatus write(uint64_t pa, const void* src, uint64_t len, gpt::Pas pas);
   AccessStatus fill(uint64_t pa, uint8_t byte, uint64_t len, gpt::Pas pas);
   // `len` bytes from `src` (read in `src_pas`) to `dst` (written in `dst_pas`): checked, timed
-  // and counted as read() then write(), with one host copy and no bounce buffer when both are
-  // DRAM (a granule copied into a DATA granule, as TF-RMM copies NS content into the mapped
-  // granule). Nothing is written when the read fails.
+  // and counted as read() then write(), with one host copy and no bounce buffer when the
+  // source is DRAM (a granule copied into a DATA granule, as TF-RMM copies NS content into the
+  // mapped granule). Nothing is written when the read fails.
   CopyStatus copy(uint64_t dst, gpt::Pas dst_pas, uint64_t src, gpt::Pas src_pas, uint64_t len);
   // Convenience for 64-bit loads and stores.
   AccessStatus read64(uint64_t pa, uint64_t& v, gpt::Pas pas) { return read(pa, &v, 8, pas); }
@@ -119,7 +119,7 @@ class Requester : public sc_core::sc_module {
   tlm::tlm_dmi dmi_;
   bool dmi_valid_ = false;
   HostPrefault prefault_;
-  std::vector<uint8_t> bounce_;  // a copy's data when either side is not DRAM
+  std::vector<uint8_t> bounce_;  // a copy's data when its source is not DRAM
   unsigned critical_ = 0;
   std::array<int, 4> trace_tracks_{-1, -1, -1, -1};
   TimedCost latency_;

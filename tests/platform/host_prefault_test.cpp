@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 using platform::HostPrefault;
@@ -103,4 +105,78 @@ TEST(HostPrefault, ReadMapsTheChunkAndAWriteAfterItStillFaultsItInForWriting) {
 #endif
 }
 
+// Waits up to 10 s for `pages` pages of [p, p + len) to be resident (the read-ahead thread's
+// work lands when it lands); the count at the end.
+size_t wait_resident(uint8_t* p, size_t len, size_t pages) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  size_t n = resident(p, len);
+  while (n < pages && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    n = resident(p, len);
+  }
+  return n;
+}
+
+// Two neighbouring chunks written one after the other: the next kAhead chunks fault in on the
+// object's thread, and no more; reaching the middle of them hands it the next half.
+TEST(HostPrefault, ASequentialWriteFaultsInTheNextChunksAhead) {
+#ifndef MADV_POPULATE_WRITE
+  GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel's headers";
+#else
+  if (!kernel_has(MADV_POPULATE_WRITE)) GTEST_SKIP() << "the running kernel has no MADV_POPULATE_WRITE";
+  const size_t chunk = size_t{1} << HostPrefault::kChunkShift, pages = chunk / 4096;
+  const size_t ahead = HostPrefault::kAhead, chunks = 2 + ahead + ahead / 2 + 4, size = chunks * chunk;
+  uint8_t* base = fresh_memory(size);
+  ASSERT_NE(base, nullptr);
+  {
+    HostPrefault pf;
+    pf.before_write(base, size, base, 4096);
+    pf.before_write(base, size, base + chunk, 4096);
+    // Chunks 2 .. 2 + kAhead - 1 are handed over.
+    EXPECT_EQ(wait_resident(base + 2 * chunk, ahead * chunk, ahead * pages), ahead * pages);
+    EXPECT_EQ(resident(base + (2 + ahead) * chunk, size - (2 + ahead) * chunk), 0u);
+    // Chunk 2 + kAhead / 2 reached: kAhead / 2 more.
+    pf.before_write(base, size, base + (2 + ahead / 2) * chunk, 4096);
+    EXPECT_EQ(wait_resident(base + (2 + ahead) * chunk, ahead / 2 * chunk, ahead / 2 * pages), ahead / 2 * pages);
+    EXPECT_EQ(resident(base + (2 + ahead + ahead / 2) * chunk, 4 * chunk), 0u);
+  }
+  munmap(base, size);
+#endif
+}
+
+// Writes to chunks apart from each other read nothing ahead: only what is touched is resident.
+TEST(HostPrefault, ScatteredWritesReadNothingAhead) {
+#ifndef MADV_POPULATE_WRITE
+  GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel's headers";
+#else
+  if (!kernel_has(MADV_POPULATE_WRITE)) GTEST_SKIP() << "the running kernel has no MADV_POPULATE_WRITE";
+  const size_t chunk = size_t{1} << HostPrefault::kChunkShift, pages = chunk / 4096, size = 64 * chunk;
+  uint8_t* base = fresh_memory(size);
+  ASSERT_NE(base, nullptr);
+  {
+    HostPrefault pf;
+    for (size_t c : {0u, 2u, 10u, 30u, 12u}) pf.before_write(base, size, base + c * chunk, 4096);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(resident(base, size), 5 * pages);
+  }
+  munmap(base, size);
+#endif
+}
+
+// Destroyed with read-ahead handed over and not done: it stops without touching the memory
+// after it is gone (the memory is unmapped right after; ASan and the kernel would tell).
+TEST(HostPrefault, DestroyedWithReadAheadPendingStopsCleanly) {
+  const size_t chunk = size_t{1} << HostPrefault::kChunkShift, size = 4 * HostPrefault::kAhead * chunk;
+  for (int round = 0; round < 20; ++round) {
+    uint8_t* base = fresh_memory(size);
+    ASSERT_NE(base, nullptr);
+    {
+      HostPrefault pf;
+      for (size_t c = 0; c < 2 * HostPrefault::kAhead; ++c) pf.before_write(base, size, base + c * chunk, 4096);
+    }
+    munmap(base, size);
+  }
+}
+
 }  // namespace
+

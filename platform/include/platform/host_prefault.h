@@ -10,9 +10,10 @@
 // Read-ahead: once a fresh chunk is touched right after the chunk before it (a populate, a
 // realm touching its memory in order), a host thread of this object's own faults in the next
 // kAhead chunks while the simulation goes on, so the kernel's share runs on another host core
-// (a 1 GiB populate, wall: 1.59-1.61 s before, 1.38-1.47 s with it; docs/cpu.md). Host memory
-// only: nothing simulated changes, and a page the simulation reaches before the thread does
-// simply takes its fault as usual. At most kAhead chunks are resident beyond what was touched.
+// (a 1 GiB populate: 1.65 s of wall time before, 1.50 s with it; docs/cpu.md, which also says
+// why 16 MiB ahead and not less). Host memory only: nothing simulated changes, and a page the
+// simulation reaches before the thread does simply takes its fault as usual. At most kAhead
+// chunks are resident beyond what was touched.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -23,7 +24,7 @@ namespace platform {
 class HostPrefault {
  public:
   static constexpr unsigned kChunkShift = 16;  // 64 KiB
-  static constexpr uint64_t kAhead = 16;       // chunks faulted in ahead of a sequential touch
+  static constexpr uint64_t kAhead = 256;      // chunks (16 MiB) faulted in ahead of a sequential touch
 
   HostPrefault();
   ~HostPrefault();  // drops what the thread has not started, waits for what it has

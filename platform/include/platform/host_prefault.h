@@ -37,7 +37,7 @@ class HostPrefault {
 
  private:
   // Chunks taken (done, or handed to the thread) for one advice, and its read-ahead: the chunk
-  // whose touch hands the thread one more (`next`), and the end of what it was handed.
+  // whose touch hands the thread kAhead / 2 more (`next`), and the end of what it was handed.
   struct Stream {
     std::vector<uint64_t> taken;
     int advice = 0;

@@ -77,7 +77,7 @@ void GpcUnit::attach_trace(Trace& trace, const Requester& clock, std::string pro
   trace_process_ = std::move(process);
 }
 
-void GpcUnit::trace_fault(const gpt::GpcResult& r, const sc_core::sc_time& delay) {
+void GpcUnit::trace_fault(gpt::GpcResult r, const sc_core::sc_time& delay) {
   if (!trace_ || !trace_->enabled()) return;
   char pa[32];
   std::snprintf(pa, sizeof pa, "0x%llx", static_cast<unsigned long long>(r.pa));

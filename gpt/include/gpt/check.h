@@ -52,14 +52,18 @@ struct GptWalk {
 GptWalk gpt_walk(const GpcGeometry& geometry, uint64_t pa, Pas pas, DescriptorReader& reader);
 GptWalk gpt_walk(const GpcConfig& cfg, uint64_t pa, Pas pas, DescriptorReader& reader);
 
+// 16 bytes, so that it is returned in registers: every timed access makes a check, and a
+// result passed through memory was read back wider than it was written (a store-forwarding
+// stall that showed in a fault's profile).
 struct GpcResult {
+  uint64_t pa = 0;
   GpfKind kind = GpfKind::None;
   int8_t level = 0;
-  uint64_t pa = 0;
   Pas pas = Pas::NonSecure;
   Gpi gpi = Gpi::NoAccess;  // the GPI that decided (valid unless a fault other than Fail)
   bool ok() const { return kind == GpfKind::None; }
 };
+static_assert(sizeof(GpcResult) == 16, "GpcResult is returned in two registers");
 
 // The full check, in GPC priority order: disabled, configuration (walk fault L0), PA beyond
 // PPS (pass for NS, GPF L0 otherwise), GPTBR beyond PPS (address size L0), L0 and L1 fetch

@@ -87,7 +87,7 @@ class GpcUnit : public sc_core::sc_module, private gpt::DescriptorReader {
   bool read_descriptor(uint64_t pa, uint64_t& value) override;
   gpt::GpcResult check_granule(uint64_t pa, gpt::Pas pas, Delay& delay);
   void count_fault(gpt::GpfKind kind);
-  void trace_fault(const gpt::GpcResult& r, const sc_core::sc_time& delay);
+  void trace_fault(gpt::GpcResult r, const sc_core::sc_time& delay);  // by value: r stays in registers
 
   // Cached walk results. Granule-sized results sit in a direct-mapped array indexed by
   // granule number; results covering more (contiguous or L0 block) in a small list, so an

@@ -15,7 +15,8 @@ cat > "$d/bench_host.json" <<'JSON'
   "ratio": 0.8, "ratio_vs_fresh": 1.6},
  {"name": "BM_RealmLifecycle/iterations:3", "run_type": "iteration", "real_time": 250.0, "time_unit": "ms"},
  {"name": "BM_FaultIn/MiB:1024/iterations:2", "run_type": "iteration", "real_time": 10.0, "time_unit": "s",
-  "us_per_fault": 25.0, "cpu_us_per_fault": 16.0, "cpu_ratio_vs_host_first_touch": 11.0},
+  "us_per_fault": 25.0, "cpu_us_per_fault": 16.0, "cpu_ratio_vs_host_first_touch": 11.0,
+  "lifecycle_us_per_fault": 31.0, "lifecycle_cpu_us_per_fault": 22.0},
  {"name": "BM_Lifecycle1G4Vcpu/iterations:2", "run_type": "iteration", "real_time": 8.0, "time_unit": "s",
   "wall_s": 8.0, "limit_s": 5, "ratio": 0.625}
 ]}
@@ -33,6 +34,7 @@ row "default scenario" | grep -q "250 ms" || fail "default scenario row"
 row "RMI calls per second" | grep -q "250 000 /s" || fail "RMI row"
 row "1 GiB memtouch, per fault" | grep -q "25 us.*10 us.*0.40.*MISSED" || fail "fault-in row"
 row "the same in CPU time" | grep -q "16 us (x11.0).*10 us.*0.62.*MISSED" || fail "fault-in CPU row"
+row "create and teardown" | grep -q "31 us (CPU 22 us)" || fail "fault-in lifecycle row"
 row "compute loop" | grep -q "not run" || fail "a missing benchmark is not said to be missing"
 [ "$(grep -c ' | ' "$d/out")" -ge 10 ] || fail "fewer rows than figures"
 

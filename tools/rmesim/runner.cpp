@@ -3,6 +3,7 @@
 #include <chrono>
 #include <sstream>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -34,6 +35,13 @@ extern "C" void __sanitizer_finish_switch_fiber(void* fake_stack_save, const voi
 
 namespace rmesim {
 namespace {
+
+// Host CPU time of the whole process (every thread: the read-ahead's too), for StepRecord.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 // Debian's SystemC 2.3.4 tells AddressSanitizer of its coroutine switches (weak fiber calls,
 // live when the runtime is there), yet after a simulation ASan may hold a coroutine's stack as
@@ -498,6 +506,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
   auto run_step = [&](platform::Pe& pe, Step& step) {
     StepRecord rec{step.where, step.kind, "", pe.requester().now(), {}};
     const auto wall_start = std::chrono::steady_clock::now();
+    const double cpu_start = process_cpu_seconds();
     ctx.current_outcome.clear();
     std::string failure;
     try {
@@ -512,6 +521,7 @@ RunResult run_scenario(const Scenario& s, const RunOptions& opt, std::ostream& o
     snapshot_rims();
     rec.end = pe.requester().now();
     rec.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    rec.cpu_seconds = process_cpu_seconds() - cpu_start;
     rec.outcome = failure.empty() ? ctx.current_outcome : failure;
     ctx.steps.push_back(rec);
     // The VMM's view: one slice per step, on the lane of the PE that drives the scenario.

@@ -45,6 +45,7 @@ struct StepRecord {
   std::string where, kind, outcome;
   sc_core::sc_time start, end;
   double wall_seconds = 0;  // host time the step took (benchmarks; never in stats.json)
+  double cpu_seconds = 0;   // host CPU time the process spent in it, every thread (the same)
 };
 
 class RunContext {

@@ -1,15 +1,10 @@
 #include "platform/host_prefault.h"
 
-#include <pthread.h>
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <system_error>
-#include <thread>
 
 namespace platform {
 
@@ -20,57 +15,11 @@ constexpr int kPopulateWrite = MADV_POPULATE_WRITE, kPopulateRead = MADV_POPULAT
 constexpr int kPopulateWrite = 0, kPopulateRead = 0;
 #endif
 
-// The read-ahead thread: it faults in the ranges it is handed, in order. Stopping drops what it
-// has not started and waits for what it has.
-class HostPrefault::Worker {
- public:
-  struct Job {
-    uint8_t* start;
-    uint64_t len;
-    int advice;
-  };
-  Worker() : thread_([this] { work(); }) {}
-  ~Worker() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-      jobs_.clear();
-    }
-    wake_.notify_one();
-    thread_.join();
-  }
-  void hand(const std::vector<Job>& batch) {
-    bool wake;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      jobs_.insert(jobs_.end(), batch.begin(), batch.end());
-      wake = waiting_;
-    }
-    if (wake) wake_.notify_one();  // a futex call only when it sleeps: a wake-up costs microseconds
-  }
-
- private:
-  void work() {
-    pthread_setname_np(pthread_self(), "rmesim-prefault");  // as top and perf show it
-    std::unique_lock<std::mutex> lock(mutex_);
-    for (;;) {
-      waiting_ = true;
-      wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-      waiting_ = false;
-      if (stop_) return;
-      const Job job = jobs_.front();
-      jobs_.pop_front();
-      lock.unlock();
-      madvise(job.start, job.len, job.advice);
-      lock.lock();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Job> jobs_;
-  bool stop_ = false, waiting_ = false;
-  std::thread thread_;  // last: it starts once the rest is made
+// A range the read-ahead thread faults in.
+struct HostPrefault::Job {
+  uint8_t* start;
+  uint64_t len;
+  int advice;
 };
 
 HostPrefault::HostPrefault() = default;
@@ -133,7 +82,7 @@ void HostPrefault::read_ahead(uint64_t from, uint64_t to, Stream& s) {
   to = std::min(to, chunks_);
   if (no_thread_ || from >= to) return;
   s.end = to;
-  std::vector<Worker::Job> batch;
+  std::vector<Job> batch;
   for (uint64_t c = from; c < to; ++c) {
     if (taken(s, c)) continue;
     take(c, s);
@@ -144,7 +93,8 @@ void HostPrefault::read_ahead(uint64_t from, uint64_t to, Stream& s) {
   if (batch.empty()) return;
   if (!worker_) {
     try {
-      worker_ = std::make_unique<Worker>();
+      worker_ = std::make_unique<HostWorker<Job>>("rmesim-prefault",
+                                                  [](const Job& j) { madvise(j.start, j.len, j.advice); });
     } catch (const std::system_error&) {
       // No thread to be had (a limit on the host): the chunks taken fault in as they are
       // touched, and there is no read-ahead from now on.
@@ -152,7 +102,7 @@ void HostPrefault::read_ahead(uint64_t from, uint64_t to, Stream& s) {
       return;
     }
   }
-  worker_->hand(batch);
+  worker_->hand(batch.begin(), batch.end());
 }
 
 void HostPrefault::before_write(uint8_t* base, uint64_t size, uint8_t* host, uint64_t len) {

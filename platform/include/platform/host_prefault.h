@@ -19,6 +19,8 @@
 #include <memory>
 #include <vector>
 
+#include "sim/host_worker.h"
+
 namespace platform {
 
 class HostPrefault {
@@ -53,8 +55,8 @@ class HostPrefault {
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0, chunks_ = 0;
   Stream written_, mapped_;  // mapped_: for reading or writing
-  class Worker;  // the thread and what it was handed (host_prefault.cpp)
-  std::unique_ptr<Worker> worker_;  // made at the first read-ahead
+  struct Job;  // a range to fault in (host_prefault.cpp)
+  std::unique_ptr<HostWorker<Job>> worker_;  // the read-ahead thread, made at the first read-ahead
   bool no_thread_ = false;          // the host gave no thread: no read-ahead
 };
 

@@ -13,6 +13,7 @@
 
 #include <systemc>
 
+#include "core/content_digests.h"
 #include "core/granule.h"
 #include "core/measurement.h"
 #include "core/rd.h"
@@ -98,6 +99,7 @@ class Context {
   std::unordered_map<uint32_t, CommandStats*> rsi_stats;  // by RSI/PSCI function ID
   VmidSet vmids;
   SroTable sros;  // 2.0: open stateful operations
+  ContentDigests content_digests;  // DATA_CREATE's, hashed ahead on a host thread
   std::unordered_map<uint64_t, std::unique_ptr<Realm>> realms;  // by RD PA
   std::unordered_map<uint64_t, std::unique_ptr<Rec>> recs;      // by REC PA
   platform::GuestCpu* guest_cpu = nullptr;

@@ -177,14 +177,20 @@ void Measurement::init_rim(const RealmParamsMeasured& params) {
 }
 
 void Measurement::extend_data(uint64_t ipa, uint64_t flags, const uint8_t* content, size_t len) {
+  MeasurementValue digest{};
+  if ((flags & kRmiMeasureContent) != 0) {
+    assert(content != nullptr);
+    hash_compute(algorithm_, content, len, digest.data());
+  }
+  extend_data_digest(ipa, flags, digest.data());
+}
+
+void Measurement::extend_data_digest(uint64_t ipa, uint64_t flags, const uint8_t* content_digest) {
   const size_t n = size();
   auto desc = descriptor(layout::kDescTypeData, slots_[kRimSlot], n);
   store_le64(&desc[layout::kDataIpa], ipa);
   store_le64(&desc[layout::kDataFlags], flags);
-  if ((flags & kRmiMeasureContent) != 0) {
-    assert(content != nullptr);
-    hash_compute(algorithm_, content, len, &desc[layout::kDataContent]);
-  }
+  if ((flags & kRmiMeasureContent) != 0) std::memcpy(&desc[layout::kDataContent], content_digest, n);
   hash_compute(algorithm_, desc.data(), desc.size(), slots_[kRimSlot].data());
 }
 

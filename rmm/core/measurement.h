@@ -83,10 +83,12 @@ class Measurement {
   void init_rim(const RealmParamsMeasured& params);
 
   // DATA_CREATE: `flags` is RmiDataFlags as the host passed it (recorded in the descriptor).
-  // When flags.measure == RMI_MEASURE_CONTENT, `content` must point at the 4096 bytes of the
-  // DATA granule and their hash goes in the descriptor; otherwise it may be null (zero hash).
-  // `content` is the DATA granule (`len` bytes: the RMI granule), hashed when measured.
+  // When flags.measure == RMI_MEASURE_CONTENT, `content` must point at the DATA granule (`len`
+  // bytes: the RMI granule) and its hash goes in the descriptor; otherwise it may be null (zero
+  // hash).
   void extend_data(uint64_t ipa, uint64_t flags, const uint8_t* content, size_t len);
+  // The same with the content's hash given (hash_size() bytes; ContentDigests computes it).
+  void extend_data_digest(uint64_t ipa, uint64_t flags, const uint8_t* content_digest);
 
   // REC_CREATE (the caller extends only for a runnable REC, as the spec says).
   void extend_rec(const RecParamsMeasured& params);

@@ -64,7 +64,18 @@ uint64_t data_create(Context& ctx, RmiCall& call, bool measured) {
     }
     const uint8_t* content = copied.write.ok() ? call.req.dram_pointer(data, size) : nullptr;
     if (!content) throw std::logic_error("rmm: cannot write a delegated granule");
-    r.measurement.extend_data(ipa, flags, content, size);
+    if (flags == rmi::kDataMeasureContent) {
+      // The source's DRAM, where later sources of a populate are read from ahead (host only).
+      uint64_t base = 0, bytes = 0;
+      const uint8_t* window = call.req.dram_window(src, base, bytes);
+      const uint8_t* src_host = window ? window + (src - base) : content;
+      MeasurementValue digest{};
+      ctx.content_digests.digest(r.algorithm, src_host, content, size, digest.data(), window,
+                                 window ? window + bytes : nullptr);
+      r.measurement.extend_data_digest(ipa, flags, digest.data());
+    } else {
+      r.measurement.extend_data(ipa, flags, nullptr, 0);
+    }
     ctx.charge_hash(call.req, r.algorithm, 0x100 + (flags == rmi::kDataMeasureContent ? size : 0));
     e.type = s2tt::Type::AssignedRam;  // DATA_CREATE always leaves RIPAS RAM
   } else {

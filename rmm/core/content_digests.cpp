@@ -5,7 +5,6 @@
 #include <cstring>
 #include <mutex>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "sim/host_worker.h"
@@ -93,8 +92,7 @@ class ContentDigests::Worker {
   platform::HostWorker<Job> thread_{"rmesim-digest", [this](const Job& j) { hash(j); }};  // last
 };
 
-// One host core: a thread would only take turns with the simulation.
-ContentDigests::ContentDigests() : no_thread_(std::thread::hardware_concurrency() < 2) {}
+ContentDigests::ContentDigests() : no_thread_(!platform::host_workers_worthwhile()) {}
 ContentDigests::~ContentDigests() = default;
 
 void ContentDigests::digest(HashAlgorithm algo, const uint8_t* src, const uint8_t* content, size_t len,

@@ -40,7 +40,7 @@ class ContentDigests {
  private:
   class Worker;  // the thread, its slots and its queue (content_digests.cpp)
   std::unique_ptr<Worker> worker_;  // made at the first sequential source
-  bool no_thread_ = false;          // the host gave no thread: everything is hashed in place
+  bool no_thread_;                  // one host core, or no thread given: hashed in place
   const uint8_t* last_src_ = nullptr;
   const uint8_t* ahead_end_ = nullptr;  // sources below it were handed to the thread
   HashAlgorithm last_algo_ = HashAlgorithm::Sha256;

@@ -124,6 +124,7 @@ TEST(HostPrefault, ASequentialWriteFaultsInTheNextChunksAhead) {
   GTEST_SKIP() << "no MADV_POPULATE_WRITE in this kernel's headers";
 #else
   if (!kernel_has(MADV_POPULATE_WRITE)) GTEST_SKIP() << "the running kernel has no MADV_POPULATE_WRITE";
+  if (!platform::host_workers_worthwhile()) GTEST_SKIP() << "one host core: no read-ahead thread";
   const size_t chunk = size_t{1} << HostPrefault::kChunkShift, pages = chunk / 4096;
   const size_t ahead = HostPrefault::kAhead, chunks = 2 + ahead + ahead / 2 + 4, size = chunks * chunk;
   uint8_t* base = fresh_memory(size);

@@ -57,7 +57,7 @@ class HostPrefault {
   Stream written_, mapped_;  // mapped_: for reading or writing
   struct Job;  // a range to fault in (host_prefault.cpp)
   std::unique_ptr<HostWorker<Job>> worker_;  // the read-ahead thread, made at the first read-ahead
-  bool no_thread_ = false;          // the host gave no thread: no read-ahead
+  bool no_thread_ = !host_workers_worthwhile();  // one host core, or no thread given: no read-ahead
 };
 
 }  // namespace platform

@@ -15,6 +15,10 @@
 
 namespace platform {
 
+// Whether a worker can gain anything here: on a single host core it would only take turns with
+// the simulation. Models make none then, and do the work in place.
+inline bool host_workers_worthwhile() { return std::thread::hardware_concurrency() >= 2; }
+
 template <class Job>
 class HostWorker {
  public:
